@@ -1,0 +1,1 @@
+// Module AeronClient: see Package.swift for its place in the layering.

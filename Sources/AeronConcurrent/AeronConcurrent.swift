@@ -1,0 +1,1 @@
+// Module AeronConcurrent: see Package.swift for its place in the layering.

@@ -1,0 +1,1 @@
+// Module AeronDriver: see Package.swift for its place in the layering.

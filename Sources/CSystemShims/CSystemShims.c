@@ -1,0 +1,39 @@
+#define _GNU_SOURCE
+#include "CSystemShims.h"
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int64_t shims_statfs_type(const char *path) {
+    struct statfs s;
+    if (statfs(path, &s) != 0) return -(int64_t)errno;
+    return (int64_t)(unsigned long)s.f_type;
+}
+
+int64_t shims_statfs_block_size(const char *path) {
+    struct statfs s;
+    if (statfs(path, &s) != 0) return -(int64_t)errno;
+    return (int64_t)s.f_bsize;
+}
+
+int32_t shims_gettid(void) { return (int32_t)syscall(SYS_gettid); }
+
+int32_t shims_pin_current_thread(int32_t cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+int32_t shims_set_current_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+void shims_cpu_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}

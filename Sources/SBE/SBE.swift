@@ -1,0 +1,1 @@
+// Module SBE: see Package.swift for its place in the layering.

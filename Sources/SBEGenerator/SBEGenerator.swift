@@ -1,0 +1,1 @@
+// Module SBEGenerator: see Package.swift for its place in the layering.

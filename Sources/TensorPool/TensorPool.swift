@@ -1,0 +1,1 @@
+// Module TensorPool: see Package.swift for its place in the layering.

@@ -1,0 +1,1 @@
+// Module TensorPoolCodecs: see Package.swift for its place in the layering.

@@ -1,0 +1,1 @@
+// Module TensorPoolCore: see Package.swift for its place in the layering.

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `tp` command: drivers, roles, demo, inspection and wire tools for the Aeron Tensor Pool.
+@main
+struct TP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tp",
+        abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
+        subcommands: [
+        ]
+    )
+}
