@@ -39,10 +39,16 @@ public struct TensorSlotHeader: Equatable, Sendable {
         self.strides = strides
     }
 
-    /// The element type, `nil` for a value outside the registry.
-    @inlinable public var dtype: Dtype? { Dtype(rawValue: dtypeRaw) }
-    /// The major order, `nil` for a value outside the registry.
-    @inlinable public var majorOrder: MajorOrder? { MajorOrder(rawValue: majorOrderRaw) }
+    /// The element type, `nil` for a value outside the registry (setting `nil` writes UNKNOWN).
+    @inlinable public var dtype: Dtype? {
+        get { Dtype(rawValue: dtypeRaw) }
+        set { dtypeRaw = newValue?.rawValue ?? Dtype.unknown.rawValue }
+    }
+    /// The major order, `nil` for a value outside the registry (setting `nil` writes UNKNOWN).
+    @inlinable public var majorOrder: MajorOrder? {
+        get { MajorOrder(rawValue: majorOrderRaw) }
+        set { majorOrderRaw = newValue?.rawValue ?? MajorOrder.unknown.rawValue }
+    }
 
     /// Decodes the header of the slot starting at `offset` (plain loads; `commit_word` is not read).
     @inlinable

@@ -27,7 +27,7 @@ final class TemporaryDirectory {
 
     func write(_ name: String, bytes: Int) -> String {
         let p = sub(name)
-        FileManager.default.createFile(atPath: p, contents: Data(count: bytes))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(count: bytes))
         return p
     }
 }
