@@ -37,7 +37,12 @@ public final class SlotWriter: @unchecked Sendable {
 
     @inlinable
     func pool(id: UInt16) -> PayloadPool? {
-        for pool in pools where pool.poolId == id { return pool }
+        // Index loop: a for-in over the array allocates an iterator box in debug builds.
+        var i = 0
+        while i < pools.count {
+            if pools[i].poolId == id { return pools[i] }
+            i += 1
+        }
         return nil
     }
 
