@@ -7,6 +7,9 @@ struct TP: ParsableCommand {
         commandName: "tp",
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
+            Inspect.self,
+            Stress.self,
+            Bench.self,
         ]
     )
 }
