@@ -14,28 +14,49 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
         for (i, v) in values.prefix(RegionLayout.maxDims).enumerated() { self[i] = v }
     }
 
-    /// Copies a wire image (little-endian int32[8], e.g. a codec's `dimsBytes`).
+    /// Copies a wire image (little-endian int32[8], e.g. a codec's `dimsBytes`; shorter images are zero-padded).
     @inlinable
     init(wireBytes: UnsafeRawBufferPointer) {
         self.init()
-        withUnsafeMutableBytes(of: &storage) { target in
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: wireBytes.prefix(32)))
-        }
+        guard let source = wireBytes.baseAddress else { return }
+        let count = min(wireBytes.count, 32)
+        withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: count) }
     }
 
+    // A switch over the tuple's elements, not a pointer closure: debug builds run it several times faster.
     @inlinable public subscript(index: Int) -> Int32 {
         get {
-            precondition(index >= 0 && index < 8, "dimension index out of range")
-            return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * 4, as: Int32.self) }
+            switch index {
+            case 0: return storage.0
+            case 1: return storage.1
+            case 2: return storage.2
+            case 3: return storage.3
+            case 4: return storage.4
+            case 5: return storage.5
+            case 6: return storage.6
+            case 7: return storage.7
+            default: preconditionFailure("dimension index out of range")
+            }
         }
         set {
-            precondition(index >= 0 && index < 8, "dimension index out of range")
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: index * 4, as: Int32.self) }
+            switch index {
+            case 0: storage.0 = newValue
+            case 1: storage.1 = newValue
+            case 2: storage.2 = newValue
+            case 3: storage.3 = newValue
+            case 4: storage.4 = newValue
+            case 5: storage.5 = newValue
+            case 6: storage.6 = newValue
+            case 7: storage.7 = newValue
+            default: preconditionFailure("dimension index out of range")
+            }
         }
     }
 
     @inlinable public static func == (lhs: TensorDims, rhs: TensorDims) -> Bool {
-        withUnsafeBytes(of: lhs.storage) { l in withUnsafeBytes(of: rhs.storage) { r in l.elementsEqual(r) } }
+        lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1 && lhs.storage.2 == rhs.storage.2
+            && lhs.storage.3 == rhs.storage.3 && lhs.storage.4 == rhs.storage.4 && lhs.storage.5 == rhs.storage.5
+            && lhs.storage.6 == rhs.storage.6 && lhs.storage.7 == rhs.storage.7
     }
 
     /// The first `count` values as an array (diagnostics; allocates).
