@@ -40,6 +40,7 @@ public final class SupervisorRegistry {
         public var lastActivityTimestampNs: UInt64?
         public var announces: UInt64 = 0
         public var heartbeats: UInt64 = 0
+        /// State as of the last ``SupervisorRegistry/sweep(nowNs:)`` (transitions are reported there).
         public var state: LivenessState = .live
 
         /// Worse of control-plane and (when observed) activity liveness.
@@ -60,6 +61,7 @@ public final class SupervisorRegistry {
         public var window: ConsumerQosWindow
         public var commanded: ConsumerConfigCommand?
         public var commandedAtNs: UInt64?
+        /// State as of the last ``SupervisorRegistry/sweep(nowNs:)`` (transitions are reported there).
         public var state: LivenessState = .live
     }
 
@@ -120,7 +122,6 @@ public final class SupervisorRegistry {
         }
         record.control.observe(nowNs: nowNs)
         update(&record)
-        record.state = record.liveness(nowNs: nowNs)
         producers[key] = record
     }
 
@@ -137,7 +138,6 @@ public final class SupervisorRegistry {
             if verdict == .restart { record.window.reset(); record.commanded = nil; record.commandedAtNs = nil }
             record.hint = hint
             record.liveness.observe(nowNs: nowNs)
-            record.state = .live
         }
         consumers[key] = record
         return verdict
@@ -157,7 +157,6 @@ public final class SupervisorRegistry {
         if verdict == .restart { record.window.reset(); record.commanded = nil; record.commandedAtNs = nil }
         record.lastReport = report
         record.liveness.observe(nowNs: nowNs)
-        record.state = .live
         if let completed = record.window.add(report, nowNs: nowNs),
            let decision = parameters.policy.decide(framesInWindow: completed.frames, dropsInWindow: completed.drops,
                                                    reportedMode: report.mode) {
@@ -206,12 +205,12 @@ public final class SupervisorRegistry {
         return transitions
     }
 
-    /// Removes EXPIRED entries (as of the last sweep). Returns how many were removed.
+    /// Removes entries EXPIRED at `nowNs`. Returns how many were removed.
     @discardableResult
-    public func purgeExpired() -> Int {
+    public func purgeExpired(nowNs: UInt64) -> Int {
         let before = producers.count + consumers.count
-        producers = producers.filter { $0.value.state != .expired }
-        consumers = consumers.filter { $0.value.state != .expired }
+        producers = producers.filter { $0.value.liveness(nowNs: nowNs) != .expired }
+        consumers = consumers.filter { $0.value.liveness.state(nowNs: nowNs) != .expired }
         return before - producers.count - consumers.count
     }
 
