@@ -32,7 +32,11 @@ public struct PayloadPoolSelector: Sendable {
     /// The smallest pool whose stride holds `valuesLength` bytes, without counting.
     @inlinable
     public func smallestFitting(_ valuesLength: UInt64) -> Pool? {
-        for pool in pools where UInt64(pool.strideBytes) >= valuesLength { return pool }
+        var i = 0
+        while i < pools.count {
+            if UInt64(pools[i].strideBytes) >= valuesLength { return pools[i] }
+            i += 1
+        }
         return nil
     }
 
