@@ -19,102 +19,77 @@ final class ClientProxy {
 
     deinit { scratchMemory.deallocate() }
 
-    private func send(_ typeId: Int32, _ encode: (inout ControlMessageEncoder) -> Void) {
-        var encoder = ControlMessageEncoder(scratch, offset: 0)
-        encode(&encoder)
+    private func send<M: ControlMessage>(_ typeId: Int32, _ message: M) {
+        let length = message.encodedLength
+        guard length <= scratch.capacity else {
+            onTransmitFailure("response type \(typeId) too long to broadcast: \(length) bytes")
+            return
+        }
+        message.encode(into: scratch, at: 0)
         do {
-            try transmitter.transmit(messageTypeId: typeId, from: scratch, offset: 0, length: encoder.position)
+            try transmitter.transmit(messageTypeId: typeId, from: scratch, offset: 0, length: length)
         } catch {
             onTransmitFailure("failed to broadcast response type \(typeId): \(error)")
         }
     }
 
     /// Bounded so a hostile channel or message cannot overrun the scratch buffer.
-    private static func bytes(_ s: String, max: Int = 4096) -> [UInt8] { Array(s.utf8.prefix(max)) }
+    private static func bounded(_ s: String, max: Int = 4096) -> String {
+        s.utf8.count <= max ? s : String(decoding: s.utf8.prefix(max), as: UTF8.self)
+    }
 
     func onError(correlationId: Int64, code: ControlErrorCode, message: String) {
-        send(ControlResponseTypeId.onError) { e in
-            e.int64(correlationId)
-            e.int32(code.rawValue)
-            e.lengthPrefixedBytes(Self.bytes(message, max: 8192), padded: false)
-        }
+        send(ControlResponseTypeId.onError, ErrorResponse(offendingCommandCorrelationId: correlationId, errorCode: code.rawValue,
+                                                          errorMessage: Self.bounded(message, max: 8192)))
     }
 
     func onPublicationReady(correlationId: Int64, registrationId: Int64, sessionId: Int32, streamId: Int32,
                             publicationLimitCounterId: Int32, logFileName: String, isExclusive: Bool) {
-        send(isExclusive ? ControlResponseTypeId.onExclusivePublicationReady : ControlResponseTypeId.onPublicationReady) { e in
-            e.int64(correlationId)
-            e.int64(registrationId)
-            e.int32(sessionId)
-            e.int32(streamId)
-            e.int32(publicationLimitCounterId)
-            e.int32(-1) // channel status indicator: none for IPC
-            e.lengthPrefixedBytes(Self.bytes(logFileName), padded: false)
-        }
+        send(isExclusive ? ControlResponseTypeId.onExclusivePublicationReady : ControlResponseTypeId.onPublicationReady,
+             PublicationBuffersReady(correlationId: correlationId, registrationId: registrationId, sessionId: sessionId,
+                                     streamId: streamId, publicationLimitCounterId: publicationLimitCounterId,
+                                     channelStatusIndicatorId: -1, logFileName: logFileName))
     }
 
     func onSubscriptionReady(correlationId: Int64) {
-        send(ControlResponseTypeId.onSubscriptionReady) { e in
-            e.int64(correlationId)
-            e.int32(-1)
-        }
+        send(ControlResponseTypeId.onSubscriptionReady, SubscriptionReady(correlationId: correlationId, channelStatusIndicatorId: -1))
     }
 
     func onAvailableImage(correlationId: Int64, sessionId: Int32, streamId: Int32, subscriptionRegistrationId: Int64,
                           subscriberPositionId: Int32, logFileName: String, sourceIdentity: String) {
-        send(ControlResponseTypeId.onAvailableImage) { e in
-            e.int64(correlationId)
-            e.int32(sessionId)
-            e.int32(streamId)
-            e.int64(subscriptionRegistrationId)
-            e.int32(subscriberPositionId)
-            e.lengthPrefixedBytes(Self.bytes(logFileName), padded: true)
-            e.lengthPrefixedBytes(Self.bytes(sourceIdentity), padded: false)
-        }
+        send(ControlResponseTypeId.onAvailableImage,
+             ImageBuffersReady(correlationId: correlationId, sessionId: sessionId, streamId: streamId,
+                               subscriptionRegistrationId: subscriptionRegistrationId, subscriberPositionId: subscriberPositionId,
+                               logFileName: logFileName, sourceIdentity: sourceIdentity))
     }
 
     func onUnavailableImage(correlationId: Int64, subscriptionRegistrationId: Int64, streamId: Int32, channel: String) {
-        send(ControlResponseTypeId.onUnavailableImage) { e in
-            e.int64(correlationId)
-            e.int64(subscriptionRegistrationId)
-            e.int32(streamId)
-            e.lengthPrefixedBytes(Self.bytes(channel), padded: false)
-        }
+        send(ControlResponseTypeId.onUnavailableImage,
+             ImageMessage(correlationId: correlationId, subscriptionRegistrationId: subscriptionRegistrationId, streamId: streamId,
+                          channel: Self.bounded(channel)))
     }
 
     func onOperationSuccess(correlationId: Int64) {
-        send(ControlResponseTypeId.onOperationSuccess) { e in e.int64(correlationId) }
+        send(ControlResponseTypeId.onOperationSuccess, OperationSucceeded(correlationId: correlationId))
     }
 
     func onCounterReady(correlationId: Int64, counterId: Int32) {
-        send(ControlResponseTypeId.onCounterReady) { e in
-            e.int64(correlationId)
-            e.int32(counterId)
-        }
+        send(ControlResponseTypeId.onCounterReady, CounterUpdate(correlationId: correlationId, counterId: counterId))
     }
 
     func onStaticCounter(correlationId: Int64, counterId: Int32) {
-        send(ControlResponseTypeId.onStaticCounter) { e in
-            e.int64(correlationId)
-            e.int32(counterId)
-        }
+        send(ControlResponseTypeId.onStaticCounter, CounterUpdate(correlationId: correlationId, counterId: counterId))
     }
 
     func onUnavailableCounter(registrationId: Int64, counterId: Int32) {
-        send(ControlResponseTypeId.onUnavailableCounter) { e in
-            e.int64(registrationId)
-            e.int32(counterId)
-        }
+        send(ControlResponseTypeId.onUnavailableCounter, CounterUpdate(correlationId: registrationId, counterId: counterId))
     }
 
     func onClientTimeout(clientId: Int64) {
-        send(ControlResponseTypeId.onClientTimeout) { e in e.int64(clientId) }
+        send(ControlResponseTypeId.onClientTimeout, ClientTimeout(clientId: clientId))
     }
 
     func onNextAvailableSessionId(correlationId: Int64, sessionId: Int32) {
-        send(ControlResponseTypeId.onNextAvailableSessionId) { e in
-            e.int64(correlationId)
-            e.int32(sessionId)
-        }
+        send(ControlResponseTypeId.onNextAvailableSessionId, NextAvailableSessionId(correlationId: correlationId, nextSessionId: sessionId))
     }
 }

@@ -108,44 +108,29 @@ final class DriverConductor {
         do {
             switch typeId {
             case ControlCommandTypeId.addPublication, ControlCommandTypeId.addExclusivePublication:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "add publication")
-                let streamId = try d.int32("streamId")
-                let channel = try d.string("channel", padded: false)
-                try onAddPublication(clientId: clientId, correlationId: correlationId, streamId: streamId, channel: channel,
+                let m = try PublicationMessage(decoding: buffer, at: offset, length: length)
+                try onAddPublication(clientId: clientId, correlationId: correlationId, streamId: m.streamId, channel: m.channel,
                                      isExclusive: typeId == ControlCommandTypeId.addExclusivePublication)
             case ControlCommandTypeId.removePublication:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "remove publication")
-                let registrationId = try d.int64("registrationId")
-                let flags = length >= 32 ? try d.int64("flags") : 0
-                try onRemovePublication(clientId: clientId, correlationId: correlationId, registrationId: registrationId, revoke: flags & 1 != 0)
+                let m = try RemovePublicationMessage(decoding: buffer, at: offset, length: length)
+                try onRemovePublication(clientId: clientId, correlationId: correlationId, registrationId: m.registrationId,
+                                        revoke: m.flags & RemovePublicationMessage.revokeFlag != 0)
             case ControlCommandTypeId.addSubscription:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "add subscription")
-                _ = try d.int64("registrationCorrelationId")
-                let streamId = try d.int32("streamId")
-                let channel = try d.string("channel", padded: false)
-                try onAddSubscription(clientId: clientId, correlationId: correlationId, streamId: streamId, channel: channel)
+                let m = try SubscriptionMessage(decoding: buffer, at: offset, length: length)
+                try onAddSubscription(clientId: clientId, correlationId: correlationId, streamId: m.streamId, channel: m.channel)
             case ControlCommandTypeId.removeSubscription:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "remove subscription")
-                let registrationId = try d.int64("registrationId")
-                try onRemoveSubscription(clientId: clientId, correlationId: correlationId, registrationId: registrationId)
+                let m = try RemoveMessage(decoding: buffer, at: offset, length: length)
+                try onRemoveSubscription(clientId: clientId, correlationId: correlationId, registrationId: m.registrationId)
             case ControlCommandTypeId.addCounter:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "add counter")
-                let counterTypeId = try d.int32("typeId")
-                let key = try d.lengthPrefixedBytes("key", padded: true)
-                let label = try d.lengthPrefixedBytes("label", padded: false)
-                try onAddCounter(clientId: clientId, correlationId: correlationId, typeId: counterTypeId, key: key, label: label)
+                let m = try CounterMessage(decoding: buffer, at: offset, length: length)
+                try onAddCounter(clientId: clientId, correlationId: correlationId, typeId: m.typeId, key: m.key, label: Array(m.label.utf8))
             case ControlCommandTypeId.addStaticCounter:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "add static counter")
-                let registrationId = try d.int64("registrationId")
-                let counterTypeId = try d.int32("typeId")
-                let key = try d.lengthPrefixedBytes("key", padded: true)
-                let label = try d.lengthPrefixedBytes("label", padded: false)
-                try onAddStaticCounter(clientId: clientId, correlationId: correlationId, registrationId: registrationId,
-                                       typeId: counterTypeId, key: key, label: label)
+                let m = try StaticCounterMessage(decoding: buffer, at: offset, length: length)
+                try onAddStaticCounter(clientId: clientId, correlationId: correlationId, registrationId: m.registrationId,
+                                       typeId: m.typeId, key: m.key, label: Array(m.label.utf8))
             case ControlCommandTypeId.removeCounter:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "remove counter")
-                let registrationId = try d.int64("registrationId")
-                try onRemoveCounter(clientId: clientId, correlationId: correlationId, registrationId: registrationId)
+                let m = try RemoveMessage(decoding: buffer, at: offset, length: length)
+                try onRemoveCounter(clientId: clientId, correlationId: correlationId, registrationId: m.registrationId)
             case ControlCommandTypeId.clientKeepalive:
                 if let client = client(clientId) { counters.setValue(client.heartbeatCounterId, nowMs) }
             case ControlCommandTypeId.clientClose:
@@ -154,9 +139,8 @@ final class DriverConductor {
                     counters.setValue(client.heartbeatCounterId, 0)
                 }
             case ControlCommandTypeId.getNextAvailableSessionId:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "get next available session id")
-                let streamId = try d.int32("streamId")
-                proxy.onNextAvailableSessionId(correlationId: correlationId, sessionId: allocateSessionId(streamId: streamId))
+                let m = try GetNextAvailableSessionIdMessage(decoding: buffer, at: offset, length: length)
+                proxy.onNextAvailableSessionId(correlationId: correlationId, sessionId: allocateSessionId(streamId: m.streamId))
             case ControlCommandTypeId.terminateDriver:
                 // The C and Java drivers' default termination validator denies every request.
                 recordError("(-8) terminate driver request denied: the embedded driver is closed by its host")
@@ -167,12 +151,11 @@ final class DriverConductor {
                     "destinations are a network (MDC/MDS) feature the embedded Swift IPC media driver does not serve; "
                     + "run the Aeron C or Java media driver for network channels")
             case ControlCommandTypeId.rejectImage:
-                var d = try ControlMessageDecoder(buffer, offset: offset + 16, length: length - 16, message: "reject image")
-                let imageCorrelationId = try d.int64("imageCorrelationId")
-                if publications.contains(where: { $0.registrationId == imageCorrelationId }) {
-                    throw ControlError(.notSupported, "image rejection is not supported by the embedded Swift IPC media driver: correlationId=\(imageCorrelationId)")
+                let m = try RejectImageMessage(decoding: buffer, at: offset, length: length)
+                if publications.contains(where: { $0.registrationId == m.imageCorrelationId }) {
+                    throw ControlError(.notSupported, "image rejection is not supported by the embedded Swift IPC media driver: correlationId=\(m.imageCorrelationId)")
                 }
-                throw ControlError(.genericError, "unable to resolve image for correlationId=\(imageCorrelationId)")
+                throw ControlError(.genericError, "unable to resolve image for correlationId=\(m.imageCorrelationId)")
             default:
                 recordError("(-6) unknown command type id: \(typeId)")
                 proxy.onError(correlationId: correlationId, code: .unknownCommandTypeId, message: "(-6) unknown command type id: \(typeId)")
