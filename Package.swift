@@ -71,6 +71,9 @@ let package = Package(
 
         // Test-only malloc interposer: exact per-thread allocation counts for zero-allocation proofs.
         .target(name: "MallocCounter", path: "Tests/MallocCounter"),
+        // Test-only harness driving the real Aeron C client/driver (pyaeron wheel) via Tests/Interop/aeron_peer.py.
+        .target(name: "AeronInteropSupport", path: "Tests/AeronInteropSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "AeronInteropTests", dependencies: ["AeronInteropSupport"], swiftSettings: swiftSettings),
 
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
@@ -78,9 +81,9 @@ let package = Package(
         .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp"], swiftSettings: swiftSettings),
-        .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp"], swiftSettings: swiftSettings),
+        .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool"], swiftSettings: swiftSettings),
+        .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )
