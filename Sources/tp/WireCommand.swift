@@ -8,7 +8,7 @@ struct WireCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wire",
         abstract: "Decode/encode tensor-pool SBE messages (schema id 900) as JSON lines.",
-        subcommands: [WireDecodeCommand.self, WireEncodeCommand.self])
+        subcommands: [WireDecodeCommand.self, WireEncodeCommand.self, WireBenchCommand.self])
 }
 
 /// Shared helpers of the wire subcommands.
