@@ -97,6 +97,36 @@ import Testing
         #expect(runner.isClosed)
     }
 
+    @Test func agentThreadIsPinnedToTheRequestedCPU() throws {
+        let agent = RecordingAgent(terminateAt: 1)
+        let runner = AgentRunner(agent: agent, idleStrategy: NoOpIdleStrategy(), cpu: 0)
+        try runner.start()
+        #expect(waitUntil { !runner.isRunning })
+        try runner.close()
+        #expect(agent.allowedCPUs.withLock { $0 } == "0")
+        #expect(runner.errorCount == 0)
+    }
+
+    @Test func pinningToANonexistentCPUIsReportedAndTheAgentStillRuns() throws {
+        let agent = RecordingAgent(terminateAt: 10)
+        let reported = Mutex<[AgentRunnerError]>([])
+        let runner = AgentRunner(agent: agent, idleStrategy: NoOpIdleStrategy(), errorHandler: { error in
+            if let e = error as? AgentRunnerError { reported.withLock { $0.append(e) } }
+        }, cpu: 1023)
+        try runner.start()
+        #expect(waitUntil { !runner.isRunning })
+        try runner.close()
+        #expect(agent.cycles.load(ordering: .acquiring) == 10)
+        let errors = reported.withLock { $0 }
+        #expect(errors.count == 1)
+        if case .pinningFailed(_, let cpu, let errno)? = errors.first {
+            #expect(cpu == 1023)
+            #expect(errno != 0)
+        } else {
+            Issue.record("expected pinningFailed, got \(errors)")
+        }
+    }
+
     @Test func structAgentsAreReturnedAfterClose() throws {
         let runner = AgentRunner(agent: CountingStructAgent(limit: 500), idleStrategy: NoOpIdleStrategy())
         try runner.start()
