@@ -57,6 +57,19 @@ extension RealAeron {
             #expect(run.last("unexpected_success") != nil)
         }
 
+        @Test func clientWithoutADriverFailsWithTheCDriverTimeout() throws {
+            let nowhere = TemporaryAeronDirectory(prefix: "no-driver")
+            let run = try AeronPeerProcess("counters", directory: nowhere.path, arguments: ["--client-timeout-ms", "300"])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(run.exit == PeerExit(status: 2, signaled: false))
+            #expect(run.stderr.contains("driver timeout"))
+            let error = #expect(throws: InteropError.self) {
+                try AeronPeerProcess.run("counters", directory: nowhere.path, arguments: ["--client-timeout-ms", "300"],
+                                         timeout: PeerTimeouts.run)
+            }
+            #expect(error?.description.contains("driver timeout") == true)
+        }
+
         @Test func driverErrorLogRecordsTheRejectedChannel() throws {
             let driver = try RealAeronMediaDriver()
             let before = try AeronPeerProcess.run("errors", directory: driver.path, timeout: PeerTimeouts.run)

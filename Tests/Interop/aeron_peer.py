@@ -357,6 +357,8 @@ def cnc_ready(directory):
 
 def cmd_driver(aeron, args):
     install_stop_handlers(watch_stdin=not args.no_stdin_watch)
+    # If init fails the context is deliberately left open until exit: closing it would apply
+    # dir_delete_on_shutdown to a directory that may belong to another, live driver.
     driver = Driver(aeron, args)
     try:
         deadline = time.monotonic() + 10
@@ -499,7 +501,7 @@ def send_one(pub, data, length, try_claim, deadline):
 
 def cmd_pub(aeron, args):
     sizes = parse_sizes(args.sizes) or [32]
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.stream, args.exclusive)
         emit({"event": "publication", "channel": args.channel, "stream": args.stream, "exclusive": args.exclusive})
@@ -564,7 +566,7 @@ class Verifier:
 
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     assembler = c_void_p()
     try:
         sub = client.add_subscription(args.channel, args.stream)
@@ -638,7 +640,7 @@ def percentiles(samples):
 
 def cmd_pong(aeron, args):
     install_stop_handlers(watch_stdin=False)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         sub = client.add_subscription(args.channel, args.ping_stream)
         pub = client.add_publication(args.channel, args.pong_stream, True)
@@ -682,7 +684,7 @@ def cmd_pong(aeron, args):
 
 
 def cmd_ping(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.ping_stream, True)
         sub = client.add_subscription(args.channel, args.pong_stream)
@@ -751,7 +753,7 @@ def cmd_throughput(aeron, args):
         embedded = Driver(aeron, args)
         if embedded.invoker:
             embedded.run_invoker_in_thread()
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         exclusive = args.pub in ("exclusive", "claim")
         pub = client.add_publication(args.channel, args.stream, exclusive)
@@ -821,7 +823,7 @@ def cmd_throughput(aeron, args):
 
 
 def cmd_counters(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         reader = aeron.aeron_counters_reader(client.client)
         if not reader:
@@ -882,7 +884,7 @@ def cmd_errors(aeron, args):
 
 
 def cmd_add_expect_error(aeron, args, kind):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         a = aeron
         async_ptr = c_void_p()
@@ -958,6 +960,9 @@ def build_parser():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--so", default=os.environ.get("TP_PYAERON_SO"), help="path of _pyaeron*.so (env TP_PYAERON_SO)")
         p.add_argument("--dir", required=True, help="Aeron directory")
+        if name != "driver":
+            p.add_argument("--client-timeout-ms", type=int, default=10000,
+                           help="C client's driver timeout: how long aeron_init waits for a live driver")
         return p
 
     p = command("driver", "run the real C media driver until SIGTERM/SIGINT/stdin EOF")
