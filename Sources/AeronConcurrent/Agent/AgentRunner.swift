@@ -96,7 +96,8 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
     }
 
     /// Signals the agent to stop and waits (up to `timeout`) for its thread to run `onClose` and exit, then joins it.
-    /// Closing a runner that never started just marks it closed. Idempotent.
+    /// Closing a runner that never started just marks it closed. Idempotent. Called from the agent's own thread
+    /// (inside `doWork`), it only signals: the cycle ends after that `doWork`, and a later `close()` joins.
     ///
     /// - Throws: ``AgentRunnerError/closeTimedOut(role:timeoutNs:)`` if the agent is stuck in `doWork`; the runner
     ///   stays signalled and `close` can be called again.
@@ -107,6 +108,11 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
         }
         guard state == .started else { return }
         running.store(false, ordering: .releasing)
+        if pthread_equal(pthread_self(), thread) != 0 {
+            // Called by the agent itself: the duty cycle ends after this doWork; a thread cannot join itself, so
+            // joining is left to a later close() from another thread.
+            return
+        }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while !finished.load(ordering: .acquiring) {
