@@ -1,0 +1,75 @@
+import AeronInteropSupport
+import Testing
+
+/// Sizes from empty to 64 KiB, around the 8-byte pattern prefix, the 32-byte frame alignment and the IPC MTU
+/// (1408 bytes => 1376-byte max payload: 1377 and above are fragmented and reassembled).
+let sizesUpTo64KiB = [0, 1, 7, 8, 9, 31, 32, 33, 100, 1000, 1375, 1376, 1377, 1408, 2800, 4097, 65_536]
+/// Sizes that fit one frame, for tryClaim.
+let singleFrameSizes = [0, 1, 7, 8, 9, 31, 32, 33, 100, 1000, 1375, 1376]
+
+extension RealAeron {
+    /// Real C publication -> real C subscription (with fragment assembler) on the real C driver: proves the peers,
+    /// the pattern and the harness before any Swift code is involved.
+    @Suite struct RealCPubSub {
+        static func publishAndVerify(
+            count: Int, sizes: [Int], publicationFlags: [String], stream: Int32, termLength: Int = 1 << 20
+        ) throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = termLength
+            let driver = try RealAeronMediaDriver(options: options)
+            let sizeList = sizes.map(String.init).joined(separator: ",")
+            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
+                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
+            ])
+            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
+            let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: [
+                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
+            ] + publicationFlags)
+            let pubRun = try pub.waitForSuccess(timeout: PeerTimeouts.run)
+            let subRun = try sub.waitForSuccess(timeout: PeerTimeouts.run)
+            #expect(pubRun.last("done")?.int("sent") == Int64(count))
+            let done = try #require(subRun.last("done"))
+            #expect(done.int("received") == Int64(count))
+            #expect(done.int("errors") == 0)
+            #expect(subRun.all("mismatch").isEmpty)
+            let closed = try driver.stop()
+            #expect(closed?.bool("dir_exists") == false)
+        }
+
+        @Test func concurrentPublication100kMessagesUpTo64KiB() throws {
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: [], stream: 1001)
+        }
+
+        @Test func exclusivePublication100kMessagesUpTo64KiB() throws {
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: ["--exclusive"], stream: 1002)
+        }
+
+        @Test(arguments: [["--try-claim"], ["--try-claim", "--exclusive"]])
+        func tryClaimSingleFrameMessages(flags: [String]) throws {
+            try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, publicationFlags: flags, stream: 1003)
+        }
+
+        @Test func subscriberReportsCorruptionAsMismatches() throws {
+            // The subscriber expects other sizes than are sent: it must fail, proving verification can fail.
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
+                "--count", "10", "--sizes", "33", "--timeout-s", "60",
+            ])
+            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
+            try AeronPeerProcess.run("pub", directory: driver.path, arguments: ["--count", "10", "--sizes", "32"],
+                                     timeout: PeerTimeouts.run)
+            let run = try sub.waitForExit(timeout: PeerTimeouts.run)
+            #expect(run.exit == PeerExit(status: 1, signaled: false))
+            #expect(run.last("done")?.int("errors") == 10)
+            #expect(run.all("mismatch").first?.int("expected_length") == 33)
+        }
+
+        @Test func subscriberTimesOutWithoutAPublisher() throws {
+            let driver = try RealAeronMediaDriver()
+            let run = try AeronPeerProcess("sub", directory: driver.path, arguments: ["--count", "1", "--timeout-s", "0.5"])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(run.exit == PeerExit(status: 3, signaled: false))
+            #expect(run.last("done")?.bool("timed_out") == true)
+        }
+    }
+}
