@@ -31,6 +31,13 @@ public struct ConsumerCoordinator: Sendable {
 
     // MARK: control plane
 
+    /// Applies the configured `use_shm` at startup: with `false`, switches to the configured fallback
+    /// (or fails with a diagnostic) before any announce is considered.
+    public mutating func start(useShm: Bool, nowNs: UInt64) -> [MappingAction] {
+        guard !useShm else { return [] }
+        return follow(mapping.onConsumerConfig(useShm: false, fallbackUri: nil, nowNs: nowNs))
+    }
+
     /// `ShmPoolAnnounce` arrived.
     public mutating func onAnnounce(_ announce: AnnounceSummary, nowNs: UInt64) -> [MappingAction] {
         follow(mapping.onAnnounce(announce, nowNs: nowNs))
