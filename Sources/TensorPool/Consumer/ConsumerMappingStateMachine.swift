@@ -22,8 +22,11 @@
 public struct ConsumerMappingStateMachine: Sendable {
     /// Static parameters.
     public struct Parameters: Sendable, Hashable {
+        /// Stream whose announces are considered.
         public var streamId: UInt32
+        /// Required `layout_version`.
         public var expectedLayoutVersion: UInt32
+        /// Required `max_dims` (schema `MAX_DIMS`).
         public var expectedMaxDims: UInt8
         /// Producer announce cadence in nanoseconds.
         public var announceCadenceNs: UInt64
@@ -48,19 +51,30 @@ public struct ConsumerMappingStateMachine: Sendable {
 
     /// Counters for diagnostics and QoS.
     public struct Counters: Sendable, Hashable {
+        /// Count of announces ignored events.
         public var announcesIgnored: UInt64 = 0
+        /// Count of maps requested events.
         public var mapsRequested: UInt64 = 0
+        /// Count of map failures events.
         public var mapFailures: UInt64 = 0
+        /// Count of announces rejected events.
         public var announcesRejected: UInt64 = 0
+        /// Count of remaps events.
         public var remaps: UInt64 = 0
+        /// Count of epoch regressions events.
         public var epochRegressions: UInt64 = 0
+        /// Count of pid changes events.
         public var pidChanges: UInt64 = 0
+        /// Count of stale producer events.
         public var staleProducer: UInt64 = 0
         public init() {}
     }
 
+    /// Static parameters.
     public let parameters: Parameters
+    /// Current state.
     public private(set) var state: ConsumerMappingState = .unmapped
+    /// Diagnostic counters.
     public private(set) var counters = Counters()
     /// Cause of the last unmap, for status displays.
     public private(set) var lastRemapCause: RemapCause?

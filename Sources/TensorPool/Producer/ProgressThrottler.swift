@@ -12,8 +12,11 @@
 public struct ProgressThrottler: Sendable {
     /// Counters for diagnostics.
     public struct Counters: Sendable, Hashable {
+        /// STARTED messages emitted.
         public var started: UInt64 = 0
+        /// PROGRESS messages emitted.
         public var progress: UInt64 = 0
+        /// COMPLETE messages emitted.
         public var completed: UInt64 = 0
         /// Updates not emitted because of the interval or deltas (latest kept).
         public var suppressed: UInt64 = 0
@@ -28,6 +31,7 @@ public struct ProgressThrottler: Sendable {
 
     /// Thresholds; may be replaced between frames (or mid-frame: applies to the next decision).
     public var policy: ProgressPolicy
+    /// Emission counters.
     public private(set) var counters = Counters()
 
     private var active = false
