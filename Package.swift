@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TensorPool",
             dependencies: [
-                "TensorPoolCore", "AeronClient", "AeronDriver",
+                "TensorPoolCore", "TensorPoolCodecs", "SBE", "AeronClient", "AeronDriver",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings),
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCodecs", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )

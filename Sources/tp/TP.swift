@@ -9,6 +9,7 @@ struct TP: ParsableCommand {
         subcommands: [
             DriverCommand.self,
             WireCommand.self,
+            ConfigCommand.self,
         ]
     )
 }
