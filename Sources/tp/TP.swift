@@ -10,6 +10,9 @@ struct TP: ParsableCommand {
             DriverCommand.self,
             WireCommand.self,
             ConfigCommand.self,
+            Inspect.self,
+            Stress.self,
+            Bench.self,
         ]
     )
 }
