@@ -7,6 +7,7 @@ struct TP: ParsableCommand {
         commandName: "tp",
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
+            DriverCommand.self,
             AeronCommand.self,
         ]
     )
