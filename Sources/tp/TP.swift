@@ -13,6 +13,7 @@ struct TP: ParsableCommand {
             Inspect.self,
             Stress.self,
             Bench.self,
+            AeronCommand.self,
         ]
     )
 }
