@@ -9,8 +9,11 @@ import SharedMemory
 
     func drain(_ ring: ManyToOneRingBuffer) -> [(Int32, [UInt8])] {
         var out: [(Int32, [UInt8])] = []
-        while ring.read({ type, buffer, offset, length in out.append((type, Array(buffer.bytes(at: offset, count: length)))) }) > 0 {}
-        return out
+        while true {
+            let before = ring.consumerPosition
+            let n = ring.read { type, buffer, offset, length in out.append((type, Array(buffer.bytes(at: offset, count: length)))) }
+            if n == 0 && ring.consumerPosition == before { return out } // padding alone consumes bytes, no message
+        }
     }
 
     @Test func rejectsNonPowerOfTwoCapacity() {
@@ -53,16 +56,16 @@ import SharedMemory
         let big = [UInt8](repeating: 1, count: 120)   // 128 bytes each
         for _ in 0..<7 { _ = try big.withUnsafeBytes { try ring.write(messageTypeId: 2, from: $0) } }
         #expect(drain(ring).count == 7)               // head at 896
-        let record = [UInt8](repeating: 3, count: 192 - 8) // needs 192 > 128 left: pads 128, goes to 0
-        let index = try ring.tryClaim(messageTypeId: 4, length: 184)
+        let record = [UInt8](repeating: 3, count: 128) // needs 136 > 128 left: pads 128, goes to 0
+        let index = try ring.tryClaim(messageTypeId: 4, length: 128)
         #expect(index == RecordDescriptor.headerLength)
-        record.withUnsafeBytes { region.buffer.copy(from: $0.baseAddress!, count: 184, to: index) }
+        record.withUnsafeBytes { region.buffer.copy(from: $0.baseAddress!, count: 128, to: index) }
         ring.commit(index: index)
         #expect(region.buffer.int32(at: 896 + 4) == RecordDescriptor.paddingMessageTypeId)
         #expect(region.buffer.int32(at: 896) == 128)
         let out = drain(ring)
         #expect(out.count == 1 && out[0].0 == 4 && out[0].1 == record)
-        #expect(ring.consumerPosition == 896 + 128 + 192)
+        #expect(ring.consumerPosition == 896 + 128 + 136)
     }
 
     @Test func abortedClaimIsSkipped() throws {

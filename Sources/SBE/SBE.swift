@@ -1,1 +1,0 @@
-// Module SBE: see Package.swift for its place in the layering.

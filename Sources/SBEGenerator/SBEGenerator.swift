@@ -1,1 +1,0 @@
-// Module SBEGenerator: see Package.swift for its place in the layering.

@@ -1,0 +1,18 @@
+/// One `FrameProgress` message the producer should publish (spec §10.2.2).
+public struct ProgressEmission: Sendable, Hashable {
+    public var frameId: UInt64
+    public var headerIndex: UInt32
+    public var payloadBytesFilled: UInt64
+    /// `nil` when the frame does not report rows.
+    public var rowsFilled: UInt32?
+    public var state: FrameProgressState
+
+    public init(frameId: UInt64, headerIndex: UInt32, payloadBytesFilled: UInt64, rowsFilled: UInt32?,
+                state: FrameProgressState) {
+        self.frameId = frameId
+        self.headerIndex = headerIndex
+        self.payloadBytesFilled = payloadBytesFilled
+        self.rowsFilled = rowsFilled
+        self.state = state
+    }
+}

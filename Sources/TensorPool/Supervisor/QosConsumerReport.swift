@@ -1,0 +1,24 @@
+/// The fields of a `QosConsumer` message (spec §10.4.1) as a plain value.
+public struct QosConsumerReport: Sendable, Hashable {
+    public var streamId: UInt32
+    public var consumerId: UInt32
+    public var epoch: UInt64
+    public var lastSeqSeen: UInt64
+    public var dropsGap: UInt64
+    public var dropsLate: UInt64
+    public var mode: ConsumerMode
+
+    public init(streamId: UInt32, consumerId: UInt32, epoch: UInt64, lastSeqSeen: UInt64,
+                dropsGap: UInt64, dropsLate: UInt64, mode: ConsumerMode) {
+        self.streamId = streamId
+        self.consumerId = consumerId
+        self.epoch = epoch
+        self.lastSeqSeen = lastSeqSeen
+        self.dropsGap = dropsGap
+        self.dropsLate = dropsLate
+        self.mode = mode
+    }
+
+    /// `drops_gap + drops_late`.
+    public var totalDrops: UInt64 { dropsGap &+ dropsLate }
+}

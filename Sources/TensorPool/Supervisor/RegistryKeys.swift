@@ -1,0 +1,23 @@
+/// Identity of a producer in the supervisor registry.
+public struct ProducerKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var streamId: UInt32
+    public var producerId: UInt32
+    public init(streamId: UInt32, producerId: UInt32) {
+        self.streamId = streamId
+        self.producerId = producerId
+    }
+    public static func < (a: ProducerKey, b: ProducerKey) -> Bool { (a.streamId, a.producerId) < (b.streamId, b.producerId) }
+    public var description: String { "stream \(streamId) producer \(producerId)" }
+}
+
+/// Identity of a consumer in the supervisor registry.
+public struct ConsumerKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var streamId: UInt32
+    public var consumerId: UInt32
+    public init(streamId: UInt32, consumerId: UInt32) {
+        self.streamId = streamId
+        self.consumerId = consumerId
+    }
+    public static func < (a: ConsumerKey, b: ConsumerKey) -> Bool { (a.streamId, a.consumerId) < (b.streamId, b.consumerId) }
+    public var description: String { "stream \(streamId) consumer \(consumerId)" }
+}

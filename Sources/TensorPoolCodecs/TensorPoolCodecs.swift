@@ -1,1 +1,0 @@
-// Module TensorPoolCodecs: see Package.swift for its place in the layering.
