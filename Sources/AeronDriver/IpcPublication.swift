@@ -243,9 +243,7 @@ final class IpcPublication {
         let index = LogBufferDescriptor.indexByPosition(clean, positionBitsToShift: positionBitsToShift)
         let termOffset = Int(clean & Int64(termLength - 1))
         let length = min(Int(position - clean), termLength - termOffset)
-        let term = logBuffers.termBuffers[index]
-        if length > 8 { term.fill(0, at: termOffset + 8, count: length - 8) }
-        term.setInt64Release(0, at: termOffset)
+        TermCleaner.clean(logBuffers.termBuffers[index], offset: termOffset, length: length)
         cleanPosition = clean + Int64(length)
     }
 
