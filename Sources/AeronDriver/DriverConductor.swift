@@ -336,7 +336,7 @@ final class DriverConductor {
         let responseCorrelationId = channel.responseCorrelationId ?? -1
         if !isExclusive, let shared = publications.first(where: {
             $0.streamId == streamId && $0.state == .active && !$0.isExclusive && $0.responseCorrelationId == responseCorrelationId
-                && (channel.sessionId == nil || channel.sessionId == $0.sessionId)
+                && !$0.isRevoked
         }) {
             try checkMatchesShared(channel, shared)
             let client = try getOrAddClient(clientId)
@@ -370,6 +370,7 @@ final class DriverConductor {
         }
         if let termLength = channel.termLength, termLength != shared.termLength { throw mismatch("term-length", termLength, shared.termLength) }
         if let mtu = channel.mtu, mtu != shared.mtu { throw mismatch("mtu", mtu, shared.mtu) }
+        if let sessionId = channel.sessionId, sessionId != shared.sessionId { throw mismatch("session-id", sessionId, shared.sessionId) }
         if let initialTermId = channel.initialTermId, initialTermId != shared.initialTermId {
             throw mismatch("init-term-id", initialTermId, shared.initialTermId)
         }

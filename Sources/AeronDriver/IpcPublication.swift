@@ -275,14 +275,16 @@ final class IpcPublication {
         let producer = producerPosition
         setCounter(pubLmtCounterId, min(publisherLimit, producer))
         LogBufferDescriptor.setEndOfStreamPosition(metadata, producer)
+        // A revoked log skips draining: the next timer tick ends it at once (see the conductor's ACTIVE check).
+        guard !isRevoked else { return }
         state = .draining
         timeOfLastConsumerPositionChangeNs = nowNs
     }
 
     /// Revoke (REMOVE_PUBLICATION with flag bit 0): mark the log revoked, end the stream now.
     func revoke() {
-        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
         AtomicBuffer.releaseFence()
+        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
     }
 
     var isRevoked: Bool { LogBufferDescriptor.isPublicationRevoked(metadata) }
