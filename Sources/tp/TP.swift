@@ -9,6 +9,9 @@ struct TP: ParsableCommand {
         subcommands: [
             DriverCommand.self,
             ConfigCommand.self,
+            Inspect.self,
+            Stress.self,
+            Bench.self,
         ]
     )
 }
