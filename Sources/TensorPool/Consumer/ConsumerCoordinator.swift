@@ -121,6 +121,12 @@ public struct ConsumerCoordinator: Sendable {
         return outcome
     }
 
+    /// Records a read judged by the SHM layer itself (TensorPoolCore's `SeqlockReader`, which does the
+    /// commit-word checks), keeping delivery/drop accounting and the rate/decimation anchors in admission.
+    public mutating func recordRead(_ descriptor: FrameDescriptorValue, outcome: SlotReadOutcome, nowNs: UInt64) {
+        admission.recordRead(seq: descriptor.seq, outcome: outcome, nowNs: nowNs)
+    }
+
     /// Unmap actions caused by a `seq` regression seen in ``offer(_:nowNs:)``; empty when none.
     public private(set) var pendingRemapActions: [MappingAction] = []
 
