@@ -69,8 +69,10 @@ final class DriverConductor {
         workCount += toDriver.read(limit: Self.commandLimit) { typeId, buffer, offset, length in
             onCommand(typeId: typeId, buffer: buffer, offset: offset, length: length)
         }
-        for publication in publications {
-            workCount += publication.updatePublisherPositionAndLimit()
+        var i = 0
+        while i < publications.count {
+            workCount += publications[i].updatePublisherPositionAndLimit()
+            i += 1
         }
         return workCount
     }

@@ -162,24 +162,40 @@ final class IpcPublication {
         }
     }
 
+    // Hot-path loops index the arrays: `for … in` over an array allocates an iterator box in unoptimised builds.
+
     var hasWorkingSubscribers: Bool {
-        for position in subscriberPositions where position.isWorking { return true }
+        var i = 0
+        while i < subscriberPositions.count {
+            if subscriberPositions[i].isWorking { return true }
+            i += 1
+        }
         return false
     }
 
     /// Every working subscriber has read everything written.
     var isDrained: Bool {
         let producer = producerPosition
-        for position in subscriberPositions where position.isWorking && counterValue(position.counterId) < producer { return false }
+        var i = 0
+        while i < subscriberPositions.count {
+            let position = subscriberPositions[i]
+            if position.isWorking && counterValue(position.counterId) < producer { return false }
+            i += 1
+        }
         return true
     }
 
     /// Where a new subscriber starts: the slowest working subscriber, or the consumer position.
     var joinPosition: Int64 {
         var position = consumerPosition
-        for s in subscriberPositions where s.isWorking {
-            let p = counterValue(s.counterId)
-            if p < position { position = p }
+        var i = 0
+        while i < subscriberPositions.count {
+            let s = subscriberPositions[i]
+            if s.isWorking {
+                let p = counterValue(s.counterId)
+                if p < position { position = p }
+            }
+            i += 1
         }
         return position
     }
@@ -193,10 +209,15 @@ final class IpcPublication {
         if hasWorkingSubscribers {
             var minSub = Int64.max
             var maxSub = consumerPosition
-            for s in subscriberPositions where s.isWorking {
-                let p = counterValue(s.counterId)
-                if p < minSub { minSub = p }
-                if p > maxSub { maxSub = p }
+            var i = 0
+            while i < subscriberPositions.count {
+                let s = subscriberPositions[i]
+                if s.isWorking {
+                    let p = counterValue(s.counterId)
+                    if p < minSub { minSub = p }
+                    if p > maxSub { maxSub = p }
+                }
+                i += 1
             }
             let newLimit = minSub + termWindowLength
             if newLimit > tripLimit {

@@ -1,4 +1,5 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The consumer side of the commit protocol (§8.3, §15.3, §15.19, §15.21) over mapped (read-only) regions.
 ///
@@ -75,7 +76,10 @@ public final class SeqlockReader {
         if first < highestCommitSeen[index] { return .dropped(.stale) }
         if CommitWord.frameId(first) != seq { return .dropped(.frameIdMismatch(expected: seq, found: CommitWord.frameId(first))) }
 
-        let header = TensorSlotHeader(from: ring, slotOffset: slot)
+        let header: TensorSlotHeader
+        do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
+            return .dropped(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
+        }
         let pool = pool(id: header.poolId)
         if header.frameId != seq {
             return unstable(ring, commitOffset, first) ?? .dropped(.frameIdMismatch(expected: seq, found: header.frameId))

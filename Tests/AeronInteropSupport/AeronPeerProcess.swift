@@ -95,7 +95,7 @@ public final class AeronPeerProcess: @unchecked Sendable {
             self?.record { $0.exitState = exit }
         }
         do {
-            try process.run()
+            try ProcessSpawning.runWithDefaultSignalMask(process)
         } catch {
             throw InteropError.launchFailed(command: commandLine.joined(separator: " "), reason: "\(error)")
         }

@@ -49,6 +49,36 @@ extension RealAeron {
             try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, publicationFlags: flags, stream: 1003)
         }
 
+        @Test func subscriberPrintsTheFrameHeadersItSees() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = 1 << 16
+            let driver = try RealAeronMediaDriver(options: options)
+            let sizes = "0,100,3000"
+            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
+                "--stream", "77", "--count", "6", "--sizes", sizes, "--print-headers", "6",
+            ])
+            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
+            try AeronPeerProcess.run("pub", directory: driver.path, arguments: ["--stream", "77", "--count", "6", "--sizes", sizes],
+                                     timeout: PeerTimeouts.run)
+            let headers = try sub.waitForSuccess(timeout: PeerTimeouts.run).all("header")
+            try #require(headers.count == 6)
+            var position: Int64 = 0
+            for header in headers {
+                #expect(header.int("stream_id") == 77)
+                #expect(header.int("session_id") == headers[0].int("session_id"))
+                #expect(header.int("type") == 1)  // HDR_TYPE_DATA
+                #expect(header.int("flags") == 0xC0)  // BEGIN|END: the assembler presents a whole message
+                #expect(header.int("frame_length") == header.int("length")! + 32)
+                #expect(header.int("term_offset") == position)  // one term of 64 KiB: offset == position
+                #expect(header.int("position_bits_to_shift") == 16)
+                let next = try #require(header.int("position"))
+                #expect(next > position)
+                position = next
+            }
+            // 0 B -> 32, 100 B -> 160, 3000 B in three fragments (1408 + 1408 + 288) -> 3104.
+            #expect(headers.prefix(3).map { $0.int("position")! } == [32, 192, 3296])
+        }
+
         @Test func subscriberReportsCorruptionAsMismatches() throws {
             // The subscriber expects other sizes than are sent: it must fail, proving verification can fail.
             let driver = try RealAeronMediaDriver()

@@ -114,6 +114,24 @@ class BufferClaim(ctypes.Structure):
     _fields_ = [("frame_header", c_void_p), ("data", c_void_p), ("length", c_size_t)]
 
 
+class HeaderValuesFrame(ctypes.Structure):
+    """aeron_header_values_frame_t: the data frame header fields (#pragma pack(4))."""
+    _pack_ = 4
+    _fields_ = [("frame_length", ctypes.c_int32), ("version", ctypes.c_int8), ("flags", ctypes.c_uint8),
+                ("type", ctypes.c_int16), ("term_offset", ctypes.c_int32), ("session_id", ctypes.c_int32),
+                ("stream_id", ctypes.c_int32), ("term_id", ctypes.c_int32), ("reserved_value", ctypes.c_int64)]
+
+
+class HeaderValues(ctypes.Structure):
+    """aeron_header_values_t (#pragma pack(4)): 44 bytes on x86-64."""
+    _pack_ = 4
+    _fields_ = [("frame", HeaderValuesFrame), ("initial_term_id", ctypes.c_int32),
+                ("position_bits_to_shift", ctypes.c_size_t)]
+
+
+assert ctypes.sizeof(HeaderValuesFrame) == 32 and ctypes.sizeof(HeaderValues) == 44
+
+
 class CountersBuffers(ctypes.Structure):
     """aeron_counters_reader_buffers_t."""
     _fields_ = [("values", c_void_p), ("metadata", c_void_p), ("values_length", c_size_t),
@@ -154,6 +172,8 @@ _PROTOTYPES = [
     ("aeron_subscription_is_connected", c_bool, [c_void_p]),
     ("aeron_subscription_image_count", c_int, [c_void_p]),
     ("aeron_subscription_close", c_int, [c_void_p, c_void_p, c_void_p]),
+    ("aeron_header_values", c_int, [c_void_p, ctypes.POINTER(HeaderValues)]),
+    ("aeron_header_position", c_int64, [c_void_p]),
     ("aeron_fragment_assembler_create", c_int, [ctypes.POINTER(c_void_p), c_void_p, c_void_p]),
     ("aeron_fragment_assembler_delete", c_int, [c_void_p]),
     ("aeron_counters_reader", c_void_p, [c_void_p]),
@@ -504,7 +524,10 @@ def cmd_pub(aeron, args):
 class Verifier:
     """Checks the i-th reassembled message against the pattern; called by the fragment assembler."""
 
-    def __init__(self, sizes, max_reports=10):
+    def __init__(self, aeron, sizes, print_headers=0, max_reports=10):
+        self.a = aeron
+        self.print_headers = print_headers
+        self.values = HeaderValues()
         self.sizes = sizes
         self.received = 0
         self.errors = 0
@@ -516,11 +539,27 @@ class Verifier:
         self.received = i + 1
         expected_length = self.sizes[i % len(self.sizes)] if self.sizes else length
         actual = ctypes.string_at(buffer, length) if length else b""
+        if i < self.print_headers:
+            self.emit_header(i, length, header)
         if expected_length != length or actual != pattern(i, length):
             self.errors += 1
             if self.errors <= self.max_reports:
                 emit({"event": "mismatch", "index": i, "length": length, "expected_length": expected_length,
                       "first_bad_offset": first_mismatch(pattern(i, expected_length), actual)})
+
+
+    def emit_header(self, i, length, header):
+        """The header of message i as the C client sees it (for a reassembled message: its last fragment's)."""
+        if self.a.aeron_header_values(header, ctypes.byref(self.values)) < 0:
+            code, msg = self.a.error()
+            raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+        f = self.values.frame
+        emit({"event": "header", "index": i, "length": length, "frame_length": f.frame_length, "version": f.version,
+              "flags": f.flags, "type": f.type, "term_offset": f.term_offset, "session_id": f.session_id,
+              "stream_id": f.stream_id, "term_id": f.term_id, "reserved_value": f.reserved_value,
+              "initial_term_id": self.values.initial_term_id,
+              "position_bits_to_shift": self.values.position_bits_to_shift,
+              "position": self.a.aeron_header_position(header)})
 
 
 def cmd_sub(aeron, args):
@@ -529,7 +568,7 @@ def cmd_sub(aeron, args):
     assembler = c_void_p()
     try:
         sub = client.add_subscription(args.channel, args.stream)
-        verifier = Verifier(sizes)
+        verifier = Verifier(aeron, sizes, args.print_headers)
         aeron.check(aeron.aeron_fragment_assembler_create(ctypes.byref(assembler),
                                                           ctypes.cast(verifier.handler, c_void_p), None),
                     "aeron_fragment_assembler_create")
@@ -915,6 +954,8 @@ def build_parser():
     channel_options(p)
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
+    p.add_argument("--print-headers", type=int, default=0, metavar="N",
+                   help="print the frame header values of the first N messages")
     p.add_argument("--timeout-s", type=float, default=60)
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0)

@@ -236,3 +236,35 @@ import Testing
         }
     }
 }
+
+@Suite struct ConfigurationRenderingTests {
+    @Test func defaultsRoundTrip() throws {
+        let c = try TensorPoolConfiguration.parse(toml: "", environment: ["USER": "bob"])
+        var back = try TensorPoolConfiguration.parse(toml: c.tomlText, environment: [:])
+        #expect(back.presentSections == ["producer", "consumer", "supervisor", "driver"])
+        back.presentSections = []
+        #expect(back == c)
+    }
+
+    @Test func customisedRoundTripWithAwkwardStrings() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [producer]
+        name = "cam \\"left\\"\\t\\\\ é"
+        header_nslots = 8
+        payload_pools = [ { pool_id = 9, stride_bytes = 8192 }, { pool_id = 2, stride_bytes = 4096 } ]
+        progress_rows_delta = 4
+        [consumer]
+        consumer_id = 12
+        mode = "latest"
+        payload_fallback_uri = "bridge://x"
+        progress_rows_delta = 3
+        [supervisor]
+        policy_max_drop_fraction = 0.125
+        policy_action = "decimated"
+        """, environment: ["USER": "bob"])
+        #expect(c.producer.name == "cam \"left\"\t\\ é")
+        var back = try TensorPoolConfiguration.parse(toml: c.tomlText, environment: [:])
+        back.presentSections = c.presentSections
+        #expect(back == c)
+    }
+}

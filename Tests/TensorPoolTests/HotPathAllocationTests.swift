@@ -101,3 +101,32 @@ import MallocCounter
         #expect(sum > 0)
     }
 }
+
+extension HotPathAllocationTests {
+    static func runCoordinator(_ c: inout ConsumerCoordinator, from start: UInt64, count: Int) -> UInt64 {
+        var delivered: UInt64 = 0
+        for i in 0..<count {
+            let seq = start + UInt64(i)
+            let d = FrameDescriptorValue(epoch: 9, seq: seq, headerIndex: UInt32(seq & 15))
+            if c.offer(d, nowNs: seq) == .read,
+               c.completeRead(d, commitBefore: seq << 1, commitAfter: seq << 1, headerFrameId: seq, headerValid: true, nowNs: seq) == .accepted {
+                delivered &+= 1
+            }
+        }
+        return delivered
+    }
+
+    @Test func coordinatorHotPathAllocatesNothing() {
+        var c = ConsumerCoordinator(consumerId: 1, mappingParameters: .init(streamId: 1), settings: ConsumerModeSettings())
+        let announce = AnnounceSummary(streamId: 1, producerId: 1, epoch: 9, layoutVersion: 1, headerRegionUri: "shm:file?path=/h",
+                                       headerNslots: 16, pools: [.init(poolId: 1, nslots: 16, strideBytes: 4096, regionUri: "shm:file?path=/p")])
+        _ = c.onAnnounce(announce, nowNs: 0)
+        _ = c.mapSucceeded(epoch: 9, nowNs: 0)
+        _ = Self.runCoordinator(&c, from: 0, count: 100)
+        let before = malloc_counter_thread_allocations()
+        let delivered = Self.runCoordinator(&c, from: 100, count: 50_000)
+        let allocations = malloc_counter_thread_allocations() - before
+        #expect(allocations == 0)
+        #expect(delivered == 50_000)
+    }
+}

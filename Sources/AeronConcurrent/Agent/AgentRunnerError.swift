@@ -1,0 +1,17 @@
+/// Why an ``AgentRunner`` could not start or close.
+public enum AgentRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `start()` on a runner that was already started or closed.
+    case alreadyStarted(role: String)
+    /// `pthread_create` failed with this errno.
+    case threadCreationFailed(role: String, errno: Int32)
+    /// The agent did not leave its duty cycle within the timeout (a `doWork()` that blocks); `close()` may be retried.
+    case closeTimedOut(role: String, timeoutNs: Int64)
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted(let role): return "agent runner '\(role)' was already started"
+        case .threadCreationFailed(let role, let errno): return "agent runner '\(role)': pthread_create failed (errno \(errno))"
+        case .closeTimedOut(let role, let ns): return "agent '\(role)' did not stop within \(ns / 1_000_000) ms"
+        }
+    }
+}
