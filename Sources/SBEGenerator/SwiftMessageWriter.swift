@@ -304,7 +304,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): _ = try \(entry.member)()")
@@ -381,7 +381,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): let group = try \(entry.stem)Count(0); try end\(entry.upperStem)(group)")

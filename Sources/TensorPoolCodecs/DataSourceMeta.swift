@@ -144,8 +144,8 @@ public struct DataSourceMetaDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try attributes()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try attributes()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -294,10 +294,10 @@ public struct DataSourceMetaDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try key()
-                    case 1: _ = try format()
-                    case 2: _ = try value()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try key()
+                case 1: _ = try format()
+                case 2: _ = try value()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -445,8 +445,8 @@ public struct DataSourceMetaEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try attributesCount(0); try endAttributes(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try attributesCount(0); try endAttributes(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -558,10 +558,10 @@ public struct DataSourceMetaEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

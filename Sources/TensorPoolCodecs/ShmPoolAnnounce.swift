@@ -200,9 +200,9 @@ public struct ShmPoolAnnounceDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try payloadPools()
-                case 1: _ = try headerRegionUri()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try payloadPools()
+            case 1: _ = try headerRegionUri()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -338,8 +338,8 @@ public struct ShmPoolAnnounceDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try regionUri()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try regionUri()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -542,9 +542,9 @@ public struct ShmPoolAnnounceEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
-                case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
+            case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -656,8 +656,8 @@ public struct ShmPoolAnnounceEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

@@ -160,8 +160,8 @@ public struct PingDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try serviceHistory()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try serviceHistory()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -441,8 +441,8 @@ public struct PingEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
