@@ -2,7 +2,8 @@
 // Layering (lower never imports higher):
 //   SBE  <-  TensorPoolCodecs  <-  TensorPoolCore  <-  TensorPool (roles)  <-  tp
 //   SBE  <-  SBEGenerator  <-  sbe-swift
-//   CSystemShims  <-  AeronConcurrent  <-  AeronClient / AeronDriver  <-  TensorPool  <-  tp
+//   SharedMemory  <-  TensorPoolCore
+//   CSystemShims, SharedMemory  <-  AeronConcurrent  <-  AeronClient / AeronDriver  <-  TensorPool  <-  tp
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -31,6 +32,9 @@ let package = Package(
         // Thin C wrappers for syscalls Glibc does not expose to Swift (statfs, futex, affinity, ...).
         .target(name: "CSystemShims", cSettings: [.define("_GNU_SOURCE")]),
 
+        // The audited unsafe layer: mapped files and the atomic buffer view over them.
+        .target(name: "SharedMemory", swiftSettings: swiftSettings),
+
         // SBE runtime: buffer access, message header, errors shared by every generated codec.
         .target(name: "SBE", swiftSettings: swiftSettings),
         // SBE XML schema -> Swift flyweight codec generator (library, so tests can drive it in-process).
@@ -40,18 +44,18 @@ let package = Package(
         .target(name: "TensorPoolCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Shared-memory regions, slot headers, the seqlock.
-        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
 
         // Aeron: low-level shared structures used by both client and driver (one implementation of each).
-        .target(name: "AeronConcurrent", dependencies: ["CSystemShims"], swiftSettings: swiftSettings),
-        .target(name: "AeronClient", dependencies: ["AeronConcurrent"], swiftSettings: swiftSettings),
-        .target(name: "AeronDriver", dependencies: ["AeronConcurrent"], swiftSettings: swiftSettings),
+        .target(name: "AeronConcurrent", dependencies: ["SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "AeronClient", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "AeronDriver", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Tensor-pool roles: producer, consumer, supervisor, configuration.
         .target(
             name: "TensorPool",
             dependencies: [
-                "TensorPoolCore", "AeronClient", "AeronDriver",
+                "TensorPoolCore", "TensorPoolCodecs", "SBE", "AeronClient", "AeronDriver",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings),
@@ -67,15 +71,19 @@ let package = Package(
 
         // Test-only malloc interposer: exact per-thread allocation counts for zero-allocation proofs.
         .target(name: "MallocCounter", path: "Tests/MallocCounter"),
+        // Test-only harness driving the real Aeron C client/driver (pyaeron wheel) via Tests/Interop/aeron_peer.py.
+        .target(name: "AeronInteropSupport", path: "Tests/AeronInteropSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "AeronInteropTests", dependencies: ["AeronInteropSupport"], swiftSettings: swiftSettings),
 
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter"], exclude: ["Resources"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp"], swiftSettings: swiftSettings),
-        .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool"], swiftSettings: swiftSettings),
+        .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCodecs", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )

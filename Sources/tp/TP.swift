@@ -7,7 +7,13 @@ struct TP: ParsableCommand {
         commandName: "tp",
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
+            DriverCommand.self,
             WireCommand.self,
+            ConfigCommand.self,
+            Inspect.self,
+            Stress.self,
+            Bench.self,
+            AeronCommand.self,
         ]
     )
 }

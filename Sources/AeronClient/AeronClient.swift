@@ -1,1 +1,0 @@
-// Module AeronClient: see Package.swift for its place in the layering.

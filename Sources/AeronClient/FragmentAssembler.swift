@@ -1,0 +1,86 @@
+import SharedMemory
+import AeronConcurrent
+
+/// Reassembles fragmented messages (PROTOCOL_FACTS §9.3) per session before handing them on. Unfragmented
+/// messages pass straight through; a fragment that does not continue the message in progress drops it.
+/// One assembler per polling thread. After each session's first fragmented message, allocation-free.
+public final class FragmentAssembler {
+    @usableFromInline final class Builder {
+        @usableFromInline var base: UnsafeMutableRawPointer
+        @usableFromInline var capacity: Int
+        @usableFromInline var limit = 0
+        @usableFromInline var nextTermOffset = -1
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 64)
+            base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 64)
+        }
+        deinit { base.deallocate() }
+
+        @usableFromInline func append(_ bytes: UnsafeRawBufferPointer) {
+            let required = limit + bytes.count
+            if required > capacity {
+                var newCapacity = capacity
+                while newCapacity < required { newCapacity *= 2 }
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 64)
+                grown.copyMemory(from: base, byteCount: limit)
+                base.deallocate()
+                base = grown
+                capacity = newCapacity
+            }
+            if let source = bytes.baseAddress, bytes.count > 0 { (base + limit).copyMemory(from: source, byteCount: bytes.count) }
+            limit = required
+        }
+    }
+
+    @usableFromInline var builders: [Int32: Builder] = [:]
+    @usableFromInline let initialBufferLength: Int
+    /// Fragments discarded because they did not continue the message in progress.
+    public var droppedFragments: Int { dropped }
+    @usableFromInline var dropped = 0
+
+    /// An assembler whose per-session buffers start at `initialBufferLength` bytes and grow as needed.
+    public init(initialBufferLength: Int = 4096) { self.initialBufferLength = initialBufferLength }
+
+    /// Feeds one fragment; calls `deliver(message, header)` when a whole message is available (the header is
+    /// that of the last fragment).
+    @inlinable
+    public func onFragment(_ payload: UnsafeRawBufferPointer, _ header: Header, _ deliver: (UnsafeRawBufferPointer, Header) -> Void) {
+        let flags = header.flags
+        if flags & DataFrameHeader.unfragmentedFlags == DataFrameHeader.unfragmentedFlags {
+            deliver(payload, header)
+            return
+        }
+        let termOffset = header.termOffset
+        if flags & DataFrameHeader.beginFlag != 0 {
+            let builder = builder(for: header.sessionId)
+            builder.limit = 0
+            builder.append(payload)
+            builder.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
+            return
+        }
+        guard let builder = builders[header.sessionId], builder.nextTermOffset == termOffset, builder.limit > 0 else {
+            dropped &+= 1
+            return
+        }
+        builder.append(payload)
+        if flags & DataFrameHeader.endFlag != 0 {
+            deliver(UnsafeRawBufferPointer(start: builder.base, count: builder.limit), header)
+            builder.limit = 0
+            builder.nextTermOffset = -1
+        } else {
+            builder.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
+        }
+    }
+
+    @usableFromInline
+    func builder(for sessionId: Int32) -> Builder {
+        if let existing = builders[sessionId] { return existing }
+        let created = Builder(capacity: initialBufferLength)
+        builders[sessionId] = created
+        return created
+    }
+
+    /// Forgets the partial message of `sessionId` (e.g. when its image goes away).
+    public func removeSession(_ sessionId: Int32) { builders[sessionId] = nil }
+}

@@ -1,1 +1,0 @@
-// Module AeronConcurrent: see Package.swift for its place in the layering.

@@ -1,0 +1,42 @@
+import SharedMemory
+
+/// ADD_COUNTER (0x09): type id, key bytes (padded to 4) and label.
+public struct CounterMessage: ControlMessage {
+    public var clientId: Int64
+    public var correlationId: Int64
+    public var typeId: Int32
+    public var key: [UInt8]
+    public var label: String
+
+    /// A message with these fields.
+    public init(clientId: Int64, correlationId: Int64, typeId: Int32, key: [UInt8], label: String) {
+        self.clientId = clientId
+        self.correlationId = correlationId
+        self.typeId = typeId
+        self.key = key
+        self.label = label
+    }
+
+    /// Fixed part of the encoding (before any variable-length field).
+    public static let fixedLength = 24
+
+    public var encodedLength: Int { 20 + prefixedLength(key.count, padded: true) + prefixedLength(label.utf8.count, padded: false) }
+
+    public func encode(into buffer: AtomicBuffer, at offset: Int) {
+        var e = ControlMessageEncoder(buffer, offset: offset)
+        e.int64(clientId)
+        e.int64(correlationId)
+        e.int32(typeId)
+        e.lengthPrefixedBytes(key, padded: true)
+        e.string(label, padded: false)
+    }
+
+    public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
+        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "CounterMessage")
+        clientId = try d.int64("clientId")
+        correlationId = try d.int64("correlationId")
+        typeId = try d.int32("typeId")
+        key = try d.lengthPrefixedBytes("key", padded: true)
+        label = try d.string("label", padded: false)
+    }
+}

@@ -1,0 +1,26 @@
+import SharedMemory
+
+/// ON_OPERATION_SUCCESS (0x0F04).
+public struct OperationSucceeded: ControlMessage {
+    public var correlationId: Int64
+
+    /// A message with these fields.
+    public init(correlationId: Int64) {
+        self.correlationId = correlationId
+    }
+
+    /// Fixed part of the encoding (before any variable-length field).
+    public static let fixedLength = 8
+
+    public var encodedLength: Int { 8 }
+
+    public func encode(into buffer: AtomicBuffer, at offset: Int) {
+        var e = ControlMessageEncoder(buffer, offset: offset)
+        e.int64(correlationId)
+    }
+
+    public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
+        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "OperationSucceeded")
+        correlationId = try d.int64("correlationId")
+    }
+}

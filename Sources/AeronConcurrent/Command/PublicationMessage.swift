@@ -1,0 +1,38 @@
+import SharedMemory
+
+/// ADD_PUBLICATION (0x01) and ADD_EXCLUSIVE_PUBLICATION (0x03).
+public struct PublicationMessage: ControlMessage {
+    public var clientId: Int64
+    public var correlationId: Int64
+    public var streamId: Int32
+    public var channel: String
+
+    /// A message with these fields.
+    public init(clientId: Int64, correlationId: Int64, streamId: Int32, channel: String) {
+        self.clientId = clientId
+        self.correlationId = correlationId
+        self.streamId = streamId
+        self.channel = channel
+    }
+
+    /// Fixed part of the encoding (before any variable-length field).
+    public static let fixedLength = 24
+
+    public var encodedLength: Int { 20 + prefixedLength(channel.utf8.count, padded: false) }
+
+    public func encode(into buffer: AtomicBuffer, at offset: Int) {
+        var e = ControlMessageEncoder(buffer, offset: offset)
+        e.int64(clientId)
+        e.int64(correlationId)
+        e.int32(streamId)
+        e.string(channel, padded: false)
+    }
+
+    public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
+        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "PublicationMessage")
+        clientId = try d.int64("clientId")
+        correlationId = try d.int64("correlationId")
+        streamId = try d.int32("streamId")
+        channel = try d.string("channel", padded: false)
+    }
+}

@@ -1,0 +1,42 @@
+import SharedMemory
+
+/// REJECT_IMAGE (0x10, 1.47+).
+public struct RejectImageMessage: ControlMessage {
+    public var clientId: Int64
+    public var correlationId: Int64
+    public var imageCorrelationId: Int64
+    public var position: Int64
+    public var reason: String
+
+    /// A message with these fields.
+    public init(clientId: Int64, correlationId: Int64, imageCorrelationId: Int64, position: Int64, reason: String) {
+        self.clientId = clientId
+        self.correlationId = correlationId
+        self.imageCorrelationId = imageCorrelationId
+        self.position = position
+        self.reason = reason
+    }
+
+    /// Fixed part of the encoding (before any variable-length field).
+    public static let fixedLength = 36
+
+    public var encodedLength: Int { 32 + prefixedLength(reason.utf8.count, padded: false) }
+
+    public func encode(into buffer: AtomicBuffer, at offset: Int) {
+        var e = ControlMessageEncoder(buffer, offset: offset)
+        e.int64(clientId)
+        e.int64(correlationId)
+        e.int64(imageCorrelationId)
+        e.int64(position)
+        e.string(reason, padded: false)
+    }
+
+    public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
+        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "RejectImageMessage")
+        clientId = try d.int64("clientId")
+        correlationId = try d.int64("correlationId")
+        imageCorrelationId = try d.int64("imageCorrelationId")
+        position = try d.int64("position")
+        reason = try d.string("reason", padded: false)
+    }
+}

@@ -1,0 +1,42 @@
+import SharedMemory
+
+/// ADD_SUBSCRIPTION (0x04). `registrationCorrelationId` is ignored by drivers (Java writes -1).
+public struct SubscriptionMessage: ControlMessage {
+    public var clientId: Int64
+    public var correlationId: Int64
+    public var registrationCorrelationId: Int64
+    public var streamId: Int32
+    public var channel: String
+
+    /// A message with these fields.
+    public init(clientId: Int64, correlationId: Int64, registrationCorrelationId: Int64, streamId: Int32, channel: String) {
+        self.clientId = clientId
+        self.correlationId = correlationId
+        self.registrationCorrelationId = registrationCorrelationId
+        self.streamId = streamId
+        self.channel = channel
+    }
+
+    /// Fixed part of the encoding (before any variable-length field).
+    public static let fixedLength = 32
+
+    public var encodedLength: Int { 28 + prefixedLength(channel.utf8.count, padded: false) }
+
+    public func encode(into buffer: AtomicBuffer, at offset: Int) {
+        var e = ControlMessageEncoder(buffer, offset: offset)
+        e.int64(clientId)
+        e.int64(correlationId)
+        e.int64(registrationCorrelationId)
+        e.int32(streamId)
+        e.string(channel, padded: false)
+    }
+
+    public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
+        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "SubscriptionMessage")
+        clientId = try d.int64("clientId")
+        correlationId = try d.int64("correlationId")
+        registrationCorrelationId = try d.int64("registrationCorrelationId")
+        streamId = try d.int32("streamId")
+        channel = try d.string("channel", padded: false)
+    }
+}

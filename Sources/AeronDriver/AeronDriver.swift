@@ -1,1 +1,0 @@
-// Module AeronDriver: see Package.swift for its place in the layering.

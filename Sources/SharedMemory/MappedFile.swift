@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file mapped `MAP_SHARED` into this process; unmapped when the object is released.
+///
+/// Owns the mapping, not the file: the descriptor used to map it is closed right after `mmap`, as the mapping
+/// keeps the file alive. All access goes through ``buffer``.
+public final class MappedFile: @unchecked Sendable {
+    /// Path the file was opened with (for diagnostics).
+    public let path: String
+    /// Mapped length in bytes.
+    public let length: Int
+    /// Whether the mapping is writable.
+    public let isWritable: Bool
+    /// The mapped bytes.
+    public let buffer: AtomicBuffer
+
+    /// Maps `length` bytes of an open descriptor. The caller keeps ownership of `fd`.
+    public init(fileDescriptor fd: Int32, length: Int, writable: Bool, prefault: Bool = false, path: String) throws {
+        guard length > 0 else { throw SystemError("mmap", path: path, errno: EINVAL) }
+        var flags = MAP_SHARED
+        if prefault { flags |= MAP_POPULATE }
+        let protection = writable ? (PROT_READ | PROT_WRITE) : PROT_READ
+        guard let address = mmap(nil, length, protection, flags, fd, 0), address != MAP_FAILED else {
+            throw SystemError.current("mmap", path: path)
+        }
+        self.path = path
+        self.length = length
+        self.isWritable = writable
+        self.buffer = AtomicBuffer(base: address, capacity: length)
+    }
+
+    deinit {
+        munmap(buffer.base, length)
+    }
+
+    /// Opens an existing file and maps all of it.
+    ///
+    /// - Parameter minimumLength: the file must be at least this long, else `EINVAL` is thrown before mapping.
+    public static func open(path: String, writable: Bool, minimumLength: Int = 1) throws -> MappedFile {
+        let fd = Glibc.open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError.current("open", path: path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SystemError.current("fstat", path: path) }
+        let size = Int(st.st_size)
+        guard size >= max(minimumLength, 1) else { throw SystemError("size", path: path, errno: EINVAL) }
+        return try MappedFile(fileDescriptor: fd, length: size, writable: writable, path: path)
+    }
+
+    /// Creates a file of `length` bytes (zero-filled, blocks reserved so a full disk fails here, not on first touch)
+    /// and maps it read-write.
+    ///
+    /// - Parameters:
+    ///   - exclusive: fail with `EEXIST` instead of reusing an existing file.
+    ///   - permissions: mode bits, further restricted by the process umask.
+    public static func create(
+        path: String, length: Int, permissions: mode_t = 0o660, exclusive: Bool = true, prefault: Bool = false
+    ) throws -> MappedFile {
+        var flags = O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW
+        if exclusive { flags |= O_EXCL }
+        let fd = Glibc.open(path, flags, permissions)
+        guard fd >= 0 else { throw SystemError.current("open", path: path) }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(length)) == 0 else { throw SystemError.current("ftruncate", path: path) }
+        let rc = posix_fallocate(fd, 0, off_t(length))
+        // tmpfs and ext4 support it; filesystems that do not (EOPNOTSUPP) still work, only without the early check.
+        if rc != 0 && rc != EOPNOTSUPP && rc != EINVAL { throw SystemError("posix_fallocate", path: path, errno: rc) }
+        return try MappedFile(fileDescriptor: fd, length: length, writable: true, prefault: prefault, path: path)
+    }
+
+    /// Flushes the mapping to its file (`msync(MS_SYNC)`).
+    public func sync() throws {
+        guard msync(buffer.base, length, MS_SYNC) == 0 else { throw SystemError.current("msync", path: path) }
+    }
+}

@@ -1,0 +1,111 @@
+/// `[consumer]` section.
+///
+/// | key | default | rule |
+/// |---|---|---|
+/// | `stream_id` | 1 | u32 |
+/// | `consumer_id` | none | u32; absent = assigned by the supervisor or chosen at random at startup |
+/// | `mode` | `stream` | `stream`, `latest` or `decimated` |
+/// | `decimation` | 1 | 1...65535 |
+/// | `max_rate_hz` | 0 | u16, 0 = unlimited |
+/// | `max_outstanding_seq_gap` | 256 | 0 disables resync |
+/// | `use_shm` | true | |
+/// | `payload_fallback_uri` | none | `aeron:...` or `bridge://...` |
+/// | `supports_progress` | false | |
+/// | `progress_interval_us`, `progress_bytes_delta`, `progress_rows_delta` | none | hints sent in `ConsumerHello` |
+/// | `expected_layout_version` | 1 | |
+/// | `announce_interval_ms` | 1000 | producer announce cadence the consumer expects (> 0) |
+/// | `liveness_multiple` | 3 | announces/activity silent this many cadences → producer dead (> 0) |
+/// | `hello_interval_ms`, `qos_interval_ms` | 1000 | > 0 |
+/// | aeron keys | see ``AeronEndpointConfiguration`` | |
+public struct ConsumerConfiguration: Sendable, Hashable {
+    /// `consumer.stream_id`
+    public var streamId: UInt32 = 1
+    /// `consumer.consumer_id`
+    public var consumerId: UInt32?
+    /// `mode`, `decimation`, `max_rate_hz`, `max_outstanding_seq_gap`.
+    public var modeSettings = ConsumerModeSettings()
+    /// `consumer.use_shm`
+    public var useShm = true
+    /// `consumer.payload_fallback_uri`
+    public var payloadFallbackUri: String?
+    /// `consumer.supports_progress`
+    public var supportsProgress = false
+    /// `consumer.progress_interval_us`
+    public var progressIntervalUs: UInt32?
+    /// `consumer.progress_bytes_delta`
+    public var progressBytesDelta: UInt32?
+    /// `consumer.progress_rows_delta`
+    public var progressRowsDelta: UInt32?
+    /// `consumer.expected_layout_version`
+    public var expectedLayoutVersion: UInt32 = 1
+    /// `consumer.announce_interval_ms`
+    public var announceIntervalMs: UInt32 = 1000
+    /// `consumer.liveness_multiple`
+    public var livenessMultiple: UInt32 = 3
+    /// `consumer.hello_interval_ms`
+    public var helloIntervalMs: UInt32 = 1000
+    /// `consumer.qos_interval_ms`
+    public var qosIntervalMs: UInt32 = 1000
+    /// Aeron directory, channel and stream ids of this role.
+    public var aeron: AeronEndpointConfiguration
+
+    public init(user: String) {
+        aeron = AeronEndpointConfiguration(aeronDir: AeronEndpointConfiguration.defaultAeronDir(user: user))
+    }
+
+    /// Parameters of the mapping state machine derived from this configuration.
+    public var mappingParameters: ConsumerMappingStateMachine.Parameters {
+        .init(streamId: streamId, expectedLayoutVersion: expectedLayoutVersion,
+              announceCadenceNs: UInt64(announceIntervalMs) * 1_000_000, livenessMultiple: livenessMultiple,
+              fallbackUri: payloadFallbackUri)
+    }
+
+    static func read(_ r: inout ConfigurationSectionReader, user: String) throws(ConfigurationError) -> ConsumerConfiguration {
+        var c = ConsumerConfiguration(user: user)
+        c.streamId = try r.integer("stream_id", default: c.streamId)
+        c.consumerId = try r.optionalInteger("consumer_id", as: UInt32.self)
+        let modeName = try r.string("mode", default: "stream")
+        guard let mode = ConsumerMode(name: modeName) else {
+            throw .invalidValue(key: r.path("mode"), value: String(reflecting: modeName),
+                                reason: "unknown mode (expected stream, latest or decimated)", source: r.sourceOf("mode"))
+        }
+        c.modeSettings.mode = mode
+        c.modeSettings.decimation = try r.integer("decimation", default: 1)
+        if c.modeSettings.decimation == 0 {
+            throw .invalidValue(key: r.path("decimation"), value: "0", reason: "must be >= 1 (1 = every frame)", source: r.sourceOf("decimation"))
+        }
+        c.modeSettings.maxRateHz = try r.integer("max_rate_hz", default: 0)
+        c.modeSettings.maxOutstandingSeqGap = try r.integer("max_outstanding_seq_gap", default: 256)
+        c.useShm = try r.bool("use_shm", default: true)
+        c.payloadFallbackUri = try r.optionalString("payload_fallback_uri")
+        if let uri = c.payloadFallbackUri, !ConsumerMappingStateMachine.isSupportedFallback(uri) {
+            throw .invalidValue(key: r.path("payload_fallback_uri"), value: String(reflecting: uri),
+                                reason: "unsupported scheme (expected aeron: or bridge://)", source: r.sourceOf("payload_fallback_uri"))
+        }
+        c.supportsProgress = try r.bool("supports_progress", default: false)
+        c.progressIntervalUs = try r.optionalInteger("progress_interval_us", as: UInt32.self)
+        c.progressBytesDelta = try r.optionalInteger("progress_bytes_delta", as: UInt32.self)
+        c.progressRowsDelta = try r.optionalInteger("progress_rows_delta", as: UInt32.self)
+        // 0xFFFFFFFF is the wire null value of these optional fields: it cannot be sent as a hint.
+        for key in ["progress_interval_us", "progress_bytes_delta", "progress_rows_delta"] {
+            let value: UInt32? = switch key {
+            case "progress_interval_us": c.progressIntervalUs
+            case "progress_bytes_delta": c.progressBytesDelta
+            default: c.progressRowsDelta
+            }
+            if value == UInt32.max {
+                throw .invalidValue(key: r.path(key), value: String(UInt32.max),
+                                    reason: "reserved as the wire null value", source: r.sourceOf(key))
+            }
+        }
+        c.expectedLayoutVersion = try r.integer("expected_layout_version", default: 1)
+        for (key, path) in [("announce_interval_ms", \ConsumerConfiguration.announceIntervalMs),
+                            ("liveness_multiple", \.livenessMultiple), ("hello_interval_ms", \.helloIntervalMs),
+                            ("qos_interval_ms", \.qosIntervalMs)] {
+            c[keyPath: path] = try r.integer(key, default: c[keyPath: path])
+            try requirePositive(c[keyPath: path], key: key, r)
+        }
+        c.aeron = try AeronEndpointConfiguration.read(&r, user: user)
+        return c
+    }
+}

@@ -1,1 +1,0 @@
-// Module TensorPool: see Package.swift for its place in the layering.

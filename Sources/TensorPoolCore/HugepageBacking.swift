@@ -1,0 +1,40 @@
+import CSystemShims
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import SharedMemory
+
+/// What backs a region file, from `statfs(2)` (§15.22 hugepage verification).
+public struct HugepageBacking: Equatable, Sendable {
+    /// `f_type` of hugetlbfs (`HUGETLBFS_MAGIC`).
+    public static let hugetlbfsMagic: Int64 = 0x9584_58F6
+    /// `f_type` of tmpfs (`TMPFS_MAGIC`), for diagnostics.
+    public static let tmpfsMagic: Int64 = 0x0102_1994
+
+    /// The filesystem type of the file.
+    public let filesystemType: Int64
+    /// `f_bsize`: the hugepage size on hugetlbfs, the block size elsewhere.
+    public let blockSize: Int
+
+    /// True when the file lives on hugetlbfs.
+    public var isHugetlbfs: Bool { filesystemType == Self.hugetlbfsMagic }
+
+    /// Queries the filesystem holding `path`.
+    public static func of(path: String) throws(RegionError) -> HugepageBacking {
+        let type = shims_statfs_type(path)
+        guard type >= 0 else { throw .system(SystemError("statfs", path: path, errno: Int32(-type))) }
+        let block = shims_statfs_block_size(path)
+        guard block > 0 else { throw .system(SystemError("statfs", path: path, errno: Int32(-block))) }
+        return HugepageBacking(filesystemType: type, blockSize: Int(block))
+    }
+
+    /// Verifies `path` is on hugetlbfs and returns the hugepage size; else ``RegionError/notHugepageBacked(path:filesystemType:)``.
+    public static func requireHugepages(path: String) throws(RegionError) -> Int {
+        let backing = try of(path: path)
+        guard backing.isHugetlbfs else { throw .notHugepageBacked(path: path, filesystemType: backing.filesystemType) }
+        return backing.blockSize
+    }
+
+    /// The system page size.
+    public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+}

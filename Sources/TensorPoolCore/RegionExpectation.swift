@@ -1,0 +1,53 @@
+import TensorPoolCodecs
+
+/// What a consumer expects a region's superblock to say, taken from the latest `ShmPoolAnnounce` (§15.1).
+///
+/// Slot geometry convention (the spec names both fields without fixing their value for each region type; we
+/// use one rule for both): `slot_bytes` and `stride_bytes` are the distance between the starts of consecutive
+/// slots. A header ring has `slot_bytes = stride_bytes = 256`; a payload pool has
+/// `slot_bytes = stride_bytes = ` the announced pool stride.
+public struct RegionExpectation: Equatable, Sendable {
+    public var layoutVersion: UInt32
+    public var epoch: UInt64
+    public var streamId: UInt32
+    public var regionType: RegionType
+    public var poolId: UInt16
+    public var nslots: UInt32
+    public var slotBytes: UInt32
+    public var strideBytes: UInt32
+
+    public init(
+        layoutVersion: UInt32 = RegionLayout.layoutVersion, epoch: UInt64, streamId: UInt32, regionType: RegionType,
+        poolId: UInt16, nslots: UInt32, slotBytes: UInt32, strideBytes: UInt32
+    ) {
+        self.layoutVersion = layoutVersion
+        self.epoch = epoch
+        self.streamId = streamId
+        self.regionType = regionType
+        self.poolId = poolId
+        self.nslots = nslots
+        self.slotBytes = slotBytes
+        self.strideBytes = strideBytes
+    }
+
+    /// The expectation for a header ring: `pool_id` 0 and 256-byte slots.
+    public static func headerRing(epoch: UInt64, streamId: UInt32, nslots: UInt32, layoutVersion: UInt32 = RegionLayout.layoutVersion) -> RegionExpectation {
+        let slot = UInt32(RegionLayout.headerSlotBytes)
+        return RegionExpectation(
+            layoutVersion: layoutVersion, epoch: epoch, streamId: streamId, regionType: .headerRing, poolId: 0,
+            nslots: nslots, slotBytes: slot, strideBytes: slot)
+    }
+
+    /// The expectation for a payload pool with the announced id, slot count and stride.
+    public static func payloadPool(
+        epoch: UInt64, streamId: UInt32, poolId: UInt16, nslots: UInt32, strideBytes: UInt32,
+        layoutVersion: UInt32 = RegionLayout.layoutVersion
+    ) -> RegionExpectation {
+        RegionExpectation(
+            layoutVersion: layoutVersion, epoch: epoch, streamId: streamId, regionType: .payloadPool, poolId: poolId,
+            nslots: nslots, slotBytes: strideBytes, strideBytes: strideBytes)
+    }
+
+    /// Bytes a region with this geometry occupies (superblock + slots).
+    public var regionLength: Int { RegionLayout.superblockSize + Int(nslots) * Int(strideBytes) }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import SharedMemory
+import TensorPoolCodecs
+
+/// The shared steps of mapping an announced region (consumer side, §15.1, §15.22), and of creating one.
+enum RegionMapping {
+    /// Opens `uri` under `root`, checks hugepage backing and stride rules, maps exactly the announced length
+    /// (read-only unless `writable`) and validates the superblock against `expected`.
+    static func map(
+        uri: ShmRegionURI, root: RegionRoot, expected: RegionExpectation, writable: Bool
+    ) throws(RegionError) -> MappedFile {
+        try validateSlotCount(Int(expected.nslots))
+        let length = expected.regionLength
+        let opened: (fd: Int32, size: Int)
+        do { opened = try root.openRegionFile(uri.path, writable: writable, minimumLength: length) } catch { throw .path(error) }
+        defer { close(opened.fd) }
+        var hugepageSize: Int?
+        if uri.requireHugepages { hugepageSize = try HugepageBacking.requireHugepages(path: uri.path) }
+        if expected.regionType == .payloadPool {
+            try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
+        }
+        let file: MappedFile
+        do {
+            file = try MappedFile(fileDescriptor: opened.fd, length: length, writable: writable, path: uri.path)
+        } catch let error as SystemError {
+            throw .system(error)
+        } catch {
+            throw .system(SystemError("mmap", path: uri.path, errno: EIO))
+        }
+        let superblock: Superblock
+        do { superblock = try Superblock(from: file.buffer) } catch {
+            throw .path(.tooSmall(path: uri.path, size: length, required: RegionLayout.superblockSize))
+        }
+        do { try superblock.validate(against: expected) } catch { throw .superblock(error) }
+        return file
+    }
+
+    /// Creates a new zero-filled region file (mode `permissions` minus the umask, never an existing file),
+    /// lets `initialise` fill the body, then writes the superblock last and flushes it to the file.
+    static func create(
+        path: String, superblock: Superblock, permissions: mode_t, initialise: (AtomicBuffer) -> Void = { _ in }
+    ) throws(RegionError) -> MappedFile {
+        let length = RegionLayout.superblockSize + Int(superblock.nslots) * Int(superblock.strideBytes)
+        let file: MappedFile
+        do {
+            file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true)
+        } catch let error as SystemError {
+            if error.errno == EEXIST { throw .alreadyExists(path) }
+            throw .system(error)
+        } catch {
+            throw .system(SystemError("create", path: path, errno: EIO))
+        }
+        initialise(file.buffer)
+        do { try superblock.write(to: file.buffer) } catch {
+            throw .invalidConfiguration("region '\(path)' of \(length) bytes cannot hold a superblock")
+        }
+        do { try file.sync() } catch let error as SystemError { throw .system(error) } catch {
+            throw .system(SystemError("msync", path: path, errno: EIO))
+        }
+        return file
+    }
+
+    static func validateSlotCount(_ nslots: Int) throws(RegionError) {
+        guard nslots > 0, nslots <= 1 << 30 else { throw .invalidSlotCount(nslots: nslots, reason: "must be in 1...2^30") }
+        guard nslots & (nslots - 1) == 0 else { throw .invalidSlotCount(nslots: nslots, reason: "not a power of two") }
+    }
+}
+
+extension MappedFile {
+    /// The superblock of a region mapping. Every region mapping is at least 64 bytes long (checked when it was
+    /// created or mapped), so decoding cannot fail; a failure would be a broken invariant, not bad input.
+    func readSuperblock() -> Superblock {
+        do { return try Superblock(from: buffer) } catch { preconditionFailure("region mapping shorter than a superblock") }
+    }
+}

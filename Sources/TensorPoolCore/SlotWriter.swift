@@ -1,0 +1,108 @@
+import SharedMemory
+import TensorPoolCodecs
+
+/// The producer side of the commit protocol (§8.3, §15.19), for one header ring and its pools.
+///
+/// Single writer: one `SlotWriter` per ring, used from one thread. Publishing a frame:
+/// ```swift
+/// let claim = try #require(writer.claim(frameId: seq, poolId: 1))   // commit word = (seq << 1) | 1
+/// fill(claim.payload)                                               // memcpy or device DMA
+/// writer.commit(claim, header: header)                              // header fields, then (seq << 1), release
+/// ```
+/// or ``publish(frameId:header:payload:)`` which does the three steps with a memcpy.
+///
+/// Ordering: the WRITING word is stored and followed by a release fence, so no payload or header store can
+/// become visible before it; the COMMITTED word is a release store, so every payload and header store is
+/// visible before it. An aborted claim (``abort(_:)``) leaves the slot WRITING: readers drop it as
+/// ``FrameDrop/notCommitted`` until the next claim of that slot overwrites it.
+public final class SlotWriter: @unchecked Sendable {
+    public let headerRing: HeaderRing
+    public let pools: [PayloadPool]
+
+    /// A writer over writable mappings; every pool must have the ring's slot count (§15.5).
+    public init(headerRing: HeaderRing, pools: [PayloadPool]) throws(RegionError) {
+        guard headerRing.file.isWritable, pools.allSatisfy({ $0.file.isWritable }) else {
+            throw .invalidConfiguration("SlotWriter needs writable mappings")
+        }
+        for pool in pools where pool.nslots != headerRing.nslots {
+            throw .invalidSlotCount(nslots: pool.nslots, reason: "pool \(pool.poolId) has \(pool.nslots) slots, the header ring \(headerRing.nslots)")
+        }
+        self.headerRing = headerRing
+        self.pools = pools
+    }
+
+    /// A writer over a ``RegionSet``'s regions.
+    public convenience init(regions: RegionSet) throws(RegionError) {
+        try self.init(headerRing: regions.headerRing, pools: regions.pools)
+    }
+
+    @inlinable
+    func pool(id: UInt16) -> PayloadPool? {
+        // Index loop: a for-in over the array allocates an iterator box in debug builds.
+        var i = 0
+        while i < pools.count {
+            if pools[i].poolId == id { return pools[i] }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Marks slot `frameId & mask` WRITING and hands out its payload slot in pool `poolId`.
+    /// Returns `nil` (nothing written) when the pool is unknown or `frameId >= 2^63`.
+    @inlinable
+    public func claim(frameId: UInt64, poolId: UInt16) -> SlotClaim? {
+        guard frameId < 1 << 63, let pool = pool(id: poolId) else { return nil }
+        let index = Int(truncatingIfNeeded: frameId) & headerRing.mask
+        let commitOffset = headerRing.slotOffset(index) + RegionLayout.SlotHeader.commitWord
+        headerRing.buffer.setInt64Relaxed(Int64(bitPattern: CommitWord.writing(frameId)), at: commitOffset)
+        // Orders the WRITING store before every later payload/header store (store-store barrier).
+        AtomicBuffer.releaseFence()
+        let payload = pool.buffer.mutableBytes(at: pool.slotOffset(index), count: pool.strideBytes)
+        return SlotClaim(frameId: frameId, headerIndex: index, poolId: poolId, payload: payload)
+    }
+
+    /// Writes the header (with `frame_id`, `payload_slot` and `pool_id` taken from the claim) and then the
+    /// COMMITTED word with release ordering. The header is validated first: an invalid header is not
+    /// committed (the slot stays WRITING, as after ``abort(_:)``) and the reason is returned.
+    @inlinable @discardableResult
+    public func commit(_ claim: SlotClaim, header: TensorSlotHeader) -> HeaderValidationFailure? {
+        var header = header
+        header.frameId = claim.frameId
+        header.payloadSlot = UInt32(claim.headerIndex)
+        header.poolId = claim.poolId
+        if let failure = header.validate(headerIndex: UInt32(claim.headerIndex), poolStrideBytes: claim.strideBytes) {
+            return failure
+        }
+        let offset = headerRing.slotOffset(claim.headerIndex)
+        do { try header.write(to: headerRing.buffer, slotOffset: offset) } catch {
+            return .slotOutsideRegion(headerIndex: UInt32(claim.headerIndex))
+        }
+        headerRing.buffer.setInt64Release(
+            Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
+        return nil
+    }
+
+    /// Gives up a claim. The slot keeps its WRITING word (its previous frame is gone, its payload may be
+    /// partial), so every reader drops it as not committed until the slot is claimed again.
+    @inlinable
+    public func abort(_ claim: SlotClaim) {
+        let offset = headerRing.slotOffset(claim.headerIndex) + RegionLayout.SlotHeader.commitWord
+        headerRing.buffer.setInt64Release(Int64(bitPattern: CommitWord.writing(claim.frameId)), at: offset)
+    }
+
+    /// Claim, copy `payload` to the start of the payload slot, set `values_len_bytes` to its size and commit.
+    /// Returns `false` (nothing committed) for an unknown pool, a payload larger than the stride or an invalid
+    /// header.
+    @inlinable @discardableResult
+    public func publish(frameId: UInt64, header: TensorSlotHeader, payload: UnsafeRawBufferPointer) -> Bool {
+        guard let pool = pool(id: header.poolId), payload.count <= pool.strideBytes else { return false }
+        guard let claim = claim(frameId: frameId, poolId: header.poolId) else { return false }
+        if let base = payload.baseAddress, payload.count > 0 {
+            claim.payload.baseAddress!.copyMemory(from: base, byteCount: payload.count)
+        }
+        var header = header
+        header.valuesLenBytes = UInt32(payload.count)
+        header.payloadOffset = 0
+        return commit(claim, header: header) == nil
+    }
+}

@@ -1,1 +1,0 @@
-// Module TensorPoolCore: see Package.swift for its place in the layering.

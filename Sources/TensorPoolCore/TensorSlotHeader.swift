@@ -1,0 +1,97 @@
+import SharedMemory
+import TensorPoolCodecs
+
+/// The fields of a `TensorSlotHeader256` other than `commit_word` (§8.2), as plain values.
+///
+/// Enumerations are kept as raw wire values (`dtypeRaw`, `majorOrderRaw`) so that a header with an unknown value
+/// decodes and is then rejected by ``validate(headerIndex:poolStrideBytes:)`` (§15.8) instead of trapping.
+/// Encoding and decoding go through the generated `TensorSlotHeader256Encoder`/`Decoder` flyweights and
+/// allocate nothing. `commit_word` is never touched here: it belongs to ``SlotWriter`` and ``SeqlockReader``,
+/// which access it atomically.
+public struct TensorSlotHeader: Equatable, Sendable {
+    public var frameId: UInt64
+    public var timestampNs: UInt64
+    public var metaVersion: UInt32
+    public var valuesLenBytes: UInt32
+    public var payloadSlot: UInt32
+    public var payloadOffset: UInt32
+    public var poolId: UInt16
+    public var dtypeRaw: Int16
+    public var majorOrderRaw: Int16
+    public var ndims: UInt8
+    public var dims: TensorDims
+    /// Byte strides; 0 = inferred contiguous (see ``validate(headerIndex:poolStrideBytes:)``).
+    public var strides: TensorDims
+
+    public init(
+        frameId: UInt64 = 0, timestampNs: UInt64 = 0, metaVersion: UInt32 = 0, valuesLenBytes: UInt32 = 0,
+        payloadSlot: UInt32 = 0, payloadOffset: UInt32 = 0, poolId: UInt16 = 0, dtype: Dtype = .uint8,
+        majorOrder: MajorOrder = .row, ndims: UInt8 = 0, dims: TensorDims = TensorDims(), strides: TensorDims = TensorDims()
+    ) {
+        self.frameId = frameId
+        self.timestampNs = timestampNs
+        self.metaVersion = metaVersion
+        self.valuesLenBytes = valuesLenBytes
+        self.payloadSlot = payloadSlot
+        self.payloadOffset = payloadOffset
+        self.poolId = poolId
+        self.dtypeRaw = dtype.rawValue
+        self.majorOrderRaw = majorOrder.rawValue
+        self.ndims = ndims
+        self.dims = dims
+        self.strides = strides
+    }
+
+    /// The element type (`.unrecognized` for a value outside the registry).
+    @inlinable public var dtype: Dtype {
+        get { Dtype(rawValue: dtypeRaw) }
+        set { dtypeRaw = newValue.rawValue }
+    }
+    /// The major order (`.unrecognized` for a value outside the registry).
+    @inlinable public var majorOrder: MajorOrder {
+        get { MajorOrder(rawValue: majorOrderRaw) }
+        set { majorOrderRaw = newValue.rawValue }
+    }
+
+    /// Decodes the slot header that starts at byte `offset` of `buffer` (plain loads; `commit_word` is not read).
+    /// Throws when the 256-byte slot does not fit in the buffer.
+    @inlinable
+    public init(from buffer: AtomicBuffer, slotOffset offset: Int) throws(SBEError) {
+        let d = try TensorSlotHeader256Decoder(wrap: UnsafeRawPointer(buffer.base), offset: offset, capacity: buffer.capacity)
+        frameId = d.frameId
+        timestampNs = d.timestampNs
+        metaVersion = d.metaVersion
+        valuesLenBytes = d.valuesLenBytes
+        payloadSlot = d.payloadSlot
+        payloadOffset = d.payloadOffset
+        poolId = d.poolId
+        dtypeRaw = d.dtype.rawValue
+        majorOrderRaw = d.majorOrder.rawValue
+        ndims = d.ndims
+        dims = TensorDims(wireBytes: d.dimsBytes)
+        strides = TensorDims(wireBytes: d.stridesBytes)
+    }
+
+    /// Encodes every field except `commit_word` into the slot that starts at byte `offset` (all 8 dims/strides,
+    /// `pad_align` 0). The opaque padding is left as is (§8.2: reserved for the producer, ignored by consumers).
+    /// Throws when the slot does not fit in the buffer.
+    @inlinable
+    public func write(to buffer: AtomicBuffer, slotOffset offset: Int) throws(SBEError) {
+        let e = try TensorSlotHeader256Encoder(wrap: buffer.base, offset: offset, capacity: buffer.capacity)
+        e.frameId = frameId
+        e.timestampNs = timestampNs
+        e.metaVersion = metaVersion
+        e.valuesLenBytes = valuesLenBytes
+        e.payloadSlot = payloadSlot
+        e.payloadOffset = payloadOffset
+        e.poolId = poolId
+        e.dtype = Dtype(rawValue: dtypeRaw)
+        e.majorOrder = MajorOrder(rawValue: majorOrderRaw)
+        e.ndims = ndims
+        e.padAlign = 0
+        for i in 0..<RegionLayout.maxDims {
+            e.setDims(at: i, dims[i])
+            e.setStrides(at: i, strides[i])
+        }
+    }
+}

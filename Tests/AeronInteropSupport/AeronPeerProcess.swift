@@ -1,0 +1,258 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How a peer process ended.
+public struct PeerExit: Sendable, Equatable, CustomStringConvertible {
+    /// Exit status, or the signal number when ``signaled``.
+    public let status: Int32
+    /// Whether a signal ended the process.
+    public let signaled: Bool
+
+    public init(status: Int32, signaled: Bool) {
+        self.status = status
+        self.signaled = signaled
+    }
+
+    /// Exited normally with status 0.
+    public var succeeded: Bool { !signaled && status == 0 }
+
+    public var description: String { signaled ? "signal \(status)" : "status \(status)" }
+}
+
+/// Everything a finished peer printed.
+public struct PeerRun: Sendable {
+    /// How the peer ended.
+    public let exit: PeerExit
+    /// Every JSON line it printed, in order.
+    public let events: [PeerEvent]
+    /// Its standard error.
+    public let stderr: String
+
+    /// The last event called `name`, if any.
+    public func last(_ name: String) -> PeerEvent? { events.last { $0.name == name } }
+    /// All events called `name`.
+    public func all(_ name: String) -> [PeerEvent] { events.filter { $0.name == name } }
+}
+
+/// One `Tests/Interop/aeron_peer.py` subcommand running as a child process (the real Aeron C client or media
+/// driver), with its JSON output lines read on background threads.
+///
+/// Every wait is bounded; a wait that times out kills the process before throwing, and `deinit` kills a process
+/// that is still running, so a failing test never leaves peers behind.
+public final class AeronPeerProcess: @unchecked Sendable {
+    /// The subcommand, e.g. `pub`.
+    public let subcommand: String
+    /// The full command line, for messages.
+    public let commandLine: [String]
+
+    private let process = Process()
+    private let stdinPipe = Pipe()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var lines: [String] = []
+    private var nextLine = 0
+    private var partialStdout = Data()
+    private var stdoutClosed = false
+    private var stderrClosed = false
+    private var stderrData = Data()
+    private var exitState: PeerExit?
+
+    /// Launches `python3 aeron_peer.py <subcommand> [--so SO --dir DIR] <arguments>`.
+    ///
+    /// - Parameters:
+    ///   - directory: the Aeron directory; when non-nil, `--so` and `--dir` are passed (every subcommand except
+    ///     `pattern` needs them).
+    ///   - arguments: the subcommand's own flags, e.g. `["--count", "100", "--sizes", "0,32"]`.
+    public init(_ subcommand: String, directory: String?, arguments: [String] = []) throws {
+        self.subcommand = subcommand
+        let python = try PyAeron.pythonPath()
+        let script = try RepositoryLayout.peerScript()
+        var args = [script.path, subcommand]
+        var environment = ProcessInfo.processInfo.environment
+        if let directory {
+            let so = try PyAeron.sharedObjectPath()
+            environment["TP_PYAERON_SO"] = so
+            args += ["--so", so, "--dir", directory]
+        }
+        args += arguments
+        commandLine = [python] + args
+        environment["PYTHONUNBUFFERED"] = "1"
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = args
+        process.environment = environment
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.terminationHandler = { [weak self] finished in
+            let exit = PeerExit(status: finished.terminationStatus, signaled: finished.terminationReason == .uncaughtSignal)
+            self?.record { $0.exitState = exit }
+        }
+        do {
+            try ProcessSpawning.runWithDefaultSignalMask(process)
+        } catch {
+            throw InteropError.launchFailed(command: commandLine.joined(separator: " "), reason: "\(error)")
+        }
+        startReader(stdoutPipe.fileHandleForReading, name: "peer-stdout") { peer, chunk in
+            if let chunk { peer.appendStdout(chunk) } else { peer.stdoutClosed = true }
+        }
+        startReader(stderrPipe.fileHandleForReading, name: "peer-stderr") { peer, chunk in
+            if let chunk { peer.stderrData.append(chunk) } else { peer.stderrClosed = true }
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Process id of the peer.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Whether the peer is still running.
+    public var isRunning: Bool { condition.withLock { exitState == nil } }
+
+    /// Everything the peer printed on stderr so far.
+    public var stderr: String { condition.withLock { String(decoding: stderrData, as: UTF8.self) } }
+
+    /// Every event printed so far (including ones already returned by ``nextEvent(timeout:)``).
+    public func eventsSoFar() throws -> [PeerEvent] {
+        try condition.withLock { lines }.map(PeerEvent.init(line:))
+    }
+
+    /// The next event not yet returned, waiting up to `timeout` seconds.
+    public func nextEvent(timeout: Double) throws -> PeerEvent {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        while nextLine == lines.count {
+            if stdoutClosed && exitState != nil {
+                let exit = exitState!
+                let err = String(decoding: stderrData, as: UTF8.self)
+                condition.unlock()
+                throw InteropError.peerExited(what: "an event from '\(subcommand)' (\(exit))", status: exit.status, stderr: err)
+            }
+            if !condition.wait(until: deadline) && nextLine == lines.count {
+                condition.unlock()
+                kill()
+                throw InteropError.timeout(what: "an event from '\(subcommand)'", seconds: timeout, stderr: stderr)
+            }
+        }
+        let line = lines[nextLine]
+        nextLine += 1
+        condition.unlock()
+        return try PeerEvent(line: line)
+    }
+
+    /// Skips events until one called `name` arrives (waiting up to `timeout` seconds in total).
+    @discardableResult
+    public func waitForEvent(_ name: String, timeout: Double) throws -> PeerEvent {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            do {
+                let event = try nextEvent(timeout: max(0, remaining))
+                if event.name == name { return event }
+            } catch InteropError.timeout(_, _, let err) {
+                throw InteropError.timeout(what: "event '\(name)' from '\(subcommand)'", seconds: timeout, stderr: err)
+            } catch InteropError.peerExited(_, let status, let err) {
+                throw InteropError.peerExited(what: "event '\(name)' from '\(subcommand)'", status: status, stderr: err)
+            }
+        }
+    }
+
+    /// Waits up to `timeout` seconds for the peer to exit and its output to be read completely.
+    /// On timeout the peer is killed and ``InteropError/timeout(what:seconds:stderr:)`` is thrown.
+    @discardableResult
+    public func waitForExit(timeout: Double) throws -> PeerRun {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        while exitState == nil || !stdoutClosed || !stderrClosed {
+            if !condition.wait(until: deadline) && (exitState == nil || !stdoutClosed || !stderrClosed) {
+                condition.unlock()
+                kill()
+                throw InteropError.timeout(what: "'\(subcommand)' to exit", seconds: timeout, stderr: stderr)
+            }
+        }
+        let exit = exitState!
+        let allLines = lines
+        let err = String(decoding: stderrData, as: UTF8.self)
+        condition.unlock()
+        return PeerRun(exit: exit, events: try allLines.map(PeerEvent.init(line:)), stderr: err)
+    }
+
+    /// Like ``waitForExit(timeout:)`` but also throws ``InteropError/peerExited(what:status:stderr:)`` unless the
+    /// peer exited with status 0.
+    @discardableResult
+    public func waitForSuccess(timeout: Double) throws -> PeerRun {
+        let run = try waitForExit(timeout: timeout)
+        guard run.exit.succeeded else {
+            throw InteropError.peerExited(what: "'\(subcommand)' to succeed (\(run.exit))", status: run.exit.status,
+                                          stderr: run.stderr)
+        }
+        return run
+    }
+
+    /// Sends SIGTERM (the peer shuts down cleanly).
+    public func terminate() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
+    }
+
+    /// Sends SIGKILL (no cleanup: a killed driver leaves its directory behind).
+    public func kill() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Closes the peer's standard input (the `driver` subcommand stops on EOF).
+    public func closeStandardInput() {
+        try? stdinPipe.fileHandleForWriting.close()
+    }
+
+    /// Launches a peer and waits for it to finish successfully; kills it and throws on timeout or failure.
+    @discardableResult
+    public static func run(_ subcommand: String, directory: String?, arguments: [String] = [], timeout: Double) throws
+        -> PeerRun
+    {
+        try AeronPeerProcess(subcommand, directory: directory, arguments: arguments).waitForSuccess(timeout: timeout)
+    }
+
+    // MARK: - Output readers
+
+    private func record(_ update: (AeronPeerProcess) -> Void) {
+        condition.lock()
+        update(self)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func appendStdout(_ chunk: Data) {
+        partialStdout.append(chunk)
+        while let newline = partialStdout.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = String(decoding: partialStdout[partialStdout.startIndex..<newline], as: UTF8.self)
+            partialStdout.removeSubrange(partialStdout.startIndex...newline)
+            if !line.isEmpty { lines.append(line) }
+        }
+    }
+
+    private func startReader(
+        _ handle: FileHandle, name: String, _ deliver: @escaping @Sendable (AeronPeerProcess, Data?) -> Void
+    ) {
+        let thread = Thread { [weak self] in
+            while true {
+                let chunk = handle.availableData
+                guard let peer = self else { return }
+                peer.record { deliver($0, chunk.isEmpty ? nil : chunk) }
+                if chunk.isEmpty { return }
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SharedMemory
+import Testing
+
+@Suite struct MappedFileTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("mf-\(UUID().uuidString)").path
+    }
+
+    @Test func createIsZeroFilledAndVisibleThroughASecondMapping() throws {
+        let path = temporaryPath()
+        defer { unlink(path) }
+        let writer = try MappedFile.create(path: path, length: 8192)
+        #expect(writer.buffer.bytes(at: 0, count: 8192).allSatisfy { $0 == 0 })
+        writer.buffer.setUInt64(0xDEAD_BEEF, at: 100)
+        try writer.sync()
+        let reader = try MappedFile.open(path: path, writable: false)
+        #expect(reader.length == 8192)
+        #expect(!reader.isWritable)
+        #expect(reader.buffer.uint64(at: 100) == 0xDEAD_BEEF)
+    }
+
+    @Test func exclusiveCreateRefusesExistingFile() throws {
+        let path = temporaryPath()
+        defer { unlink(path) }
+        _ = try MappedFile.create(path: path, length: 4096)
+        #expect(throws: SystemError.self) { try MappedFile.create(path: path, length: 4096) }
+    }
+
+    @Test func createRespectsUmaskAndMode() throws {
+        let path = temporaryPath()
+        defer { unlink(path) }
+        _ = try MappedFile.create(path: path, length: 4096, permissions: 0o660)
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        let mask = umask(0)
+        umask(mask)
+        #expect(st.st_mode & 0o777 == 0o660 & ~mask)
+    }
+
+    @Test func openErrorsNameTheFile() throws {
+        let missing = temporaryPath()
+        let error = #expect(throws: SystemError.self) { try MappedFile.open(path: missing, writable: false) }
+        #expect(error?.errno == ENOENT)
+        #expect(error?.description.contains(missing) == true)
+
+        let short = temporaryPath()
+        defer { unlink(short) }
+        _ = try MappedFile.create(path: short, length: 100)
+        #expect(throws: SystemError.self) { try MappedFile.open(path: short, writable: false, minimumLength: 4096) }
+    }
+
+    @Test func createRefusesToFollowSymlinks() throws {
+        let target = temporaryPath()
+        let link = temporaryPath()
+        defer { unlink(target); unlink(link) }
+        #expect(symlink(target, link) == 0)
+        let error = #expect(throws: SystemError.self) { try MappedFile.create(path: link, length: 4096, exclusive: false) }
+        #expect(error?.errno == ELOOP)
+    }
+}
