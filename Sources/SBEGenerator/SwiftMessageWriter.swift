@@ -135,7 +135,7 @@ struct SwiftMessageWriter {
                 }
             }
             b.line()
-            try writeBlockDecoderMembers(message.block, blockNames, into: &b)
+            try writeBlockDecoderMembers(message.block, blockNames, inGroup: false, into: &b)
         }
         code.line()
 
@@ -220,7 +220,7 @@ struct SwiftMessageWriter {
                 b.line("public func finish() throws(SBEError) -> Int { encodedLength }")
             }
             b.line()
-            try writeBlockEncoderMembers(message.block, blockNames, into: &b)
+            try writeBlockEncoderMembers(message.block, blockNames, inGroup: false, into: &b)
         }
     }
 
@@ -242,7 +242,8 @@ struct SwiftMessageWriter {
 
     private func cursorEnd(_ block: SBEBlock) -> Int { block.groups.count + block.data.count }
 
-    private func writeBlockDecoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, into b: inout CodeBuffer) throws(SchemaError) {
+    private func writeBlockDecoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, inGroup: Bool, into b: inout CodeBuffer) throws(SchemaError) {
+        let fields = inGroup ? self.fields.forGroupEntries() : self.fields
         for (field, entry) in zip(block.fields, blockNames.fields) {
             try fields.writeDecoder(FieldSpec(field: field), member: entry.member, stem: entry.stem, into: &b)
         }
@@ -304,7 +305,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): _ = try \(entry.member)()")
@@ -326,7 +327,8 @@ struct SwiftMessageWriter {
         }
     }
 
-    private func writeBlockEncoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, into b: inout CodeBuffer) throws(SchemaError) {
+    private func writeBlockEncoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, inGroup: Bool, into b: inout CodeBuffer) throws(SchemaError) {
+        let fields = inGroup ? self.fields.forGroupEntries() : self.fields
         for (field, entry) in zip(block.fields, blockNames.fields) {
             try fields.writeEncoder(FieldSpec(field: field), member: entry.member, stem: entry.stem, into: &b)
         }
@@ -381,7 +383,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): let group = try \(entry.stem)Count(0); try end\(entry.upperStem)(group)")
@@ -411,6 +413,9 @@ struct SwiftMessageWriter {
 
     private func writeGroupDecoder(_ group: SBEGroup, typeName: String, into code: inout CodeBuffer) throws(SchemaError) {
         let block = group.block
+        guard block.blockLength <= SBEEmptyBlock.size else {
+            throw SchemaError("group '\(group.name)': block length \(block.blockLength) exceeds \(SBEEmptyBlock.size)")
+        }
         let dim = group.dimension
         let blockNames = try BlockNames(block: block, owner: "group '\(group.name)'")
         let end = cursorEnd(block)
@@ -431,6 +436,9 @@ struct SwiftMessageWriter {
             b.line("@usableFromInline var sbeIndex: Int")
             b.line("/// Offset of the current entry's block.")
             b.line("@usableFromInline var sbeOffset: Int")
+            b.line("/// The current entry's block; zeroed memory before the first entry, so fields read before")
+            b.line("/// `next()` (or of an empty group) read zeros, never past the buffer.")
+            b.line("@usableFromInline var sbeBlock: UnsafeRawPointer")
             b.line("@usableFromInline var sbePosition: Int")
             if end > 0 { b.line("@usableFromInline var sbeCursor: Int") }
             b.line()
@@ -449,6 +457,7 @@ struct SwiftMessageWriter {
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = headerOffset + \(dim.type.size)")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = SBEEmptyBlock.readable")
                 if end > 0 { i.line("sbeCursor = \(end)") }
             }
             b.line()
@@ -463,6 +472,7 @@ struct SwiftMessageWriter {
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = 0")
                 i.line("sbeOffset = 0")
+                i.line("sbeBlock = SBEEmptyBlock.readable")
                 if end > 0 { i.line("sbeCursor = \(end)") }
             }
             b.line()
@@ -481,6 +491,7 @@ struct SwiftMessageWriter {
                 i.line("try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)")
                 i.line("sbeIndex += 1")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)")
                 i.line("sbePosition = sbeOffset + sbeActingBlockLength")
                 if end > 0 { i.line("sbeCursor = 0") }
                 i.line("return true")
@@ -503,7 +514,7 @@ struct SwiftMessageWriter {
                 }
             }
             b.line()
-            try writeBlockDecoderMembers(block, blockNames, into: &b)
+            try writeBlockDecoderMembers(block, blockNames, inGroup: true, into: &b)
         }
     }
 
@@ -525,6 +536,9 @@ struct SwiftMessageWriter {
             b.line("@usableFromInline var sbeIndex: Int")
             b.line("/// Offset of the current entry's block.")
             b.line("@usableFromInline var sbeOffset: Int")
+            b.line("/// The current entry's block; scratch memory before the first `next()`, so fields set too")
+            b.line("/// early are discarded instead of written outside the buffer.")
+            b.line("@usableFromInline var sbeBlock: UnsafeMutableRawPointer")
             b.line("@usableFromInline var sbePosition: Int")
             if end > 0 {
                 b.line("@usableFromInline var sbeCursor: Int")
@@ -543,6 +557,7 @@ struct SwiftMessageWriter {
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = headerOffset + \(dim.type.size)")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = SBEEmptyBlock.scratch")
                 if end > 0 {
                     i.line("sbeCursor = \(end)")
                     i.line("sbeGroupOpen = false")
@@ -561,6 +576,7 @@ struct SwiftMessageWriter {
                 i.line("try SBEBounds.check(offset: sbePosition, length: \(block.blockLength), capacity: sbeCapacity)")
                 i.line("sbeIndex += 1")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = sbeBuffer + sbeOffset")
                 i.line("sbePosition = sbeOffset + \(block.blockLength)")
                 if end > 0 { i.line("sbeCursor = 0") }
             }
@@ -573,7 +589,7 @@ struct SwiftMessageWriter {
                 i.line("return sbePosition")
             }
             b.line()
-            try writeBlockEncoderMembers(block, blockNames, into: &b)
+            try writeBlockEncoderMembers(block, blockNames, inGroup: true, into: &b)
         }
     }
 }

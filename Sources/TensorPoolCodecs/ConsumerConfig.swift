@@ -171,8 +171,8 @@ public struct ConsumerConfigDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try payloadFallbackUri()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try payloadFallbackUri()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -331,8 +331,8 @@ public struct ConsumerConfigEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: try payloadFallbackUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: try payloadFallbackUri(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }

@@ -143,8 +143,8 @@ public struct ControlResponseDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try errorMessage()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try errorMessage()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -273,8 +273,8 @@ public struct ControlResponseEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: try errorMessage(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: try errorMessage(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }

@@ -180,9 +180,9 @@ public struct DataSourceAnnounceDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try name()
-                case 1: _ = try summary()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try name()
+            case 1: _ = try summary()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -346,9 +346,9 @@ public struct DataSourceAnnounceEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: try name(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 1: try summary(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: try name(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 1: try summary(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }

@@ -144,8 +144,8 @@ public struct DataSourceMetaDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try attributes()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try attributes()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -166,6 +166,9 @@ public struct DataSourceMetaDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -184,6 +187,7 @@ public struct DataSourceMetaDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 3
         }
 
@@ -198,6 +202,7 @@ public struct DataSourceMetaDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 3
         }
 
@@ -216,6 +221,7 @@ public struct DataSourceMetaDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -294,10 +300,10 @@ public struct DataSourceMetaDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try key()
-                    case 1: _ = try format()
-                    case 2: _ = try value()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try key()
+                case 1: _ = try format()
+                case 2: _ = try value()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -445,8 +451,8 @@ public struct DataSourceMetaEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try attributesCount(0); try endAttributes(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try attributesCount(0); try endAttributes(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -463,6 +469,9 @@ public struct DataSourceMetaEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -479,6 +488,7 @@ public struct DataSourceMetaEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 3
             sbeGroupOpen = false
         }
@@ -495,6 +505,7 @@ public struct DataSourceMetaEncoder {
             try SBEBounds.check(offset: sbePosition, length: 0, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 0
             sbeCursor = 0
         }
@@ -558,10 +569,10 @@ public struct DataSourceMetaEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

@@ -200,9 +200,9 @@ public struct ShmPoolAnnounceDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try payloadPools()
-                case 1: _ = try headerRegionUri()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try payloadPools()
+            case 1: _ = try headerRegionUri()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -223,6 +223,9 @@ public struct ShmPoolAnnounceDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -241,6 +244,7 @@ public struct ShmPoolAnnounceDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -255,6 +259,7 @@ public struct ShmPoolAnnounceDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -273,6 +278,7 @@ public struct ShmPoolAnnounceDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -291,7 +297,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `poolId` (id 1): uint16 at offset 0, 2 bytes.
         @inlinable
         public var poolId: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `poolNslots` from the start of the block.
@@ -300,7 +306,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `poolNslots` (id 2): uint32 at offset 2, 4 bytes.
         @inlinable
         public var poolNslots: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadUInt32(sbeBlock, 2)
         }
 
         /// Offset of `strideBytes` from the start of the block.
@@ -309,7 +315,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `strideBytes` (id 3): uint32 at offset 6, 4 bytes.
         @inlinable
         public var strideBytes: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 6)
+            return SBEWire.loadUInt32(sbeBlock, 6)
         }
 
         /// `regionUri` (id 4): variable-length US-ASCII text with a uint32 length, at most 1073741824 bytes.
@@ -338,8 +344,8 @@ public struct ShmPoolAnnounceDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try regionUri()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try regionUri()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -542,9 +548,9 @@ public struct ShmPoolAnnounceEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
-                case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
+            case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -561,6 +567,9 @@ public struct ShmPoolAnnounceEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -577,6 +586,7 @@ public struct ShmPoolAnnounceEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -593,6 +603,7 @@ public struct ShmPoolAnnounceEncoder {
             try SBEBounds.check(offset: sbePosition, length: 10, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 10
             sbeCursor = 0
         }
@@ -611,8 +622,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `poolId` (id 1): uint16 at offset 0, 2 bytes.
         @inlinable
         public var poolId: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `poolNslots` from the start of the block.
@@ -621,8 +632,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `poolNslots` (id 2): uint32 at offset 2, 4 bytes.
         @inlinable
         public var poolNslots: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 2, newValue) }
         }
 
         /// Offset of `strideBytes` from the start of the block.
@@ -631,8 +642,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `strideBytes` (id 3): uint32 at offset 6, 4 bytes.
         @inlinable
         public var strideBytes: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 6) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 6, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 6) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 6, newValue) }
         }
 
         /// Writes `regionUri` (id 4): variable-length US-ASCII text with a uint32 length, at most 1073741824 bytes.
@@ -656,8 +667,8 @@ public struct ShmPoolAnnounceEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

@@ -114,4 +114,22 @@ import Testing
             try PingEncoder(wrap: UnsafeMutableRawBufferPointer(start: nil, count: 0))
         }
     }
+
+    @Test func groupFieldsBeforeNextStayInsideOwnedMemory() throws {
+        // An empty group at the very end of an exactly-sized buffer: its entry fields read zeros.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 + 16 + 2, alignment: 1)
+        defer { memory.deallocate() }
+        memory.initializeMemory(as: UInt8.self, repeating: 0xAB)
+        var ping = try PingEncoder(wrapAndApplyHeader: memory)
+        var history = try ping.serviceHistoryCount(0)
+        history.mileage = 0xFFFF_FFFF
+        try history.setDealerCode("ZZZ")
+        try ping.endServiceHistory(history)
+        #expect(try ping.finish() == memory.count)
+        #expect(memory[8 + 16] == 10 && memory[8 + 16 + 1] == 0, "dimension header intact: early writes were discarded")
+        var decoder = try PingDecoder(wrapAndCheckHeader: UnsafeRawBufferPointer(memory))
+        let group = try decoder.serviceHistory()
+        #expect(group.count == 0)
+        #expect(group.mileage == 0 && group.dealerCodeString.isEmpty)
+    }
 }

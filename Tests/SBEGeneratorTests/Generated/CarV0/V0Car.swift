@@ -390,12 +390,12 @@ public struct V0CarDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try fuelFigures()
-                case 1: _ = try performanceFigures()
-                case 2: _ = try manufacturer()
-                case 3: _ = try model()
-                case 4: _ = try activationCode()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try fuelFigures()
+            case 1: _ = try performanceFigures()
+            case 2: _ = try manufacturer()
+            case 3: _ = try model()
+            case 4: _ = try activationCode()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -416,6 +416,9 @@ public struct V0CarDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -434,6 +437,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -448,6 +452,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -466,6 +471,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -484,7 +490,7 @@ public struct V0CarDecoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -493,7 +499,7 @@ public struct V0CarDecoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadFloat(sbeBlock, 2)
         }
 
         /// `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -522,8 +528,8 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try usageDescription()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try usageDescription()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -546,6 +552,9 @@ public struct V0CarDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -564,6 +573,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -578,6 +588,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -596,6 +607,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -614,7 +626,7 @@ public struct V0CarDecoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt8(sbeBlock, 0)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -636,8 +648,8 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try acceleration()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try acceleration()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -658,6 +670,9 @@ public struct V0CarDecoder {
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; zeroed memory before the first entry, so fields read before
+            /// `next()` (or of an empty group) read zeros, never past the buffer.
+            @usableFromInline var sbeBlock: UnsafeRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -675,6 +690,7 @@ public struct V0CarDecoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// An empty group, for a group newer than the acting version.
@@ -688,6 +704,7 @@ public struct V0CarDecoder {
                 sbeIndex = -1
                 sbePosition = 0
                 sbeOffset = 0
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -704,6 +721,7 @@ public struct V0CarDecoder {
                 try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
                 sbePosition = sbeOffset + sbeActingBlockLength
                 return true
             }
@@ -726,7 +744,7 @@ public struct V0CarDecoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+                return SBEWire.loadUInt16(sbeBlock, 0)
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -735,7 +753,7 @@ public struct V0CarDecoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+                return SBEWire.loadFloat(sbeBlock, 2)
             }
 
         }
@@ -1163,12 +1181,12 @@ public struct V0CarEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
-                case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
-                case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
+            case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
+            case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -1185,6 +1203,9 @@ public struct V0CarEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1201,6 +1222,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1217,6 +1239,7 @@ public struct V0CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 6
             sbeCursor = 0
         }
@@ -1235,8 +1258,8 @@ public struct V0CarEncoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -1245,8 +1268,8 @@ public struct V0CarEncoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadFloat(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
         }
 
         /// Writes `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -1270,8 +1293,8 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1290,6 +1313,9 @@ public struct V0CarEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1306,6 +1332,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1322,6 +1349,7 @@ public struct V0CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 1
             sbeCursor = 0
         }
@@ -1340,8 +1368,8 @@ public struct V0CarEncoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt8(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt8(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
@@ -1372,8 +1400,8 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: let group = try accelerationCount(0); try endAcceleration(group)
-                    default: throw SBEError.accessOutOfOrder
+                case 0: let group = try accelerationCount(0); try endAcceleration(group)
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1390,6 +1418,9 @@ public struct V0CarEncoder {
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; scratch memory before the first `next()`, so fields set too
+            /// early are discarded instead of written outside the buffer.
+            @usableFromInline var sbeBlock: UnsafeMutableRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -1404,6 +1435,7 @@ public struct V0CarEncoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.scratch
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -1417,6 +1449,7 @@ public struct V0CarEncoder {
                 try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = sbeBuffer + sbeOffset
                 sbePosition = sbeOffset + 6
             }
 
@@ -1433,8 +1466,8 @@ public struct V0CarEncoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-                nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+                get { SBEWire.loadUInt16(sbeBlock, 0) }
+                nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -1443,8 +1476,8 @@ public struct V0CarEncoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-                nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+                get { SBEWire.loadFloat(sbeBlock, 2) }
+                nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
             }
 
         }

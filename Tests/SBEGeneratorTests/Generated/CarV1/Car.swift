@@ -436,13 +436,13 @@ public struct CarDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try fuelFigures()
-                case 1: _ = try performanceFigures()
-                case 2: _ = try manufacturer()
-                case 3: _ = try model()
-                case 4: _ = try activationCode()
-                case 5: _ = try notes()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try fuelFigures()
+            case 1: _ = try performanceFigures()
+            case 2: _ = try manufacturer()
+            case 3: _ = try model()
+            case 4: _ = try activationCode()
+            case 5: _ = try notes()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -463,6 +463,9 @@ public struct CarDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -481,6 +484,7 @@ public struct CarDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -495,6 +499,7 @@ public struct CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -513,6 +518,7 @@ public struct CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -531,7 +537,7 @@ public struct CarDecoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -540,7 +546,7 @@ public struct CarDecoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadFloat(sbeBlock, 2)
         }
 
         /// Offset of `co2` from the start of the block.
@@ -550,7 +556,7 @@ public struct CarDecoder {
         @inlinable
         public var co2: UInt16? {
             guard sbeActingVersion >= 1 && sbeActingBlockLength >= 8 else { return nil }
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 6)
+            return SBEWire.loadUInt16(sbeBlock, 6)
         }
 
         /// `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -579,8 +585,8 @@ public struct CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try usageDescription()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try usageDescription()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -603,6 +609,9 @@ public struct CarDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -621,6 +630,7 @@ public struct CarDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -635,6 +645,7 @@ public struct CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -653,6 +664,7 @@ public struct CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -671,7 +683,7 @@ public struct CarDecoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt8(sbeBlock, 0)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -693,8 +705,8 @@ public struct CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try acceleration()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try acceleration()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -715,6 +727,9 @@ public struct CarDecoder {
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; zeroed memory before the first entry, so fields read before
+            /// `next()` (or of an empty group) read zeros, never past the buffer.
+            @usableFromInline var sbeBlock: UnsafeRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -732,6 +747,7 @@ public struct CarDecoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// An empty group, for a group newer than the acting version.
@@ -745,6 +761,7 @@ public struct CarDecoder {
                 sbeIndex = -1
                 sbePosition = 0
                 sbeOffset = 0
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -761,6 +778,7 @@ public struct CarDecoder {
                 try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
                 sbePosition = sbeOffset + sbeActingBlockLength
                 return true
             }
@@ -783,7 +801,7 @@ public struct CarDecoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+                return SBEWire.loadUInt16(sbeBlock, 0)
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -792,7 +810,7 @@ public struct CarDecoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+                return SBEWire.loadFloat(sbeBlock, 2)
             }
 
         }
@@ -1257,13 +1275,13 @@ public struct CarEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
-                case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
-                case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 5: try notes(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
+            case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
+            case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 5: try notes(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -1280,6 +1298,9 @@ public struct CarEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1296,6 +1317,7 @@ public struct CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1312,6 +1334,7 @@ public struct CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 8, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 8
             sbeCursor = 0
         }
@@ -1330,8 +1353,8 @@ public struct CarEncoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -1340,8 +1363,8 @@ public struct CarEncoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadFloat(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
         }
 
         /// Offset of `co2` from the start of the block.
@@ -1350,8 +1373,8 @@ public struct CarEncoder {
         /// `co2` (id 33): uint16 at offset 6, 2 bytes, since version 1.
         @inlinable
         public var co2: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 6) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 6, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 6) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 6, newValue) }
         }
 
         /// Writes `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -1375,8 +1398,8 @@ public struct CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1395,6 +1418,9 @@ public struct CarEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1411,6 +1437,7 @@ public struct CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1427,6 +1454,7 @@ public struct CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 1
             sbeCursor = 0
         }
@@ -1445,8 +1473,8 @@ public struct CarEncoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt8(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt8(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
@@ -1477,8 +1505,8 @@ public struct CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: let group = try accelerationCount(0); try endAcceleration(group)
-                    default: throw SBEError.accessOutOfOrder
+                case 0: let group = try accelerationCount(0); try endAcceleration(group)
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1495,6 +1523,9 @@ public struct CarEncoder {
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; scratch memory before the first `next()`, so fields set too
+            /// early are discarded instead of written outside the buffer.
+            @usableFromInline var sbeBlock: UnsafeMutableRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -1509,6 +1540,7 @@ public struct CarEncoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.scratch
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -1522,6 +1554,7 @@ public struct CarEncoder {
                 try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = sbeBuffer + sbeOffset
                 sbePosition = sbeOffset + 6
             }
 
@@ -1538,8 +1571,8 @@ public struct CarEncoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-                nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+                get { SBEWire.loadUInt16(sbeBlock, 0) }
+                nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -1548,8 +1581,8 @@ public struct CarEncoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-                nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+                get { SBEWire.loadFloat(sbeBlock, 2) }
+                nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
             }
 
         }

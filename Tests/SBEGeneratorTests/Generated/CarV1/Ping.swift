@@ -160,8 +160,8 @@ public struct PingDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try serviceHistory()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try serviceHistory()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -184,6 +184,9 @@ public struct PingDecoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
 
         @inlinable
@@ -201,6 +204,7 @@ public struct PingDecoder {
             sbeIndex = -1
             sbePosition = headerOffset + 2
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
         }
 
         /// An empty group, for a group newer than the acting version.
@@ -214,6 +218,7 @@ public struct PingDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
         }
 
         /// Index of the current entry (-1 before the first `next()`).
@@ -230,6 +235,7 @@ public struct PingDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             return true
         }
@@ -252,7 +258,7 @@ public struct PingDecoder {
         /// `mileage` (id 1): uint32 at offset 0, 4 bytes.
         @inlinable
         public var mileage: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt32(sbeBlock, 0)
         }
 
         /// Offset of `dealerCode` from the start of the block.
@@ -267,13 +273,13 @@ public struct PingDecoder {
         @inlinable
         public func dealerCode(at index: Int) -> UInt8 {
             precondition(index >= 0 && index < 6, "index out of range")
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 4 + index * 1)
+            return SBEWire.loadUInt8(sbeBlock, 4 + index * 1)
         }
 
         /// The raw bytes of `dealerCode` (a view into the buffer, no copy; empty when absent).
         @inlinable
         public var dealerCodeBytes: UnsafeRawBufferPointer {
-            return UnsafeRawBufferPointer(start: sbeBuffer + sbeOffset + 4, count: 6)
+            return UnsafeRawBufferPointer(start: sbeBlock + 4, count: 6)
         }
 
         /// `dealerCode` as a string: the characters before the first NUL (allocates).
@@ -441,8 +447,8 @@ public struct PingEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -461,6 +467,9 @@ public struct PingEncoder {
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
 
         @inlinable
@@ -475,6 +484,7 @@ public struct PingEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 2
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
         }
 
         /// Index of the current entry (-1 before the first `next()`).
@@ -488,6 +498,7 @@ public struct PingEncoder {
             try SBEBounds.check(offset: sbePosition, length: 10, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 10
         }
 
@@ -504,8 +515,8 @@ public struct PingEncoder {
         /// `mileage` (id 1): uint32 at offset 0, 4 bytes.
         @inlinable
         public var mileage: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `dealerCode` from the start of the block.
@@ -520,14 +531,14 @@ public struct PingEncoder {
         @inlinable
         public func dealerCode(at index: Int) -> UInt8 {
             precondition(index >= 0 && index < 6, "index out of range")
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 4 + index * 1)
+            return SBEWire.loadUInt8(sbeBlock, 4 + index * 1)
         }
 
         /// Sets the element of `dealerCode` at `index` (0 ..< 6).
         @inlinable
         public func setDealerCode(at index: Int, _ value: UInt8) {
             precondition(index >= 0 && index < 6, "index out of range")
-            SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, value)
+            SBEWire.storeUInt8(sbeBlock, 4 + index * 1, value)
         }
 
         /// Sets `dealerCode` from up to 6 values, zero-filling the rest; more values throw.
@@ -536,11 +547,11 @@ public struct PingEncoder {
             guard values.count <= 6 else { throw SBEError.valueOutOfRange }
             var index = 0
             for value in values {
-                SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, value)
+                SBEWire.storeUInt8(sbeBlock, 4 + index * 1, value)
                 index += 1
             }
             while index < 6 {
-                SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, 0)
+                SBEWire.storeUInt8(sbeBlock, 4 + index * 1, 0)
                 index += 1
             }
         }
@@ -548,13 +559,13 @@ public struct PingEncoder {
         /// Sets `dealerCode` from raw bytes, NUL-padded; more than 6 bytes throw.
         @inlinable
         public func setDealerCode(bytes: UnsafeRawBufferPointer) throws(SBEError) {
-            try SBEText.storeFixed(sbeBuffer, sbeOffset + 4, length: 6, bytes: bytes)
+            try SBEText.storeFixed(sbeBlock, 4, length: 6, bytes: bytes)
         }
 
         /// Sets `dealerCode` from a string (US-ASCII only), NUL-padded; a longer string throws.
         public func setDealerCode(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
-                try SBEText.storeFixed(sbeBuffer, sbeOffset + 4, length: 6, bytes: bytes)
+                try SBEText.storeFixed(sbeBlock, 4, length: 6, bytes: bytes)
             }
         }
 
