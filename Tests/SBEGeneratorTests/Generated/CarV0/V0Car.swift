@@ -23,13 +23,17 @@ public struct V0CarDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -407,9 +411,13 @@ public struct V0CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
@@ -543,9 +551,13 @@ public struct V0CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 1
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
@@ -661,9 +673,13 @@ public struct V0CarDecoder {
             /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
             public static let minimumBlockLength = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
+            /// Schema version the data was written with; newer fields read as nil.
             public let sbeActingVersion: Int
+            /// Block length the data was written with (from the header or the group dimension).
             public let sbeActingBlockLength: Int
             /// Number of entries announced by the dimension header.
             public let count: Int
@@ -780,7 +796,9 @@ public struct V0CarEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -1196,7 +1214,9 @@ public struct V0CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
@@ -1306,7 +1326,9 @@ public struct V0CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 1
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
@@ -1411,7 +1433,9 @@ public struct V0CarEncoder {
             /// Entry block length written by this codec.
             public static let blockLength: UInt16 = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeMutableRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
             /// Number of entries announced in the dimension header.
             public let count: Int
