@@ -463,7 +463,11 @@ struct SwiftMessageWriter {
                 i.line("sbeCapacity = capacity")
                 i.line("sbeActingVersion = actingVersion")
                 i.line("sbeActingBlockLength = blockLength")
-                i.line("count = Int(\(dimensionLoad(dim.numInGroupType, "headerOffset + \(dim.numInGroupOffset)")))")
+                i.line("let count = Int(\(dimensionLoad(dim.numInGroupType, "headerOffset + \(dim.numInGroupOffset)")))")
+                if dim.maxCount < (dim.numInGroupType == .uint8 ? 255 : dim.numInGroupType == .uint16 ? 65535 : Int(UInt32.max)) {
+                    i.line("guard count <= \(dim.maxCount) else { throw SBEError.groupCountOutOfRange(count: count, maximum: \(dim.maxCount)) }")
+                }
+                i.line("self.count = count")
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = headerOffset + \(dim.type.size)")
                 i.line("sbeOffset = sbePosition")
@@ -560,7 +564,8 @@ struct SwiftMessageWriter {
             b.line("@inlinable")
             try b.block("init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard count >= 0, count <= \(dim.maxCount) else { throw SBEError.groupCountOutOfRange(count: count, maximum: \(dim.maxCount)) }")
-                i.line("try SBEBounds.check(offset: headerOffset, length: \(dim.type.size), capacity: capacity)")
+                i.line("// The fixed part of every entry must fit now: a bad count fails before anything is written.")
+                i.line("try SBEBounds.check(offset: headerOffset, length: \(dim.type.size) + count * \(block.blockLength), capacity: capacity)")
                 i.line("SBEWire.store\(dim.blockLengthType.swiftType)(buffer, headerOffset + \(dim.blockLengthOffset), Self.blockLength)")
                 i.line("SBEWire.store\(dim.numInGroupType.swiftType)(buffer, headerOffset + \(dim.numInGroupOffset), \(dim.numInGroupType.swiftType)(truncatingIfNeeded: count))")
                 i.line("sbeBuffer = buffer")

@@ -191,7 +191,8 @@ public struct DataSourceMetaDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
@@ -491,7 +492,8 @@ public struct DataSourceMetaEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 0, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer

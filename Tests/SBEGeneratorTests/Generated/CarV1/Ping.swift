@@ -208,7 +208,9 @@ public struct PingDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt8(buffer, headerOffset + 1))
+            let count = Int(SBEWire.loadUInt8(buffer, headerOffset + 1))
+            guard count <= 100 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 100) }
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 2
             sbeOffset = sbePosition
@@ -487,7 +489,8 @@ public struct PingEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 100 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 100) }
-            try SBEBounds.check(offset: headerOffset, length: 2, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 2 + count * 10, capacity: capacity)
             SBEWire.storeUInt8(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt8(buffer, headerOffset + 1, UInt8(truncatingIfNeeded: count))
             sbeBuffer = buffer
