@@ -262,10 +262,12 @@ def install_stop_handlers(watch_stdin):
     signal.signal(signal.SIGINT, on_signal)
     if watch_stdin:
         def watch():
+            # os.read on the raw descriptor: a daemon thread blocked inside sys.stdin's buffered reader holds its
+            # lock and makes interpreter shutdown abort ("could not acquire lock ... at interpreter shutdown").
             try:
-                while sys.stdin.buffer.read1(4096):
+                while os.read(0, 4096):
                     pass
-            except Exception:
+            except OSError:
                 pass
             _stop.set()
 
