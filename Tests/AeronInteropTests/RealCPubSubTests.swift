@@ -76,6 +76,15 @@ extension RealAeron {
             #expect(headers.prefix(3).map { $0.int("position")! } == [32, 192, 3296])
         }
 
+        @Test func subscriberSeesTheImageGoAfterThePublisherCloses() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 10, extraArguments: ["--wait-image-gone", "60"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 10).waitForSuccess(timeout: PeerTimeouts.run)
+            let run = try sub.waitForSuccess(timeout: PeerTimeouts.run)
+            #expect(run.last("image_gone") != nil)
+        }
+
         @Test func subscriberReportsCorruptionAsMismatches() throws {
             // The subscriber expects other sizes than are sent: it must fail, proving verification can fail.
             let driver = try RealAeronMediaDriver()

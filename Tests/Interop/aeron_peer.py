@@ -614,6 +614,19 @@ def cmd_sub(aeron, args):
         if verifier.errors:
             print(f"{verifier.errors} of {verifier.received} messages did not match the pattern", file=sys.stderr)
             return 1
+        if args.wait_image_gone is not None:
+            # the publisher's image must go away once it closed (end of stream, linger, driver cleanup)
+            start = time.monotonic()
+            while aeron.aeron_subscription_image_count(sub) > 0:
+                extra = poll(sub, handler, assembler, 256)
+                if extra > 0:
+                    emit({"event": "unexpected_messages", "fragments": extra})
+                    return 1
+                if time.monotonic() - start > args.wait_image_gone:
+                    print(f"image still present after {args.wait_image_gone}s", file=sys.stderr)
+                    return 3
+                time.sleep(0.001)
+            emit({"event": "image_gone", "after_ms": int((time.monotonic() - start) * 1000)})
         if args.linger_s > 0:
             time.sleep(args.linger_s)
         return 0
@@ -992,6 +1005,8 @@ def build_parser():
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
     p.add_argument("--print-headers", type=int, default=0, metavar="N",
                    help="print the frame header values of the first N messages")
+    p.add_argument("--wait-image-gone", type=float, default=None, metavar="S",
+                   help="after the last message, wait up to S seconds for the publisher's image to disappear")
     p.add_argument("--timeout-s", type=float, default=60)
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0)
