@@ -85,6 +85,22 @@ extension RealAeron {
             #expect(run.last("image_gone") != nil)
         }
 
+        @Test func oversizedMessagesAreRejectedWithTheCClientsLimits() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = 1 << 16  // max message length = term length / 8
+            let driver = try RealAeronMediaDriver(options: options)
+            let sub = try AeronPeerProcess.startSubscriber(directory: driver.path, count: 1, timeoutSeconds: 60)
+            defer { sub.kill() }
+            let offer = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [8193])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(offer.exit == PeerExit(status: 2, signaled: false))
+            #expect(offer.stderr.contains("length=8193 > max_message_length=8192"))
+            let claim = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [1377], tryClaim: true)
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(claim.exit == PeerExit(status: 2, signaled: false))
+            #expect(claim.stderr.contains("length=1377 > max_payload_length=1376"))
+        }
+
         @Test func subscriberReportsCorruptionAsMismatches() throws {
             // The subscriber expects other sizes than are sent: it must fail, proving verification can fail.
             let driver = try RealAeronMediaDriver()

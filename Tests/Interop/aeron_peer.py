@@ -450,6 +450,7 @@ class Client:
 
 class Publication:
     def __init__(self, aeron, handle, exclusive):
+        self.a = aeron
         self.handle = handle
         self.exclusive = exclusive
         if exclusive:
@@ -498,7 +499,11 @@ def send_one(pub, data, length, try_claim, deadline):
                 raise PeerError(f"offer timed out ({OFFER_RESULT_NAMES.get(rc, rc)})", 3)
             time.sleep(0)
             continue
-        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}")
+        detail = ""
+        if rc == AERON_PUBLICATION_ERROR:
+            code, msg = pub.a.error()
+            detail = f": errcode={code} errmsg={msg}"
+        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}{detail}")
 
 
 def cmd_pub(aeron, args):
