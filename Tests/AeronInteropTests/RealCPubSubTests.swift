@@ -76,6 +76,19 @@ extension RealAeron {
             #expect(headers.prefix(3).map { $0.int("position")! } == [32, 192, 3296])
         }
 
+        @Test func subscriberPrintsRawFragmentsBeforeReassembly() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 2, sizes: [3000, 10], extraArguments: ["--print-fragments", "10"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 2, sizes: [3000, 10])
+                .waitForSuccess(timeout: PeerTimeouts.run)
+            let fragments = try sub.waitForSuccess(timeout: PeerTimeouts.run).all("fragment")
+            // 3000 B over a 1376 B max payload: BEGIN (0x80), middle (0), END (0x40); then 10 B unfragmented (0xC0).
+            #expect(fragments.map { $0.int("flags")! } == [0x80, 0x00, 0x40, 0xC0])
+            #expect(fragments.map { $0.int("length")! } == [1376, 1376, 248, 10])
+            #expect(fragments.map { $0.int("term_offset")! } == [0, 1408, 2816, 3104])
+        }
+
         @Test func subscriberSeesTheImageGoAfterThePublisherCloses() throws {
             let driver = try RealAeronMediaDriver()
             let sub = try AeronPeerProcess.startSubscriber(

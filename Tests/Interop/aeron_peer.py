@@ -571,6 +571,33 @@ class Verifier:
               "position": self.a.aeron_header_position(header)})
 
 
+def fragment_printer(aeron, limit, assembler_handler):
+    """A poll handler that prints the first `limit` raw fragments' headers, then hands every fragment to the C
+    fragment assembler. Returns the handler as a C function pointer (kept alive in _keep_alive)."""
+    values = HeaderValues()
+    forward = FRAGMENT_HANDLER(assembler_handler)
+    seen = [0]
+
+    def on_fragment(clientd, buffer, length, header):
+        if seen[0] < limit:
+            if aeron.aeron_header_values(header, ctypes.byref(values)) < 0:
+                code, msg = aeron.error()
+                raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+            f = values.frame
+            emit({"event": "fragment", "index": seen[0], "length": length, "frame_length": f.frame_length,
+                  "flags": f.flags, "term_offset": f.term_offset, "term_id": f.term_id,
+                  "session_id": f.session_id, "position": aeron.aeron_header_position(header)})
+        seen[0] += 1
+        forward(clientd, buffer, length, header)
+
+    printer = FRAGMENT_HANDLER(on_fragment)
+    _keep_alive.append((printer, forward))
+    return ctypes.cast(printer, c_void_p).value
+
+
+_keep_alive = []
+
+
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
     client = Client(aeron, args.dir, args.client_timeout_ms)
@@ -584,6 +611,8 @@ def cmd_sub(aeron, args):
         emit({"event": "ready", "channel": args.channel, "stream": args.stream})
         poll = aeron.aeron_subscription_poll
         handler = aeron.fragment_assembler_handler_ptr
+        if args.print_fragments > 0:
+            handler = fragment_printer(aeron, args.print_fragments, handler)
         deadline = time.monotonic() + args.timeout_s
         every = args.progress_every or max(1, args.count // 10)
         next_report = every
@@ -1010,6 +1039,8 @@ def build_parser():
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
     p.add_argument("--print-headers", type=int, default=0, metavar="N",
                    help="print the frame header values of the first N messages")
+    p.add_argument("--print-fragments", type=int, default=0, metavar="N",
+                   help="print the header values of the first N raw fragments (before reassembly)")
     p.add_argument("--wait-image-gone", type=float, default=None, metavar="S",
                    help="after the last message, wait up to S seconds for the publisher's image to disappear")
     p.add_argument("--timeout-s", type=float, default=60)
