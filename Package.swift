@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "TensorPoolCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Shared-memory regions, slot headers, the seqlock.
-        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Aeron: low-level shared structures used by both client and driver (one implementation of each).
         .target(name: "AeronConcurrent", dependencies: ["SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
