@@ -95,7 +95,7 @@ public final class AeronPeerProcess: @unchecked Sendable {
             self?.record { $0.exitState = exit }
         }
         do {
-            try process.run()
+            try ProcessSpawning.runWithDefaultSignalMask(process)
         } catch {
             throw InteropError.launchFailed(command: commandLine.joined(separator: " "), reason: "\(error)")
         }
@@ -137,7 +137,7 @@ public final class AeronPeerProcess: @unchecked Sendable {
                 let exit = exitState!
                 let err = String(decoding: stderrData, as: UTF8.self)
                 condition.unlock()
-                throw InteropError.peerExited(what: "an event from '\(subcommand)' (\(exit))", status: exit.status, stderr: err)
+                throw InteropError.peerExited(what: "an event from '\(subcommand)'", exit: exit, stderr: err)
             }
             if !condition.wait(until: deadline) && nextLine == lines.count {
                 condition.unlock()
@@ -162,8 +162,8 @@ public final class AeronPeerProcess: @unchecked Sendable {
                 if event.name == name { return event }
             } catch InteropError.timeout(_, _, let err) {
                 throw InteropError.timeout(what: "event '\(name)' from '\(subcommand)'", seconds: timeout, stderr: err)
-            } catch InteropError.peerExited(_, let status, let err) {
-                throw InteropError.peerExited(what: "event '\(name)' from '\(subcommand)'", status: status, stderr: err)
+            } catch InteropError.peerExited(_, let exit, let err) {
+                throw InteropError.peerExited(what: "event '\(name)' from '\(subcommand)'", exit: exit, stderr: err)
             }
         }
     }
@@ -188,13 +188,13 @@ public final class AeronPeerProcess: @unchecked Sendable {
         return PeerRun(exit: exit, events: try allLines.map(PeerEvent.init(line:)), stderr: err)
     }
 
-    /// Like ``waitForExit(timeout:)`` but also throws ``InteropError/peerExited(what:status:stderr:)`` unless the
+    /// Like ``waitForExit(timeout:)`` but also throws ``InteropError/peerExited(what:exit:stderr:)`` unless the
     /// peer exited with status 0.
     @discardableResult
     public func waitForSuccess(timeout: Double) throws -> PeerRun {
         let run = try waitForExit(timeout: timeout)
         guard run.exit.succeeded else {
-            throw InteropError.peerExited(what: "'\(subcommand)' to succeed (\(run.exit))", status: run.exit.status,
+            throw InteropError.peerExited(what: "'\(subcommand)' to succeed", exit: run.exit,
                                           stderr: run.stderr)
         }
         return run
@@ -208,6 +208,16 @@ public final class AeronPeerProcess: @unchecked Sendable {
     /// Sends SIGKILL (no cleanup: a killed driver leaves its directory behind).
     public func kill() {
         if isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Freezes the peer (SIGSTOP): a frozen C client stops its keepalives, so the driver must time it out.
+    public func suspend() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    /// Lets a suspended peer continue (SIGCONT).
+    public func resume() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGCONT) }
     }
 
     /// Closes the peer's standard input (the `driver` subcommand stops on EOF).
