@@ -18,7 +18,7 @@ public final class Aeron: @unchecked Sendable {
     /// The configuration this client was started with.
     public let context: AeronContext
     let conductor: ClientConductor
-    private var conductorThread: ConductorThread?
+    private var conductorRunner: ClientConductorRunner?
 
     private init(context: AeronContext, conductor: ClientConductor) {
         self.context = context
@@ -33,7 +33,13 @@ public final class Aeron: @unchecked Sendable {
         let cnc = try DriverConnection.connect(directory: context.aeronDirectory, driverTimeoutMs: context.driverTimeoutMs)
         let aeron = Aeron(context: context, conductor: try ClientConductor(context: context, cnc: cnc))
         if !context.useConductorAgentInvoker {
-            aeron.conductorThread = ConductorThread(conductor: aeron.conductor)
+            let runner = ClientConductorRunner(agent: ClientConductorAgent(conductor: aeron.conductor),
+                                               idleStrategy: SleepingIdleStrategy(sleepPeriodNs: 1_000_000))
+            do { try runner.start() } catch {
+                aeron.conductor.close()
+                throw .closed("could not start the conductor thread: \(error)")
+            }
+            aeron.conductorRunner = runner
         }
         return aeron
     }
@@ -166,8 +172,8 @@ public final class Aeron: @unchecked Sendable {
     /// Stops the conductor thread, sends CLIENT_CLOSE so the driver releases everything this client registered,
     /// and closes every publication, subscription, image and counter. Idempotent.
     public func close() {
-        conductorThread?.stop()
-        conductorThread = nil
+        try? conductorRunner?.close()
+        conductorRunner = nil
         conductor.close()
     }
 }

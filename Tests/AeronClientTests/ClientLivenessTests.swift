@@ -65,8 +65,9 @@ import Glibc
         defer { aeron.close() }
         // Play the driver: allocate the client's heartbeat counter (type 11, key = client id).
         let manager = CountersManager(metadataBuffer: fake.cnc.countersMetadataBuffer, valuesBuffer: fake.cnc.countersValuesBuffer)
-        var clientId = aeron.clientId
-        let id = try withUnsafeBytes(of: &clientId) { try manager.allocate(typeId: AeronCounterTypeId.clientHeartbeat, key: $0, label: "client-heartbeat: id=\(clientId)", nowMs: 0) }
+        let clientId = aeron.clientId
+        var key = clientId
+        let id = try withUnsafeBytes(of: &key) { try manager.allocate(typeId: AeronCounterTypeId.clientHeartbeat, key: $0, label: "client-heartbeat: id=\(clientId)", nowMs: 0) }
         usleep(3_000)
         fake.ring.setConsumerHeartbeatTime(AeronClock.epochMillis())
         aeron.doWork()
