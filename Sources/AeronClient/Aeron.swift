@@ -1,3 +1,4 @@
+import Synchronization
 import SharedMemory
 import AeronConcurrent
 
@@ -165,6 +166,38 @@ public final class Aeron: @unchecked Sendable {
         let id = try conductor.asyncAddStaticCounter(typeId: typeId, key: key, label: label, registrationId: registrationId)
         guard case .counter(let counter) = try conductor.awaitOutcome(id) else { throw .invalidArgument("unexpected resource") }
         return counter
+    }
+
+    // MARK: Asynchronous removal
+
+    /// Closes `publication` locally and sends REMOVE_PUBLICATION without waiting; poll the returned correlation id
+    /// with ``isRemoveComplete(correlationId:)``. Returns nil when there is nothing to wait for (already closed).
+    public func asyncRemove(_ publication: Publication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId)
+    }
+
+    /// Asynchronous removal of an exclusive publication (as for a concurrent publication).
+    public func asyncRemove(_ publication: ExclusivePublication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId)
+    }
+
+    /// Asynchronous removal of a subscription: its images close at once, the driver is told without waiting.
+    public func asyncRemove(_ subscription: Subscription) throws(AeronError) -> Int64? {
+        guard subscription.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleaseSubscription(registrationId: subscription.registrationId)
+    }
+
+    /// Asynchronous removal of a client-owned counter.
+    public func asyncRemove(_ counter: Counter) throws(AeronError) -> Int64? {
+        guard !counter.isStatic, counter.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleaseCounter(registrationId: counter.registrationId)
+    }
+
+    /// True once the driver confirmed the removal sent as `correlationId`; throws the driver's error if it refused.
+    public func isRemoveComplete(correlationId: Int64) throws(AeronError) -> Bool {
+        try conductor.poll(correlationId) != nil
     }
 
     // MARK: Closing

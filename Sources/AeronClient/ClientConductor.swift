@@ -457,8 +457,10 @@ final class ClientConductor: @unchecked Sendable {
         }
     }
 
-    func releasePublication(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove publication \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_PUBLICATION and closes the local object; returns the command's correlation id (nil when
+    /// the client is already closed and there is nothing to wait for).
+    func asyncReleasePublication(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove publication \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removePublication(registrationId: registrationId)
         }, forget: {
             publications[registrationId]?.markClosed()
@@ -466,11 +468,11 @@ final class ClientConductor: @unchecked Sendable {
             publications[registrationId] = nil
             exclusivePublications[registrationId] = nil
         })
-        if let id { _ = try awaitOutcome(id) }
     }
 
-    func releaseSubscription(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove subscription \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_SUBSCRIPTION and closes the subscription and its images locally.
+    func asyncReleaseSubscription(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove subscription \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removeSubscription(registrationId: registrationId)
         }, forget: {
             if let subscription = subscriptions.removeValue(forKey: registrationId) {
@@ -480,16 +482,27 @@ final class ClientConductor: @unchecked Sendable {
                 linger(subscription.replaceImages([]))
             }
         })
-        if let id { _ = try awaitOutcome(id) }
     }
 
-    func releaseCounter(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove counter \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_COUNTER and closes the counter locally.
+    func asyncReleaseCounter(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove counter \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removeCounter(registrationId: registrationId)
         }, forget: {
             counters.removeValue(forKey: registrationId)?.markClosed()
         })
-        if let id { _ = try awaitOutcome(id) }
+    }
+
+    func releasePublication(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleasePublication(registrationId: registrationId) { _ = try awaitOutcome(id) }
+    }
+
+    func releaseSubscription(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleaseSubscription(registrationId: registrationId) { _ = try awaitOutcome(id) }
+    }
+
+    func releaseCounter(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleaseCounter(registrationId: registrationId) { _ = try awaitOutcome(id) }
     }
 
     /// Counts of malformed and unknown driver responses seen so far.
