@@ -19,7 +19,7 @@ public final class Aeron: @unchecked Sendable {
     /// The configuration this client was started with.
     public let context: AeronContext
     let conductor: ClientConductor
-    private var conductorRunner: ClientConductorRunner?
+    private let conductorRunner = Mutex<ClientConductorRunner?>(nil)
 
     private init(context: AeronContext, conductor: ClientConductor) {
         self.context = context
@@ -40,7 +40,7 @@ public final class Aeron: @unchecked Sendable {
                 aeron.conductor.close()
                 throw .closed("could not start the conductor thread: \(error)")
             }
-            aeron.conductorRunner = runner
+            aeron.conductorRunner.withLock { $0 = runner }
         }
         return aeron
     }
@@ -205,8 +205,11 @@ public final class Aeron: @unchecked Sendable {
     /// Stops the conductor thread, sends CLIENT_CLOSE so the driver releases everything this client registered,
     /// and closes every publication, subscription, image and counter. Idempotent.
     public func close() {
-        try? conductorRunner?.close()
-        conductorRunner = nil
+        let runner = conductorRunner.withLock { runner in
+            defer { runner = nil }
+            return runner
+        }
+        try? runner?.close()
         conductor.close()
     }
 }
