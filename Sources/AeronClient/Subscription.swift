@@ -24,7 +24,8 @@ public final class Subscription: @unchecked Sendable {
 
     /// Opaque bits of a +1-retained `Unmanaged<ImageList>`.
     @usableFromInline let imageListBits: Atomic<UInt>
-    @usableFromInline var roundRobinIndex = 0
+    /// The poller's round-robin cursor, behind a pointer to avoid per-access exclusivity checks on a class var.
+    @usableFromInline let roundRobin: UnsafeMutablePointer<Int>
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     let availableImageHandler: (@Sendable (Image) -> Void)?
     let unavailableImageHandler: (@Sendable (Image) -> Void)?
@@ -41,9 +42,12 @@ public final class Subscription: @unchecked Sendable {
         self.unavailableImageHandler = unavailableImageHandler
         self.conductor = conductor
         imageListBits = Atomic(UInt(bitPattern: Unmanaged.passRetained(ImageList([])).toOpaque()))
+        roundRobin = .allocate(capacity: 1)
+        roundRobin.initialize(to: 0)
     }
 
     deinit {
+        roundRobin.deallocate()
         Unmanaged<ImageList>.fromOpaque(UnsafeRawPointer(bitPattern: imageListBits.load(ordering: .acquiring))!).release()
     }
 
@@ -79,11 +83,11 @@ public final class Subscription: @unchecked Sendable {
         withImages { images in
             let count = images.count
             if count == 0 { return 0 }
-            var start = roundRobinIndex
-            roundRobinIndex += 1
+            var start = roundRobin.pointee
+            roundRobin.pointee = start + 1
             if start >= count {
                 start = 0
-                roundRobinIndex = 1
+                roundRobin.pointee = 1
             }
             var fragmentsRead = 0
             var i = start
@@ -106,11 +110,11 @@ public final class Subscription: @unchecked Sendable {
         withImages { images in
             let count = images.count
             if count == 0 { return 0 }
-            var start = roundRobinIndex
-            roundRobinIndex += 1
+            var start = roundRobin.pointee
+            roundRobin.pointee = start + 1
             if start >= count {
                 start = 0
-                roundRobinIndex = 1
+                roundRobin.pointee = 1
             }
             var fragmentsRead = 0
             var i = start
