@@ -54,6 +54,8 @@ final class ClientConductor: @unchecked Sendable {
     let driverTimeoutNs: Int64
     let interServiceTimeoutNs: Int64
     let lock = Mutex<Void>(())
+    /// `pthread_self()` of the background conductor thread (0 in invoker mode).
+    private let conductorThreadId = Atomic<UInt>(0)
 
     private var pending: [Int64: Pending] = [:]
     private var publications: [Int64: Publication] = [:]
@@ -438,12 +440,22 @@ final class ClientConductor: @unchecked Sendable {
         return try result.get()
     }
 
-    /// Waits for a command's outcome, driving the conductor itself in invoker mode.
+    /// Records the calling thread as the background conductor thread.
+    func markConductorThread() { conductorThreadId.store(UInt(pthread_self()), ordering: .releasing) }
+
+    private var onConductorThread: Bool {
+        let id = conductorThreadId.load(ordering: .acquiring)
+        return id != 0 && id == UInt(pthread_self())
+    }
+
+    /// Waits for a command's outcome, driving the conductor itself in invoker mode or when called from a
+    /// callback on the conductor thread (which would otherwise wait for itself).
     func awaitOutcome(_ correlationId: Int64) throws(AeronError) -> Resource {
+        let drive = context.useConductorAgentInvoker || onConductorThread
         while true {
-            if context.useConductorAgentInvoker { _ = doWork(nowNs: AeronClock.nanoTime()) }
+            if drive { _ = doWork(nowNs: AeronClock.nanoTime()) }
             if let resource = try poll(correlationId) { return resource }
-            if context.useConductorAgentInvoker { sched_yield() } else { usleep(200) }
+            if drive { sched_yield() } else { usleep(200) }
         }
     }
 

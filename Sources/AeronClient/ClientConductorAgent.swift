@@ -6,6 +6,8 @@ struct ClientConductorAgent: Agent {
     let conductor: ClientConductor
     var roleName: String { "aeron-client" }
 
+    mutating func onStart() throws { conductor.markConductorThread() }
+
     mutating func doWork() throws -> Int { conductor.doWork(nowNs: AeronClock.nanoTime()) }
 }
 
