@@ -12,6 +12,9 @@ struct TP: ParsableCommand {
             Inspect.self,
             Stress.self,
             Bench.self,
+            ProducerCommand.self,
+            ConsumerCommand.self,
+            DemoCommand.self,
         ]
     )
 }
