@@ -8,6 +8,7 @@ struct TP: ParsableCommand {
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
             DriverCommand.self,
+            WireCommand.self,
             ConfigCommand.self,
             Inspect.self,
             Stress.self,
@@ -15,6 +16,7 @@ struct TP: ParsableCommand {
             ProducerCommand.self,
             ConsumerCommand.self,
             DemoCommand.self,
+            AeronCommand.self,
         ]
     )
 }
