@@ -13,6 +13,9 @@ struct TP: ParsableCommand {
             Inspect.self,
             Stress.self,
             Bench.self,
+            ProducerCommand.self,
+            ConsumerCommand.self,
+            DemoCommand.self,
             AeronCommand.self,
         ]
     )
