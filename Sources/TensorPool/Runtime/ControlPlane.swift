@@ -34,10 +34,6 @@ public final class ControlPlane {
     @usableFromInline let assemblers: [FragmentAssembler]
     /// Logical streams whose messages arrive on subscription `i` (for diagnostics).
     public let subscribedStreamIds: [Int32]
-    /// Aeron session id of the message being dispatched by ``poll(_:nowNs:fragmentLimit:)`` (valid during a
-    /// handler call): identifies the sending publication, e.g. for consumer-id collision detection.
-    public var receivingSessionId: Int32 { currentSessionId }
-    @usableFromInline var currentSessionId: Int32 = 0
 
     /// Opens the publications and subscriptions (blocking until the driver answers each).
     ///
@@ -106,8 +102,7 @@ public final class ControlPlane {
         while i < subscriptions.count {
             let assembler = assemblers[i]
             fragments += subscriptions[i].poll(fragmentLimit: fragmentLimit) { payload, header in
-                assembler.onFragment(payload, header) { message, messageHeader in
-                    self.currentSessionId = messageHeader.sessionId
+                assembler.onFragment(payload, header) { message, _ in
                     self.dispatch(message, to: &handler, nowNs: nowNs)
                 }
             }
