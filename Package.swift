@@ -48,14 +48,14 @@ let package = Package(
 
         // Aeron: low-level shared structures used by both client and driver (one implementation of each).
         .target(name: "AeronConcurrent", dependencies: ["SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
-        .target(name: "AeronClient", dependencies: ["AeronConcurrent"], swiftSettings: swiftSettings),
-        .target(name: "AeronDriver", dependencies: ["AeronConcurrent"], swiftSettings: swiftSettings),
+        .target(name: "AeronClient", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "AeronDriver", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Tensor-pool roles: producer, consumer, supervisor, configuration.
         .target(
             name: "TensorPool",
             dependencies: [
-                "TensorPoolCore", "AeronClient", "AeronDriver",
+                "TensorPoolCore", "TensorPoolCodecs", "SBE", "AeronClient", "AeronDriver",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings),
@@ -78,12 +78,12 @@ let package = Package(
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter"], exclude: ["Resources"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCodecs", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )

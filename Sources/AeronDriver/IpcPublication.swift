@@ -243,9 +243,7 @@ final class IpcPublication {
         let index = LogBufferDescriptor.indexByPosition(clean, positionBitsToShift: positionBitsToShift)
         let termOffset = Int(clean & Int64(termLength - 1))
         let length = min(Int(position - clean), termLength - termOffset)
-        let term = logBuffers.termBuffers[index]
-        if length > 8 { term.fill(0, at: termOffset + 8, count: length - 8) }
-        term.setInt64Release(0, at: termOffset)
+        TermCleaner.clean(logBuffers.termBuffers[index], offset: termOffset, length: length)
         cleanPosition = clean + Int64(length)
     }
 
@@ -277,14 +275,16 @@ final class IpcPublication {
         let producer = producerPosition
         setCounter(pubLmtCounterId, min(publisherLimit, producer))
         LogBufferDescriptor.setEndOfStreamPosition(metadata, producer)
+        // A revoked log skips draining: the next timer tick ends it at once (see the conductor's ACTIVE check).
+        guard !isRevoked else { return }
         state = .draining
         timeOfLastConsumerPositionChangeNs = nowNs
     }
 
     /// Revoke (REMOVE_PUBLICATION with flag bit 0): mark the log revoked, end the stream now.
     func revoke() {
-        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
         AtomicBuffer.releaseFence()
+        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
     }
 
     var isRevoked: Bool { LogBufferDescriptor.isPublicationRevoked(metadata) }

@@ -131,11 +131,12 @@ public final class MediaDriver: @unchecked Sendable {
     /// Entries of the driver's distinct error log.
     public var errorLogEntries: [ErrorLogEntry] { ErrorLogReader.entries(cnc.errorLogBuffer) }
     /// Number of clients the driver currently tracks.
-    public var clientCount: Int { conductor.clients.count }
+    /// Safe from any thread: the driver thread publishes the counts after each cycle that did work.
+    public var clientCount: Int { conductor.publishedClientCount.load(ordering: .acquiring) }
     /// Number of IPC publications (logs) alive.
-    public var publicationCount: Int { conductor.publications.count }
+    public var publicationCount: Int { conductor.publishedPublicationCount.load(ordering: .acquiring) }
     /// Number of subscriptions alive.
-    public var subscriptionCount: Int { conductor.subscriptions.count }
+    public var subscriptionCount: Int { conductor.publishedSubscriptionCount.load(ordering: .acquiring) }
 }
 
 /// Spin, then yield, then sleep 1 ms while idle; any work resets it. Keeps latency low under load and CPU use

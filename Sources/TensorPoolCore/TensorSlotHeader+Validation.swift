@@ -19,8 +19,9 @@ extension TensorSlotHeader {
         case .unknown, .unrecognized: return .unknownDtype(dtypeRaw)
         default: break
         }
-        let majorOrder = self.majorOrder
-        guard majorOrder == .row || majorOrder == .column else { return .unknownMajorOrder(majorOrderRaw) }
+        // Raw comparisons: the schema enum's derived equality is a slow call in debug builds.
+        let rowMajor = majorOrderRaw == MajorOrder.row.rawValue
+        guard rowMajor || majorOrderRaw == MajorOrder.column.rawValue else { return .unknownMajorOrder(majorOrderRaw) }
         let n = Int(ndims)
         for i in 0..<n {
             if dims[i] <= 0 { return .nonPositiveDim(index: i, value: dims[i]) }
@@ -32,7 +33,7 @@ extension TensorSlotHeader {
             extent = elementSize
             var required = elementSize
             for step in 0..<n {
-                let i = majorOrder == .row ? n - 1 - step : step
+                let i = rowMajor ? n - 1 - step : step
                 let explicit = Int(strides[i])
                 if explicit != 0 && explicit < required {
                     return .overlappingStride(index: i, stride: strides[i], required: required)

@@ -68,12 +68,8 @@ public struct TensorSlotHeader: Equatable, Sendable {
         dtypeRaw = d.dtype.rawValue
         majorOrderRaw = d.majorOrder.rawValue
         ndims = d.ndims
-        dims = TensorDims()
-        strides = TensorDims()
-        for i in 0..<RegionLayout.maxDims {
-            dims[i] = d.dims(at: i)
-            strides[i] = d.strides(at: i)
-        }
+        dims = TensorDims(wireBytes: d.dimsBytes)
+        strides = TensorDims(wireBytes: d.stridesBytes)
     }
 
     /// Encodes every field except `commit_word` into the slot that starts at byte `offset` (all 8 dims/strides,

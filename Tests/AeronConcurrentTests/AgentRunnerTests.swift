@@ -97,6 +97,50 @@ import Testing
         #expect(runner.isClosed)
     }
 
+    @Test func agentThreadIsPinnedToTheRequestedCPU() throws {
+        let agent = RecordingAgent(terminateAt: 1)
+        let runner = AgentRunner(agent: agent, idleStrategy: NoOpIdleStrategy(), cpu: 0)
+        try runner.start()
+        #expect(waitUntil { !runner.isRunning })
+        try runner.close()
+        #expect(agent.allowedCPUs.withLock { $0 } == "0")
+        #expect(runner.errorCount == 0)
+    }
+
+    @Test func pinningToANonexistentCPUIsReportedAndTheAgentStillRuns() throws {
+        let agent = RecordingAgent(terminateAt: 10)
+        let reported = Mutex<[AgentRunnerError]>([])
+        let runner = AgentRunner(agent: agent, idleStrategy: NoOpIdleStrategy(), errorHandler: { error in
+            if let e = error as? AgentRunnerError { reported.withLock { $0.append(e) } }
+        }, cpu: 1023)
+        try runner.start()
+        #expect(waitUntil { !runner.isRunning })
+        try runner.close()
+        #expect(agent.cycles.load(ordering: .acquiring) == 10)
+        let errors = reported.withLock { $0 }
+        #expect(errors.count == 1)
+        if case .pinningFailed(_, let cpu, let errno)? = errors.first {
+            #expect(cpu == 1023)
+            #expect(errno != 0)
+        } else {
+            Issue.record("expected pinningFailed, got \(errors)")
+        }
+    }
+
+    @Test func anAgentCanCloseItsOwnRunner() throws {
+        let agent = SelfClosingAgent()
+        let runner = AgentRunner(agent: agent, idleStrategy: NoOpIdleStrategy())
+        agent.runner.withLock { $0 = runner }
+        try runner.start()
+        #expect(waitUntil { !runner.isRunning })
+        #expect(agent.cycles.load(ordering: .acquiring) == 5)
+        #expect(runner.errorCount == 0)
+        #expect(!runner.isClosed)  // signalled only: the agent thread cannot join itself
+        try runner.close()
+        #expect(runner.isClosed)
+        agent.runner.withLock { $0 = nil }
+    }
+
     @Test func structAgentsAreReturnedAfterClose() throws {
         let runner = AgentRunner(agent: CountingStructAgent(limit: 500), idleStrategy: NoOpIdleStrategy())
         try runner.start()
@@ -128,6 +172,21 @@ struct CountingStructAgent: Agent {
     mutating func doWork() throws -> Int {
         if count == limit { throw AgentTermination() }
         count += 1
+        return 1
+    }
+}
+
+/// Closes its own runner from inside doWork on its fifth cycle.
+final class SelfClosingAgent: Agent, @unchecked Sendable {
+    let roleName = "self-closing"
+    let cycles = Atomic<Int>(0)
+    let runner = Mutex<AgentRunner<SelfClosingAgent, NoOpIdleStrategy>?>(nil)
+
+    func doWork() throws -> Int {
+        if cycles.wrappingAdd(1, ordering: .releasing).newValue == 5 {
+            let own = runner.withLock { $0 }
+            try own?.close(timeout: .seconds(1))
+        }
         return 1
     }
 }

@@ -24,6 +24,7 @@ final class RecordingAgent: Agent, @unchecked Sendable {
     let closes = Atomic<Int>(0)
     let cycles = Atomic<Int>(0)
     let threadName = Mutex<String>("")
+    let allowedCPUs = Mutex<String>("")
     /// Throw `AgentTestError` on every cycle that is a multiple of this (0 = never).
     let failEvery: Int
     /// Throw `AgentTermination` on this cycle (0 = never).
@@ -44,6 +45,10 @@ final class RecordingAgent: Agent, @unchecked Sendable {
         starts.wrappingAdd(1, ordering: .releasing)
         let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
         threadName.withLock { $0 = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let status = (try? String(contentsOfFile: "/proc/thread-self/status", encoding: .utf8)) ?? ""
+        let cpus = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+            .map { $0.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+        allowedCPUs.withLock { $0 = cpus }
         if failOnStart { throw AgentTestError(cycle: 0) }
     }
 

@@ -335,3 +335,84 @@ import AeronConcurrent
         #expect(driver.clientCount == 0 && driver.subscriptionCount == 0)
     }
 }
+
+@Suite struct DriverConductorSubscriberStateTests {
+    @Test func untetheredSubscriberIsDroppedWhenItLagsThenRejoins() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        let publication = try client.addPublication(
+            "aeron:ipc?untethered-window-limit-timeout=100ms|untethered-linger-timeout=100ms|untethered-resting-timeout=100ms", stream: 40)
+        let tethered = try client.addSubscription("aeron:ipc", stream: 40)
+        let untethered = try client.addSubscription("aeron:ipc?tether=false", stream: 40)
+        let setup = try client.pump(driver, count: 6)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let images = try setup.ofType(ControlResponseTypeId.onAvailableImage).map { try $0.decode(ImageBuffersReady.self) }
+        let fast = try #require(images.first { $0.subscriptionRegistrationId == tethered })
+        let slow = try #require(images.first { $0.subscriptionRegistrationId == untethered })
+        let log = try LogBuffers(path: ready.logFileName)
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        // The publisher writes 30 KiB and the tethered subscriber reads it; the untethered one stays at 0.
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 30_720), at: 0)
+        client.cnc.countersValuesBuffer.setInt64Release(30_720, at: Int(fast.subscriberPositionId) * 128)
+        _ = try client.pump(driver, cycles: 2)
+        let limit = driver.countersReader.value(ready.publicationLimitCounterId)
+        #expect(limit == 32_768, "the untethered subscriber at 0 still holds the limit: \(limit)")
+
+        let dropped = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty }
+        let unavailable = try #require(dropped.ofType(ControlResponseTypeId.onUnavailableImage).first).decode(ImageMessage.self)
+        #expect(unavailable.correlationId == publication && unavailable.subscriptionRegistrationId == untethered)
+        _ = try client.pump(driver, cycles: 2)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId) == 30_720 + 32_768,
+                "a lingering untethered subscriber no longer holds the publisher back")
+
+        let rejoined = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onAvailableImage).isEmpty }
+        let image = try #require(rejoined.ofType(ControlResponseTypeId.onAvailableImage).first).decode(ImageBuffersReady.self)
+        #expect(image.subscriptionRegistrationId == untethered)
+        #expect(image.subscriberPositionId == slow.subscriberPositionId, "same position counter")
+        #expect(driver.countersReader.value(slow.subscriberPositionId) == 30_720, "rejoins at the join position")
+    }
+
+    @Test func revokedPublicationEndsAtOnce() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        let publication = try client.addPublication("aeron:ipc", stream: 41)
+        _ = try client.addSubscription("aeron:ipc", stream: 41)
+        let setup = try client.pump(driver, count: 4)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 64), at: 0)
+        try client.send(ControlCommandTypeId.removePublication, RemovePublicationMessage(
+            clientId: client.clientId, correlationId: client.nextCorrelationId(), registrationId: publication, flags: RemovePublicationMessage.revokeFlag))
+        // The subscriber never read the 64 bytes, yet the image goes: revoked logs do not drain.
+        let events = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty }
+        #expect(!events.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty)
+        #expect(LogBufferDescriptor.isPublicationRevoked(log.metadata))
+        #expect(LogBufferDescriptor.endOfStreamPosition(log.metadata) == 64)
+        #expect(driver.countersReader.value(SystemCounters.publicationsRevoked) == 1)
+        _ = try client.pumpUntil(driver) { _ in driver.publicationCount == 0 }
+        #expect(driver.publicationCount == 0)
+    }
+
+    @Test func explicitSessionIdsClashOrMustMatchTheSharedPublication() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc?session-id=77", stream: 42)
+        let same = try client.addPublication("aeron:ipc?session-id=77", stream: 42)
+        let different = try client.addPublication("aeron:ipc?session-id=78", stream: 42)
+        let clash = try client.addPublication("aeron:ipc?session-id=77", stream: 42, exclusive: true)
+        let responses = try client.pump(driver, count: 5)
+        let ready = try responses.ofType(ControlResponseTypeId.onPublicationReady).map { try $0.decode(PublicationBuffersReady.self) }
+        #expect(ready.count == 2 && ready.allSatisfy { $0.sessionId == 77 })
+        #expect(ready.last?.correlationId == same)
+        let errors = try responses.ofType(ControlResponseTypeId.onError).map { try $0.decode(ErrorResponse.self) }
+        #expect(errors.map(\.offendingCommandCorrelationId) == [different, clash])
+        #expect(errors.map(\.errorCode) == [11, 1])
+    }
+}

@@ -25,7 +25,7 @@ extension RealAeron {
             let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: ["--count", "1", "--linger-s", "60"])
             try pub.waitForEvent("done", timeout: PeerTimeouts.run)
             try sub.waitForEvent("connected", timeout: PeerTimeouts.run)
-            let counters = try AeronPeerProcess.run("counters", directory: driver.path, timeout: PeerTimeouts.run).all("counter")
+            let counters = try driver.counters()
             // Aeron counter type ids: 1 publisher limit, 4 subscriber position, 12 publisher position.
             let pubPos = try #require(counters.first { $0.int("type_id") == 12 })
             #expect(pubPos.string("label")?.hasPrefix("pub-pos (concurrent):") == true)
@@ -57,15 +57,30 @@ extension RealAeron {
             #expect(run.last("unexpected_success") != nil)
         }
 
+        @Test func clientWithoutADriverFailsWithTheCDriverTimeout() throws {
+            let nowhere = TemporaryAeronDirectory(prefix: "no-driver")
+            let run = try AeronPeerProcess("counters", directory: nowhere.path, arguments: ["--client-timeout-ms", "300"])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(run.exit == PeerExit(status: 2, signaled: false))
+            #expect(run.stderr.contains("driver timeout"))
+            let error = #expect(throws: InteropError.self) {
+                try AeronPeerProcess.run("counters", directory: nowhere.path, arguments: ["--client-timeout-ms", "300"],
+                                         timeout: PeerTimeouts.run)
+            }
+            #expect(error?.description.contains("driver timeout") == true)
+        }
+
         @Test func driverErrorLogRecordsTheRejectedChannel() throws {
             let driver = try RealAeronMediaDriver()
             let before = try AeronPeerProcess.run("errors", directory: driver.path, timeout: PeerTimeouts.run)
             #expect(before.last("done")?.int("errors") == 0)
+            #expect(try driver.errorLog().isEmpty)
             try AeronPeerProcess.run("add-pub-expect-error", directory: driver.path,
                                      arguments: ["--channel", "aeron:bogus"], timeout: PeerTimeouts.run)
             let after = try AeronPeerProcess.run("errors", directory: driver.path, timeout: PeerTimeouts.run)
             #expect(after.last("done")?.int("errors") == 1)
             #expect(after.all("error").first?.string("message")?.contains("aeron:bogus") == true)
+            #expect(try driver.errorLog().count == 1)
         }
     }
 }

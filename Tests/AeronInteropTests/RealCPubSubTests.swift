@@ -12,19 +12,16 @@ extension RealAeron {
     /// the pattern and the harness before any Swift code is involved.
     @Suite struct RealCPubSub {
         static func publishAndVerify(
-            count: Int, sizes: [Int], publicationFlags: [String], stream: Int32, termLength: Int = 1 << 20
+            count: Int, sizes: [Int], exclusive: Bool = false, tryClaim: Bool = false, stream: Int32, termLength: Int = 1 << 20
         ) throws {
             var options = RealAeronMediaDriver.Options()
             options.termLength = termLength
             let driver = try RealAeronMediaDriver(options: options)
-            let sizeList = sizes.map(String.init).joined(separator: ",")
-            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
-                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
-            ])
-            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
-            let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: [
-                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
-            ] + publicationFlags)
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, stream: stream, count: count, sizes: sizes, timeoutSeconds: 100)
+            let pub = try AeronPeerProcess.startPublisher(
+                directory: driver.path, stream: stream, count: count, sizes: sizes, exclusive: exclusive, tryClaim: tryClaim,
+                timeoutSeconds: 100)
             let pubRun = try pub.waitForSuccess(timeout: PeerTimeouts.run)
             let subRun = try sub.waitForSuccess(timeout: PeerTimeouts.run)
             #expect(pubRun.last("done")?.int("sent") == Int64(count))
@@ -37,16 +34,16 @@ extension RealAeron {
         }
 
         @Test func concurrentPublication100kMessagesUpTo64KiB() throws {
-            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: [], stream: 1001)
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, stream: 1001)
         }
 
         @Test func exclusivePublication100kMessagesUpTo64KiB() throws {
-            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: ["--exclusive"], stream: 1002)
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, exclusive: true, stream: 1002)
         }
 
-        @Test(arguments: [["--try-claim"], ["--try-claim", "--exclusive"]])
-        func tryClaimSingleFrameMessages(flags: [String]) throws {
-            try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, publicationFlags: flags, stream: 1003)
+        @Test(arguments: [false, true])
+        func tryClaimSingleFrameMessages(exclusive: Bool) throws {
+            try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, exclusive: exclusive, tryClaim: true, stream: 1003)
         }
 
         @Test func subscriberPrintsTheFrameHeadersItSees() throws {

@@ -357,6 +357,8 @@ def cnc_ready(directory):
 
 def cmd_driver(aeron, args):
     install_stop_handlers(watch_stdin=not args.no_stdin_watch)
+    # If init fails the context is deliberately left open until exit: closing it would apply
+    # dir_delete_on_shutdown to a directory that may belong to another, live driver.
     driver = Driver(aeron, args)
     try:
         deadline = time.monotonic() + 10
@@ -499,7 +501,7 @@ def send_one(pub, data, length, try_claim, deadline):
 
 def cmd_pub(aeron, args):
     sizes = parse_sizes(args.sizes) or [32]
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.stream, args.exclusive)
         emit({"event": "publication", "channel": args.channel, "stream": args.stream, "exclusive": args.exclusive})
@@ -564,7 +566,7 @@ class Verifier:
 
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     assembler = c_void_p()
     try:
         sub = client.add_subscription(args.channel, args.stream)
@@ -638,27 +640,43 @@ def percentiles(samples):
 
 def cmd_pong(aeron, args):
     install_stop_handlers(watch_stdin=False)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         sub = client.add_subscription(args.channel, args.ping_stream)
         pub = client.add_publication(args.channel, args.pong_stream, True)
         emit({"event": "ready"})
-        state = {"echoed": 0}
+        state = {"echoed": 0, "failed": False}
         offer = pub._offer
         handle = pub.handle
 
         def on_ping(clientd, buffer, length, header):
-            while offer(handle, buffer, length, None, None) < 0:
-                if _stop.is_set():
-                    return
+            if offer(handle, buffer, length, None, None) < 0:
+                give_up = time.monotonic() + args.timeout_s
+                while offer(handle, buffer, length, None, None) < 0:
+                    if _stop.is_set() or time.monotonic() > give_up:
+                        state["failed"] = True
+                        return
             state["echoed"] += 1
 
         handler = FRAGMENT_HANDLER(on_ping)
         poll = aeron.aeron_subscription_poll
-        deadline = time.monotonic() + args.timeout_s
+        last_activity = time.monotonic()
+        active = False
+        idle = 0
         while not _stop.is_set() and (args.count == 0 or state["echoed"] < args.count):
-            if poll(sub, handler, None, 16) == 0 and time.monotonic() > deadline:
-                raise PeerError("pong timed out", 3)
+            if state["failed"]:
+                raise PeerError(f"pong: could not send a reply for {args.timeout_s}s", 3)
+            if poll(sub, handler, None, 16) > 0:
+                active = True
+                continue
+            idle += 1
+            if idle & 0x3FF == 0:  # look at the clock every 1024 empty polls
+                now = time.monotonic()
+                if active:
+                    last_activity = now
+                    active = False
+                elif now - last_activity > args.timeout_s:
+                    raise PeerError(f"pong: no ping for {args.timeout_s}s", 3)
         emit({"event": "done", "echoed": state["echoed"]})
     finally:
         client.close()
@@ -666,7 +684,7 @@ def cmd_pong(aeron, args):
 
 
 def cmd_ping(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.ping_stream, True)
         sub = client.add_subscription(args.channel, args.pong_stream)
@@ -680,8 +698,14 @@ def cmd_ping(aeron, args):
         length = max(8, args.length)
         msg = ctypes.create_string_buffer(length)
         got = [0]
+        expected = [0]
+        wrong = [0]
+        stamp_at = ctypes.c_int64.from_address
 
         def on_pong(clientd, buffer, length_, header):
+            # the reply must carry this round trip's send timestamp: proves it is the echo of this ping
+            if length_ != length or stamp_at(buffer).value != expected[0]:
+                wrong[0] += 1
             got[0] = 1
 
         handler = FRAGMENT_HANDLER(on_pong)
@@ -691,23 +715,29 @@ def cmd_ping(aeron, args):
         clock = time.perf_counter_ns
         pack = struct.Struct("<q").pack_into
         total = args.warmup + args.count
+        timeout_ns = int(args.timeout_s * 1e9)
         samples = [0] * args.count
         for i in range(total):
+            got[0] = 0
             t0 = clock()
+            expected[0] = t0
             pack(msg, 0, t0)
             while offer(handle, msg, length, None, None) < 0:
-                pass
-            got[0] = 0
+                if clock() - t0 > timeout_ns:
+                    raise PeerError(f"could not send ping {i} for {args.timeout_s}s", 3)
             spins = 0
             while not got[0]:
                 if poll(sub, handler, None, 1) == 0:
                     spins += 1
-                    if spins & 0xFFFF == 0 and time.monotonic() > deadline + args.timeout_s:
+                    if spins & 0xFFFF == 0 and clock() - t0 > timeout_ns:
                         raise PeerError(f"no pong for round trip {i}", 3)
             if i >= args.warmup:
                 samples[i - args.warmup] = clock() - t0
-        emit({"event": "result", "kind": "pingpong", "length": length, "count": args.count,
+        emit({"event": "result", "kind": "pingpong", "length": length, "count": args.count, "wrong_replies": wrong[0],
               "rtt_ns": percentiles(samples)})
+        if wrong[0]:
+            print(f"{wrong[0]} replies did not echo the ping they answered", file=sys.stderr)
+            return 1
     finally:
         client.close()
     return 0
@@ -723,7 +753,7 @@ def cmd_throughput(aeron, args):
         embedded = Driver(aeron, args)
         if embedded.invoker:
             embedded.run_invoker_in_thread()
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         exclusive = args.pub in ("exclusive", "claim")
         pub = client.add_publication(args.channel, args.stream, exclusive)
@@ -776,8 +806,9 @@ def cmd_throughput(aeron, args):
         running.clear()
         for t in threads:
             t.join(10)
-        measured = per_second[1:] if len(per_second) > 1 else per_second
-        median = sorted(measured)[len(measured) // 2] if measured else 0
+        measured = sorted(per_second[1:] if len(per_second) > 1 else per_second)
+        mid = len(measured) // 2
+        median = 0 if not measured else (measured[mid] if len(measured) % 2 else (measured[mid - 1] + measured[mid]) // 2)
         emit({"event": "result", "kind": "throughput", "pub": args.pub, "length": length, "secs": args.secs,
               "msgs_per_s_median": median, "per_second": per_second, "sent": sent[0], "received": received[0]})
     finally:
@@ -792,7 +823,7 @@ def cmd_throughput(aeron, args):
 
 
 def cmd_counters(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         reader = aeron.aeron_counters_reader(client.client)
         if not reader:
@@ -853,7 +884,7 @@ def cmd_errors(aeron, args):
 
 
 def cmd_add_expect_error(aeron, args, kind):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         a = aeron
         async_ptr = c_void_p()
@@ -929,6 +960,9 @@ def build_parser():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--so", default=os.environ.get("TP_PYAERON_SO"), help="path of _pyaeron*.so (env TP_PYAERON_SO)")
         p.add_argument("--dir", required=True, help="Aeron directory")
+        if name != "driver":
+            p.add_argument("--client-timeout-ms", type=int, default=10000,
+                           help="C client's driver timeout: how long aeron_init waits for a live driver")
         return p
 
     p = command("driver", "run the real C media driver until SIGTERM/SIGINT/stdin EOF")
@@ -967,7 +1001,8 @@ def build_parser():
         p.add_argument("--pong-stream", type=int, default=1003)
         p.add_argument("--count", type=int, default=100000 if name == "ping" else 0,
                        help="round trips measured (ping) / messages to echo, 0 = until stopped (pong)")
-        p.add_argument("--timeout-s", type=float, default=60)
+        p.add_argument("--timeout-s", type=float, default=60,
+                       help="ping: deadline for each reply; pong: longest time without a ping")
         if name == "ping":
             p.add_argument("--warmup", type=int, default=10000)
             p.add_argument("--length", type=int, default=32)

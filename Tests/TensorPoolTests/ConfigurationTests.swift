@@ -199,6 +199,8 @@ import Testing
         Case(name: "env bad bool", toml: "", environment: ["TP_CONSUMER_USE_SHM": "maybe"], key: "consumer.use_shm", needles: ["expected boolean"]),
         Case(name: "env unknown key", toml: "", environment: ["TP_CONSUMER_MODEE": "latest"], key: "consumer.modee",
              needles: ["TP_CONSUMER_MODEE"]),
+        Case(name: "env key in lower case", toml: "", environment: ["TP_PRODUCER_header_nslots": "128"], key: "producer.header_nslots",
+             needles: ["unknown", "TP_PRODUCER_header_nslots"]),
         Case(name: "env bad pools", toml: "", environment: ["TP_PRODUCER_PAYLOAD_POOLS": "1:4096,2"], key: "producer.payload_pools[1]",
              needles: ["pool_id:stride_bytes"]),
         Case(name: "env duplicate pools", toml: "", environment: ["TP_PRODUCER_PAYLOAD_POOLS": "1:4096,1:8192"], key: "producer.payload_pools[1].pool_id",

@@ -148,3 +148,26 @@ private func coordinator(settings: ConsumerModeSettings = ConsumerModeSettings()
         #expect(CommitWord.frameId(of: w) == frameId && CommitWord.frameId(of: c) == frameId)
     }
 }
+
+@Suite struct ConsumerCoordinatorStartupTests {
+    @Test func configuredUseShmFalseStartsInFallback() {
+        var config = ConsumerConfiguration(user: "u")
+        config.useShm = false
+        config.payloadFallbackUri = "bridge://cam"
+        var c = ConsumerCoordinator(configuration: config, consumerId: 1)
+        #expect(c.start(useShm: config.useShm, nowNs: 0) == [.switchToFallback(uri: "bridge://cam")])
+        #expect(c.onAnnounce(announce(epoch: 1), nowNs: 1) == [])
+        #expect(c.mapping.state == .fallback(uri: "bridge://cam"))
+    }
+
+    @Test func configuredUseShmFalseWithoutFallbackFails() {
+        var config = ConsumerConfiguration(user: "u")
+        config.useShm = false
+        var c = ConsumerCoordinator(configuration: config, consumerId: 1)
+        let actions = c.start(useShm: false, nowNs: 0)
+        guard case .fail(let diagnostic)? = actions.last else { Issue.record("expected fail"); return }
+        #expect(diagnostic.contains("no payload_fallback_uri"))
+        var shm = ConsumerCoordinator(configuration: ConsumerConfiguration(user: "u"), consumerId: 1)
+        #expect(shm.start(useShm: true, nowNs: 0) == [])
+    }
+}

@@ -57,14 +57,15 @@ import MallocCounter
     static func runThrottler(_ t: inout ProgressThrottler, frames: UInt64) -> UInt64 {
         var emitted: UInt64 = 0
         var now: UInt64 = 0
+        var budget = ProgressRateBudget(maxRateHz: 2_000, burst: 2)
         for f in 0..<Int(frames) {
             let frame = UInt64(f)
             if t.start(frameId: frame, headerIndex: UInt32(frame & 15), nowNs: now, enabled: true) != nil { emitted &+= 1 }
             for s in 1...64 {
                 let step = UInt64(s)
                 now &+= 37_000
-                if t.update(payloadBytesFilled: step * 16_384, rowsFilled: UInt32(step), nowNs: now) != nil { emitted &+= 1 }
-                if t.poll(nowNs: now) != nil { emitted &+= 1 }
+                if t.update(payloadBytesFilled: step * 16_384, rowsFilled: UInt32(step), nowNs: now, budget: &budget) != nil { emitted &+= 1 }
+                if t.poll(nowNs: now, budget: &budget) != nil { emitted &+= 1 }
             }
             if t.complete(payloadBytesFilled: 64 * 16_384, rowsFilled: 64, nowNs: now) != nil { emitted &+= 1 }
         }

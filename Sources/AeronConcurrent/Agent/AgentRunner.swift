@@ -28,6 +28,7 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
     private var agent: A
     private var idleStrategy: I
     private let errorHandler: ErrorHandler?
+    private let cpu: Int32?
 
     private let running = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
@@ -40,11 +41,14 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
     ///   - agent: taken over by the runner; touched only by the runner's thread while it runs.
     ///   - idleStrategy: used after every duty cycle with the work count.
     ///   - errorHandler: called on the agent thread with each error `onStart`/`doWork` throws.
-    public init(agent: A, idleStrategy: I, errorHandler: ErrorHandler? = nil) {
+    ///   - cpu: pin the agent thread to this CPU before `onStart`; failing to pin is reported to the error handler
+    ///     (``AgentRunnerError/pinningFailed(role:cpu:errno:)``) and the agent runs unpinned.
+    public init(agent: A, idleStrategy: I, errorHandler: ErrorHandler? = nil, cpu: Int32? = nil) {
         self.agent = agent
         self.roleName = agent.roleName
         self.idleStrategy = idleStrategy
         self.errorHandler = errorHandler
+        self.cpu = cpu
     }
 
     deinit {
@@ -92,7 +96,8 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
     }
 
     /// Signals the agent to stop and waits (up to `timeout`) for its thread to run `onClose` and exit, then joins it.
-    /// Closing a runner that never started just marks it closed. Idempotent.
+    /// Closing a runner that never started just marks it closed. Idempotent. Called from the agent's own thread
+    /// (inside `doWork`), it only signals: the cycle ends after that `doWork`, and a later `close()` joins.
     ///
     /// - Throws: ``AgentRunnerError/closeTimedOut(role:timeoutNs:)`` if the agent is stuck in `doWork`; the runner
     ///   stays signalled and `close` can be called again.
@@ -103,6 +108,11 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
         }
         guard state == .started else { return }
         running.store(false, ordering: .releasing)
+        if pthread_equal(pthread_self(), thread) != 0 {
+            // Called by the agent itself: the duty cycle ends after this doWork; a thread cannot join itself, so
+            // joining is left to a later close() from another thread.
+            return
+        }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while !finished.load(ordering: .acquiring) {
@@ -125,6 +135,10 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
 
     private func run() {
         nameCurrentThread()
+        if let cpu {
+            let rc = shims_pin_current_thread(cpu)
+            if rc != 0 { report(AgentRunnerError.pinningFailed(role: roleName, cpu: cpu, errno: rc)) }
+        }
         var started = true
         do {
             try agent.onStart()

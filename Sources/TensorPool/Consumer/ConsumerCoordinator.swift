@@ -6,10 +6,15 @@
 ///
 /// Hot path: ``offer(_:nowNs:)`` / ``takeLatest(nowNs:)`` then ``completeRead(_:commitBefore:commitAfter:headerFrameId:headerValid:nowNs:)``.
 public struct ConsumerCoordinator: Sendable {
+    /// Stream consumed.
     public let streamId: UInt32
+    /// Id used in hello, QoS and to filter `ConsumerConfig`.
     public let consumerId: UInt32
+    /// Mapping and epoch state.
     public private(set) var mapping: ConsumerMappingStateMachine
+    /// Frame admission and counters.
     public private(set) var admission: FrameAdmission
+    /// Seqlock read validation per slot.
     public private(set) var validator: SlotReadValidator
     /// `ConsumerConfig` messages rejected (invalid settings).
     public private(set) var rejectedConfigs: UInt64 = 0
@@ -30,6 +35,13 @@ public struct ConsumerCoordinator: Sendable {
     }
 
     // MARK: control plane
+
+    /// Applies the configured `use_shm` at startup: with `false`, switches to the configured fallback
+    /// (or fails with a diagnostic) before any announce is considered.
+    public mutating func start(useShm: Bool, nowNs: UInt64) -> [MappingAction] {
+        guard !useShm else { return [] }
+        return follow(mapping.onConsumerConfig(useShm: false, fallbackUri: nil, nowNs: nowNs))
+    }
 
     /// `ShmPoolAnnounce` arrived.
     public mutating func onAnnounce(_ announce: AnnounceSummary, nowNs: UInt64) -> [MappingAction] {
@@ -107,6 +119,12 @@ public struct ConsumerCoordinator: Sendable {
                                          headerFrameId: headerFrameId, headerValid: headerValid)
         admission.recordRead(seq: descriptor.seq, outcome: outcome, nowNs: nowNs)
         return outcome
+    }
+
+    /// Records a read judged by the SHM layer itself (TensorPoolCore's `SeqlockReader`, which does the
+    /// commit-word checks), keeping delivery/drop accounting and the rate/decimation anchors in admission.
+    public mutating func recordRead(_ descriptor: FrameDescriptorValue, outcome: SlotReadOutcome, nowNs: UInt64) {
+        admission.recordRead(seq: descriptor.seq, outcome: outcome, nowNs: nowNs)
     }
 
     /// Unmap actions caused by a `seq` regression seen in ``offer(_:nowNs:)``; empty when none.

@@ -6,7 +6,9 @@
 /// (``reserve(poolId:)``) take the next sequence number in order; publish them in the same order
 /// to avoid sequence gaps (USE_CASES "Device DMA into SHM").
 public struct ProducerFramePlanner: Sendable {
+    /// Sequence and header-slot allocation.
     public private(set) var sequence: SequenceAllocator
+    /// Pool choice by size class.
     public private(set) var selector: PayloadPoolSelector
 
     /// `nil` when `headerNslots` is not a power of two.
