@@ -14,6 +14,9 @@ struct TP: ParsableCommand {
             Stress.self,
             Bench.self,
             AeronCommand.self,
+            ProducerCommand.self,
+            ConsumerCommand.self,
+            DemoCommand.self,
         ]
     )
 }
