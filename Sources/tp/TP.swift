@@ -17,6 +17,10 @@ struct TP: ParsableCommand {
             ProducerCommand.self,
             ConsumerCommand.self,
             DemoCommand.self,
+            SupervisorCommand.self,
+            SendConsumerConfigCommand.self,
+            CleanCommand.self,
+            StatCommand.self,
         ]
     )
 }
