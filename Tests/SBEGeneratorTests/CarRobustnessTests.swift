@@ -132,4 +132,25 @@ import Testing
         #expect(group.count == 0)
         #expect(group.mileage == 0 && group.dealerCodeString.isEmpty)
     }
+
+    @Test func groupCountsAboveTheSchemaMaximumAreRejected() throws {
+        var storage = [UInt8](repeating: 0, count: 4096)
+        try storage.withUnsafeMutableBytes { raw in
+            var ping = try PingEncoder(wrapAndApplyHeader: raw)
+            #expect(throws: SBEError.groupCountOutOfRange(count: 101, maximum: 100)) { try ping.serviceHistoryCount(101) }
+            let history = try ping.serviceHistoryCount(1)
+            #expect(throws: SBEError.groupIncomplete(written: 0, count: 1)) { try ping.endServiceHistory(history) }
+            // A decoder meeting numInGroup 101 (smallGroupSizeEncoding maxValue 100) rejects it.
+            raw[8 + 16 + 1] = 101
+            var decoder = try PingDecoder(wrapAndCheckHeader: UnsafeRawBufferPointer(raw))
+            #expect(throws: SBEError.groupCountOutOfRange(count: 101, maximum: 100)) { try decoder.serviceHistory() }
+        }
+        // The encoder refuses a count whose fixed part cannot fit before writing anything.
+        var small = [UInt8](repeating: 0xAB, count: 8 + 16 + 2 + 15)
+        try small.withUnsafeMutableBytes { raw in
+            var ping = try PingEncoder(wrapAndApplyHeader: raw)
+            #expect(throws: SBEError.bufferTooShort(required: 8 + 16 + 2 + 20, capacity: raw.count)) { try ping.serviceHistoryCount(2) }
+            #expect(raw[8 + 16] == 0xAB)
+        }
+    }
 }
