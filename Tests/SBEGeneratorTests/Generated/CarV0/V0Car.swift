@@ -1159,6 +1159,14 @@ public struct V0CarEncoder {
         sbeCursor = 3
     }
 
+    /// Writes `manufacturer` from a byte array.
+    @inlinable
+    public mutating func manufacturer(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.manufacturer(raw)
+        }
+    }
+
     /// Writes `manufacturer` from a string (its UTF-8 bytes).
     public mutating func manufacturer(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1174,6 +1182,14 @@ public struct V0CarEncoder {
         sbeCursor = 4
     }
 
+    /// Writes `model` from a byte array.
+    @inlinable
+    public mutating func model(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.model(raw)
+        }
+    }
+
     /// Writes `model` from a string (US-ASCII only: other characters throw).
     public mutating func model(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1187,6 +1203,14 @@ public struct V0CarEncoder {
         try sbeAdvance(to: 4)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1000000)
         sbeCursor = 5
+    }
+
+    /// Writes `activationCode` from a byte array.
+    @inlinable
+    public mutating func activationCode(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.activationCode(raw)
+        }
     }
 
     /// Writes `activationCode` from a string (its UTF-8 bytes).
@@ -1302,6 +1326,14 @@ public struct V0CarEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
             sbeCursor = 1
+        }
+
+        /// Writes `usageDescription` from a byte array.
+        @inlinable
+        public mutating func usageDescription(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.usageDescription(raw)
+            }
         }
 
         /// Writes `usageDescription` from a string (its UTF-8 bytes).

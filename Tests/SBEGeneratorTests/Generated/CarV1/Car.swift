@@ -1238,6 +1238,14 @@ public struct CarEncoder {
         sbeCursor = 3
     }
 
+    /// Writes `manufacturer` from a byte array.
+    @inlinable
+    public mutating func manufacturer(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.manufacturer(raw)
+        }
+    }
+
     /// Writes `manufacturer` from a string (its UTF-8 bytes).
     public mutating func manufacturer(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1251,6 +1259,14 @@ public struct CarEncoder {
         try sbeAdvance(to: 3)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint8, maxLength: 255)
         sbeCursor = 4
+    }
+
+    /// Writes `model` from a byte array.
+    @inlinable
+    public mutating func model(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.model(raw)
+        }
     }
 
     /// Writes `model` from a string (US-ASCII only: other characters throw).
@@ -1268,6 +1284,14 @@ public struct CarEncoder {
         sbeCursor = 5
     }
 
+    /// Writes `activationCode` from a byte array.
+    @inlinable
+    public mutating func activationCode(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.activationCode(raw)
+        }
+    }
+
     /// Writes `activationCode` from a string (its UTF-8 bytes).
     public mutating func activationCode(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1281,6 +1305,14 @@ public struct CarEncoder {
         try sbeAdvance(to: 5)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
         sbeCursor = 6
+    }
+
+    /// Writes `notes` from a byte array.
+    @inlinable
+    public mutating func notes(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.notes(raw)
+        }
     }
 
     /// Writes `notes` from a string (its UTF-8 bytes).
@@ -1407,6 +1439,14 @@ public struct CarEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
             sbeCursor = 1
+        }
+
+        /// Writes `usageDescription` from a byte array.
+        @inlinable
+        public mutating func usageDescription(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.usageDescription(raw)
+            }
         }
 
         /// Writes `usageDescription` from a string (its UTF-8 bytes).
