@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "SBEGenerator", dependencies: ["SBE"], swiftSettings: swiftSettings),
         .executableTarget(name: "sbe-swift", dependencies: ["SBEGenerator"], swiftSettings: swiftSettings),
         // Generated from schemas/tensor-pool.xml by sbe-swift; committed, checked by a regeneration test.
-        .target(name: "TensorPoolCodecs", dependencies: ["SBE"], swiftSettings: swiftSettings),
+        .target(name: "TensorPoolCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Shared-memory regions, slot headers, the seqlock.
         .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TensorPool",
             dependencies: [
-                "TensorPoolCore", "AeronClient", "AeronDriver",
+                "TensorPoolCore", "TensorPoolCodecs", "SBE", "AeronClient", "AeronDriver",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings),
@@ -77,13 +77,13 @@ let package = Package(
 
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter"], exclude: ["Resources"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCodecs", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -79,7 +79,7 @@ struct SwiftFieldWriter {
         if f.presence == .constant {
             head += ": constant \(kind) = \(f.constantValue ?? "")"
         } else {
-            head += ": \(kind) at offset \(f.offset), \(f.encodedLength) bytes"
+            head += ": \(kind) at offset \(f.offset), \(f.encodedLength) byte\(f.encodedLength == 1 ? "" : "s")"
             if f.presence == .optional { head += ", optional (null \(f.nullValue ?? "?"))" }
         }
         if f.versioned { head += ", since version \(f.sinceVersion)" }

@@ -10,6 +10,7 @@ struct SwiftMessageWriter {
     let names: SwiftTypeNames
     let fields: SwiftFieldWriter
     let schemaTypeName: String
+    let typePrefix: String
 
     private var header: SBEMessageHeader { schema.header }
     private var headerType: String { names.swiftName(header.type.name) }
@@ -29,7 +30,7 @@ struct SwiftMessageWriter {
     // MARK: Messages
 
     func writeMessage(_ message: SBEMessage, into code: inout CodeBuffer) throws(SchemaError) {
-        let stem = SwiftNames.upperCamel(message.name)
+        let stem = typePrefix + SwiftNames.upperCamel(message.name)
         let blockNames = try BlockNames(block: message.block, owner: "message '\(message.name)'")
         let hasCursor = !message.block.groups.isEmpty || !message.block.data.isEmpty
         let summary = "`\(message.name)` messages (template id \(message.id), block length \(message.block.blockLength))"

@@ -119,7 +119,7 @@ public struct ConsumerConfigDecoder {
     /// Offset of `useShm` from the start of the block.
     public static let useShmOffset = 8
 
-    /// `useShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `useShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var useShm: BoolEnum {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)
@@ -129,7 +129,7 @@ public struct ConsumerConfigDecoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 9
 
-    /// `mode` (id 4): enum Mode (uint8) at offset 9, 1 bytes.
+    /// `mode` (id 4): enum Mode (uint8) at offset 9, 1 byte.
     @inlinable
     public var mode: Mode {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)
@@ -283,7 +283,7 @@ public struct ConsumerConfigEncoder {
     /// Offset of `useShm` from the start of the block.
     public static let useShmOffset = 8
 
-    /// `useShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `useShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var useShm: BoolEnum {
         get { BoolEnum(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)) }
@@ -293,7 +293,7 @@ public struct ConsumerConfigEncoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 9
 
-    /// `mode` (id 4): enum Mode (uint8) at offset 9, 1 bytes.
+    /// `mode` (id 4): enum Mode (uint8) at offset 9, 1 byte.
     @inlinable
     public var mode: Mode {
         get { Mode(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)) }

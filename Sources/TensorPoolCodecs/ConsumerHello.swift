@@ -114,7 +114,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `supportsShm` from the start of the block.
     public static let supportsShmOffset = 8
 
-    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var supportsShm: BoolEnum {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)
@@ -124,7 +124,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `supportsProgress` from the start of the block.
     public static let supportsProgressOffset = 9
 
-    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 bytes.
+    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 byte.
     @inlinable
     public var supportsProgress: BoolEnum {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)
@@ -134,7 +134,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 10
 
-    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 bytes.
+    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 byte.
     @inlinable
     public var mode: Mode {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 10)
@@ -288,7 +288,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `supportsShm` from the start of the block.
     public static let supportsShmOffset = 8
 
-    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var supportsShm: BoolEnum {
         get { BoolEnum(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)) }
@@ -298,7 +298,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `supportsProgress` from the start of the block.
     public static let supportsProgressOffset = 9
 
-    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 bytes.
+    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 byte.
     @inlinable
     public var supportsProgress: BoolEnum {
         get { BoolEnum(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)) }
@@ -308,7 +308,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 10
 
-    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 bytes.
+    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 byte.
     @inlinable
     public var mode: Mode {
         get { Mode(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 10)) }

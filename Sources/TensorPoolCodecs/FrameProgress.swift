@@ -141,7 +141,7 @@ public struct FrameProgressDecoder {
     /// Offset of `state` from the start of the block.
     public static let stateOffset = 32
 
-    /// `state` (id 6): enum FrameProgressState (uint8) at offset 32, 1 bytes.
+    /// `state` (id 6): enum FrameProgressState (uint8) at offset 32, 1 byte.
     @inlinable
     public var state: FrameProgressState {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 32)
@@ -287,7 +287,7 @@ public struct FrameProgressEncoder {
     /// Offset of `state` from the start of the block.
     public static let stateOffset = 32
 
-    /// `state` (id 6): enum FrameProgressState (uint8) at offset 32, 1 bytes.
+    /// `state` (id 6): enum FrameProgressState (uint8) at offset 32, 1 byte.
     @inlinable
     public var state: FrameProgressState {
         get { FrameProgressState(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 32)) }

@@ -150,7 +150,7 @@ public struct QosConsumerDecoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 40
 
-    /// `mode` (id 7): enum Mode (uint8) at offset 40, 1 bytes.
+    /// `mode` (id 7): enum Mode (uint8) at offset 40, 1 byte.
     @inlinable
     public var mode: Mode {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 40)
@@ -296,7 +296,7 @@ public struct QosConsumerEncoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 40
 
-    /// `mode` (id 7): enum Mode (uint8) at offset 40, 1 bytes.
+    /// `mode` (id 7): enum Mode (uint8) at offset 40, 1 byte.
     @inlinable
     public var mode: Mode {
         get { Mode(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 40)) }

@@ -155,7 +155,7 @@ public struct ShmPoolAnnounceDecoder {
     /// Offset of `maxDims` from the start of the block.
     public static let maxDimsOffset = 26
 
-    /// `maxDims` (id 7): uint8 at offset 26, 1 bytes.
+    /// `maxDims` (id 7): uint8 at offset 26, 1 byte.
     @inlinable
     public var maxDims: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 26)
@@ -492,7 +492,7 @@ public struct ShmPoolAnnounceEncoder {
     /// Offset of `maxDims` from the start of the block.
     public static let maxDimsOffset = 26
 
-    /// `maxDims` (id 7): uint8 at offset 26, 1 bytes.
+    /// `maxDims` (id 7): uint8 at offset 26, 1 byte.
     @inlinable
     public var maxDims: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 26) }

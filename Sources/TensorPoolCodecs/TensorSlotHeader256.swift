@@ -188,7 +188,7 @@ public struct TensorSlotHeader256Decoder {
     /// Offset of `ndims` from the start of the block.
     public static let ndimsOffset = 46
 
-    /// `ndims` (id 11): uint8 at offset 46, 1 bytes.
+    /// `ndims` (id 11): uint8 at offset 46, 1 byte.
     @inlinable
     public var ndims: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 46)
@@ -197,7 +197,7 @@ public struct TensorSlotHeader256Decoder {
     /// Offset of `padAlign` from the start of the block.
     public static let padAlignOffset = 47
 
-    /// `padAlign` (id 12): uint8 at offset 47, 1 bytes.
+    /// `padAlign` (id 12): uint8 at offset 47, 1 byte.
     @inlinable
     public var padAlign: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 47)
@@ -448,7 +448,7 @@ public struct TensorSlotHeader256Encoder {
     /// Offset of `ndims` from the start of the block.
     public static let ndimsOffset = 46
 
-    /// `ndims` (id 11): uint8 at offset 46, 1 bytes.
+    /// `ndims` (id 11): uint8 at offset 46, 1 byte.
     @inlinable
     public var ndims: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 46) }
@@ -458,7 +458,7 @@ public struct TensorSlotHeader256Encoder {
     /// Offset of `padAlign` from the start of the block.
     public static let padAlignOffset = 47
 
-    /// `padAlign` (id 12): uint8 at offset 47, 1 bytes.
+    /// `padAlign` (id 12): uint8 at offset 47, 1 byte.
     @inlinable
     public var padAlign: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 47) }

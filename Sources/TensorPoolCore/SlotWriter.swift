@@ -1,4 +1,5 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The producer side of the commit protocol (§8.3, §15.19), for one header ring and its pools.
 ///
@@ -73,7 +74,9 @@ public final class SlotWriter: @unchecked Sendable {
             return failure
         }
         let offset = headerRing.slotOffset(claim.headerIndex)
-        header.write(to: headerRing.buffer, slotOffset: offset)
+        do { try header.write(to: headerRing.buffer, slotOffset: offset) } catch {
+            return .slotOutsideRegion(headerIndex: UInt32(claim.headerIndex))
+        }
         headerRing.buffer.setInt64Release(
             Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
         return nil

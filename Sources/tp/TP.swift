@@ -8,6 +8,11 @@ struct TP: ParsableCommand {
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
             DriverCommand.self,
+            WireCommand.self,
+            ConfigCommand.self,
+            Inspect.self,
+            Stress.self,
+            Bench.self,
             AeronCommand.self,
         ]
     )

@@ -199,6 +199,8 @@ import Testing
         Case(name: "env bad bool", toml: "", environment: ["TP_CONSUMER_USE_SHM": "maybe"], key: "consumer.use_shm", needles: ["expected boolean"]),
         Case(name: "env unknown key", toml: "", environment: ["TP_CONSUMER_MODEE": "latest"], key: "consumer.modee",
              needles: ["TP_CONSUMER_MODEE"]),
+        Case(name: "env key in lower case", toml: "", environment: ["TP_PRODUCER_header_nslots": "128"], key: "producer.header_nslots",
+             needles: ["unknown", "TP_PRODUCER_header_nslots"]),
         Case(name: "env bad pools", toml: "", environment: ["TP_PRODUCER_PAYLOAD_POOLS": "1:4096,2"], key: "producer.payload_pools[1]",
              needles: ["pool_id:stride_bytes"]),
         Case(name: "env duplicate pools", toml: "", environment: ["TP_PRODUCER_PAYLOAD_POOLS": "1:4096,1:8192"], key: "producer.payload_pools[1].pool_id",
@@ -234,5 +236,37 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try TensorPoolConfiguration.load(path: "/nonexistent/tp.toml", environment: [:])
         }
+    }
+}
+
+@Suite struct ConfigurationRenderingTests {
+    @Test func defaultsRoundTrip() throws {
+        let c = try TensorPoolConfiguration.parse(toml: "", environment: ["USER": "bob"])
+        var back = try TensorPoolConfiguration.parse(toml: c.tomlText, environment: [:])
+        #expect(back.presentSections == ["producer", "consumer", "supervisor", "driver"])
+        back.presentSections = []
+        #expect(back == c)
+    }
+
+    @Test func customisedRoundTripWithAwkwardStrings() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [producer]
+        name = "cam \\"left\\"\\t\\\\ é"
+        header_nslots = 8
+        payload_pools = [ { pool_id = 9, stride_bytes = 8192 }, { pool_id = 2, stride_bytes = 4096 } ]
+        progress_rows_delta = 4
+        [consumer]
+        consumer_id = 12
+        mode = "latest"
+        payload_fallback_uri = "bridge://x"
+        progress_rows_delta = 3
+        [supervisor]
+        policy_max_drop_fraction = 0.125
+        policy_action = "decimated"
+        """, environment: ["USER": "bob"])
+        #expect(c.producer.name == "cam \"left\"\t\\ é")
+        var back = try TensorPoolConfiguration.parse(toml: c.tomlText, environment: [:])
+        back.presentSections = c.presentSections
+        #expect(back == c)
     }
 }

@@ -217,3 +217,23 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
         #expect(diagnostic.contains("unsupported scheme"))
     }
 }
+
+@Suite struct ConsumerMappingProducerConflictTests {
+    @Test func secondProducerOnStreamIgnoredUntilFirstIsStale() {
+        var m = ConsumerMappingStateMachine(parameters: .init(streamId: 1, announceCadenceNs: 1_000, livenessMultiple: 3))
+        var a = AnnounceSummary(streamId: 1, producerId: 1, epoch: 5, layoutVersion: 1, headerRegionUri: "shm:file?path=/h", headerNslots: 8,
+                                pools: [.init(poolId: 1, nslots: 8, strideBytes: 4096, regionUri: "shm:file?path=/p")])
+        _ = m.onAnnounce(a, nowNs: 0)
+        _ = m.mapSucceeded(epoch: 5, nowNs: 0)
+        var other = a
+        other.producerId = 2
+        other.epoch = 9
+        #expect(m.onAnnounce(other, nowNs: 1_000) == [])
+        #expect(m.counters.producerConflicts == 1)
+        #expect(m.state == .mapped(epoch: 5))
+        a.epoch = 5
+        _ = m.onAnnounce(a, nowNs: 2_000)
+        #expect(m.tick(nowNs: 5_001) == [.dropInFlight, .unmap(.announceStale)])
+        #expect(m.onAnnounce(other, nowNs: 5_002) == [.map(other)])
+    }
+}

@@ -245,3 +245,19 @@ private func mappedAdmission(_ settings: ConsumerModeSettings = ConsumerModeSett
         #expect(DropReason.torn.isLate)
     }
 }
+
+@Suite struct ProgressInterestTests {
+    @Test func decimatedConsumerIgnoresProgressOfSkippedFrames() {
+        var a = FrameAdmission(settings: ConsumerModeSettings(mode: .decimated, decimation: 4))
+        #expect(!a.wantsProgress(epoch: 7, frameId: 0))          // unmapped
+        a.mapped(epoch: 7, headerNslots: 16)
+        #expect(a.wantsProgress(epoch: 7, frameId: 0))           // nothing delivered yet
+        #expect(!a.wantsProgress(epoch: 8, frameId: 0))          // other epoch
+        _ = a.offer(FrameDescriptorValue(epoch: 7, seq: 0, headerIndex: 0), nowNs: 0)
+        a.recordRead(seq: 0, outcome: .accepted, nowNs: 0)
+        #expect(!a.wantsProgress(epoch: 7, frameId: 3))
+        #expect(a.wantsProgress(epoch: 7, frameId: 4))
+        a.apply(ConsumerModeSettings(mode: .stream))
+        #expect(a.wantsProgress(epoch: 7, frameId: 1))
+    }
+}

@@ -57,14 +57,15 @@ import MallocCounter
     static func runThrottler(_ t: inout ProgressThrottler, frames: UInt64) -> UInt64 {
         var emitted: UInt64 = 0
         var now: UInt64 = 0
+        var budget = ProgressRateBudget(maxRateHz: 2_000, burst: 2)
         for f in 0..<Int(frames) {
             let frame = UInt64(f)
             if t.start(frameId: frame, headerIndex: UInt32(frame & 15), nowNs: now, enabled: true) != nil { emitted &+= 1 }
             for s in 1...64 {
                 let step = UInt64(s)
                 now &+= 37_000
-                if t.update(payloadBytesFilled: step * 16_384, rowsFilled: UInt32(step), nowNs: now) != nil { emitted &+= 1 }
-                if t.poll(nowNs: now) != nil { emitted &+= 1 }
+                if t.update(payloadBytesFilled: step * 16_384, rowsFilled: UInt32(step), nowNs: now, budget: &budget) != nil { emitted &+= 1 }
+                if t.poll(nowNs: now, budget: &budget) != nil { emitted &+= 1 }
             }
             if t.complete(payloadBytesFilled: 64 * 16_384, rowsFilled: 64, nowNs: now) != nil { emitted &+= 1 }
         }
@@ -99,5 +100,34 @@ import MallocCounter
         #expect(allocations == 0)
         #expect(selector.oversizeDrops > 0)
         #expect(sum > 0)
+    }
+}
+
+extension HotPathAllocationTests {
+    static func runCoordinator(_ c: inout ConsumerCoordinator, from start: UInt64, count: Int) -> UInt64 {
+        var delivered: UInt64 = 0
+        for i in 0..<count {
+            let seq = start + UInt64(i)
+            let d = FrameDescriptorValue(epoch: 9, seq: seq, headerIndex: UInt32(seq & 15))
+            if c.offer(d, nowNs: seq) == .read,
+               c.completeRead(d, commitBefore: seq << 1, commitAfter: seq << 1, headerFrameId: seq, headerValid: true, nowNs: seq) == .accepted {
+                delivered &+= 1
+            }
+        }
+        return delivered
+    }
+
+    @Test func coordinatorHotPathAllocatesNothing() {
+        var c = ConsumerCoordinator(consumerId: 1, mappingParameters: .init(streamId: 1), settings: ConsumerModeSettings())
+        let announce = AnnounceSummary(streamId: 1, producerId: 1, epoch: 9, layoutVersion: 1, headerRegionUri: "shm:file?path=/h",
+                                       headerNslots: 16, pools: [.init(poolId: 1, nslots: 16, strideBytes: 4096, regionUri: "shm:file?path=/p")])
+        _ = c.onAnnounce(announce, nowNs: 0)
+        _ = c.mapSucceeded(epoch: 9, nowNs: 0)
+        _ = Self.runCoordinator(&c, from: 0, count: 100)
+        let before = malloc_counter_thread_allocations()
+        let delivered = Self.runCoordinator(&c, from: 100, count: 50_000)
+        let allocations = malloc_counter_thread_allocations() - before
+        #expect(allocations == 0)
+        #expect(delivered == 50_000)
     }
 }

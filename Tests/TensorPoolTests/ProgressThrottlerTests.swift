@@ -92,3 +92,36 @@ import Testing
         #expect(t.counters.abandoned == 1)
     }
 }
+
+@Suite struct ProgressRateBudgetTests {
+    @Test func tokenBucketRefillsAtRateUpToBurst() {
+        var b = ProgressRateBudget(maxRateHz: 1_000, burst: 2)   // 1 token per ms
+        var got: [Bool] = []
+        for now: UInt64 in [0, 0, 0, 999_999, 1_000_000, 1_000_000, 1_000_000_000, 1_000_000_000, 1_000_000_000] {
+            got.append(b.tryConsume(nowNs: now))
+        }
+        // Burst of 2, refill 1/ms; a long pause refills to the burst only.
+        #expect(got == [true, true, false, false, true, false, true, true, false])
+        var unlimited = ProgressRateBudget(maxRateHz: 0)
+        var all = true
+        for _ in 0..<1000 { all = all && unlimited.tryConsume(nowNs: 0) }
+        #expect(all)
+    }
+
+    @Test func budgetCapsProgressAcrossFramesButNotCompleteAndDefersLatest() {
+        let policy = ProgressPolicy(intervalNs: 1_000, bytesDelta: 1, rowsDelta: 0)
+        var budget = ProgressRateBudget(maxRateHz: 1_000, burst: 1)
+        var frames = [ProgressThrottler(policy: policy), ProgressThrottler(policy: policy)]
+        _ = frames[0].start(frameId: 1, headerIndex: 1, nowNs: 0, enabled: true)
+        _ = frames[1].start(frameId: 2, headerIndex: 2, nowNs: 0, enabled: true)
+        let a = frames[0].update(payloadBytesFilled: 10, nowNs: 10_000, budget: &budget)
+        let b = frames[1].update(payloadBytesFilled: 10, nowNs: 10_000, budget: &budget)
+        #expect(a?.state == .progress)
+        #expect(b == nil)                                          // budget exhausted
+        #expect(frames[1].counters.budgetDeferred == 1)
+        let later = frames[1].poll(nowNs: 1_010_000, budget: &budget)
+        #expect(later?.payloadBytesFilled == 10)                  // latest state sent once budget allows
+        let done = frames[0].complete(payloadBytesFilled: 20, nowNs: 1_010_001)
+        #expect(done?.state == .complete)                         // COMPLETE is never charged
+    }
+}

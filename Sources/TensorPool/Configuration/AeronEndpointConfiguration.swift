@@ -7,9 +7,13 @@ public struct AeronEndpointConfiguration: Sendable, Hashable {
     public var aeronDir: String
     /// Aeron channel for all tensor-pool streams; default `aeron:ipc`.
     public var channel: String
+    /// `control_stream_id`
     public var controlStreamId: Int32
+    /// `descriptor_stream_id`
     public var descriptorStreamId: Int32
+    /// `qos_stream_id`
     public var qosStreamId: Int32
+    /// `metadata_stream_id`
     public var metadataStreamId: Int32
 
     public init(aeronDir: String, channel: String = "aeron:ipc", controlStreamId: Int32 = 1000,

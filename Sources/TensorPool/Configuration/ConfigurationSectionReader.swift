@@ -133,7 +133,8 @@ struct ConfigurationSectionReader {
         let prefix = environmentPrefix
         for name in environment.keys.sorted() where name.hasPrefix(prefix) {
             let key = String(name.dropFirst(prefix.count)).lowercased()
-            if !knownKeys.contains(key) {
+            // A known key spelled in another case would otherwise be silently ignored.
+            if !knownKeys.contains(key) || name != variable(key) {
                 throw .unknownKey(key: path(key), source: .environment(variable: name))
             }
         }

@@ -18,20 +18,35 @@
 /// | `hello_interval_ms`, `qos_interval_ms` | 1000 | > 0 |
 /// | aeron keys | see ``AeronEndpointConfiguration`` | |
 public struct ConsumerConfiguration: Sendable, Hashable {
+    /// `consumer.stream_id`
     public var streamId: UInt32 = 1
+    /// `consumer.consumer_id`
     public var consumerId: UInt32?
+    /// `mode`, `decimation`, `max_rate_hz`, `max_outstanding_seq_gap`.
     public var modeSettings = ConsumerModeSettings()
+    /// `consumer.use_shm`
     public var useShm = true
+    /// `consumer.payload_fallback_uri`
     public var payloadFallbackUri: String?
+    /// `consumer.supports_progress`
     public var supportsProgress = false
+    /// `consumer.progress_interval_us`
     public var progressIntervalUs: UInt32?
+    /// `consumer.progress_bytes_delta`
     public var progressBytesDelta: UInt32?
+    /// `consumer.progress_rows_delta`
     public var progressRowsDelta: UInt32?
+    /// `consumer.expected_layout_version`
     public var expectedLayoutVersion: UInt32 = 1
+    /// `consumer.announce_interval_ms`
     public var announceIntervalMs: UInt32 = 1000
+    /// `consumer.liveness_multiple`
     public var livenessMultiple: UInt32 = 3
+    /// `consumer.hello_interval_ms`
     public var helloIntervalMs: UInt32 = 1000
+    /// `consumer.qos_interval_ms`
     public var qosIntervalMs: UInt32 = 1000
+    /// Aeron directory, channel and stream ids of this role.
     public var aeron: AeronEndpointConfiguration
 
     public init(user: String) {

@@ -9,11 +9,17 @@
 /// | `client_liveness_timeout_ms` | 10000 | > 0 |
 /// | `dir_delete_on_start` | false | |
 public struct DriverConfiguration: Sendable, Hashable {
+    /// `driver.aeron_dir`
     public var aeronDir: String
+    /// `driver.term_buffer_length`
     public var termBufferLength: UInt32 = 16 << 20
+    /// `driver.ipc_term_buffer_length`
     public var ipcTermBufferLength: UInt32 = 64 << 20
+    /// `driver.mtu_length`
     public var mtuLength: UInt32 = 1408
+    /// `driver.client_liveness_timeout_ms`
     public var clientLivenessTimeoutMs: UInt32 = 10_000
+    /// `driver.dir_delete_on_start`
     public var dirDeleteOnStart = false
 
     public init(user: String) {

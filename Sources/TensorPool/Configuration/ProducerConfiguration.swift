@@ -21,25 +21,41 @@ import TOMLKit
 /// | `name` | none | data source name for `DataSourceAnnounce` |
 /// | aeron keys | see ``AeronEndpointConfiguration`` | |
 public struct ProducerConfiguration: Sendable, Hashable {
+    /// `producer.stream_id`
     public var streamId: UInt32 = 1
+    /// `producer.producer_id`
     public var producerId: UInt32 = 1
+    /// `producer.shm_root_dir`
     public var shmRootDir: String
+    /// `producer.header_nslots`
     public var headerNslots: UInt32 = 64
+    /// `producer.payload_pools`
     public var payloadPools: [PayloadPoolConfiguration] = [PayloadPoolConfiguration(poolId: 1, strideBytes: 1 << 20)]
+    /// `producer.page_size_bytes`
     public var pageSizeBytes: UInt32 = 4096
+    /// `producer.require_hugepages`
     public var requireHugepages = false
+    /// `producer.hugepage_size_bytes`
     public var hugepageSizeBytes: UInt32 = 2 << 20
+    /// `producer.layout_version`
     public var layoutVersion: UInt32 = 1
+    /// `producer.announce_interval_ms`
     public var announceIntervalMs: UInt32 = 1000
+    /// `producer.qos_interval_ms`
     public var qosIntervalMs: UInt32 = 1000
+    /// `producer.heartbeat_interval_ms`
     public var heartbeatIntervalMs: UInt32 = 1000
+    /// `producer.consumer_expiry_multiple`
     public var consumerExpiryMultiple: UInt32 = 5
+    /// `producer.consumer_hello_interval_ms`
     public var consumerHelloIntervalMs: UInt32 = 1000
     /// Policy applied when no consumer sends hints.
     public var progressDefaults = ProgressPolicy.specDefaults
     /// Producer safety floors.
     public var progressFloors = ProgressPolicy(intervalNs: 50_000, bytesDelta: 4096, rowsDelta: 1)
+    /// `producer.name`
     public var name: String?
+    /// Aeron directory, channel and stream ids of this role.
     public var aeron: AeronEndpointConfiguration
 
     /// Defaults for `user` (used in the default SHM and Aeron directories).

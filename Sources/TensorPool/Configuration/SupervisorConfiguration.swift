@@ -14,11 +14,17 @@
 /// | `policy_decimation` | 2 | ≥ 1 |
 /// | aeron keys | see ``AeronEndpointConfiguration`` | |
 public struct SupervisorConfiguration: Sendable, Hashable {
+    /// `supervisor.announce_interval_ms`
     public var announceIntervalMs: UInt32 = 1000
+    /// `supervisor.qos_interval_ms`
     public var qosIntervalMs: UInt32 = 1000
+    /// `supervisor.stale_multiple`
     public var staleMultiple: UInt32 = 3
+    /// `supervisor.expired_multiple`
     public var expiredMultiple: UInt32 = 10
+    /// `policy_*` keys.
     public var policy = DropRatePolicy()
+    /// Aeron directory, channel and stream ids of this role.
     public var aeron: AeronEndpointConfiguration
 
     public init(user: String) {

@@ -21,9 +21,13 @@ public struct TensorPoolConfiguration: Sendable, Hashable {
     /// Section names, in file order of precedence.
     public static let sectionNames = ["producer", "consumer", "supervisor", "driver"]
 
+    /// `[producer]` section.
     public var producer: ProducerConfiguration
+    /// `[consumer]` section.
     public var consumer: ConsumerConfiguration
+    /// `[supervisor]` section.
     public var supervisor: SupervisorConfiguration
+    /// `[driver]` section.
     public var driver: DriverConfiguration
     /// Sections given in the TOML text or by at least one environment override.
     public var presentSections: Set<String>

@@ -2,9 +2,13 @@
 public struct AnnounceSummary: Sendable, Hashable {
     /// One announced payload pool.
     public struct Pool: Sendable, Hashable {
+        /// `pool_id` as announced.
         public var poolId: UInt16
+        /// Slot count (must equal `header_nslots`).
         public var nslots: UInt32
+        /// `stride_bytes` as announced.
         public var strideBytes: UInt32
+        /// `region_uri` as announced.
         public var regionUri: String
 
         public init(poolId: UInt16, nslots: UInt32, strideBytes: UInt32, regionUri: String) {
@@ -15,14 +19,23 @@ public struct AnnounceSummary: Sendable, Hashable {
         }
     }
 
+    /// `stream_id` as announced.
     public var streamId: UInt32
+    /// `producer_id` as announced.
     public var producerId: UInt32
+    /// `epoch` as announced.
     public var epoch: UInt64
+    /// `layout_version` as announced.
     public var layoutVersion: UInt32
+    /// `header_region_uri` as announced.
     public var headerRegionUri: String
+    /// `header_nslots` as announced.
     public var headerNslots: UInt32
+    /// `header_slot_bytes` as announced.
     public var headerSlotBytes: UInt16
+    /// `max_dims` as announced.
     public var maxDims: UInt8
+    /// Announced payload pools, in announce order.
     public var pools: [Pool]
 
     public init(streamId: UInt32, producerId: UInt32, epoch: UInt64, layoutVersion: UInt32,

@@ -13,20 +13,35 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
     /// Times a `seq` lower than one already seen in the same epoch demanded a remap.
     public var seqRegressions: UInt64 = 0
 
+    /// Frames dropped for ``DropReason/unmapped``.
     public var unmapped: UInt64 = 0
+    /// Frames dropped for ``DropReason/epochMismatch``.
     public var epochMismatch: UInt64 = 0
+    /// Frames dropped for ``DropReason/headerIndexOutOfRange``.
     public var headerIndexOutOfRange: UInt64 = 0
+    /// Frames dropped for ``DropReason/headerIndexMismatch``.
     public var headerIndexMismatch: UInt64 = 0
+    /// Frames dropped for ``DropReason/duplicate``.
     public var duplicate: UInt64 = 0
+    /// Frames dropped for ``DropReason/notCommitted``.
     public var notCommitted: UInt64 = 0
+    /// Frames dropped for ``DropReason/torn``.
     public var torn: UInt64 = 0
+    /// Frames dropped for ``DropReason/frameIdMismatch``.
     public var frameIdMismatch: UInt64 = 0
+    /// Frames dropped for ``DropReason/staleCommit``.
     public var staleCommit: UInt64 = 0
+    /// Frames dropped for ``DropReason/invalidHeader``.
     public var invalidHeader: UInt64 = 0
+    /// Frames dropped for ``DropReason/resync``.
     public var resync: UInt64 = 0
+    /// Frames dropped for ``DropReason/inFlightDiscarded``.
     public var inFlightDiscarded: UInt64 = 0
+    /// Frames dropped for ``DropReason/decimated``.
     public var decimated: UInt64 = 0
+    /// Frames dropped for ``DropReason/rateLimited``.
     public var rateLimited: UInt64 = 0
+    /// Frames dropped for ``DropReason/latestSuperseded``.
     public var latestSuperseded: UInt64 = 0
 
     public init() {}

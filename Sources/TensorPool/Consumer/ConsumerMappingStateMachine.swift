@@ -15,6 +15,8 @@
 ///   `livenessMultiple` announce cadences of local time), or a superblock mismatch: drop in-flight,
 ///   unmap, and *retire* the epoch: announces of a retired epoch are ignored until a different epoch
 ///   is announced (§15.14 "unmap and wait for a new epoch").
+/// - While MAPPED, announces from another `producer_id` on the stream are ignored and counted
+///   (single writer, §15.14); they are considered once liveness has unmapped the current producer.
 /// - `seq` regression reported by admission: drop in-flight, unmap; the same epoch may be remapped.
 /// - `ConsumerConfig.use_shm = false`: FALLBACK to the message's or the configured fallback URI; if
 ///   none (or its scheme is not `aeron:` / `bridge://`), FAILED with a diagnostic. `use_shm = true`
@@ -22,8 +24,11 @@
 public struct ConsumerMappingStateMachine: Sendable {
     /// Static parameters.
     public struct Parameters: Sendable, Hashable {
+        /// Stream whose announces are considered.
         public var streamId: UInt32
+        /// Required `layout_version`.
         public var expectedLayoutVersion: UInt32
+        /// Required `max_dims` (schema `MAX_DIMS`).
         public var expectedMaxDims: UInt8
         /// Producer announce cadence in nanoseconds.
         public var announceCadenceNs: UInt64
@@ -48,19 +53,32 @@ public struct ConsumerMappingStateMachine: Sendable {
 
     /// Counters for diagnostics and QoS.
     public struct Counters: Sendable, Hashable {
+        /// Count of announces ignored events.
         public var announcesIgnored: UInt64 = 0
+        /// Count of maps requested events.
         public var mapsRequested: UInt64 = 0
+        /// Count of map failures events.
         public var mapFailures: UInt64 = 0
+        /// Count of announces rejected events.
         public var announcesRejected: UInt64 = 0
+        /// Count of remaps events.
         public var remaps: UInt64 = 0
+        /// Count of epoch regressions events.
         public var epochRegressions: UInt64 = 0
+        /// Count of pid changes events.
         public var pidChanges: UInt64 = 0
+        /// Count of stale producer events.
         public var staleProducer: UInt64 = 0
+        /// Announces from another producer id on the mapped stream, ignored.
+        public var producerConflicts: UInt64 = 0
         public init() {}
     }
 
+    /// Static parameters.
     public let parameters: Parameters
+    /// Current state.
     public private(set) var state: ConsumerMappingState = .unmapped
+    /// Diagnostic counters.
     public private(set) var counters = Counters()
     /// Cause of the last unmap, for status displays.
     public private(set) var lastRemapCause: RemapCause?
@@ -114,6 +132,12 @@ public struct ConsumerMappingStateMachine: Sendable {
             }
             return startMapping(announce, nowNs: nowNs, prefix: [.dropInFlight, .unmap(.epochChanged)], cause: .epochChanged)
         case .mapped(let epoch):
+            if let current = currentAnnounce, current.producerId != announce.producerId {
+                // Single writer per stream (§15.14): another producer must not make us flip-flop.
+                // If ours is really gone, liveness unmaps first and the other one is then accepted.
+                counters.producerConflicts += 1
+                return []
+            }
             if epoch == announce.epoch {
                 lastAnnounceNs = nowNs
                 if let current = currentAnnounce, !current.sameLayout(as: announce) {

@@ -196,6 +196,15 @@ public struct FrameAdmission: Sendable {
         }
     }
 
+    /// Whether `FrameProgress` for `frameId` is worth following (spec §11): `false` for frames this
+    /// consumer will skip by decimation, for other epochs and when unmapped; `true` otherwise.
+    public func wantsProgress(epoch: UInt64, frameId: UInt64) -> Bool {
+        guard let mapped = mappedEpoch, mapped == epoch else { return false }
+        guard settings.mode == .decimated, let delivered = lastDeliveredSeq else { return true }
+        let (next, overflow) = delivered.addingReportingOverflow(UInt64(settings.decimation))
+        return overflow || frameId >= next
+    }
+
     /// Tells admission the producer reached `seq` (from `QosProducer.current_seq` or `FrameProgress`).
     public mutating func observeProducerSeq(_ seq: UInt64) {
         guard mappedEpoch != nil else { return }

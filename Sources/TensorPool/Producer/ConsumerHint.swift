@@ -1,13 +1,18 @@
 /// What a producer learns about a consumer from its `ConsumerHello` (spec §10.1.2).
 public struct ConsumerHint: Sendable, Hashable {
+    /// `stream_id` from `ConsumerHello`.
     public var streamId: UInt32
+    /// `consumer_id` from `ConsumerHello`.
     public var consumerId: UInt32
+    /// `supports_shm` from `ConsumerHello`.
     public var supportsShm: Bool
     /// The consumer wants `FrameProgress` messages.
     public var supportsProgress: Bool
+    /// `mode` from `ConsumerHello`.
     public var mode: ConsumerMode
     /// 0 = unlimited.
     public var maxRateHz: UInt16
+    /// `expected_layout_version` from `ConsumerHello`.
     public var expectedLayoutVersion: UInt32
     /// Minimum interval between PROGRESS messages it wants, or `nil` (producer default).
     public var progressIntervalUs: UInt32?

@@ -4,7 +4,9 @@
 public struct PayloadPoolSelector: Sendable {
     /// A pool choice.
     public struct Pool: Sendable, Hashable {
+        /// Pool id.
         public var poolId: UInt16
+        /// Slot capacity in bytes.
         public var strideBytes: UInt32
         public init(poolId: UInt16, strideBytes: UInt32) {
             self.poolId = poolId

@@ -6,17 +6,22 @@
 public final class ProducerConsumerRegistry {
     /// One known consumer.
     public struct Entry: Sendable, Hashable {
+        /// Latest hello of the consumer.
         public var hint: ConsumerHint
+        /// Local time of its last hello or QoS.
         public var lastSeenNs: UInt64
     }
 
+    /// Stream of this producer.
     public let streamId: UInt32
     /// Expected interval between a consumer's hello/QoS messages.
     public let cadenceNs: UInt64
     /// Silence longer than `expiryMultiple * cadenceNs` removes the consumer.
     public let expiryMultiple: UInt32
+    /// Defaults and floors of the progress policy.
     public let aggregator: ProgressPolicyAggregator
 
+    /// Live consumers by id.
     public private(set) var entries: [UInt32: Entry] = [:]
     /// Effective progress policy for the live consumers.
     public private(set) var policy: ProgressPolicy

@@ -12,8 +12,11 @@
 public struct ProgressThrottler: Sendable {
     /// Counters for diagnostics.
     public struct Counters: Sendable, Hashable {
+        /// STARTED messages emitted.
         public var started: UInt64 = 0
+        /// PROGRESS messages emitted.
         public var progress: UInt64 = 0
+        /// COMPLETE messages emitted.
         public var completed: UInt64 = 0
         /// Updates not emitted because of the interval or deltas (latest kept).
         public var suppressed: UInt64 = 0
@@ -21,11 +24,14 @@ public struct ProgressThrottler: Sendable {
         public var regressions: UInt64 = 0
         /// Frames started again before COMPLETE.
         public var abandoned: UInt64 = 0
+        /// PROGRESS messages postponed because the stream's ``ProgressRateBudget`` was empty.
+        public var budgetDeferred: UInt64 = 0
         public init() {}
     }
 
     /// Thresholds; may be replaced between frames (or mid-frame: applies to the next decision).
     public var policy: ProgressPolicy
+    /// Emission counters.
     public private(set) var counters = Counters()
 
     private var active = false
@@ -66,6 +72,14 @@ public struct ProgressThrottler: Sendable {
 
     /// Reports acquisition progress; returns PROGRESS when the interval and a delta allow it.
     public mutating func update(payloadBytesFilled: UInt64, rowsFilled: UInt32? = nil, nowNs: UInt64) -> ProgressEmission? {
+        var unlimited = ProgressRateBudget(maxRateHz: 0)
+        return update(payloadBytesFilled: payloadBytesFilled, rowsFilled: rowsFilled, nowNs: nowNs, budget: &unlimited)
+    }
+
+    /// Like ``update(payloadBytesFilled:rowsFilled:nowNs:)``, charging an emitted PROGRESS to the
+    /// stream's `budget`; when the budget is empty the update is kept for a later ``poll(nowNs:budget:)``.
+    public mutating func update(payloadBytesFilled: UInt64, rowsFilled: UInt32? = nil, nowNs: UInt64,
+                                budget: inout ProgressRateBudget) -> ProgressEmission? {
         guard active else { return nil }
         if payloadBytesFilled < latestBytes || (rowsFilled.map { $0 < latestRows } ?? false) {
             counters.regressions &+= 1
@@ -77,15 +91,21 @@ public struct ProgressThrottler: Sendable {
             hasRows = true
         }
         guard enabled else { return nil }
-        if let due = dueEmission(nowNs: nowNs) { return due }
+        if let due = dueEmission(nowNs: nowNs, budget: &budget) { return due }
         counters.suppressed &+= 1
         return nil
     }
 
     /// Emits the latest remembered state if the interval has elapsed and a delta is reached.
     public mutating func poll(nowNs: UInt64) -> ProgressEmission? {
+        var unlimited = ProgressRateBudget(maxRateHz: 0)
+        return poll(nowNs: nowNs, budget: &unlimited)
+    }
+
+    /// Like ``poll(nowNs:)``, charging an emitted PROGRESS to the stream's `budget`.
+    public mutating func poll(nowNs: UInt64, budget: inout ProgressRateBudget) -> ProgressEmission? {
         guard active, enabled else { return nil }
-        return dueEmission(nowNs: nowNs)
+        return dueEmission(nowNs: nowNs, budget: &budget)
     }
 
     /// Ends the frame; returns COMPLETE when the frame was started enabled.
@@ -109,13 +129,17 @@ public struct ProgressThrottler: Sendable {
         return emission(.complete)
     }
 
-    private mutating func dueEmission(nowNs: UInt64) -> ProgressEmission? {
+    private mutating func dueEmission(nowNs: UInt64, budget: inout ProgressRateBudget) -> ProgressEmission? {
         guard nowNs >= lastEmitNs, nowNs - lastEmitNs >= policy.intervalNs else { return nil }
         let bytesAdvanced = latestBytes - emittedBytes
         let rowsAdvanced = latestRows - emittedRows
         let bytesDue = bytesAdvanced > 0 && bytesAdvanced >= policy.bytesDelta
         let rowsDue = hasRows && policy.rowsDelta > 0 && rowsAdvanced >= policy.rowsDelta
         guard bytesDue || rowsDue else { return nil }
+        guard budget.tryConsume(nowNs: nowNs) else {
+            counters.budgetDeferred &+= 1
+            return nil
+        }
         lastEmitNs = nowNs
         counters.progress &+= 1
         return emission(.progress)

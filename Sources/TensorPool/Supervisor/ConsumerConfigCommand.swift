@@ -1,11 +1,16 @@
 /// A `ConsumerConfig` message (spec §10.1.3) the supervisor decided to publish.
 public struct ConsumerConfigCommand: Sendable, Hashable {
+    /// `stream_id`.
     public var streamId: UInt32
+    /// `consumer_id`.
     public var consumerId: UInt32
+    /// `use_shm`.
     public var useShm: Bool
+    /// `mode`.
     public var mode: ConsumerMode
     /// Meaningful for DECIMATED; 1 = every frame.
     public var decimation: UInt16
+    /// `payload_fallback_uri`.
     public var payloadFallbackUri: String?
 
     public init(streamId: UInt32, consumerId: UInt32, useShm: Bool = true, mode: ConsumerMode,

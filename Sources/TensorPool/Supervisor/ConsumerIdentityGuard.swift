@@ -24,10 +24,15 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
         case collision
     }
 
+    /// Window for collision evidence and flag expiry.
     public var collisionWindowNs: UInt64
+    /// Aeron session the id is bound to.
     public private(set) var boundSession: Int32?
+    /// Session of the last colliding sender.
     public private(set) var collidingSession: Int32?
+    /// Collisions detected.
     public private(set) var collisions: UInt64 = 0
+    /// Restarts detected.
     public private(set) var restarts: UInt64 = 0
     private var lastCollisionNs: UInt64?
     private var lastRegressionNs: UInt64?

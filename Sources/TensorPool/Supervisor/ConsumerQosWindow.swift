@@ -6,8 +6,11 @@
 public struct ConsumerQosWindow: Sendable, Hashable {
     /// Deltas of the last completed window.
     public struct Completed: Sendable, Hashable {
+        /// Window length actually covered.
         public var durationNs: UInt64
+        /// Advance of `last_seq_seen`.
         public var frames: UInt64
+        /// Advance of `drops_gap + drops_late`.
         public var drops: UInt64
         /// Drops per second.
         public var dropsPerSecond: Double {
@@ -21,7 +24,9 @@ public struct ConsumerQosWindow: Sendable, Hashable {
         public var dropFraction: Double { frames == 0 ? 0 : Double(drops) / Double(frames) }
     }
 
+    /// Minimum window length.
     public var windowNs: UInt64
+    /// Last completed window.
     public private(set) var last: Completed?
     private var startNs: UInt64?
     private var startSeq: UInt64 = 0

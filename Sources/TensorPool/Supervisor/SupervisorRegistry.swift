@@ -12,10 +12,15 @@
 public final class SupervisorRegistry {
     /// Registry parameters.
     public struct Parameters: Sendable, Hashable {
+        /// Expected producer announce/heartbeat cadence.
         public var announceCadenceNs: UInt64
+        /// Expected consumer QoS/hello cadence.
         public var qosCadenceNs: UInt64
+        /// Cadences of silence before STALE.
         public var staleMultiple: UInt32
+        /// Cadences of silence before EXPIRED.
         public var expiredMultiple: UInt32
+        /// Drop-rate policy.
         public var policy: DropRatePolicy
 
         public init(announceCadenceNs: UInt64 = 1_000_000_000, qosCadenceNs: UInt64 = 1_000_000_000,
@@ -30,15 +35,25 @@ public final class SupervisorRegistry {
 
     /// What the registry knows about a producer.
     public struct ProducerRecord: Sendable, Hashable {
+        /// Registry key.
         public let key: ProducerKey
+        /// Latest epoch seen.
         public var epoch: UInt64
+        /// Epoch changes seen (restarts).
         public var epochChanges: UInt64 = 0
+        /// Epoch changes to a lower value.
         public var epochRegressions: UInt64 = 0
+        /// `QosProducer.current_seq` in the current epoch.
         public var currentSeq: UInt64?
+        /// Control-plane liveness (announce, heartbeat, QoS).
         public var control: LivenessTracker
+        /// Liveness of the superblock activity timestamp (time it last changed).
         public var activity: LivenessTracker
+        /// Last activity timestamp value read.
         public var lastActivityTimestampNs: UInt64?
+        /// Announces received.
         public var announces: UInt64 = 0
+        /// Heartbeats received.
         public var heartbeats: UInt64 = 0
         /// State as of the last ``SupervisorRegistry/sweep(nowNs:)`` (transitions are reported there).
         public var state: LivenessState = .live
@@ -53,13 +68,21 @@ public final class SupervisorRegistry {
 
     /// What the registry knows about a consumer.
     public struct ConsumerRecord: Sendable, Hashable {
+        /// Registry key.
         public let key: ConsumerKey
+        /// Hello/QoS liveness.
         public var liveness: LivenessTracker
+        /// Id collision guard.
         public var identity: ConsumerIdentityGuard
+        /// Last hello.
         public var hint: ConsumerHint?
+        /// Last accepted QoS report.
         public var lastReport: QosConsumerReport?
+        /// Windowed QoS rates.
         public var window: ConsumerQosWindow
+        /// Last `ConsumerConfig` decided for it.
         public var commanded: ConsumerConfigCommand?
+        /// When that command was decided.
         public var commandedAtNs: UInt64?
         /// State as of the last ``SupervisorRegistry/sweep(nowNs:)`` (transitions are reported there).
         public var state: LivenessState = .live
@@ -71,8 +94,11 @@ public final class SupervisorRegistry {
         case consumer(ConsumerKey, from: LivenessState, to: LivenessState)
     }
 
+    /// Registry parameters.
     public let parameters: Parameters
+    /// Producers by key.
     public private(set) var producers: [ProducerKey: ProducerRecord] = [:]
+    /// Consumers by key.
     public private(set) var consumers: [ConsumerKey: ConsumerRecord] = [:]
     private var pendingCommands: [ConsumerConfigCommand] = []
 
@@ -172,6 +198,9 @@ public final class SupervisorRegistry {
         consumers[key] = record
         return verdict
     }
+
+    /// `true` when ``drainCommands()`` has something to return (lets a duty cycle skip the drain without allocating).
+    public var hasPendingCommands: Bool { !pendingCommands.isEmpty }
 
     /// Commands decided since the last call, in decision order.
     public func drainCommands() -> [ConsumerConfigCommand] {

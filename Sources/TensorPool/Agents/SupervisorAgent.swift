@@ -1,0 +1,260 @@
+import AeronClient
+import SBE
+import TensorPoolCore
+import TensorPoolCodecs
+
+/// The supervisor (spec §10.5, §15.14, §15.16) as an Aeron-style agent.
+///
+/// It subscribes to the control, QoS and metadata streams and keeps a ``SupervisorRegistry`` of producers
+/// (keyed by stream and producer id) and consumers (stream and consumer id):
+/// - producer liveness from `ShmPoolAnnounce`, `DataSourceAnnounce`, `QosProducer`, `Heartbeat`, and the
+///   superblock `activity_timestamp_ns` of the announced header ring, which it maps read-only when the path is
+///   under ``SupervisorSettings/shmRoot`` (``SupervisorRegionWatcher``);
+/// - consumer liveness from `ConsumerHello` and `QosConsumer`; two senders (Aeron sessions) using one consumer
+///   id are reported as a collision and the intruder's data is ignored (``ConsumerIdentityGuard``);
+/// - LIVE → STALE → EXPIRED after the configured multiples of the cadences, found by a sweep every
+///   housekeeping interval; transitions are logged, an EXPIRED producer's ring is unmapped;
+/// - `ConsumerConfig` messages from the ``DropRatePolicy`` (a consumer that keeps dropping is moved to LATEST
+///   or DECIMATED), from ``submit(_:)`` (any thread) or ``send(_:)`` (agent thread);
+/// - ``SupervisorCounters`` (Aeron counters) refreshed every housekeeping interval, and a
+///   ``SupervisorStatus`` snapshot on ``statusBoard`` every status interval.
+///
+/// Steady state (messages from known peers, no state change) allocates nothing; a new peer, a liveness
+/// transition, a command and a status snapshot do. One owner thread: host it with `AgentRunner` or call
+/// ``doWork(nowNs:)`` from a loop.
+public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unchecked Sendable {
+    public let roleName = "supervisor"
+    public let settings: SupervisorSettings
+    /// The registry (agent thread only while the agent runs).
+    public let registry: SupervisorRegistry
+    public let controlPlane: ControlPlane
+    /// The supervisor's Aeron counters, when allocated.
+    public let counters: SupervisorCounters?
+    /// Status snapshots for other threads.
+    public let statusBoard = SupervisorStatusBoard()
+
+    let watcher: SupervisorRegionWatcher
+    private let inbox = SupervisorCommandInbox()
+    private var housekeeping: Cadence
+    private var statusCadence: Cadence
+    private var collisions: Int64 = 0
+    private var received: Int64 = 0
+    private var configsSent: Int64 = 0
+    private var configsFailed: Int64 = 0
+    private var regionsRejected: Int64 = 0
+    /// Time of the current duty cycle (for rate-limited logs outside message handlers).
+    private var cycleNs: UInt64 = 0
+
+    /// Opens the control plane (publishing ConsumerConfig on the control stream; subscribing to control, QoS
+    /// and metadata) and allocates the counters.
+    ///
+    /// - Throws: `AeronError` from the client, ``RegionPathError`` when `shmRoot` is not a directory.
+    public init(aeron: Aeron, settings: SupervisorSettings) throws {
+        self.settings = settings
+        registry = SupervisorRegistry(parameters: settings.configuration.registryParameters)
+        watcher = SupervisorRegionWatcher(root: try settings.shmRoot.map { path throws(RegionPathError) in try RegionRoot(path) })
+        controlPlane = try ControlPlane(aeron: aeron, endpoint: settings.configuration.aeron, roleName: "supervisor",
+                                        publishing: [.control], subscribing: [.control, .qos, .metadata],
+                                        logSink: settings.logSink)
+        do {
+            counters = settings.allocateCounters
+                ? try SupervisorCounters(aeron: aeron, streamId: nil, instanceId: settings.supervisorId) : nil
+        } catch {
+            controlPlane.close()
+            throw error
+        }
+        housekeeping = Cadence(intervalNs: settings.effectiveHousekeepingIntervalNs)
+        statusCadence = Cadence(intervalNs: max(settings.statusIntervalNs, 1))
+    }
+
+    // MARK: duty cycle
+
+    public func doWork(nowNs: UInt64) -> Int {
+        cycleNs = nowNs
+        var handler = self
+        var work = controlPlane.poll(&handler, nowNs: nowNs)
+        if registry.hasPendingCommands {
+            for command in registry.drainCommands() {
+                controlPlane.logEvent("drop-rate policy: stream \(command.streamId) consumer \(command.consumerId) -> \(command.mode.name)"
+                                      + (command.mode == .decimated ? " decimation \(command.decimation)" : ""))
+                send(command)
+                work += 1
+            }
+        }
+        if inbox.hasPending {
+            for command in inbox.drain() {
+                send(command)
+                work += 1
+            }
+        }
+        if housekeeping.isDue(nowNs: nowNs) {
+            work += runHousekeeping(nowNs: nowNs)
+        }
+        if settings.statusIntervalNs > 0, statusCadence.isDue(nowNs: nowNs) {
+            statusBoard.publish(registry.status(nowNs: nowNs))
+            work += 1
+        }
+        return work
+    }
+
+    public func onClose() {
+        watcher.close()
+        counters?.close()
+        controlPlane.close()
+    }
+
+    // MARK: commands
+
+    /// Queues a `ConsumerConfig` for the agent thread to send (thread-safe; sent on the next duty cycle).
+    public func submit(_ command: ConsumerConfigCommand) {
+        inbox.submit(command)
+    }
+
+    /// Sends a `ConsumerConfig` now (agent thread only); the outcome is counted and returned, never retried.
+    @discardableResult
+    public func send(_ command: ConsumerConfigCommand) -> PublicationResult {
+        let result = controlPlane.sendConsumerConfig(command)
+        if case .position = result {
+            configsSent += 1
+            counters?.set(.configsSent, configsSent)
+        } else {
+            configsFailed += 1
+            counters?.set(.configsFailed, configsFailed)
+            controlPlane.logRateLimited(key: 0, nowNs: cycleNs) {
+                "ConsumerConfig to stream \(command.streamId) consumer \(command.consumerId) not sent: \(result)"
+            }
+        }
+        return result
+    }
+
+    // MARK: housekeeping
+
+    /// Reads superblock activity, sweeps liveness (only when some state changed), refreshes the counters.
+    private func runHousekeeping(nowNs: UInt64) -> Int {
+        watcher.readActivity(into: registry, nowNs: nowNs)
+        var producerStates = (live: Int64(0), stale: Int64(0), expired: Int64(0))
+        var consumerStates = (live: Int64(0), stale: Int64(0), expired: Int64(0))
+        var changed = false
+        for record in registry.producers.values {
+            let state = record.liveness(nowNs: nowNs)
+            if state != record.state { changed = true }
+            switch state {
+            case .live: producerStates.live += 1
+            case .stale: producerStates.stale += 1
+            case .expired: producerStates.expired += 1
+            }
+        }
+        for record in registry.consumers.values {
+            let state = record.liveness.state(nowNs: nowNs)
+            if state != record.state { changed = true }
+            switch state {
+            case .live: consumerStates.live += 1
+            case .stale: consumerStates.stale += 1
+            case .expired: consumerStates.expired += 1
+            }
+        }
+        if changed { report(registry.sweep(nowNs: nowNs)) }
+        if let counters {
+            counters.set(.producersLive, producerStates.live)
+            counters.set(.producersStale, producerStates.stale)
+            counters.set(.producersExpired, producerStates.expired)
+            counters.set(.consumersLive, consumerStates.live)
+            counters.set(.consumersStale, consumerStates.stale)
+            counters.set(.consumersExpired, consumerStates.expired)
+            counters.set(.messagesReceived, received)
+            counters.set(.messagesMalformed, Int64(truncatingIfNeeded: controlPlane.counters.rejectedTotal))
+            counters.set(.regionsMapped, Int64(watcher.mappedCount))
+            counters.set(.regionsRejected, regionsRejected)
+            counters.set(.consumerCollisions, collisions)
+        }
+        return changed ? 1 : 0
+    }
+
+    private func report(_ transitions: [SupervisorRegistry.Transition]) {
+        for transition in transitions {
+            switch transition {
+            case .producer(let key, let from, let to):
+                controlPlane.logEvent("\(key): \(from) -> \(to)")
+                if to == .expired { watcher.forget(key) }
+            case .consumer(let key, let from, let to):
+                controlPlane.logEvent("\(key): \(from) -> \(to)")
+            }
+        }
+    }
+
+    // MARK: messages (ControlMessageHandler)
+
+    public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
+        var decoder = message
+        let key = ProducerKey(streamId: decoder.streamId, producerId: decoder.producerId)
+        let isNew = registry.producers[key] == nil
+        registry.onAnnounce(key, epoch: decoder.epoch, nowNs: nowNs)
+        received += 1
+        switch try watcher.onAnnounce(key, decoder: &decoder) {
+        case .unchanged:
+            break
+        case .mapped(let path):
+            controlPlane.logEvent("\(key) epoch \(decoder.epoch): watching activity of \(path)")
+        case .rejected(let reason):
+            regionsRejected += 1
+            controlPlane.logEvent("\(key) epoch \(decoder.epoch): header ring not mapped: \(reason)")
+        }
+        if isNew { controlPlane.logEvent("\(key): announced (epoch \(decoder.epoch))") }
+    }
+
+    public func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
+        registry.onAnnounce(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch, nowNs: nowNs)
+        received += 1
+    }
+
+    public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
+        registry.onQosProducer(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch,
+                               currentSeq: message.currentSeq, nowNs: nowNs)
+        received += 1
+    }
+
+    public func onHeartbeat(_ message: HeartbeatDecoder, nowNs: UInt64) throws(SBEError) {
+        registry.onHeartbeat(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch, nowNs: nowNs)
+        received += 1
+    }
+
+    public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
+        let raw = message.mode.rawValue
+        guard let mode = ConsumerMode(rawValue: raw) else {
+            controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "ConsumerHello mode \(raw)" }
+            return
+        }
+        let hint = ConsumerHint(streamId: message.streamId, consumerId: message.consumerId,
+                                supportsShm: message.supportsShm == .true, supportsProgress: message.supportsProgress == .true,
+                                mode: mode, maxRateHz: message.maxRateHz, expectedLayoutVersion: message.expectedLayoutVersion,
+                                progressIntervalUs: message.progressIntervalUs, progressBytesDelta: message.progressBytesDelta,
+                                progressRowsDelta: message.progressRowsDelta)
+        received += 1
+        let session = controlPlane.receivingSessionId
+        let verdict = registry.onConsumerHello(hint, session: session, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, session: session, nowNs: nowNs) }
+    }
+
+    public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
+        let raw = message.mode.rawValue
+        guard let mode = ConsumerMode(rawValue: raw) else {
+            controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "QosConsumer mode \(raw)" }
+            return
+        }
+        let report = QosConsumerReport(streamId: message.streamId, consumerId: message.consumerId, epoch: message.epoch,
+                                       lastSeqSeen: message.lastSeqSeen, dropsGap: message.dropsGap,
+                                       dropsLate: message.dropsLate, mode: mode)
+        received += 1
+        let session = controlPlane.receivingSessionId
+        let verdict = registry.onQosConsumer(report, session: session, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: report.streamId, consumerId: report.consumerId, session: session, nowNs: nowNs) }
+    }
+
+    private func onCollision(streamId: UInt32, consumerId: UInt32, session: Int32, nowNs: UInt64) {
+        collisions += 1
+        counters?.set(.consumerCollisions, collisions)
+        controlPlane.logRateLimited(key: 1, nowNs: nowNs) {
+            "consumer id collision: stream \(streamId) consumer \(consumerId) also used by Aeron session \(session); its messages are ignored"
+        }
+    }
+}
