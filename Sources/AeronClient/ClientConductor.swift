@@ -217,7 +217,12 @@ final class ClientConductor: @unchecked Sendable {
         case ControlResponseTypeId.onClientTimeout:
             if let m = decode(ClientTimeout.self, buffer, length), m.clientId == clientId { forceClose(.clientTimeout(clientId: clientId)) }
         case ControlResponseTypeId.onPublicationError:
-            _ = decode(PublicationErrorFrame.self, buffer, length)
+            // A receiver rejected one of our publications' images: report it against that publication.
+            if let m = decode(PublicationErrorFrame.self, buffer, length),
+               publications[m.registrationId] != nil || exclusivePublications[m.registrationId] != nil
+                || publications.values.contains(where: { $0.originalRegistrationId == m.registrationId }) {
+                report(.driver(code: AeronErrorCode(rawValue: m.errorCode), message: m.errorMessage, correlationId: m.registrationId))
+            }
         case ControlResponseTypeId.onNextAvailableSessionId:
             _ = decode(NextAvailableSessionId.self, buffer, length)
         default:
