@@ -461,3 +461,32 @@ import AeronConcurrent
         #expect(term.int32(at: 20) == initialTermId)
     }
 }
+
+@Suite struct DriverStartPositionTests {
+    @Test func positionalParametersStartTheLogMidStream() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102|term-offset=64", stream: 60, exclusive: true)
+        let incomplete = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102", stream: 61)
+        _ = try client.addSubscription("aeron:ipc", stream: 60)
+        let responses = try client.pump(driver, count: 5)
+        let ready = try #require(responses.ofType(ControlResponseTypeId.onExclusivePublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let m = log.metadata
+        #expect(LogBufferDescriptor.initialTermId(m) == 100)
+        #expect(LogBufferDescriptor.activeTermCount(m) == 2)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 2) == (Int64(102) << 32) | 64)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 0) == Int64(100) << 32)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 1) == Int64(101) << 32)
+        let start: Int64 = 2 * 65536 + 64
+        let image = try #require(responses.ofType(ControlResponseTypeId.onAvailableImage).first).decode(ImageBuffersReady.self)
+        #expect(driver.countersReader.value(image.subscriberPositionId) == start)
+        _ = try client.pump(driver, cycles: 2)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId) == start + 32768)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId - 1) == start, "pub-pos")
+        let error = try #require(responses.ofType(ControlResponseTypeId.onError).first).decode(ErrorResponse.self)
+        #expect(error.offendingCommandCorrelationId == incomplete && error.errorCode == 11)
+    }
+}
