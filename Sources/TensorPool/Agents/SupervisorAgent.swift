@@ -10,8 +10,11 @@ import TensorPoolCodecs
 /// - producer liveness from `ShmPoolAnnounce`, `DataSourceAnnounce`, `QosProducer`, `Heartbeat`, and the
 ///   superblock `activity_timestamp_ns` of the announced header ring, which it maps read-only when the path is
 ///   under ``SupervisorSettings/shmRoot`` (``SupervisorRegionWatcher``);
-/// - consumer liveness from `ConsumerHello` and `QosConsumer`; two senders (Aeron sessions) using one consumer
-///   id are reported as a collision and the intruder's data is ignored (``ConsumerIdentityGuard``);
+/// - consumer liveness from `ConsumerHello` and `QosConsumer`; two consumers using one consumer id are
+///   reported as a collision when their interleaved `QosConsumer` counters go backwards twice within the
+///   collision window (``ConsumerIdentityGuard``'s counter pattern). The Aeron session id is not used:
+///   concurrent publications of one channel and stream share a session on a driver, so every consumer of a
+///   host would look like the same sender;
 /// - LIVE → STALE → EXPIRED after the configured multiples of the cadences, found by a sweep every
 ///   housekeeping interval; transitions are logged, an EXPIRED producer's ring is unmapped;
 /// - `ConsumerConfig` messages from the ``DropRatePolicy`` (a consumer that keeps dropping is moved to LATEST
@@ -162,7 +165,13 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
             counters.set(.consumersStale, consumerStates.stale)
             counters.set(.consumersExpired, consumerStates.expired)
             counters.set(.messagesReceived, received)
-            counters.set(.messagesMalformed, Int64(truncatingIfNeeded: controlPlane.counters.rejectedTotal))
+            var rejected: UInt64 = 0
+            var raw = 0
+            while let reason = ControlMessageRejection(rawValue: raw) {
+                rejected &+= controlPlane.counters.rejected(reason)
+                raw += 1
+            }
+            counters.set(.messagesMalformed, Int64(truncatingIfNeeded: rejected))
             counters.set(.regionsMapped, Int64(watcher.mappedCount))
             counters.set(.regionsRejected, regionsRejected)
             counters.set(.consumerCollisions, collisions)
@@ -230,9 +239,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
                                 progressIntervalUs: message.progressIntervalUs, progressBytesDelta: message.progressBytesDelta,
                                 progressRowsDelta: message.progressRowsDelta)
         received += 1
-        let session = controlPlane.receivingSessionId
-        let verdict = registry.onConsumerHello(hint, session: session, nowNs: nowNs)
-        if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, session: session, nowNs: nowNs) }
+        let verdict = registry.onConsumerHello(hint, session: nil, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, nowNs: nowNs) }
     }
 
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
@@ -245,16 +253,15 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
                                        lastSeqSeen: message.lastSeqSeen, dropsGap: message.dropsGap,
                                        dropsLate: message.dropsLate, mode: mode)
         received += 1
-        let session = controlPlane.receivingSessionId
-        let verdict = registry.onQosConsumer(report, session: session, nowNs: nowNs)
-        if verdict == .collision { onCollision(streamId: report.streamId, consumerId: report.consumerId, session: session, nowNs: nowNs) }
+        let verdict = registry.onQosConsumer(report, session: nil, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: report.streamId, consumerId: report.consumerId, nowNs: nowNs) }
     }
 
-    private func onCollision(streamId: UInt32, consumerId: UInt32, session: Int32, nowNs: UInt64) {
+    private func onCollision(streamId: UInt32, consumerId: UInt32, nowNs: UInt64) {
         collisions += 1
         counters?.set(.consumerCollisions, collisions)
         controlPlane.logRateLimited(key: 1, nowNs: nowNs) {
-            "consumer id collision: stream \(streamId) consumer \(consumerId) also used by Aeron session \(session); its messages are ignored"
+            "consumer id collision: stream \(streamId) consumer \(consumerId) is used by two consumers (interleaved QoS counters going backwards); the conflicting reports are ignored"
         }
     }
 }
