@@ -336,11 +336,14 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private func checkSuperblocks(nowNs: UInt64) {
         guard let regions = mapped else { return }
         let (pid, activity, mismatch) = regions.check()
-        if let mismatch {
-            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+        // A pid change (another writer, §15.14) is reported as such before any field mismatch it also causes.
+        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
+        if !actions.isEmpty {
+            perform(actions, nowNs: nowNs)
             return
         }
-        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
-        if !actions.isEmpty { perform(actions, nowNs: nowNs) }
+        if let mismatch {
+            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+        }
     }
 }
