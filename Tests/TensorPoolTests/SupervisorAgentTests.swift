@@ -19,7 +19,7 @@ struct SupervisorAgentTests {
         let consumer = try h.peer("fake-consumer")
         defer { producer.close(); consumer.close() }
 
-        #expect(producer.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
+        #expect(producer.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
         #expect(consumer.sendQosConsumer(QosConsumerReport(streamId: 7, consumerId: 9, epoch: 3, lastSeqSeen: 10,
                                                            dropsGap: 0, dropsLate: 0, mode: .stream)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(7, 42) != nil && h.consumer(7, 9) != nil })
@@ -45,7 +45,7 @@ struct SupervisorAgentTests {
         #expect(h.log.contains("stream 7 consumer 9: STALE -> EXPIRED"))
 
         // A new announce brings the producer back.
-        #expect(producer.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
+        #expect(producer.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
         #expect(h.pump(at: t0 + 800 * ms) { h.producer(7, 42)?.state == .live })
         #expect(counters.value(.producersLive) == 1)
     }
@@ -70,8 +70,8 @@ struct SupervisorAgentTests {
             let now = t0 + step * 120 * ms
             refreshing.refreshActivity(nowNs: now)
             let before = (h.producer(1, 1)?.announces ?? 0, h.producer(2, 2)?.announces ?? 0)
-            #expect(fake.sendShmPoolAnnounce(announce(stream: 1, producer: 1, epoch: 5, uri: refreshing.headerRingURI.description)).isSuccess)
-            #expect(fake.sendShmPoolAnnounce(announce(stream: 2, producer: 2, epoch: 5, uri: silent.headerRingURI.description)).isSuccess)
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 1, producer: 1, epoch: 5, uri: refreshing.headerRingURI.description)).isSuccess)
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 2, producer: 2, epoch: 5, uri: silent.headerRingURI.description)).isSuccess)
             #expect(h.pump(at: now) { (h.producer(1, 1)?.announces ?? 0) > before.0 && (h.producer(2, 2)?.announces ?? 0) > before.1 })
         }
         #expect(h.log.contains("watching activity of \(refreshing.headerRing.path)"))
@@ -97,7 +97,7 @@ struct SupervisorAgentTests {
         let outside = try RegionSet.create(.init(root: elsewhere.path, streamId: 3, epoch: 1, nslots: 16,
                                                  pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
         defer { outside.close() }
-        #expect(fake.sendShmPoolAnnounce(announce(stream: 3, producer: 1, epoch: 1, uri: outside.headerRingURI.description)).isSuccess)
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 3, producer: 1, epoch: 1, uri: outside.headerRingURI.description)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(3, 1) != nil })
         _ = h.agent.doWork(nowNs: t0 + 20 * ms)
         #expect(h.agent.counters?.value(.regionsMapped) == 0)
@@ -180,7 +180,7 @@ struct SupervisorAgentTests {
         defer { h.close() }
         let fake = try h.peer("fake")
         defer { fake.close() }
-        #expect(fake.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/x")).isSuccess)
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/x")).isSuccess)
         #expect(fake.sendQosConsumer(QosConsumerReport(streamId: 7, consumerId: 9, epoch: 3, lastSeqSeen: 10,
                                                        dropsGap: 1, dropsLate: 2, mode: .latest)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(7, 42) != nil && h.consumer(7, 9) != nil })
@@ -214,7 +214,7 @@ struct SupervisorAgentTests {
         let set = try RegionSet.create(.init(root: root.path, streamId: 1, epoch: 2, nslots: 16,
                                              pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
         defer { set.close() }
-        let summary = announce(stream: 1, producer: 1, epoch: 2, uri: set.headerRingURI.description)
+        let summary = fakeAnnounce(stream: 1, producer: 1, epoch: 2, uri: set.headerRingURI.description)
         var seq: UInt64 = 0
         var now = t0
         func burst() {

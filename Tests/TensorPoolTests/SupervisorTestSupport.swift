@@ -15,7 +15,7 @@ final class SupervisorHarness {
 
     let env: EmbeddedAeron
     let agent: SupervisorAgent
-    let log = LogCollector()
+    let log = SupervisorLogCollector()
 
     /// Cadences 100 ms, STALE after 3, EXPIRED after 6; housekeeping every 10 ms of synthetic time.
     init(_ tag: String = #function, shmRoot: String? = nil, policy: DropRatePolicy? = nil, statusIntervalNs: UInt64 = 0) throws {
@@ -67,7 +67,7 @@ final class SupervisorHarness {
 }
 
 /// Collects log lines from any thread.
-final class LogCollector: Sendable {
+final class SupervisorLogCollector: Sendable {
     private let lines = Mutex<[String]>([])
     var sink: TensorPoolLogSink { TensorPoolLogSink { [self] line in lines.withLock { $0.append(line) } } }
     var all: [String] { lines.withLock { $0 } }
@@ -75,7 +75,7 @@ final class LogCollector: Sendable {
 }
 
 /// An announce for a header ring at `uri`.
-func announce(stream: UInt32, producer: UInt32, epoch: UInt64, uri: String, nslots: UInt32 = 16) -> AnnounceSummary {
+func fakeAnnounce(stream: UInt32, producer: UInt32, epoch: UInt64, uri: String, nslots: UInt32 = 16) -> AnnounceSummary {
     AnnounceSummary(streamId: stream, producerId: producer, epoch: epoch, layoutVersion: RegionLayout.layoutVersion,
                     headerRegionUri: uri, headerNslots: nslots,
                     pools: [.init(poolId: 1, nslots: nslots, strideBytes: 4096, regionUri: "shm:file?path=/nonexistent/pool")])
