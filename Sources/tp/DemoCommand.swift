@@ -7,7 +7,7 @@ import TensorPool
 /// `tp demo`: the whole system in one process on the embedded Swift driver.
 ///
 /// Threads: the media driver, the Aeron client conductor, one `AgentRunner` per role (producer of synthetic
-/// frames, a STREAM consumer, a LATEST consumer, the supervisor) and the main thread printing a live line once per
+/// frames, a STREAM consumer, a LATEST consumer, the supervisor agent) and the main thread printing a live line once per
 /// second. One process keeps the demo a single command; `tp producer` / `tp consumer` / `tp driver` run the same
 /// roles as separate processes.
 struct DemoCommand: ParsableCommand {
@@ -39,6 +39,17 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Use the media driver in this Aeron directory instead of launching the embedded one.")
     var aeronDir: String?
+
+    /// "producers 1/1 live, consumers 2/2 live" from the supervisor's latest status snapshot.
+    static func supervisorSummary(_ status: SupervisorStatus?) -> String {
+        guard let status else { return "(no status yet)" }
+        let producersLive = status.producers.filter { $0.state == .live }.count
+        let consumersLive = status.consumers.filter { $0.state == .live }.count
+        var text = "producers \(producersLive)/\(status.producers.count) live, consumers \(consumersLive)/\(status.consumers.count) live"
+        let commanded = status.consumers.compactMap { c in c.commandedMode.map { "\(c.key.consumerId)→\($0)" } }
+        if !commanded.isEmpty { text += ", commanded " + commanded.joined(separator: " ") }
+        return text
+    }
 
     func run() throws {
         var frameOptions = DemoFrameOptions()
@@ -84,9 +95,12 @@ struct DemoCommand: ParsableCommand {
                                                     handler: ConsumerVerifyingHandler(verify: verify), options: consumerOptions)
         let latestConsumer = try TensorPoolConsumer(configuration: consumerConfig(id: 102, mode: .latest), aeron: session.aeron,
                                                     handler: ConsumerVerifyingHandler(verify: verify), options: consumerOptions)
-        // SUPERVISOR HOLE: the supervisor agent (branch `supervisor`) is not merged into this branch yet; the demo
-        // runs without it and says so in its output.
-        let supervisorStatus = "supervisor: not included (branch `supervisor` not merged yet)"
+        var supervisorConfig = SupervisorConfiguration(user: "demo")
+        supervisorConfig.aeron = endpoint
+        let supervisor = try SupervisorAgent(
+            aeron: session.aeron,
+            settings: SupervisorSettings(configuration: supervisorConfig, shmRoot: shmRoot, statusIntervalNs: 500_000_000,
+                                         logSink: log))
 
         let errorHandler: AgentRunner<TensorPoolConsumer<ConsumerVerifyingHandler>, BackoffIdleStrategy>.ErrorHandler = { error in
             demoPrint("tp demo: agent error: \(error)")
@@ -96,10 +110,12 @@ struct DemoCommand: ParsableCommand {
             idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
         let streamRunner = AgentRunner(agent: streamConsumer, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
         let latestRunner = AgentRunner(agent: latestConsumer, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
+        let supervisorRunner = AgentRunner(agent: supervisor, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
+        try supervisorRunner.start()
         try streamRunner.start()
         try latestRunner.start()
         try producerRunner.start()
-        demoPrint("tp demo: producer epoch \(producer.epoch), \(layout.dtype.displayName) \(layout.shape) = \(layout.contiguousByteCount) bytes at \(rate) Hz\(zeroCopy ? " (zero-copy)" : ""), \(nslots) slots; consumers 101 STREAM, 102 LATEST; \(supervisorStatus)")
+        demoPrint("tp demo: producer epoch \(producer.epoch), \(layout.dtype.displayName) \(layout.shape) = \(layout.contiguousByteCount) bytes at \(rate) Hz\(zeroCopy ? " (zero-copy)" : ""), \(nslots) slots; consumers 101 STREAM, 102 LATEST; supervisor")
 
         let consumers: [(name: String, consumer: TensorPoolConsumer<ConsumerVerifyingHandler>)] =
             [("STREAM", streamConsumer), ("LATEST", latestConsumer)]
@@ -131,6 +147,7 @@ struct DemoCommand: ParsableCommand {
                 lastDelivered[i] = delivered
                 lastLatencySum[i] = latencySum
             }
+            line += " | supervisor " + Self.supervisorSummary(supervisor.statusBoard.status)
             demoPrint(line)
             lastPublished = published
             lastPrint = now
@@ -139,6 +156,7 @@ struct DemoCommand: ParsableCommand {
         try producerRunner.close()
         try streamRunner.close()
         try latestRunner.close()
+        try supervisorRunner.close()
 
         let p = producer.statistics
         demoPrint(String(format: "tp demo: summary after %.1f s: producer published %llu frames (%.1f MiB/s), descriptor failures %llu, oversize %llu",
@@ -158,7 +176,7 @@ struct DemoCommand: ParsableCommand {
             }
             demoPrint(line)
         }
-        demoPrint("tp demo: \(supervisorStatus)")
+        demoPrint("tp demo: supervisor: " + Self.supervisorSummary(supervisor.statusBoard.status))
         if corrupt > 0 { throw ExitCode(1) }
     }
 }

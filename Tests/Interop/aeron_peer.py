@@ -262,10 +262,12 @@ def install_stop_handlers(watch_stdin):
     signal.signal(signal.SIGINT, on_signal)
     if watch_stdin:
         def watch():
+            # os.read on the raw descriptor: a daemon thread blocked inside sys.stdin's buffered reader holds its
+            # lock and makes interpreter shutdown abort ("could not acquire lock ... at interpreter shutdown").
             try:
-                while sys.stdin.buffer.read1(4096):
+                while os.read(0, 4096):
                     pass
-            except Exception:
+            except OSError:
                 pass
             _stop.set()
 
@@ -448,6 +450,7 @@ class Client:
 
 class Publication:
     def __init__(self, aeron, handle, exclusive):
+        self.a = aeron
         self.handle = handle
         self.exclusive = exclusive
         if exclusive:
@@ -496,7 +499,11 @@ def send_one(pub, data, length, try_claim, deadline):
                 raise PeerError(f"offer timed out ({OFFER_RESULT_NAMES.get(rc, rc)})", 3)
             time.sleep(0)
             continue
-        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}")
+        detail = ""
+        if rc == AERON_PUBLICATION_ERROR:
+            code, msg = pub.a.error()
+            detail = f": errcode={code} errmsg={msg}"
+        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}{detail}")
 
 
 def cmd_pub(aeron, args):
@@ -564,6 +571,33 @@ class Verifier:
               "position": self.a.aeron_header_position(header)})
 
 
+def fragment_printer(aeron, limit, assembler_handler):
+    """A poll handler that prints the first `limit` raw fragments' headers, then hands every fragment to the C
+    fragment assembler. Returns the handler as a C function pointer (kept alive in _keep_alive)."""
+    values = HeaderValues()
+    forward = FRAGMENT_HANDLER(assembler_handler)
+    seen = [0]
+
+    def on_fragment(clientd, buffer, length, header):
+        if seen[0] < limit:
+            if aeron.aeron_header_values(header, ctypes.byref(values)) < 0:
+                code, msg = aeron.error()
+                raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+            f = values.frame
+            emit({"event": "fragment", "index": seen[0], "length": length, "frame_length": f.frame_length,
+                  "flags": f.flags, "term_offset": f.term_offset, "term_id": f.term_id,
+                  "session_id": f.session_id, "position": aeron.aeron_header_position(header)})
+        seen[0] += 1
+        forward(clientd, buffer, length, header)
+
+    printer = FRAGMENT_HANDLER(on_fragment)
+    _keep_alive.append((printer, forward))
+    return ctypes.cast(printer, c_void_p).value
+
+
+_keep_alive = []
+
+
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
     client = Client(aeron, args.dir, args.client_timeout_ms)
@@ -577,6 +611,8 @@ def cmd_sub(aeron, args):
         emit({"event": "ready", "channel": args.channel, "stream": args.stream})
         poll = aeron.aeron_subscription_poll
         handler = aeron.fragment_assembler_handler_ptr
+        if args.print_fragments > 0:
+            handler = fragment_printer(aeron, args.print_fragments, handler)
         deadline = time.monotonic() + args.timeout_s
         every = args.progress_every or max(1, args.count // 10)
         next_report = every
@@ -612,6 +648,19 @@ def cmd_sub(aeron, args):
         if verifier.errors:
             print(f"{verifier.errors} of {verifier.received} messages did not match the pattern", file=sys.stderr)
             return 1
+        if args.wait_image_gone is not None:
+            # the publisher's image must go away once it closed (end of stream, linger, driver cleanup)
+            start = time.monotonic()
+            while aeron.aeron_subscription_image_count(sub) > 0:
+                extra = poll(sub, handler, assembler, 256)
+                if extra > 0:
+                    emit({"event": "unexpected_messages", "fragments": extra})
+                    return 1
+                if time.monotonic() - start > args.wait_image_gone:
+                    print(f"image still present after {args.wait_image_gone}s", file=sys.stderr)
+                    return 3
+                time.sleep(0.001)
+            emit({"event": "image_gone", "after_ms": int((time.monotonic() - start) * 1000)})
         if args.linger_s > 0:
             time.sleep(args.linger_s)
         return 0
@@ -990,6 +1039,10 @@ def build_parser():
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
     p.add_argument("--print-headers", type=int, default=0, metavar="N",
                    help="print the frame header values of the first N messages")
+    p.add_argument("--print-fragments", type=int, default=0, metavar="N",
+                   help="print the header values of the first N raw fragments (before reassembly)")
+    p.add_argument("--wait-image-gone", type=float, default=None, metavar="S",
+                   help="after the last message, wait up to S seconds for the publisher's image to disappear")
     p.add_argument("--timeout-s", type=float, default=60)
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0)

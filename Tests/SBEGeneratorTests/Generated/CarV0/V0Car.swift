@@ -23,13 +23,17 @@ public struct V0CarDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -390,12 +394,12 @@ public struct V0CarDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try fuelFigures()
-                case 1: _ = try performanceFigures()
-                case 2: _ = try manufacturer()
-                case 3: _ = try model()
-                case 4: _ = try activationCode()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try fuelFigures()
+            case 1: _ = try performanceFigures()
+            case 2: _ = try manufacturer()
+            case 3: _ = try model()
+            case 4: _ = try activationCode()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -407,15 +411,22 @@ public struct V0CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -430,10 +441,12 @@ public struct V0CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -448,6 +461,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -466,6 +480,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -484,7 +499,7 @@ public struct V0CarDecoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -493,7 +508,7 @@ public struct V0CarDecoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadFloat(sbeBlock, 2)
         }
 
         /// `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -522,8 +537,8 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try usageDescription()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try usageDescription()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -537,15 +552,22 @@ public struct V0CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 1
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -560,10 +582,12 @@ public struct V0CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -578,6 +602,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -596,6 +621,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -614,7 +640,7 @@ public struct V0CarDecoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt8(sbeBlock, 0)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -636,8 +662,8 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try acceleration()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try acceleration()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -649,15 +675,22 @@ public struct V0CarDecoder {
             /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
             public static let minimumBlockLength = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
+            /// Schema version the data was written with; newer fields read as nil.
             public let sbeActingVersion: Int
+            /// Block length the data was written with (from the header or the group dimension).
             public let sbeActingBlockLength: Int
             /// Number of entries announced by the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; zeroed memory before the first entry, so fields read before
+            /// `next()` (or of an empty group) read zeros, never past the buffer.
+            @usableFromInline var sbeBlock: UnsafeRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -671,10 +704,12 @@ public struct V0CarDecoder {
                 sbeCapacity = capacity
                 sbeActingVersion = actingVersion
                 sbeActingBlockLength = blockLength
-                count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                self.count = count
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// An empty group, for a group newer than the acting version.
@@ -688,6 +723,7 @@ public struct V0CarDecoder {
                 sbeIndex = -1
                 sbePosition = 0
                 sbeOffset = 0
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -704,6 +740,7 @@ public struct V0CarDecoder {
                 try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
                 sbePosition = sbeOffset + sbeActingBlockLength
                 return true
             }
@@ -726,7 +763,7 @@ public struct V0CarDecoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+                return SBEWire.loadUInt16(sbeBlock, 0)
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -735,7 +772,7 @@ public struct V0CarDecoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+                return SBEWire.loadFloat(sbeBlock, 2)
             }
 
         }
@@ -762,7 +799,9 @@ public struct V0CarEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -1163,12 +1202,12 @@ public struct V0CarEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
-                case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
-                case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
+            case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
+            case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -1178,13 +1217,18 @@ public struct V0CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1192,7 +1236,8 @@ public struct V0CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 6, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1201,6 +1246,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1217,6 +1263,7 @@ public struct V0CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 6
             sbeCursor = 0
         }
@@ -1235,8 +1282,8 @@ public struct V0CarEncoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -1245,8 +1292,8 @@ public struct V0CarEncoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadFloat(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
         }
 
         /// Writes `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -1270,8 +1317,8 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1283,13 +1330,18 @@ public struct V0CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 1
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1297,7 +1349,8 @@ public struct V0CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 1, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1306,6 +1359,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1322,6 +1376,7 @@ public struct V0CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 1
             sbeCursor = 0
         }
@@ -1340,8 +1395,8 @@ public struct V0CarEncoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt8(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt8(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
@@ -1372,8 +1427,8 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: let group = try accelerationCount(0); try endAcceleration(group)
-                    default: throw SBEError.accessOutOfOrder
+                case 0: let group = try accelerationCount(0); try endAcceleration(group)
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1383,19 +1438,25 @@ public struct V0CarEncoder {
             /// Entry block length written by this codec.
             public static let blockLength: UInt16 = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeMutableRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
             /// Number of entries announced in the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; scratch memory before the first `next()`, so fields set too
+            /// early are discarded instead of written outside the buffer.
+            @usableFromInline var sbeBlock: UnsafeMutableRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
             init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
                 guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-                try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+                // The fixed part of every entry must fit now: a bad count fails before anything is written.
+                try SBEBounds.check(offset: headerOffset, length: 4 + count * 6, capacity: capacity)
                 SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
                 SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
                 sbeBuffer = buffer
@@ -1404,6 +1465,7 @@ public struct V0CarEncoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.scratch
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -1417,6 +1479,7 @@ public struct V0CarEncoder {
                 try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = sbeBuffer + sbeOffset
                 sbePosition = sbeOffset + 6
             }
 
@@ -1433,8 +1496,8 @@ public struct V0CarEncoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-                nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+                get { SBEWire.loadUInt16(sbeBlock, 0) }
+                nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -1443,8 +1506,8 @@ public struct V0CarEncoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-                nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+                get { SBEWire.loadFloat(sbeBlock, 2) }
+                nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
             }
 
         }
