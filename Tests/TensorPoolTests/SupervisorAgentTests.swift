@@ -50,6 +50,66 @@ struct SupervisorAgentTests {
         #expect(counters.value(.producersLive) == 1)
     }
 
+    @Test("EXPIRED entries are forgotten after purgeExpiredAfter, not before")
+    func purge() throws {
+        let h = try SupervisorHarness(purgeExpiredAfterNs: 1_000 * ms)
+        defer { h.close() }
+        let fake = try h.peer("fake")
+        defer { fake.close() }
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 1, producer: 1, epoch: 1, uri: "shm:file?path=/x")).isSuccess)
+        #expect(h.pump(at: t0) { h.producer(1, 1) != nil })
+        _ = h.agent.doWork(nowNs: t0 + 700 * ms)
+        #expect(h.producer(1, 1)?.state == .expired)
+        _ = h.agent.doWork(nowNs: t0 + 1_200 * ms)  // expired since ~600 ms: kept
+        #expect(h.producer(1, 1) != nil)
+        _ = h.agent.doWork(nowNs: t0 + 1_700 * ms)  // expired for > 1 s: forgotten
+        #expect(h.producer(1, 1) == nil)
+        #expect(h.agent.counters?.value(.producersExpired) == 0)
+        #expect(h.log.contains("forgot 1 expired entry"))
+    }
+
+    @Test("hostile flood of new ids: the registry stops at maxPeers, the rest is counted and rejected")
+    func peerCap() throws {
+        let h = try SupervisorHarness(maxPeers: 3)
+        defer { h.close() }
+        let fake = try h.peer("flood")
+        defer { fake.close() }
+        for id in UInt32(1)...10 {
+            #expect(fake.sendHeartbeat(streamId: 1, producerId: id, epoch: 1, timestampNs: 0).isSuccess)
+            #expect(fake.sendQosConsumer(QosConsumerReport(streamId: 1, consumerId: id, epoch: 1, lastSeqSeen: 0,
+                                                          dropsGap: 0, dropsLate: 0, mode: .stream)).isSuccess)
+        }
+        #expect(h.pump(at: t0) { h.agent.controlPlane.counters.rejected(.invalidContent) == 14 })
+        #expect(h.agent.registry.producers.count == 3)
+        #expect(h.agent.registry.consumers.count == 3)
+        // Known ids keep being served.
+        #expect(fake.sendHeartbeat(streamId: 1, producerId: 2, epoch: 1, timestampNs: 0).isSuccess)
+        #expect(h.pump(at: t0 + 1 * ms) { h.producer(1, 2)?.heartbeats == 2 })
+    }
+
+    @Test("a new epoch maps the new header ring")
+    func epochChangeRemaps() throws {
+        let root = try TemporaryRoot()
+        defer { root.remove() }
+        let h = try SupervisorHarness(shmRoot: root.path)
+        defer { h.close() }
+        let fake = try h.peer("restarting-producer")
+        defer { fake.close() }
+        let first = try RegionSet.create(.init(root: root.path, streamId: 9, epoch: 1, nslots: 16, pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
+        let second = try RegionSet.create(.init(root: root.path, streamId: 9, epoch: 2, nslots: 16, pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
+        defer { first.close(); second.close() }
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 1, uri: first.headerRingURI.description)).isSuccess)
+        #expect(h.pump(at: t0) { h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring != nil })
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 2, uri: second.headerRingURI.description)).isSuccess)
+        #expect(h.pump(at: t0 + 10 * ms) { h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.epoch == 2 })
+        #expect(h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring?.path == second.headerRing.path)
+        #expect(h.producer(9, 1)?.epochChanges == 1)
+        // The same epoch again does not remap (no URI decoding, no allocation).
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 2, uri: "shm:file?path=/elsewhere")).isSuccess)
+        #expect(h.pump(at: t0 + 20 * ms) { h.producer(9, 1)?.announces == 3 })
+        #expect(h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring?.path == second.headerRing.path)
+    }
+
     @Test("superblock activity: a producer refreshing activity_timestamp_ns stays LIVE, one that stops goes STALE")
     func superblockActivity() throws {
         let root = try TemporaryRoot()
