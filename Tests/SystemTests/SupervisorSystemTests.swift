@@ -154,3 +154,53 @@ struct SupervisorSystemTests {
         #expect(supervisor.lines.contains("tp supervisor: closed"))
     }
 }
+
+@Suite("Supervisor with real tp producer and consumer processes")
+struct SupervisorEndToEndTests {
+    @Test("tp supervisor (config file) sees tp producer and tp consumer LIVE, watches the ring; tp send-consumer-config moves the consumer to LATEST")
+    func endToEnd() throws {
+        let driver = try launchEmbeddedDriver()
+        defer { driver.close() }
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let configPath = root + "-supervisor.toml"
+        try """
+        [supervisor]
+        announce_interval_ms = 1000
+        qos_interval_ms = 1000
+        stale_multiple = 3
+        expired_multiple = 6
+        policy_enabled = false
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: configPath) }
+
+        let supervisor = try TPChild(["supervisor", "--config", configPath, "--aeron-dir", driver.aeronDirectory,
+                                      "--shm-root", root, "--json", "--status-interval", "0.2", "--duration", "55"])
+        defer { supervisor.stop() }
+        #expect(supervisor.waitForLine { $0.contains("tp supervisor: ready") && $0.contains("policy off") } != nil, "\(supervisor.lines)")
+        let producer = try TPChild(["producer", "--aeron-dir", driver.aeronDirectory, "--shm-root", root, "--stream-id", "7",
+                                    "--rate", "100", "--size", "4096", "--duration", "50", "--quiet"])
+        defer { producer.stop() }
+        let consumer = try TPChild(["consumer", "--aeron-dir", driver.aeronDirectory, "--shm-root", root, "--stream-id", "7",
+                                    "--consumer-id", "55", "--duration", "50", "--quiet"])
+        defer { consumer.stop() }
+
+        #expect(supervisor.waitForLine(timeout: 30) { $0.contains("\"stream_id\":7,\"producer_id\":") && $0.contains("\"state\":\"LIVE\"")
+            && $0.contains("\"consumer_id\":55,\"state\":\"LIVE\",\"mode\":\"stream\"") } != nil,
+                "supervisor: \(supervisor.lines.suffix(4)) producer: \(producer.lines.suffix(4)) consumer: \(consumer.lines.suffix(4))")
+        #expect(supervisor.lines.contains { $0.contains("watching activity of \(root)/7/") })
+
+        let send = try TPChild(["send-consumer-config", "--aeron-dir", driver.aeronDirectory, "--stream", "7",
+                                "--consumer", "55", "--mode", "latest"])
+        #expect(send.waitForExit() == 0, "\(send.lines)")
+        #expect(supervisor.waitForLine(timeout: 30) { $0.contains("\"consumer_id\":55,\"state\":\"LIVE\",\"mode\":\"latest\"") } != nil,
+                "supervisor: \(supervisor.lines.suffix(3)) consumer: \(consumer.lines.suffix(4))")
+        #expect(consumer.lines.contains { $0.contains("ConsumerConfig applied: mode latest") }, "\(consumer.lines.suffix(6))")
+        producer.terminate()
+        consumer.terminate()
+        supervisor.terminate()
+        #expect(supervisor.waitForExit(timeout: 20) == 0)
+        producer.waitForExit(timeout: 20)
+        consumer.waitForExit(timeout: 20)
+    }
+}
