@@ -145,6 +145,9 @@ struct SupervisorSystemTests {
         let stat = try TPChild(["stat", "--aeron-dir", driver.aeronDirectory])
         #expect(stat.waitForExit() == 0)
         #expect(stat.lines.contains { $0.contains("tp supervisor producers live supervisor=1") }, "\(stat.lines)")
+        let aeronStat = try TPChild(["aeron", "stat", "--dir", driver.aeronDirectory, "--once"])
+        #expect(aeronStat.waitForExit() == 0)
+        #expect(aeronStat.lines.contains { $0.hasSuffix(" - tp supervisor configs sent supervisor=1") }, "\(aeronStat.lines)")
         // Silence: STALE after 300 ms, EXPIRED after 600 ms.
         #expect(supervisor.waitForLine { $0.contains("\"producer_id\":8,\"state\":\"STALE\"") } != nil)
         #expect(supervisor.waitForLine { $0.contains("\"producer_id\":8,\"state\":\"EXPIRED\"") } != nil)
