@@ -164,6 +164,19 @@ struct SupervisorAgentTests {
         #expect(h.agent.counters?.value(.regionsRejected) == 1)
         #expect(h.log.contains("header ring not mapped"))
         #expect(h.producer(3, 1)?.state == .live)
+
+        // Hostile URIs: traversal, unknown scheme, a symlink inside the root to the ring outside, a short file.
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/link.ring", withDestinationPath: outside.headerRing.path)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: root.path + "/short.ring"))
+        let hostile = ["shm:file?path=\(root.path)/../\(outside.headerRing.path)", "http://example.com/ring",
+                       "shm:file?path=\(root.path)/link.ring", "shm:file?path=\(root.path)/short.ring", ""]
+        for (i, uri) in hostile.enumerated() {
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 3, producer: UInt32(10 + i), epoch: 1, uri: uri)).isSuccess)
+        }
+        #expect(h.pump(at: t0 + 30 * ms) { h.agent.registry.producers.count == 1 + hostile.count })
+        _ = h.agent.doWork(nowNs: t0 + 50 * ms)
+        #expect(h.agent.counters?.value(.regionsMapped) == 0)
+        #expect(h.agent.counters?.value(.regionsRejected) == Int64(1 + hostile.count))
     }
 
     @Test("two consumers with one id: interleaved QoS is detected as a collision")
