@@ -207,3 +207,31 @@ struct SupervisorEndToEndTests {
         consumer.waitForExit(timeout: 20)
     }
 }
+
+@Suite("tp supervisor on the real Aeron C 1.53 media driver")
+struct SupervisorRealDriverTests {
+    @Test("--aeron-dir of a real C driver: a fake producer announced through the Swift client is LIVE; counters read by the C reader")
+    func realDriver() throws {
+        let driver = try RealAeronMediaDriver()
+        let aeron = try connectClient(driver.path)
+        defer { aeron.close() }
+        let supervisor = try TPChild(["supervisor", "--aeron-dir", driver.path, "--no-shm", "--json", "--status-interval", "0.1",
+                                      "--duration", "40"])
+        defer { supervisor.stop() }
+        #expect(supervisor.waitForLine { $0.contains("tp supervisor: ready") } != nil, "\(supervisor.lines)")
+        let fake = try ControlPlane(aeron: aeron, endpoint: endpoint(driver.path), roleName: "fake",
+                                    publishing: [.control], subscribing: [], logSink: .discard)
+        defer { fake.close() }
+        #expect(eventuallyTrue { fake.isConnected(.control) })
+        #expect(eventuallyTrue {
+            _ = fake.sendHeartbeat(streamId: 21, producerId: 4, epoch: 9, timestampNs: 1)
+            usleep(50_000)
+            return supervisor.lines.contains { $0.contains("\"stream_id\":21,\"producer_id\":4,\"state\":\"LIVE\",\"epoch\":9") }
+        }, "\(supervisor.lines.suffix(3))")
+        let rows = try AeronPeerProcess.run("counters", directory: driver.path, timeout: 60).all("counter")
+        #expect(rows.contains { $0.string("label") == "tp supervisor producers live supervisor=1" && $0.int("value") == 1 }, "\(rows.map { $0.string("label") ?? "" })")
+        supervisor.terminate()
+        #expect(supervisor.waitForExit(timeout: 20) == 0)
+        try driver.stop()
+    }
+}
