@@ -1,0 +1,122 @@
+@preconcurrency import Glibc
+import AeronClient
+import ArgumentParser
+import Foundation
+import TensorPool
+import TensorPoolCore
+
+/// `tp bench frames-producer` (hidden): the producer process of `tp bench frames`. Publishes as fast as it can
+/// for `--warmup` + `--seconds`, counting only successful publishes of the measured window, then writes its
+/// ``BenchFramesProducerResult`` to `--result-file`.
+struct BenchFramesProducer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames-producer", abstract: "Producer child of `tp bench frames`.", shouldDisplay: false)
+
+    @Option var aeronDir: String
+    @Option var shmRoot: String
+    @Option var stream: UInt32
+    @Option var bytes: Int
+    @Option(help: "copy or claim") var path: String
+    @Option var consumers: Int
+    @Option var nslots: UInt32 = 64
+    @Option var seconds: Double
+    @Option var warmup: Double
+    @Option var resultFile: String
+
+    func run() throws {
+        guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
+        var aeronContext = AeronContext(directory: aeronDir)
+        aeronContext.driverTimeoutMs = 10_000
+        let aeron = try Aeron.connect(aeronContext)
+        defer { aeron.close() }
+        var config = ProducerConfiguration(user: "bench")
+        config.streamId = stream
+        config.producerId = 1
+        config.headerNslots = nslots
+        config.shmRootDir = shmRoot
+        config.aeron = AeronEndpointConfiguration(aeronDir: aeronDir)
+        config.payloadPools = DemoFrameOptions.pools(for: bytes)
+        var options = ProducerOptions()
+        options.logSink = .discard
+        let producer = try TensorPoolProducer(configuration: config, aeron: aeron, options: options)
+        defer { producer.close() }
+        // Prefault every payload slot: first touch of tmpfs pages costs ~1 GiB/s here and is not the steady state.
+        for pool in producer.regions.pools {
+            for slot in 0..<pool.nslots {
+                memset(pool.buffer.base + pool.slotOffset(slot), 0, pool.strideBytes)
+            }
+        }
+        let source = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 8), alignment: 4096)
+        defer { source.deallocate() }
+        for i in 0..<source.count { source[i] = UInt8(truncatingIfNeeded: i &* 131) }
+        let payload = UnsafeRawBufferPointer(start: source.baseAddress, count: bytes)
+        let layout = TensorLayout(dtype: .uint8, shape: [bytes])
+
+        // Every consumer has said hello (and got the announce): they map the regions during the warm-up.
+        let connectDeadline = TensorPoolClock.monotonicNs() + 30_000_000_000
+        while producer.statistics[.consumers] < UInt64(consumers) {
+            let now = TensorPoolClock.monotonicNs()
+            guard now < connectDeadline else {
+                throw ValidationError("only \(producer.statistics[.consumers]) of \(consumers) consumers said hello within 30 s")
+            }
+            _ = try producer.doWork(nowNs: now)
+            usleep(1_000)
+        }
+        let settle = TensorPoolClock.monotonicNs() + 200_000_000
+        while TensorPoolClock.monotonicNs() < settle { _ = try producer.doWork(nowNs: TensorPoolClock.monotonicNs()) }
+
+        let warmupNs = UInt64(warmup * 1e9)
+        let windowNs = UInt64(seconds * 1e9)
+        var firstPublishNs: UInt64 = 0
+        var windowStartNs: UInt64 = 0
+        var windowEndNs: UInt64 = 0
+        var framesAtStart: UInt64 = 0
+        var published: UInt64 = 0
+        var usageAtStart = BenchProcessUsage.now()
+        let zeroCopy = path == "claim"
+        while true {
+            let now = TensorPoolClock.monotonicNs()
+            _ = try producer.doWork(nowNs: now)
+            let result: ProducerPublishResult
+            if zeroCopy {
+                guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
+                if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
+                // Commit time, as the C prototype stamps its descriptor after the copy.
+                let committedAt = TensorPoolClock.monotonicNs()
+                result = producer.commit(claim, layout: layout, valuesLength: bytes, timestampNs: committedAt, nowNs: committedAt)
+            } else {
+                result = producer.publish(payload, layout: layout, timestampNs: now, nowNs: now)
+            }
+            if case .published = result {
+                published &+= 1
+                if firstPublishNs == 0 { firstPublishNs = now }
+            }
+            guard firstPublishNs != 0 else { continue }
+            if windowStartNs == 0 {
+                if now - firstPublishNs >= warmupNs {
+                    windowStartNs = now
+                    framesAtStart = published
+                    usageAtStart = BenchProcessUsage.now()
+                }
+            } else if now - windowStartNs >= windowNs {
+                windowEndNs = now
+                break
+            }
+        }
+        let usageAtEnd = BenchProcessUsage.now()
+        let s = producer.statistics
+        var drops: [String: UInt64] = [
+            "descriptor_back_pressured": s[.descriptorBackPressured],
+            "descriptor_not_connected": s[.descriptorNotConnected],
+            "descriptor_offer_failures": s[.descriptorOfferFailures],
+            "oversize": s[.oversizeDrops],
+            "invalid_layout": s[.invalidLayoutDrops],
+            "claims_refused": s[.claimsRefused],
+        ]
+        drops = drops.filter { $0.value > 0 }
+        let result = BenchFramesProducerResult(
+            frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
+            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, maxRssKiB: usageAtEnd.maxRssKiB)
+        try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
+    }
+}
