@@ -7,7 +7,7 @@ struct BenchProcessUsage {
 
     static func now() -> BenchProcessUsage {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         func ns(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
         return BenchProcessUsage(cpuNs: ns(usage.ru_utime) + ns(usage.ru_stime), maxRssKiB: Int(usage.ru_maxrss))
     }
