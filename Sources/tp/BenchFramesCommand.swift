@@ -23,7 +23,9 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Consumer reads: full,header.") var reads: String?
     @Option(help: "Measured seconds per case (after the warm-up).") var seconds: Double?
     @Option(help: "Warm-up seconds per case.") var warmup: Double = 0.5
-    @Option(help: "Header ring slots (power of two).") var nslots: UInt32 = 64
+    @Option(help: "Header ring and pool slots (power of two); 4 like the C prototype.") var nslots: UInt32 = 4
+    @Option(help: "closed: the producer stays at most --nslots frames ahead of the slowest consumer (like the C prototype's releases; no slot overwritten while read); open: it publishes freely and late consumers drop.")
+    var flow: String = "closed"
     @Flag(help: "Smoke run (~30 s): 64 KiB and 4 MiB, 1 s per case, short references.") var quick = false
     @Flag(help: "Use the real Aeron C media driver (needs TP_PYAERON_SO or scripts/install-test-deps.sh).") var realDriver = false
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
@@ -31,6 +33,7 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
+        guard flow == "closed" || flow == "open" else { throw ValidationError("--flow closed|open") }
         let plan = try casePlan()
         let secondsPerCase = seconds ?? (quick ? 1 : 2)
         let loadBefore = BenchProcessUsage.loadAverage()
@@ -41,7 +44,7 @@ struct BenchFrames: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let aeronDir = "/dev/shm/tp-bench-frames-\(getpid())"
-        print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift")")
+        print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow), nslots \(nslots)")
         fflush(stdout)
 
         var cases: [BenchFramesCase] = []
@@ -81,7 +84,7 @@ struct BenchFrames: ParsableCommand {
         let report = BenchFramesReport(
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
             nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
-            secondsPerCase: secondsPerCase, cases: cases, references: references,
+            secondsPerCase: secondsPerCase, flow: flow, cases: cases, references: references,
             ratios: BenchFramesTable.ratios(cases: cases, references: references))
         print(BenchFramesTable.render(report))
         if let json {
@@ -150,6 +153,10 @@ struct BenchFrames: ParsableCommand {
         try FileManager.default.createDirectory(atPath: shmRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: shmRoot) }
         let stream = UInt32(20_000 + index)
+        let ackFile = "/dev/shm/tp-bench-frames-\(getpid())-\(index)-acks"
+        let board = flow == "closed" ? try BenchFramesAckBoard(path: ackFile, consumers: spec.consumers, create: true) : nil
+        defer { if board != nil { unlink(ackFile) } }
+        let flowArguments = board != nil ? ["--ack-file", ackFile] : []
         var children: [BenchChild] = []
         defer { for child in children { child.kill() } }
         for c in 0..<spec.consumers {
@@ -157,7 +164,8 @@ struct BenchFrames: ParsableCommand {
                 executable: executable,
                 arguments: ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                             "--consumer-id", "\(1000 + c)", "--read", spec.read, "--warmup", "\(warmup)",
-                            "--result-file", caseDir + "/consumer-\(c).json"],
+                            "--result-file", caseDir + "/consumer-\(c).json", "--ack-index", "\(c)",
+                            "--consumers", "\(spec.consumers)"] + flowArguments,
                 log: caseDir + "/consumer-\(c).log"))
         }
         let parentBefore = BenchProcessUsage.now()
@@ -166,7 +174,7 @@ struct BenchFrames: ParsableCommand {
             arguments: ["bench", "frames-producer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
-                        "--result-file", caseDir + "/producer.json"],
+                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)"] + flowArguments,
             log: caseDir + "/producer.log")
         children.append(producer)
         guard producer.wait(timeoutSeconds: seconds + warmup + 60) else {

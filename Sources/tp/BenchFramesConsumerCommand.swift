@@ -10,6 +10,8 @@ import TensorPoolCore
 final class BenchFrameTally {
     let readPayload: Bool
     let warmupNs: UInt64
+    let acks: BenchFramesAckBoard?
+    let ackIndex: Int
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     var delivered: UInt64 = 0
     var measured: UInt64 = 0
@@ -19,9 +21,11 @@ final class BenchFrameTally {
     var lastMeasuredTimestampNs: UInt64 = 0
     var checksum: UInt64 = 0
 
-    init(readPayload: Bool, warmupNs: UInt64) {
+    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int) {
         self.readPayload = readPayload
         self.warmupNs = warmupNs
+        self.acks = acks
+        self.ackIndex = ackIndex
     }
 }
 
@@ -47,6 +51,7 @@ struct BenchFrameHandler: TensorFrameHandler {
     }
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
+        tally.acks?.acknowledge(tally.ackIndex, seq: seq)
         guard intact else {
             tally.tornInCallback += 1
             return
@@ -97,6 +102,9 @@ struct BenchFramesConsumer: ParsableCommand {
     @Option(help: "full or header") var read: String
     @Option var warmup: Double
     @Option var resultFile: String
+    @Option(help: "Flow-control board (closed loop) and this consumer's line in it.") var ackFile: String?
+    @Option var ackIndex: Int = 0
+    @Option var consumers: Int = 1
 
     func run() throws {
         guard read == "full" || read == "header" else { throw ValidationError("--read full|header") }
@@ -111,7 +119,8 @@ struct BenchFramesConsumer: ParsableCommand {
         config.aeron = AeronEndpointConfiguration(aeronDir: aeronDir)
         var options = ConsumerOptions(shmRootDir: shmRoot)
         options.logSink = .discard
-        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9))
+        let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
+        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks, ackIndex: ackIndex)
         let consumer = try TensorPoolConsumer(configuration: config, aeron: aeron,
                                               handler: BenchFrameHandler(tally: tally), options: options)
         defer { consumer.close() }

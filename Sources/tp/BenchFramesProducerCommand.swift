@@ -22,6 +22,8 @@ struct BenchFramesProducer: ParsableCommand {
     @Option var seconds: Double
     @Option var warmup: Double
     @Option var resultFile: String
+    @Option(help: "Flow-control board: stay at most --window frames ahead of the slowest consumer.") var ackFile: String?
+    @Option var window: Int = 4
 
     func run() throws {
         guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
@@ -74,9 +76,23 @@ struct BenchFramesProducer: ParsableCommand {
         var published: UInt64 = 0
         var usageAtStart = BenchProcessUsage.now()
         let zeroCopy = path == "claim"
+        let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
+        let window = UInt64(max(window, 1))
+        var flowTimeouts: UInt64 = 0
         while true {
-            let now = TensorPoolClock.monotonicNs()
+            var now = TensorPoolClock.monotonicNs()
             _ = try producer.doWork(nowNs: now)
+            if let acks, producer.nextSeq &- acks.minimumAcknowledged() >= window {
+                // Closed loop: wait for the slowest consumer (a consumer that dropped a frame before reading it
+                // never acknowledges it: give up after 100 ms, counted).
+                let waitStart = now
+                while producer.nextSeq &- acks.minimumAcknowledged() >= window {
+                    now = TensorPoolClock.monotonicNs()
+                    if now - waitStart > 100_000_000 { flowTimeouts += 1; break }
+                    _ = try producer.doWork(nowNs: now)
+                }
+                now = TensorPoolClock.monotonicNs()
+            }
             let result: ProducerPublishResult
             if zeroCopy {
                 guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
@@ -113,6 +129,7 @@ struct BenchFramesProducer: ParsableCommand {
             "invalid_layout": s[.invalidLayoutDrops],
             "claims_refused": s[.claimsRefused],
         ]
+        drops["flow_wait_timeouts"] = flowTimeouts
         drops = drops.filter { $0.value > 0 }
         let result = BenchFramesProducerResult(
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,

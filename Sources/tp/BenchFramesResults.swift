@@ -115,6 +115,8 @@ struct BenchFramesReport: Codable {
     var nproc: Int
     var driver: String
     var secondsPerCase: Double
+    /// `closed` (producer at most nslots ahead of the slowest consumer) or `open`.
+    var flow: String
     var cases: [BenchFramesCase]
     var references: BenchFramesReferences
     var ratios: [BenchFramesRatio]
