@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "TensorPoolCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Shared-memory regions, slot headers, the seqlock.
-        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Aeron: low-level shared structures used by both client and driver (one implementation of each).
         .target(name: "AeronConcurrent", dependencies: ["SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
@@ -77,7 +77,7 @@ let package = Package(
 
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter"], exclude: ["Resources"], swiftSettings: swiftSettings),
+        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter", "sbe-swift"], exclude: ["Resources"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),

@@ -17,6 +17,10 @@ struct TP: ParsableCommand {
             ConsumerCommand.self,
             DemoCommand.self,
             AeronCommand.self,
+            SupervisorCommand.self,
+            SendConsumerConfigCommand.self,
+            CleanCommand.self,
+            StatCommand.self,
         ]
     )
 }

@@ -133,3 +133,21 @@ import Glibc
         #expect(ClientTestSupport.await(observer, timeoutS: 15) { reader.state(counterId) != .allocated })
     }
 }
+
+@Suite(.serialized) struct RealDriverAsyncRemoveTests {
+    @Test func asyncRemoveCompletesAndUnknownIdsFail() throws {
+        let driver = try RealAeronMediaDriver()
+        let aeron = try Aeron.connect(ClientTestSupport.context(driver.path, invoker: true))
+        defer { aeron.close() }
+        let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 31)
+        let subscription = try aeron.addSubscription(channel: "aeron:ipc", streamId: 31)
+        let counter = try aeron.addCounter(typeId: 4000, label: "async remove")
+        let ids = [try aeron.asyncRemove(publication), try aeron.asyncRemove(subscription), try aeron.asyncRemove(counter)].compactMap { $0 }
+        #expect(ids.count == 3)
+        #expect(publication.isClosed && subscription.isClosed && counter.isClosed)
+        #expect(try aeron.asyncRemove(publication) == nil) // already closed: nothing sent
+        for id in ids {
+            #expect(ClientTestSupport.await(aeron) { (try? aeron.isRemoveComplete(correlationId: id)) == true })
+        }
+    }
+}

@@ -90,3 +90,22 @@ import Glibc
         #expect(received == 100)
     }
 }
+
+@Suite(.serialized) struct ConductorCallbackReentryTests {
+    @Test func blockingCallFromAnImageHandlerDoesNotDeadlock() throws {
+        let driver = try RealAeronMediaDriver()
+        let aeron = try Aeron.connect(ClientTestSupport.context(driver.path))
+        defer { aeron.close() }
+        let added = Mutex<Subscription?>(nil)
+        let failure = Mutex<AeronError?>(nil)
+        _ = try aeron.addSubscription(channel: "aeron:ipc", streamId: 41, availableImageHandler: { _ in
+            do { let s = try aeron.addSubscription(channel: "aeron:ipc", streamId: 42); added.withLock { $0 = s } }
+            catch { failure.withLock { $0 = error as? AeronError } }
+        })
+        let publication = try aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 41)
+        #expect(ClientTestSupport.await(aeron, timeoutS: 10) { added.withLock { $0 != nil } || failure.withLock { $0 != nil } })
+        #expect(failure.withLock { $0 } == nil)
+        #expect(added.withLock { $0?.streamId } == 42)
+        _ = publication
+    }
+}

@@ -10,10 +10,10 @@ import Glibc
     static let sizes = [0, 1, 31, 32, 1376, 1377, 4096, 20_000, 65_536]
 
     /// Swift publication → real C subscription (fragment assembler, pattern verified by the C side).
-    func swiftToC(exclusive: Bool, count: Int, sizes: [Int]) throws {
+    func swiftToC(exclusive: Bool, count: Int, sizes: [Int], channel: String = "aeron:ipc") throws {
         let driver = try RealAeronMediaDriver()
         let sub = try AeronPeerProcess("sub", directory: driver.path,
-                                       arguments: ["--count", "\(count)", "--sizes", sizes.map(String.init).joined(separator: ","), "--timeout-s", "60"])
+                                       arguments: ["--channel", channel, "--count", "\(count)", "--sizes", sizes.map(String.init).joined(separator: ","), "--timeout-s", "60"])
         _ = try sub.waitForEvent("ready", timeout: 30)
         let aeron = try Aeron.connect(ClientTestSupport.context(driver.path))
         defer { aeron.close() }
@@ -32,10 +32,10 @@ import Glibc
             }
         }
         if exclusive {
-            let publication = try aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 1001)
+            let publication = try aeron.addExclusivePublication(channel: channel, streamId: 1001)
             send { publication.offer($0) }
         } else {
-            let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 1001)
+            let publication = try aeron.addPublication(channel: channel, streamId: 1001)
             send { publication.offer($0) }
         }
         #expect(sent == count)
@@ -47,12 +47,12 @@ import Glibc
     }
 
     /// Real C publication → Swift subscription.
-    func cToSwift(exclusive: Bool, tryClaim: Bool = false, count: Int, sizes: [Int]) throws {
+    func cToSwift(exclusive: Bool, tryClaim: Bool = false, count: Int, sizes: [Int], channel: String = "aeron:ipc") throws {
         let driver = try RealAeronMediaDriver()
         let aeron = try Aeron.connect(ClientTestSupport.context(driver.path))
         defer { aeron.close() }
-        let subscription = try aeron.addSubscription(channel: "aeron:ipc", streamId: 1001)
-        var arguments = ["--count", "\(count)", "--sizes", sizes.map(String.init).joined(separator: ","), "--timeout-s", "60"]
+        let subscription = try aeron.addSubscription(channel: channel, streamId: 1001)
+        var arguments = ["--channel", channel, "--count", "\(count)", "--sizes", sizes.map(String.init).joined(separator: ","), "--timeout-s", "60"]
         if exclusive { arguments.append("--exclusive") }
         if tryClaim { arguments.append("--try-claim") }
         let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: arguments)
@@ -82,6 +82,16 @@ import Glibc
     @Test func swiftExclusiveToC() throws { try swiftToC(exclusive: true, count: 3_000, sizes: Self.sizes) }
     @Test func cConcurrentToSwift() throws { try cToSwift(exclusive: false, count: 3_000, sizes: Self.sizes) }
     @Test func cExclusiveTryClaimToSwift() throws { try cToSwift(exclusive: true, tryClaim: true, count: 3_000, sizes: [0, 32, 1376]) }
+
+    /// 64 KiB terms: thousands of term rotations and end-of-term padding frames, in both directions.
+    @Test func termRotationAndPaddingBothDirections() throws {
+        let channel = "aeron:ipc?term-length=64k"
+        let sizes = [0, 100, 1377, 3000, 8192]
+        try swiftToC(exclusive: false, count: 20_000, sizes: sizes, channel: channel)
+        try swiftToC(exclusive: true, count: 20_000, sizes: sizes, channel: channel)
+        try cToSwift(exclusive: false, count: 20_000, sizes: sizes, channel: channel)
+        try cToSwift(exclusive: true, count: 20_000, sizes: sizes, channel: channel)
+    }
 
     @Test func oneMillionSmallMessagesSwiftToC() throws { try swiftToC(exclusive: true, count: 1_000_000, sizes: [32, 8, 64]) }
     @Test func oneMillionSmallMessagesCToSwift() throws { try cToSwift(exclusive: false, count: 1_000_000, sizes: [32, 8, 64]) }

@@ -76,6 +76,44 @@ extension RealAeron {
             #expect(headers.prefix(3).map { $0.int("position")! } == [32, 192, 3296])
         }
 
+        @Test func subscriberPrintsRawFragmentsBeforeReassembly() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 2, sizes: [3000, 10], extraArguments: ["--print-fragments", "10"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 2, sizes: [3000, 10])
+                .waitForSuccess(timeout: PeerTimeouts.run)
+            let fragments = try sub.waitForSuccess(timeout: PeerTimeouts.run).all("fragment")
+            // 3000 B over a 1376 B max payload: BEGIN (0x80), middle (0), END (0x40); then 10 B unfragmented (0xC0).
+            #expect(fragments.map { $0.int("flags")! } == [0x80, 0x00, 0x40, 0xC0])
+            #expect(fragments.map { $0.int("length")! } == [1376, 1376, 248, 10])
+            #expect(fragments.map { $0.int("term_offset")! } == [0, 1408, 2816, 3104])
+        }
+
+        @Test func subscriberSeesTheImageGoAfterThePublisherCloses() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 10, extraArguments: ["--wait-image-gone", "60"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 10).waitForSuccess(timeout: PeerTimeouts.run)
+            let run = try sub.waitForSuccess(timeout: PeerTimeouts.run)
+            #expect(run.last("image_gone") != nil)
+        }
+
+        @Test func oversizedMessagesAreRejectedWithTheCClientsLimits() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = 1 << 16  // max message length = term length / 8
+            let driver = try RealAeronMediaDriver(options: options)
+            let sub = try AeronPeerProcess.startSubscriber(directory: driver.path, count: 1, timeoutSeconds: 60)
+            defer { sub.kill() }
+            let offer = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [8193])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(offer.exit == PeerExit(status: 2, signaled: false))
+            #expect(offer.stderr.contains("length=8193 > max_message_length=8192"))
+            let claim = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [1377], tryClaim: true)
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(claim.exit == PeerExit(status: 2, signaled: false))
+            #expect(claim.stderr.contains("length=1377 > max_payload_length=1376"))
+        }
+
         @Test func subscriberReportsCorruptionAsMismatches() throws {
             // The subscriber expects other sizes than are sent: it must fail, proving verification can fail.
             let driver = try RealAeronMediaDriver()

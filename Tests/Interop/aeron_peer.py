@@ -105,6 +105,8 @@ FRAGMENT_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_size_t, c_void_p
 # void (*)(int64_t value, int32_t id, int32_t type_id, const uint8_t *key, size_t key_length,
 #          const char *label, size_t label_length, void *clientd)
 COUNTER_FUNC = ctypes.CFUNCTYPE(None, c_int64, c_int32, c_int32, c_void_p, c_size_t, c_void_p, c_size_t, c_void_p)
+# void (*)(const char *message)
+LOG_FUNC = ctypes.CFUNCTYPE(None, c_char_p)
 # void (*)(int32_t observation_count, int64_t first_ts, int64_t last_ts, const char *error, size_t length, void *)
 ERROR_LOG_FUNC = ctypes.CFUNCTYPE(None, c_int32, c_int64, c_int64, c_void_p, c_size_t, c_void_p)
 
@@ -183,6 +185,8 @@ _PROTOTYPES = [
     ("aeron_counters_reader_counter_reference_id", c_int, [c_void_p, c_int32, ctypes.POINTER(c_int64)]),
     ("aeron_counters_reader_max_counter_id", c_int32, [c_void_p]),
     ("aeron_error_log_read", c_size_t, [c_void_p, c_size_t, c_void_p, c_void_p, c_int64]),
+    ("aeron_is_driver_active", c_bool, [c_char_p, c_int64, c_void_p]),
+    ("aeron_client_id", c_int64, [c_void_p]),
     # media driver
     ("aeron_driver_context_init", c_int, [ctypes.POINTER(c_void_p)]),
     ("aeron_driver_context_set_dir", c_int, [c_void_p, c_char_p]),
@@ -262,10 +266,12 @@ def install_stop_handlers(watch_stdin):
     signal.signal(signal.SIGINT, on_signal)
     if watch_stdin:
         def watch():
+            # os.read on the raw descriptor: a daemon thread blocked inside sys.stdin's buffered reader holds its
+            # lock and makes interpreter shutdown abort ("could not acquire lock ... at interpreter shutdown").
             try:
-                while sys.stdin.buffer.read1(4096):
+                while os.read(0, 4096):
                     pass
-            except Exception:
+            except OSError:
                 pass
             _stop.set()
 
@@ -448,6 +454,7 @@ class Client:
 
 class Publication:
     def __init__(self, aeron, handle, exclusive):
+        self.a = aeron
         self.handle = handle
         self.exclusive = exclusive
         if exclusive:
@@ -496,7 +503,11 @@ def send_one(pub, data, length, try_claim, deadline):
                 raise PeerError(f"offer timed out ({OFFER_RESULT_NAMES.get(rc, rc)})", 3)
             time.sleep(0)
             continue
-        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}")
+        detail = ""
+        if rc == AERON_PUBLICATION_ERROR:
+            code, msg = pub.a.error()
+            detail = f": errcode={code} errmsg={msg}"
+        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}{detail}")
 
 
 def cmd_pub(aeron, args):
@@ -564,6 +575,33 @@ class Verifier:
               "position": self.a.aeron_header_position(header)})
 
 
+def fragment_printer(aeron, limit, assembler_handler):
+    """A poll handler that prints the first `limit` raw fragments' headers, then hands every fragment to the C
+    fragment assembler. Returns the handler as a C function pointer (kept alive in _keep_alive)."""
+    values = HeaderValues()
+    forward = FRAGMENT_HANDLER(assembler_handler)
+    seen = [0]
+
+    def on_fragment(clientd, buffer, length, header):
+        if seen[0] < limit:
+            if aeron.aeron_header_values(header, ctypes.byref(values)) < 0:
+                code, msg = aeron.error()
+                raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+            f = values.frame
+            emit({"event": "fragment", "index": seen[0], "length": length, "frame_length": f.frame_length,
+                  "flags": f.flags, "term_offset": f.term_offset, "term_id": f.term_id,
+                  "session_id": f.session_id, "position": aeron.aeron_header_position(header)})
+        seen[0] += 1
+        forward(clientd, buffer, length, header)
+
+    printer = FRAGMENT_HANDLER(on_fragment)
+    _keep_alive.append((printer, forward))
+    return ctypes.cast(printer, c_void_p).value
+
+
+_keep_alive = []
+
+
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
     client = Client(aeron, args.dir, args.client_timeout_ms)
@@ -577,6 +615,8 @@ def cmd_sub(aeron, args):
         emit({"event": "ready", "channel": args.channel, "stream": args.stream})
         poll = aeron.aeron_subscription_poll
         handler = aeron.fragment_assembler_handler_ptr
+        if args.print_fragments > 0:
+            handler = fragment_printer(aeron, args.print_fragments, handler)
         deadline = time.monotonic() + args.timeout_s
         every = args.progress_every or max(1, args.count // 10)
         next_report = every
@@ -612,6 +652,19 @@ def cmd_sub(aeron, args):
         if verifier.errors:
             print(f"{verifier.errors} of {verifier.received} messages did not match the pattern", file=sys.stderr)
             return 1
+        if args.wait_image_gone is not None:
+            # the publisher's image must go away once it closed (end of stream, linger, driver cleanup)
+            start = time.monotonic()
+            while aeron.aeron_subscription_image_count(sub) > 0:
+                extra = poll(sub, handler, assembler, 256)
+                if extra > 0:
+                    emit({"event": "unexpected_messages", "fragments": extra})
+                    return 1
+                if time.monotonic() - start > args.wait_image_gone:
+                    print(f"image still present after {args.wait_image_gone}s", file=sys.stderr)
+                    return 3
+                time.sleep(0.001)
+            emit({"event": "image_gone", "after_ms": int((time.monotonic() - start) * 1000)})
         if args.linger_s > 0:
             time.sleep(args.linger_s)
         return 0
@@ -883,6 +936,38 @@ def cmd_errors(aeron, args):
     return 0
 
 
+def cmd_cnc(aeron, args):
+    """The CnC header as stored, the C library's liveness verdict, and (with --connect) a C client's id."""
+    path = os.path.join(args.dir, "cnc.dat")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(CNC_METADATA_LENGTH)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as e:
+        raise PeerError(f"cannot read {path}: {e}")
+    if len(raw) < 52:
+        raise PeerError(f"{path} too short ({len(raw)} bytes)")
+    (version, to_driver, to_clients, meta, values, error_log, liveness_ns, start_ms, pid,
+     page_size) = struct.unpack_from("<6iqqqi", raw, 0)
+    emit({"event": "cnc", "cnc_version": version,
+          "cnc_version_text": f"{(version >> 16) & 0xFF}.{(version >> 8) & 0xFF}.{version & 0xFF}",
+          "to_driver_buffer_length": to_driver, "to_clients_buffer_length": to_clients,
+          "counter_metadata_buffer_length": meta, "counter_values_buffer_length": values,
+          "error_log_buffer_length": error_log, "client_liveness_timeout_ns": liveness_ns,
+          "start_timestamp_ms": start_ms, "pid": pid, "file_page_size": page_size, "file_length": size})
+    log = []
+    log_fn = LOG_FUNC(lambda message: log.append(message.decode("utf-8", "replace") if message else ""))
+    active = aeron.aeron_is_driver_active(args.dir.encode(), args.active_timeout_ms, ctypes.cast(log_fn, c_void_p))
+    emit({"event": "driver_active", "active": bool(active), "log": log})
+    if args.connect:
+        client = Client(aeron, args.dir, args.client_timeout_ms)
+        try:
+            emit({"event": "client", "client_id": aeron.aeron_client_id(client.client)})
+        finally:
+            client.close()
+    return 0
+
+
 def cmd_add_expect_error(aeron, args, kind):
     client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
@@ -990,6 +1075,10 @@ def build_parser():
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
     p.add_argument("--print-headers", type=int, default=0, metavar="N",
                    help="print the frame header values of the first N messages")
+    p.add_argument("--print-fragments", type=int, default=0, metavar="N",
+                   help="print the header values of the first N raw fragments (before reassembly)")
+    p.add_argument("--wait-image-gone", type=float, default=None, metavar="S",
+                   help="after the last message, wait up to S seconds for the publisher's image to disappear")
     p.add_argument("--timeout-s", type=float, default=60)
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0)
@@ -1017,6 +1106,10 @@ def build_parser():
     add_driver_options(p)
 
     command("counters", "list all counters of the driver in --dir")
+    p = command("cnc", "the CnC header, whether the C library sees an active driver, optionally a client id")
+    p.add_argument("--active-timeout-ms", type=int, default=10000,
+                   help="heartbeat age under which aeron_is_driver_active reports the driver alive")
+    p.add_argument("--connect", action="store_true", help="also connect a C client and print its client id")
     command("errors", "list the distinct errors in the driver's error log (cnc.dat)")
 
     p = sub.add_parser("pattern", help="print the message pattern bytes (hex) for index:size cases")
@@ -1038,7 +1131,7 @@ def main(argv):
         aeron = Aeron(args.so)
         handlers = {
             "driver": cmd_driver, "pub": cmd_pub, "sub": cmd_sub, "ping": cmd_ping, "pong": cmd_pong,
-            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors,
+            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors, "cnc": cmd_cnc,
             "add-pub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "pub"),
             "add-sub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "sub"),
         }
