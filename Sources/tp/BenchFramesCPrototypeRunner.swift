@@ -25,7 +25,7 @@ struct BenchCPrototypeRunner {
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
         let output = workDirectory + "/anchor.out"
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardOutput = handle
         process.standardError = handle

@@ -13,7 +13,7 @@ final class BenchChild {
 
     static func spawn(executable: String, arguments: [String], log: String,
                       environment: [String: String]? = nil) throws -> BenchChild {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

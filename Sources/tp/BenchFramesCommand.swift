@@ -30,6 +30,7 @@ struct BenchFrames: ParsableCommand {
     @Flag(help: "Use the real Aeron C media driver (needs TP_PYAERON_SO or scripts/install-test-deps.sh).") var realDriver = false
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
     @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
+    @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
@@ -84,7 +85,7 @@ struct BenchFrames: ParsableCommand {
         let report = BenchFramesReport(
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
             nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
-            secondsPerCase: secondsPerCase, flow: flow, cases: cases, references: references,
+            secondsPerCase: secondsPerCase, flow: flow, pinned: pin, cases: cases, references: references,
             ratios: BenchFramesTable.ratios(cases: cases, references: references))
         print(BenchFramesTable.render(report))
         if let json {
@@ -159,23 +160,24 @@ struct BenchFrames: ParsableCommand {
         let flowArguments = board != nil ? ["--ack-file", ackFile] : []
         var children: [BenchChild] = []
         defer { for child in children { child.kill() } }
+        let cpus = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+        func pinned(_ cpu: Int, _ arguments: [String]) -> (String, [String]) {
+            pin ? ("/usr/bin/taskset", ["-c", "\(cpu % cpus)", executable] + arguments) : (executable, arguments)
+        }
         for c in 0..<spec.consumers {
-            children.append(try BenchChild.spawn(
-                executable: executable,
-                arguments: ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
+            let (program, arguments) = pinned(cpus > 1 ? 1 + c % (cpus - 1) : 0, ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                             "--consumer-id", "\(1000 + c)", "--read", spec.read, "--warmup", "\(warmup)",
                             "--result-file", caseDir + "/consumer-\(c).json", "--ack-index", "\(c)",
-                            "--consumers", "\(spec.consumers)"] + flowArguments,
-                log: caseDir + "/consumer-\(c).log"))
+                            "--consumers", "\(spec.consumers)"] + flowArguments)
+            children.append(try BenchChild.spawn(executable: program, arguments: arguments, log: caseDir + "/consumer-\(c).log"))
         }
         let parentBefore = BenchProcessUsage.now()
-        let producer = try BenchChild.spawn(
-            executable: executable,
-            arguments: ["bench", "frames-producer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
+        let (producerProgram, producerArguments) = pinned(0, ["bench", "frames-producer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
-                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)"] + flowArguments,
-            log: caseDir + "/producer.log")
+                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)"] + flowArguments)
+        let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
+                                            log: caseDir + "/producer.log")
         children.append(producer)
         guard producer.wait(timeoutSeconds: seconds + warmup + 60) else {
             throw BenchFramesError("\(name): producer did not finish: \(producer.logTail())")

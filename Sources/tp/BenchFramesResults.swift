@@ -117,6 +117,8 @@ struct BenchFramesReport: Codable {
     var secondsPerCase: Double
     /// `closed` (producer at most nslots ahead of the slowest consumer) or `open`.
     var flow: String
+    /// Producer on CPU 0, consumers on the others (`--pin`).
+    var pinned: Bool
     var cases: [BenchFramesCase]
     var references: BenchFramesReferences
     var ratios: [BenchFramesRatio]
