@@ -79,6 +79,8 @@ struct BenchFramesProducer: ParsableCommand {
         let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
         let window = UInt64(max(window, 1))
         var flowTimeouts: UInt64 = 0
+        var publishNsTotal: UInt64 = 0
+        var publishNsAtStart: UInt64 = 0
         while true {
             var now = TensorPoolClock.monotonicNs()
             _ = try producer.doWork(nowNs: now)
@@ -94,6 +96,7 @@ struct BenchFramesProducer: ParsableCommand {
                 now = TensorPoolClock.monotonicNs()
             }
             let result: ProducerPublishResult
+            let publishStart = now
             if zeroCopy {
                 guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
                 if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
@@ -103,6 +106,7 @@ struct BenchFramesProducer: ParsableCommand {
             } else {
                 result = producer.publish(payload, layout: layout, timestampNs: now, nowNs: now)
             }
+            publishNsTotal &+= TensorPoolClock.monotonicNs() &- publishStart
             if case .published = result {
                 published &+= 1
                 if firstPublishNs == 0 { firstPublishNs = now }
@@ -112,6 +116,7 @@ struct BenchFramesProducer: ParsableCommand {
                 if now - firstPublishNs >= warmupNs {
                     windowStartNs = now
                     framesAtStart = published
+                    publishNsAtStart = publishNsTotal
                     usageAtStart = BenchProcessUsage.now()
                 }
             } else if now - windowStartNs >= windowNs {
@@ -133,7 +138,8 @@ struct BenchFramesProducer: ParsableCommand {
         drops = drops.filter { $0.value > 0 }
         let result = BenchFramesProducerResult(
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
-            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, maxRssKiB: usageAtEnd.maxRssKiB)
+            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: publishNsTotal - publishNsAtStart,
+            maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

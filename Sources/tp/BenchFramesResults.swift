@@ -7,6 +7,9 @@ struct BenchFramesProducerResult: Codable {
     var drops: [String: UInt64]
     /// user+sys CPU of the process over the measured window.
     var cpuNs: UInt64
+    /// Wall time inside publish (copy path) or claim + fill + commit (claim path) over the window, without the
+    /// closed-loop wait for consumers: the producer's own cost.
+    var publishNs: UInt64
     var maxRssKiB: Int
 }
 
@@ -59,6 +62,8 @@ struct BenchFramesCase: Codable {
     /// Latency merged over the consumers (max of their percentiles: the worst consumer).
     var latencyNs: BenchLatency
     var producerCpuNsPerFrame: Double
+    /// Producer time inside the publish path per published frame (excludes waiting for consumers).
+    var producerPublishNsPerFrame: Double
     var consumerCpuNsPerFrameMax: Double
     /// CPU of the parent process (embedded Swift driver thread) per published frame; nil with `--real-driver`.
     var driverCpuNsPerFrame: Double?
@@ -105,6 +110,8 @@ struct BenchFramesRatio: Codable {
     var gibpsVsMemcpy: Double?
     /// producer CPU/frame ÷ the same size/path/read with one consumer.
     var producerCpuVsOneConsumer: Double?
+    /// producer publish-path time/frame ÷ the same with one consumer.
+    var producerPublishVsOneConsumer: Double?
 }
 
 /// The whole JSON document of `tp bench frames --json`.

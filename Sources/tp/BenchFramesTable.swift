@@ -28,6 +28,7 @@ enum BenchFramesTable {
             gibPerSecond: fps * Double(bytes) / Double(1 << 30), deliveredPerSecondMin: delivered.min() ?? 0,
             latencyNs: latency,
             producerCpuNsPerFrame: producer.frames > 0 ? Double(producer.cpuNs) / Double(producer.frames) : 0,
+            producerPublishNsPerFrame: producer.frames > 0 ? Double(producer.publishNs) / Double(producer.frames) : 0,
             consumerCpuNsPerFrameMax: consumerCpu.max() ?? 0, driverCpuNsPerFrame: driverPerFrame,
             producerMaxRssKiB: producer.maxRssKiB, consumerMaxRssKiBMax: results.map(\.maxRssKiB).max() ?? 0,
             consumerDrops: drops)
@@ -47,20 +48,21 @@ enum BenchFramesTable {
                 latencyP50VsC: ratio(Double(c.latencyNs.p50), reference?.descP50Ns),
                 latencyP50VsCacheLine: ratio(Double(c.latencyNs.p50), references.cacheLineRoundTripNs),
                 gibpsVsMemcpy: ratio(c.gibPerSecond, memcpy),
-                producerCpuVsOneConsumer: one.flatMap { ratio(c.producerCpuNsPerFrame, $0.producerCpuNsPerFrame) })
+                producerCpuVsOneConsumer: one.flatMap { ratio(c.producerCpuNsPerFrame, $0.producerCpuNsPerFrame) },
+                producerPublishVsOneConsumer: one.flatMap { ratio(c.producerPublishNsPerFrame, $0.producerPublishNsPerFrame) })
         }
     }
 
     static func render(_ report: BenchFramesReport) -> String {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        func x(_ v: Double?) -> String { v.map { String(format: "%.2fx", $0) } ?? "-" }
+        func x(_ v: Double?) -> String { v.map { String(format: $0 >= 100 ? "%.0fx" : "%.2fx", $0) } ?? "-" }
         func us(_ ns: UInt64) -> String { String(format: "%.1f", Double(ns) / 1000) }
         var lines: [String] = []
         lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.pinned ? " pinned" : "")  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
             + pad("frames/s", 10) + pad("vsC", 7) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
-            + pad("p50us", 8) + pad("vsC", 7) + pad("p99us", 8) + pad("p99.9us", 9) + pad("maxus", 9)
-            + pad("prodCPUus", 10) + pad("vs1c", 6) + pad("consCPUus", 10) + pad("drvCPUus", 9)
+            + pad("p50us", 9) + pad("vsC", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
+            + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("pubus", 8) + pad("vs1c", 7) + pad("consCPUus", 10) + pad("drvCPUus", 9)
             + pad("RSSprodMiB", 11) + pad("RSSconsMiB", 11) + "  drops")
         for (c, r) in zip(report.cases, report.ratios) {
             let drops = c.consumerDrops.merging(c.producer.drops) { $0 + $1 }.sorted { $0.key < $1.key }
@@ -69,9 +71,10 @@ enum BenchFramesTable {
                 + pad(String(format: "%.0f", c.framesPerSecond), 10) + pad(x(r.fpsVsC), 7)
                 + pad(String(format: "%.2f", c.gibPerSecond), 7) + pad(x(r.gibpsVsMemcpy), 9)
                 + pad(String(format: "%.0f", c.deliveredPerSecondMin), 10)
-                + pad(us(c.latencyNs.p50), 8) + pad(x(r.latencyP50VsC), 7) + pad(us(c.latencyNs.p99), 8)
+                + pad(us(c.latencyNs.p50), 9) + pad(x(r.latencyP50VsC), 7) + pad(us(c.latencyNs.p99), 9)
                 + pad(us(c.latencyNs.p999), 9) + pad(us(c.latencyNs.max), 9)
-                + pad(String(format: "%.2f", c.producerCpuNsPerFrame / 1000), 10) + pad(x(r.producerCpuVsOneConsumer), 6)
+                + pad(String(format: "%.2f", c.producerCpuNsPerFrame / 1000), 10) + pad(x(r.producerCpuVsOneConsumer), 7)
+                + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8) + pad(x(r.producerPublishVsOneConsumer), 7)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
                 + pad(String(format: "%.1f", Double(c.producerMaxRssKiB) / 1024), 11)
@@ -92,7 +95,7 @@ enum BenchFramesTable {
             }
         }
         if let error = report.references.cPrototypeError { lines.append("  C prototype not measured: \(error)") }
-        lines.append("# frames/s: successful publishes; latency: header timestamp (copy: before publish, so it includes the copy; claim: at commit) to the consumer's onFrame, worst consumer; CPU: getrusage user+sys per frame in the measured window; drvCPU: the parent (embedded driver thread)")
+        lines.append("# frames/s: successful publishes; latency: header timestamp (copy: before publish, so it includes the copy; claim: at commit) to the consumer's onFrame, worst consumer; CPU: getrusage user+sys per frame in the measured window (closed flow: includes the producer's wait for consumers); pubus: producer wall time inside publish (or claim+fill+commit) per frame; drvCPU: the parent (embedded driver thread)")
         return lines.joined(separator: "\n")
     }
 }
