@@ -73,14 +73,16 @@ private let s: UInt64 = 1_000_000_000
         try m.qos(QosConsumerReport(streamId: 1, consumerId: 5, epoch: 4, lastSeqSeen: 98, dropsGap: 1, dropsLate: 2, mode: .latest))
         inbox.handle(m.raw, length: m.length, sessionId: 2, nowNs: 0)
         try m.qos(QosConsumerReport(streamId: 1, consumerId: 5, epoch: 4, lastSeqSeen: 3, dropsGap: 0, dropsLate: 0, mode: .stream))
-        inbox.handle(m.raw, length: m.length, sessionId: 3, nowNs: 1)            // same id, other session: collision
+        inbox.handle(m.raw, length: m.length, sessionId: 3, nowNs: 1)            // same id, other session: restart...
+        try m.qos(QosConsumerReport(streamId: 1, consumerId: 5, epoch: 4, lastSeqSeen: 99, dropsGap: 1, dropsLate: 2, mode: .latest))
+        inbox.handle(m.raw, length: m.length, sessionId: 2, nowNs: 2)            // ...until the old session speaks again
         try m.descriptor(epoch: 4, seq: 1)
         inbox.handle(m.raw, length: m.length, sessionId: 1, nowNs: 0)            // not for the supervisor
-        #expect(inbox.counters.applied == 5)
+        #expect(inbox.counters.applied == 6)
         #expect(inbox.counters.ignored == 1)
-        let status = inbox.registry.status(nowNs: 1)
+        let status = inbox.registry.status(nowNs: 2)
         #expect(status.producers.first?.currentSeq == 99)
-        #expect(status.consumers.first?.lastSeqSeen == 98)
+        #expect(status.consumers.first?.lastSeqSeen == 3)
         #expect(status.consumers.first?.colliding == true)
     }
 
