@@ -9,6 +9,7 @@ struct TP: ParsableCommand {
         subcommands: [
             DriverCommand.self,
             ConfigCommand.self,
+            SupervisorCommand.self,
         ]
     )
 }
