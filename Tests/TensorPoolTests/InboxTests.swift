@@ -171,7 +171,7 @@ private let s: UInt64 = 1_000_000_000
         var c = try Self.mappedCoordinator(m, settings: ConsumerModeSettings(mode: .decimated, decimation: 4))
         try m.descriptor(epoch: 4, seq: 0)
         if case .read(let d) = c.handle(m.raw, length: m.length, nowNs: 1) {
-            _ = c.completeRead(d, commitBefore: 0, commitAfter: 0, headerFrameId: 0, headerValid: true, nowNs: 1)
+            c.completeRead(d, outcome: .accepted, nowNs: 1)
         }
         try m.progress(ProgressEmission(frameId: 2, headerIndex: 2, payloadBytesFilled: 64, rowsFilled: nil, state: .progress), epoch: 4)
         #expect(c.handle(m.raw, length: m.length, nowNs: 2, followProgress: true) == .none)    // decimated away
@@ -189,8 +189,8 @@ private let s: UInt64 = 1_000_000_000
             for i in from..<(from + count) {
                 let seq = UInt64(i)
                 try m.descriptor(epoch: 4, seq: seq)
-                if case .read(let d) = c.handle(m.raw, length: m.length, nowNs: seq),
-                   c.completeRead(d, commitBefore: seq << 1, commitAfter: seq << 1, headerFrameId: seq, headerValid: true, nowNs: seq) == .accepted {
+                if case .read(let d) = c.handle(m.raw, length: m.length, nowNs: seq) {
+                    c.completeRead(d, outcome: .accepted, nowNs: seq)
                     delivered += 1
                 }
             }

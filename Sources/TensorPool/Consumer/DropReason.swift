@@ -26,6 +26,8 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
     case staleCommit
     /// Header content rejected by the SHM layer (bad dtype, strides, lengths...).
     case invalidHeader
+    /// The consumer's destination buffer is smaller than the frame (a local sizing problem, not a loss).
+    case destinationTooSmall
     /// Further behind the producer than `max_outstanding_seq_gap`: skipped to resynchronise.
     case resync
     /// Regions unmapped while the frame was pending (epoch change, remap).
@@ -65,6 +67,7 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
         case .frameIdMismatch: "frameIdMismatch"
         case .staleCommit: "staleCommit"
         case .invalidHeader: "invalidHeader"
+        case .destinationTooSmall: "destinationTooSmall"
         case .resync: "resync"
         case .inFlightDiscarded: "inFlightDiscarded"
         case .decimated: "decimated"
