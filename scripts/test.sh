@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
 # The project's test command (README, .ci/run): installs test prerequisites, then builds and runs every test.
+# Interop tests need python3 and the real Aeron C library (scripts/install-test-deps.sh); without them this
+# script stops here with the reason instead of letting those tests fail one by one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-command -v swift >/dev/null || { echo "test: swift toolchain not found on PATH" >&2; exit 1; }
-export TP_PYAERON_SO=$("$ROOT/scripts/install-test-deps.sh" | tail -n 1)
+START=$(date +%s)
+fail() { echo "test: $*" >&2; exit 1; }
+finish() {
+  local rc=$?
+  echo "test: $([ $rc -eq 0 ] && echo passed || echo FAILED) (exit $rc) in $(( $(date +%s) - START )) s"
+}
+trap finish EXIT
+
+command -v swift >/dev/null || fail "swift toolchain not found on PATH"
+command -v python3 >/dev/null || fail "python3 not found on PATH: interop tests drive the real Aeron C library through it"
+# (assignment separate from export: `export X=$(cmd)` would hide cmd's failure)
+SO=$("$ROOT/scripts/install-test-deps.sh" | tail -n 1) \
+  || fail "scripts/install-test-deps.sh failed: the real Aeron C library (pyaeron wheel) is not available"
+[ -f "$SO" ] || fail "scripts/install-test-deps.sh did not produce the shared object (got '$SO')"
+export TP_PYAERON_SO=$SO
+echo "test: TP_PYAERON_SO=$TP_PYAERON_SO"
+
 swift build --build-tests
 swift test --skip-build --parallel 2>&1 | tee "${TMPDIR:-/tmp}/tp-test-output.txt"

@@ -1,3 +1,4 @@
+import Synchronization
 import SharedMemory
 import AeronConcurrent
 
@@ -18,7 +19,7 @@ public final class Aeron: @unchecked Sendable {
     /// The configuration this client was started with.
     public let context: AeronContext
     let conductor: ClientConductor
-    private var conductorThread: ConductorThread?
+    private let conductorRunner = Mutex<ClientConductorRunner?>(nil)
 
     private init(context: AeronContext, conductor: ClientConductor) {
         self.context = context
@@ -33,7 +34,13 @@ public final class Aeron: @unchecked Sendable {
         let cnc = try DriverConnection.connect(directory: context.aeronDirectory, driverTimeoutMs: context.driverTimeoutMs)
         let aeron = Aeron(context: context, conductor: try ClientConductor(context: context, cnc: cnc))
         if !context.useConductorAgentInvoker {
-            aeron.conductorThread = ConductorThread(conductor: aeron.conductor)
+            let runner = ClientConductorRunner(agent: ClientConductorAgent(conductor: aeron.conductor),
+                                               idleStrategy: SleepingIdleStrategy(sleepPeriodNs: 1_000_000))
+            do { try runner.start() } catch {
+                aeron.conductor.close()
+                throw .closed("could not start the conductor thread: \(error)")
+            }
+            aeron.conductorRunner.withLock { $0 = runner }
         }
         return aeron
     }
@@ -161,13 +168,48 @@ public final class Aeron: @unchecked Sendable {
         return counter
     }
 
+    // MARK: Asynchronous removal
+
+    /// Closes `publication` locally and sends REMOVE_PUBLICATION without waiting; poll the returned correlation id
+    /// with ``isRemoveComplete(correlationId:)``. Returns nil when there is nothing to wait for (already closed).
+    public func asyncRemove(_ publication: Publication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId)
+    }
+
+    /// Asynchronous removal of an exclusive publication (as for a concurrent publication).
+    public func asyncRemove(_ publication: ExclusivePublication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId)
+    }
+
+    /// Asynchronous removal of a subscription: its images close at once, the driver is told without waiting.
+    public func asyncRemove(_ subscription: Subscription) throws(AeronError) -> Int64? {
+        guard subscription.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleaseSubscription(registrationId: subscription.registrationId)
+    }
+
+    /// Asynchronous removal of a client-owned counter.
+    public func asyncRemove(_ counter: Counter) throws(AeronError) -> Int64? {
+        guard !counter.isStatic, counter.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleaseCounter(registrationId: counter.registrationId)
+    }
+
+    /// True once the driver confirmed the removal sent as `correlationId`; throws the driver's error if it refused.
+    public func isRemoveComplete(correlationId: Int64) throws(AeronError) -> Bool {
+        try conductor.poll(correlationId) != nil
+    }
+
     // MARK: Closing
 
     /// Stops the conductor thread, sends CLIENT_CLOSE so the driver releases everything this client registered,
     /// and closes every publication, subscription, image and counter. Idempotent.
     public func close() {
-        conductorThread?.stop()
-        conductorThread = nil
+        let runner = conductorRunner.withLock { runner in
+            defer { runner = nil }
+            return runner
+        }
+        try? runner?.close()
         conductor.close()
     }
 }

@@ -54,6 +54,8 @@ final class ClientConductor: @unchecked Sendable {
     let driverTimeoutNs: Int64
     let interServiceTimeoutNs: Int64
     let lock = Mutex<Void>(())
+    /// `pthread_self()` of the background conductor thread (0 in invoker mode).
+    private let conductorThreadId = Atomic<UInt>(0)
 
     private var pending: [Int64: Pending] = [:]
     private var publications: [Int64: Publication] = [:]
@@ -215,7 +217,12 @@ final class ClientConductor: @unchecked Sendable {
         case ControlResponseTypeId.onClientTimeout:
             if let m = decode(ClientTimeout.self, buffer, length), m.clientId == clientId { forceClose(.clientTimeout(clientId: clientId)) }
         case ControlResponseTypeId.onPublicationError:
-            _ = decode(PublicationErrorFrame.self, buffer, length)
+            // A receiver rejected one of our publications' images: report it against that publication.
+            if let m = decode(PublicationErrorFrame.self, buffer, length),
+               publications[m.registrationId] != nil || exclusivePublications[m.registrationId] != nil
+                || publications.values.contains(where: { $0.originalRegistrationId == m.registrationId }) {
+                report(.driver(code: AeronErrorCode(rawValue: m.errorCode), message: m.errorMessage, correlationId: m.registrationId))
+            }
         case ControlResponseTypeId.onNextAvailableSessionId:
             _ = decode(NextAvailableSessionId.self, buffer, length)
         default:
@@ -438,12 +445,22 @@ final class ClientConductor: @unchecked Sendable {
         return try result.get()
     }
 
-    /// Waits for a command's outcome, driving the conductor itself in invoker mode.
+    /// Records the calling thread as the background conductor thread.
+    func markConductorThread() { conductorThreadId.store(UInt(pthread_self()), ordering: .releasing) }
+
+    private var onConductorThread: Bool {
+        let id = conductorThreadId.load(ordering: .acquiring)
+        return id != 0 && id == UInt(pthread_self())
+    }
+
+    /// Waits for a command's outcome, driving the conductor itself in invoker mode or when called from a
+    /// callback on the conductor thread (which would otherwise wait for itself).
     func awaitOutcome(_ correlationId: Int64) throws(AeronError) -> Resource {
+        let drive = context.useConductorAgentInvoker || onConductorThread
         while true {
-            if context.useConductorAgentInvoker { _ = doWork(nowNs: AeronClock.nanoTime()) }
+            if drive { _ = doWork(nowNs: AeronClock.nanoTime()) }
             if let resource = try poll(correlationId) { return resource }
-            if context.useConductorAgentInvoker { sched_yield() } else { usleep(200) }
+            if drive { sched_yield() } else { usleep(200) }
         }
     }
 
@@ -457,8 +474,10 @@ final class ClientConductor: @unchecked Sendable {
         }
     }
 
-    func releasePublication(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove publication \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_PUBLICATION and closes the local object; returns the command's correlation id (nil when
+    /// the client is already closed and there is nothing to wait for).
+    func asyncReleasePublication(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove publication \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removePublication(registrationId: registrationId)
         }, forget: {
             publications[registrationId]?.markClosed()
@@ -466,11 +485,11 @@ final class ClientConductor: @unchecked Sendable {
             publications[registrationId] = nil
             exclusivePublications[registrationId] = nil
         })
-        if let id { _ = try awaitOutcome(id) }
     }
 
-    func releaseSubscription(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove subscription \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_SUBSCRIPTION and closes the subscription and its images locally.
+    func asyncReleaseSubscription(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove subscription \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removeSubscription(registrationId: registrationId)
         }, forget: {
             if let subscription = subscriptions.removeValue(forKey: registrationId) {
@@ -480,16 +499,27 @@ final class ClientConductor: @unchecked Sendable {
                 linger(subscription.replaceImages([]))
             }
         })
-        if let id { _ = try awaitOutcome(id) }
     }
 
-    func releaseCounter(registrationId: Int64) throws(AeronError) {
-        let id = try asyncRemove("remove counter \(registrationId)", { () throws(AeronError) -> Int64 in
+    /// Sends REMOVE_COUNTER and closes the counter locally.
+    func asyncReleaseCounter(registrationId: Int64) throws(AeronError) -> Int64? {
+        try asyncRemove("remove counter \(registrationId)", { () throws(AeronError) -> Int64 in
             try proxy.removeCounter(registrationId: registrationId)
         }, forget: {
             counters.removeValue(forKey: registrationId)?.markClosed()
         })
-        if let id { _ = try awaitOutcome(id) }
+    }
+
+    func releasePublication(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleasePublication(registrationId: registrationId) { _ = try awaitOutcome(id) }
+    }
+
+    func releaseSubscription(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleaseSubscription(registrationId: registrationId) { _ = try awaitOutcome(id) }
+    }
+
+    func releaseCounter(registrationId: Int64) throws(AeronError) {
+        if let id = try asyncReleaseCounter(registrationId: registrationId) { _ = try awaitOutcome(id) }
     }
 
     /// Counts of malformed and unknown driver responses seen so far.

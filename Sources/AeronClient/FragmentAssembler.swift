@@ -5,31 +5,42 @@ import AeronConcurrent
 /// messages pass straight through; a fragment that does not continue the message in progress drops it.
 /// One assembler per polling thread. After each session's first fragmented message, allocation-free.
 public final class FragmentAssembler {
+    /// One session's partial message. Its fields live behind a pointer: stored `var`s of a class would pay a
+    /// dynamic exclusivity check on every access in the per-fragment path.
     @usableFromInline final class Builder {
-        @usableFromInline var base: UnsafeMutableRawPointer
-        @usableFromInline var capacity: Int
-        @usableFromInline var limit = 0
-        @usableFromInline var nextTermOffset = -1
+        @usableFromInline struct State {
+            @usableFromInline var base: UnsafeMutableRawPointer
+            @usableFromInline var capacity: Int
+            @usableFromInline var limit: Int
+            @usableFromInline var nextTermOffset: Int
+        }
+        @usableFromInline let state: UnsafeMutablePointer<State>
 
         init(capacity: Int) {
-            self.capacity = max(capacity, 64)
-            base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 64)
+            let capacity = max(capacity, 64)
+            state = .allocate(capacity: 1)
+            state.initialize(to: State(base: .allocate(byteCount: capacity, alignment: 64), capacity: capacity, limit: 0, nextTermOffset: -1))
         }
-        deinit { base.deallocate() }
+        deinit {
+            state.pointee.base.deallocate()
+            state.deallocate()
+        }
 
         @usableFromInline func append(_ bytes: UnsafeRawBufferPointer) {
-            let required = limit + bytes.count
-            if required > capacity {
-                var newCapacity = capacity
+            let required = state.pointee.limit + bytes.count
+            if required > state.pointee.capacity {
+                var newCapacity = state.pointee.capacity
                 while newCapacity < required { newCapacity *= 2 }
                 let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 64)
-                grown.copyMemory(from: base, byteCount: limit)
-                base.deallocate()
-                base = grown
-                capacity = newCapacity
+                grown.copyMemory(from: state.pointee.base, byteCount: state.pointee.limit)
+                state.pointee.base.deallocate()
+                state.pointee.base = grown
+                state.pointee.capacity = newCapacity
             }
-            if let source = bytes.baseAddress, bytes.count > 0 { (base + limit).copyMemory(from: source, byteCount: bytes.count) }
-            limit = required
+            if let source = bytes.baseAddress, bytes.count > 0 {
+                (state.pointee.base + state.pointee.limit).copyMemory(from: source, byteCount: bytes.count)
+            }
+            state.pointee.limit = required
         }
     }
 
@@ -54,22 +65,22 @@ public final class FragmentAssembler {
         let termOffset = header.termOffset
         if flags & DataFrameHeader.beginFlag != 0 {
             let builder = builder(for: header.sessionId)
-            builder.limit = 0
+            builder.state.pointee.limit = 0
             builder.append(payload)
-            builder.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
+            builder.state.pointee.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
             return
         }
-        guard let builder = builders[header.sessionId], builder.nextTermOffset == termOffset, builder.limit > 0 else {
+        guard let builder = builders[header.sessionId], builder.state.pointee.nextTermOffset == termOffset, builder.state.pointee.limit > 0 else {
             dropped &+= 1
             return
         }
         builder.append(payload)
         if flags & DataFrameHeader.endFlag != 0 {
-            deliver(UnsafeRawBufferPointer(start: builder.base, count: builder.limit), header)
-            builder.limit = 0
-            builder.nextTermOffset = -1
+            deliver(UnsafeRawBufferPointer(start: builder.state.pointee.base, count: builder.state.pointee.limit), header)
+            builder.state.pointee.limit = 0
+            builder.state.pointee.nextTermOffset = -1
         } else {
-            builder.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
+            builder.state.pointee.nextTermOffset = alignUp(termOffset + header.frameLength, to: DataFrameHeader.frameAlignment)
         }
     }
 

@@ -33,7 +33,6 @@ public final class Image: @unchecked Sendable {
     @usableFromInline let positionOffset: Int
     @usableFromInline let termLengthMask: Int
     @usableFromInline let positionBitsToShift: Int
-    @usableFromInline var header: Header
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     let finalPositionValue = Atomic<Int64>(0)
     let keepAlive: AnyObject
@@ -57,7 +56,6 @@ public final class Image: @unchecked Sendable {
         positionBuffer = countersValues
         positionOffset = CounterDescriptor.valueRecordOffset(ready.subscriberPositionId)
         joinPosition = countersValues.int64Acquire(at: positionOffset)
-        header = Header(buffer: term0, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
         self.keepAlive = keepAlive
     }
 
@@ -91,6 +89,8 @@ public final class Image: @unchecked Sendable {
         let position = positionBuffer.int64Relaxed(at: positionOffset)
         let termOffset = Int(truncatingIfNeeded: position) & termLengthMask
         let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(position, positionBitsToShift: positionBitsToShift))
+        // A local header (not a stored var): stored class properties pay a dynamic exclusivity check per access.
+        var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
         let result = TermReader.read(termBuffer, termOffset: termOffset, fragmentsLimit: fragmentLimit, header: &header, handler)
         let newPosition = position + Int64(result.offset - termOffset)
         if newPosition > position { positionBuffer.setInt64Release(newPosition, at: positionOffset) }
@@ -106,7 +106,7 @@ public final class Image: @unchecked Sendable {
         var offset = initialOffset
         let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(initialPosition, positionBitsToShift: positionBitsToShift))
         let capacity = termBuffer.capacity
-        header.buffer = termBuffer
+        var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
         var fragmentsRead = 0
         while fragmentsRead < fragmentLimit && offset < capacity {
             let length = Int(DataFrameHeader.frameLengthVolatile(termBuffer, offset))

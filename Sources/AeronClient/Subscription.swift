@@ -6,7 +6,19 @@ import AeronConcurrent
 @usableFromInline
 final class ImageList: @unchecked Sendable {
     @usableFromInline let images: [Image]
-    init(_ images: [Image]) { self.images = images }
+    /// The same images as unretained references: the poll loop walks these without retain/release traffic
+    /// (``images`` keeps them alive as long as this list lives).
+    @usableFromInline let unretained: UnsafeMutablePointer<Unmanaged<Image>>
+    @usableFromInline let count: Int
+
+    init(_ images: [Image]) {
+        self.images = images
+        count = images.count
+        unretained = .allocate(capacity: max(images.count, 1))
+        for (i, image) in images.enumerated() { (unretained + i).initialize(to: Unmanaged.passUnretained(image)) }
+    }
+
+    deinit { unretained.deallocate() }
 }
 
 /// Receives the messages of every publisher (image) on a channel and stream. Poll it from one thread; the
@@ -24,7 +36,8 @@ public final class Subscription: @unchecked Sendable {
 
     /// Opaque bits of a +1-retained `Unmanaged<ImageList>`.
     @usableFromInline let imageListBits: Atomic<UInt>
-    @usableFromInline var roundRobinIndex = 0
+    /// The poller's round-robin cursor, behind a pointer to avoid per-access exclusivity checks on a class var.
+    @usableFromInline let roundRobin: UnsafeMutablePointer<Int>
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     let availableImageHandler: (@Sendable (Image) -> Void)?
     let unavailableImageHandler: (@Sendable (Image) -> Void)?
@@ -41,9 +54,12 @@ public final class Subscription: @unchecked Sendable {
         self.unavailableImageHandler = unavailableImageHandler
         self.conductor = conductor
         imageListBits = Atomic(UInt(bitPattern: Unmanaged.passRetained(ImageList([])).toOpaque()))
+        roundRobin = .allocate(capacity: 1)
+        roundRobin.initialize(to: 0)
     }
 
     deinit {
+        roundRobin.deallocate()
         Unmanaged<ImageList>.fromOpaque(UnsafeRawPointer(bitPattern: imageListBits.load(ordering: .acquiring))!).release()
     }
 
@@ -58,6 +74,12 @@ public final class Subscription: @unchecked Sendable {
     func withImages<R>(_ body: ([Image]) -> R) -> R {
         let bits = imageListBits.load(ordering: .acquiring)
         return Unmanaged<ImageList>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)._withUnsafeGuaranteedRef { body($0.images) }
+    }
+
+    @inlinable @inline(__always)
+    func withImageList<R>(_ body: (UnsafeMutablePointer<Unmanaged<Image>>, Int) -> R) -> R {
+        let bits = imageListBits.load(ordering: .acquiring)
+        return Unmanaged<ImageList>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)._withUnsafeGuaranteedRef { body($0.unretained, $0.count) }
     }
 
     /// A snapshot of the current images.
@@ -76,24 +98,23 @@ public final class Subscription: @unchecked Sendable {
     /// Allocation-free; `handler` may be a capturing closure (it is not escaping).
     @inlinable
     public func poll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
-        withImages { images in
-            let count = images.count
+        withImageList { images, count in
             if count == 0 { return 0 }
-            var start = roundRobinIndex
-            roundRobinIndex += 1
+            var start = roundRobin.pointee
+            roundRobin.pointee = start + 1
             if start >= count {
                 start = 0
-                roundRobinIndex = 1
+                roundRobin.pointee = 1
             }
             var fragmentsRead = 0
             var i = start
             while i < count && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i].poll(fragmentLimit: fragmentLimit - fragmentsRead, handler)
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.poll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
                 i += 1
             }
             i = 0
             while i < start && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i].poll(fragmentLimit: fragmentLimit - fragmentsRead, handler)
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.poll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
                 i += 1
             }
             return fragmentsRead
@@ -103,24 +124,23 @@ public final class Subscription: @unchecked Sendable {
     /// Controlled poll over the images round-robin (see ``Image/controlledPoll(fragmentLimit:_:)``).
     @inlinable
     public func controlledPoll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> ControlledPollAction) -> Int {
-        withImages { images in
-            let count = images.count
+        withImageList { images, count in
             if count == 0 { return 0 }
-            var start = roundRobinIndex
-            roundRobinIndex += 1
+            var start = roundRobin.pointee
+            roundRobin.pointee = start + 1
             if start >= count {
                 start = 0
-                roundRobinIndex = 1
+                roundRobin.pointee = 1
             }
             var fragmentsRead = 0
             var i = start
             while i < count && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i].controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler)
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
                 i += 1
             }
             i = 0
             while i < start && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i].controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler)
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
                 i += 1
             }
             return fragmentsRead

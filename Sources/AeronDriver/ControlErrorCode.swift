@@ -18,9 +18,12 @@ public enum ControlErrorCode: Int32, Sendable {
 
 /// A command the conductor refuses: the code and text sent back in ON_ERROR and recorded in the error log.
 public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The ON_ERROR code.
     public let code: ControlErrorCode
+    /// Human-readable reason (clients show it; they do not parse it).
     public let message: String
 
+    /// An error with `code` and `message`.
     public init(_ code: ControlErrorCode, _ message: String) {
         self.code = code
         self.message = message

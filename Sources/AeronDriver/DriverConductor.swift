@@ -3,6 +3,7 @@
 #endif
 import AeronConcurrent
 import SharedMemory
+import Synchronization
 
 /// The driver's single thread of control: reads client commands, owns every publication, subscription, client
 /// and counter, refreshes publisher limits each duty cycle and runs the timed checks (§11).
@@ -29,6 +30,10 @@ final class DriverConductor {
     private var timeOfLastCommandConsumerChangeNs: Int64 = 0
     private(set) var nowNs: Int64 = 0
     private(set) var nowMs: Int64 = 0
+    /// Resource counts published for other threads (the arrays themselves belong to the driver thread).
+    let publishedClientCount = Atomic<Int>(0)
+    let publishedPublicationCount = Atomic<Int>(0)
+    let publishedSubscriptionCount = Atomic<Int>(0)
     /// Commands read per duty cycle: responses of one command stay contiguous; a few per cycle keeps latency low.
     static let commandLimit = 10
 
@@ -69,10 +74,19 @@ final class DriverConductor {
         workCount += toDriver.read(limit: Self.commandLimit) { typeId, buffer, offset, length in
             onCommand(typeId: typeId, buffer: buffer, offset: offset, length: length)
         }
-        for publication in publications {
-            workCount += publication.updatePublisherPositionAndLimit()
+        if workCount > 0 { publishCounts() }
+        var i = 0
+        while i < publications.count {
+            workCount += publications[i].updatePublisherPositionAndLimit()
+            i += 1
         }
         return workCount
+    }
+
+    private func publishCounts() {
+        publishedClientCount.store(clients.count, ordering: .releasing)
+        publishedPublicationCount.store(publications.count, ordering: .releasing)
+        publishedSubscriptionCount.store(subscriptions.count, ordering: .releasing)
     }
 
     private func onTimer() -> Int {
@@ -322,7 +336,7 @@ final class DriverConductor {
         let responseCorrelationId = channel.responseCorrelationId ?? -1
         if !isExclusive, let shared = publications.first(where: {
             $0.streamId == streamId && $0.state == .active && !$0.isExclusive && $0.responseCorrelationId == responseCorrelationId
-                && (channel.sessionId == nil || channel.sessionId == $0.sessionId)
+                && !$0.isRevoked
         }) {
             try checkMatchesShared(channel, shared)
             let client = try getOrAddClient(clientId)
@@ -356,6 +370,7 @@ final class DriverConductor {
         }
         if let termLength = channel.termLength, termLength != shared.termLength { throw mismatch("term-length", termLength, shared.termLength) }
         if let mtu = channel.mtu, mtu != shared.mtu { throw mismatch("mtu", mtu, shared.mtu) }
+        if let sessionId = channel.sessionId, sessionId != shared.sessionId { throw mismatch("session-id", sessionId, shared.sessionId) }
         if let initialTermId = channel.initialTermId, initialTermId != shared.initialTermId {
             throw mismatch("init-term-id", initialTermId, shared.initialTermId)
         }
@@ -660,5 +675,6 @@ final class DriverConductor {
         publications.removeAll()
         subscriptions.removeAll()
         clients.removeAll()
+        publishCounts()
     }
 }

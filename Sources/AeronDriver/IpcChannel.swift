@@ -5,20 +5,35 @@
 public struct IpcChannel: Sendable, Equatable {
     /// The original URI string, as sent by the client.
     public let uri: String
+    /// `term-length` (bytes).
     public var termLength: Int?
+    /// `mtu` (bytes).
     public var mtu: Int?
+    /// `pub-wnd` (bytes).
     public var publicationWindow: Int?
+    /// `session-id`.
     public var sessionId: Int32?
+    /// `init-term-id` (with `term-id` and `term-offset`: the start position).
     public var initialTermId: Int32?
+    /// `term-id`.
     public var termId: Int32?
+    /// `term-offset`.
     public var termOffset: Int?
+    /// `sparse`.
     public var sparse: Bool?
+    /// `eos`.
     public var signalEndOfStream: Bool?
+    /// `linger` (ns).
     public var lingerNs: Int64?
+    /// Entity tag from `tags=<channel>,<entity>`.
     public var entityTag: Int64?
+    /// `response-correlation-id`.
     public var responseCorrelationId: Int64?
+    /// `untethered-window-limit-timeout` (ns).
     public var untetheredWindowLimitTimeoutNs: Int64?
+    /// `untethered-linger-timeout` (ns).
     public var untetheredLingerTimeoutNs: Int64?
+    /// `untethered-resting-timeout` (ns).
     public var untetheredRestingTimeoutNs: Int64?
     /// Subscription only: tethered (default true).
     public var tether: Bool?

@@ -162,24 +162,40 @@ final class IpcPublication {
         }
     }
 
+    // Hot-path loops index the arrays: `for … in` over an array allocates an iterator box in unoptimised builds.
+
     var hasWorkingSubscribers: Bool {
-        for position in subscriberPositions where position.isWorking { return true }
+        var i = 0
+        while i < subscriberPositions.count {
+            if subscriberPositions[i].isWorking { return true }
+            i += 1
+        }
         return false
     }
 
     /// Every working subscriber has read everything written.
     var isDrained: Bool {
         let producer = producerPosition
-        for position in subscriberPositions where position.isWorking && counterValue(position.counterId) < producer { return false }
+        var i = 0
+        while i < subscriberPositions.count {
+            let position = subscriberPositions[i]
+            if position.isWorking && counterValue(position.counterId) < producer { return false }
+            i += 1
+        }
         return true
     }
 
     /// Where a new subscriber starts: the slowest working subscriber, or the consumer position.
     var joinPosition: Int64 {
         var position = consumerPosition
-        for s in subscriberPositions where s.isWorking {
-            let p = counterValue(s.counterId)
-            if p < position { position = p }
+        var i = 0
+        while i < subscriberPositions.count {
+            let s = subscriberPositions[i]
+            if s.isWorking {
+                let p = counterValue(s.counterId)
+                if p < position { position = p }
+            }
+            i += 1
         }
         return position
     }
@@ -193,10 +209,15 @@ final class IpcPublication {
         if hasWorkingSubscribers {
             var minSub = Int64.max
             var maxSub = consumerPosition
-            for s in subscriberPositions where s.isWorking {
-                let p = counterValue(s.counterId)
-                if p < minSub { minSub = p }
-                if p > maxSub { maxSub = p }
+            var i = 0
+            while i < subscriberPositions.count {
+                let s = subscriberPositions[i]
+                if s.isWorking {
+                    let p = counterValue(s.counterId)
+                    if p < minSub { minSub = p }
+                    if p > maxSub { maxSub = p }
+                }
+                i += 1
             }
             let newLimit = minSub + termWindowLength
             if newLimit > tripLimit {
@@ -222,9 +243,7 @@ final class IpcPublication {
         let index = LogBufferDescriptor.indexByPosition(clean, positionBitsToShift: positionBitsToShift)
         let termOffset = Int(clean & Int64(termLength - 1))
         let length = min(Int(position - clean), termLength - termOffset)
-        let term = logBuffers.termBuffers[index]
-        if length > 8 { term.fill(0, at: termOffset + 8, count: length - 8) }
-        term.setInt64Release(0, at: termOffset)
+        TermCleaner.clean(logBuffers.termBuffers[index], offset: termOffset, length: length)
         cleanPosition = clean + Int64(length)
     }
 
@@ -256,14 +275,16 @@ final class IpcPublication {
         let producer = producerPosition
         setCounter(pubLmtCounterId, min(publisherLimit, producer))
         LogBufferDescriptor.setEndOfStreamPosition(metadata, producer)
+        // A revoked log skips draining: the next timer tick ends it at once (see the conductor's ACTIVE check).
+        guard !isRevoked else { return }
         state = .draining
         timeOfLastConsumerPositionChangeNs = nowNs
     }
 
     /// Revoke (REMOVE_PUBLICATION with flag bit 0): mark the log revoked, end the stream now.
     func revoke() {
-        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
         AtomicBuffer.releaseFence()
+        metadata.setUInt8(1, at: LogBufferDescriptor.isPublicationRevokedOffset)
     }
 
     var isRevoked: Bool { LogBufferDescriptor.isPublicationRevoked(metadata) }

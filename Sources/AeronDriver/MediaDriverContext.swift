@@ -25,16 +25,19 @@ public struct MediaDriverContext: Sendable {
     public var publicationUnblockTimeoutNs: Int64 = 15_000_000_000
     /// A stalled command in the to-driver ring buffer is unblocked after this long; 0 = client liveness timeout.
     public var commandUnblockTimeoutNs: Int64 = 0
-    /// Untethered subscriber timeouts (defaults 5 s / window limit / 10 s).
+    /// An untethered subscriber lagging behind the window for this long is dropped (default 5 s).
     public var untetheredWindowLimitTimeoutNs: Int64 = 5_000_000_000
+    /// A dropped untethered subscriber lingers this long before resting (default 5 s).
     public var untetheredLingerTimeoutNs: Int64 = 5_000_000_000
+    /// A resting untethered subscriber rejoins after this long (default 10 s).
     public var untetheredRestingTimeoutNs: Int64 = 10_000_000_000
     /// Publication linger written to log metadata (ns, default 5 s; IPC has no timed linger, as in the C driver).
     public var publicationLingerTimeoutNs: Int64 = 5_000_000_000
     /// Counter free-to-reuse delay (ms, default 1 s).
     public var counterFreeToReuseTimeoutMs: Int64 = 1_000
-    /// Reserved session id range `[low, high]` never handed out (default `[-1, 1000]`).
+    /// Low end of the reserved session id range never handed out (default -1).
     public var reservedSessionIdLow: Int32 = -1
+    /// High end of the reserved session id range (default 1000).
     public var reservedSessionIdHigh: Int32 = 1000
     /// Term buffers created sparse (default true): file pages are not reserved up front.
     public var termBufferSparse: Bool = true
@@ -45,6 +48,7 @@ public struct MediaDriverContext: Sendable {
     /// Initial value of the session id sequence; nil = random (tests set it for determinism).
     public var initialSessionId: Int32? = nil
 
+    /// The C 1.53 driver's defaults.
     public init() {}
 
     /// Client liveness timeout (ns), as written into `cnc.dat`.

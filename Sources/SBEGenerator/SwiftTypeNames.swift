@@ -10,7 +10,11 @@ struct SwiftTypeNames {
     private(set) var order: [String] = []
     private var swiftNames: [String: String] = [:]
 
-    init(schema: SBESchema) throws(SchemaError) {
+    /// Prepended to every type name (lets two versions of one schema live in one module).
+    let prefix: String
+
+    init(schema: SBESchema, prefix: String = "") throws(SchemaError) {
+        self.prefix = prefix
         try visit(.composite(schema.header.type))
         for type in schema.types { try visit(type) }
         for message in schema.messages { try visit(message.block) }
@@ -44,7 +48,7 @@ struct SwiftTypeNames {
             }
             try claim(e.name)
             enums[e.name] = e
-            swiftNames[e.name] = SwiftNames.type(e.name, kindSuffix: "Enum")
+            swiftNames[e.name] = prefix.isEmpty ? SwiftNames.type(e.name, kindSuffix: "Enum") : prefix + SwiftNames.upperCamel(e.name)
         case let .set(s):
             if let existing = sets[s.name] {
                 guard existing == s else { throw SchemaError("conflicting definitions of set '\(s.name)'") }
@@ -52,7 +56,7 @@ struct SwiftTypeNames {
             }
             try claim(s.name)
             sets[s.name] = s
-            swiftNames[s.name] = SwiftNames.type(s.name, kindSuffix: "Set")
+            swiftNames[s.name] = prefix.isEmpty ? SwiftNames.type(s.name, kindSuffix: "Set") : prefix + SwiftNames.upperCamel(s.name)
         case let .composite(c):
             if let existing = composites[c.name] {
                 guard existing == c else { throw SchemaError("conflicting definitions of composite '\(c.name)'") }
@@ -60,7 +64,7 @@ struct SwiftTypeNames {
             }
             try claim(c.name)
             composites[c.name] = c
-            swiftNames[c.name] = SwiftNames.upperCamel(c.name)
+            swiftNames[c.name] = prefix + SwiftNames.upperCamel(c.name)
             for member in c.members { try visit(member.type) }
         }
     }
@@ -72,6 +76,6 @@ struct SwiftTypeNames {
 
     /// The Swift name of an enum or set, or the stem of a composite's `...Encoder`/`...Decoder` names.
     func swiftName(_ schemaName: String) -> String {
-        swiftNames[schemaName] ?? SwiftNames.upperCamel(schemaName)
+        swiftNames[schemaName] ?? prefix + SwiftNames.upperCamel(schemaName)
     }
 }

@@ -21,13 +21,17 @@ public struct ConsumerHelloDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 29
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
 
     @usableFromInline
@@ -114,7 +118,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `supportsShm` from the start of the block.
     public static let supportsShmOffset = 8
 
-    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var supportsShm: BoolEnum {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)
@@ -124,7 +128,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `supportsProgress` from the start of the block.
     public static let supportsProgressOffset = 9
 
-    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 bytes.
+    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 byte.
     @inlinable
     public var supportsProgress: BoolEnum {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)
@@ -134,7 +138,7 @@ public struct ConsumerHelloDecoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 10
 
-    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 bytes.
+    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 byte.
     @inlinable
     public var mode: Mode {
         let raw = SBEWire.loadUInt8(sbeBuffer, sbeOffset + 10)
@@ -207,7 +211,9 @@ public struct ConsumerHelloEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 29
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -288,7 +294,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `supportsShm` from the start of the block.
     public static let supportsShmOffset = 8
 
-    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 bytes.
+    /// `supportsShm` (id 3): enum Bool (uint8) at offset 8, 1 byte.
     @inlinable
     public var supportsShm: BoolEnum {
         get { BoolEnum(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 8)) }
@@ -298,7 +304,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `supportsProgress` from the start of the block.
     public static let supportsProgressOffset = 9
 
-    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 bytes.
+    /// `supportsProgress` (id 4): enum Bool (uint8) at offset 9, 1 byte.
     @inlinable
     public var supportsProgress: BoolEnum {
         get { BoolEnum(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 9)) }
@@ -308,7 +314,7 @@ public struct ConsumerHelloEncoder {
     /// Offset of `mode` from the start of the block.
     public static let modeOffset = 10
 
-    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 bytes.
+    /// `mode` (id 5): enum Mode (uint8) at offset 10, 1 byte.
     @inlinable
     public var mode: Mode {
         get { Mode(rawValue: SBEWire.loadUInt8(sbeBuffer, sbeOffset + 10)) }

@@ -21,13 +21,17 @@ public struct TensorSlotHeader256Decoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 256
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
 
     @usableFromInline
@@ -188,7 +192,7 @@ public struct TensorSlotHeader256Decoder {
     /// Offset of `ndims` from the start of the block.
     public static let ndimsOffset = 46
 
-    /// `ndims` (id 11): uint8 at offset 46, 1 bytes.
+    /// `ndims` (id 11): uint8 at offset 46, 1 byte.
     @inlinable
     public var ndims: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 46)
@@ -197,7 +201,7 @@ public struct TensorSlotHeader256Decoder {
     /// Offset of `padAlign` from the start of the block.
     public static let padAlignOffset = 47
 
-    /// `padAlign` (id 12): uint8 at offset 47, 1 bytes.
+    /// `padAlign` (id 12): uint8 at offset 47, 1 byte.
     @inlinable
     public var padAlign: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 47)
@@ -287,7 +291,9 @@ public struct TensorSlotHeader256Encoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 256
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -448,7 +454,7 @@ public struct TensorSlotHeader256Encoder {
     /// Offset of `ndims` from the start of the block.
     public static let ndimsOffset = 46
 
-    /// `ndims` (id 11): uint8 at offset 46, 1 bytes.
+    /// `ndims` (id 11): uint8 at offset 46, 1 byte.
     @inlinable
     public var ndims: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 46) }
@@ -458,7 +464,7 @@ public struct TensorSlotHeader256Encoder {
     /// Offset of `padAlign` from the start of the block.
     public static let padAlignOffset = 47
 
-    /// `padAlign` (id 12): uint8 at offset 47, 1 bytes.
+    /// `padAlign` (id 12): uint8 at offset 47, 1 byte.
     @inlinable
     public var padAlign: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 47) }

@@ -18,7 +18,14 @@ public enum FramePattern {
     public static func matches(_ bytes: UnsafeRawBufferPointer, frameId: UInt64) -> Bool {
         guard bytes.count % 8 == 0, let base = bytes.baseAddress else { return bytes.isEmpty }
         var mismatch: UInt64 = 0
-        for i in 0..<(bytes.count / 8) { mismatch |= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) ^ word(frameId, i) }
+        var expected = word(frameId, 0)
+        var offset = 0
+        let end = bytes.count
+        while offset < end {
+            mismatch |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ expected
+            expected &+= 1
+            offset &+= 8
+        }
         return mismatch == 0
     }
 

@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import SharedMemory
+import TensorPoolCodecs
 
 /// A mapped header-ring region: a superblock followed by `nslots` 256-byte `TensorSlotHeader256` slots (§8).
 ///
@@ -27,7 +28,7 @@ public final class HeaderRing: @unchecked Sendable {
     /// Path of the backing file.
     public var path: String { file.path }
     /// A snapshot of the superblock.
-    public var superblock: Superblock { Superblock(from: file.buffer) }
+    public var superblock: Superblock { file.readSuperblock() }
 
     /// Creates `path` (which must not exist) as a header ring for `epoch`, superblock written last and flushed.
     public static func create(

@@ -23,6 +23,9 @@ public enum HeaderValidationFailure: Equatable, Hashable, Sendable, CustomString
     case payloadSlotMismatch(payloadSlot: UInt32, headerIndex: UInt32)
     /// `pool_id` names no mapped pool.
     case unknownPool(UInt16)
+    /// The slot does not lie inside the mapped header ring (a broken ring geometry, never seen with regions
+    /// created or mapped by this module).
+    case slotOutsideRegion(headerIndex: UInt32)
 
     public var description: String {
         switch self {
@@ -37,6 +40,7 @@ public enum HeaderValidationFailure: Equatable, Hashable, Sendable, CustomString
         case .valuesLenExceedsStride(let e, let s): "payload end \(e) exceeds the pool stride \(s)"
         case .payloadSlotMismatch(let p, let h): "payload_slot \(p) != header_index \(h)"
         case .unknownPool(let id): "unknown pool_id \(id)"
+        case .slotOutsideRegion(let i): "slot \(i) lies outside the mapped header ring"
         }
     }
 }

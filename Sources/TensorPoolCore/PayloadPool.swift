@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import SharedMemory
+import TensorPoolCodecs
 
 /// A mapped payload-pool region: a superblock followed by `nslots` payload slots of `strideBytes` each (§9).
 ///
@@ -23,7 +24,7 @@ public final class PayloadPool: @unchecked Sendable {
 
     @inlinable public var buffer: AtomicBuffer { file.buffer }
     public var path: String { file.path }
-    public var superblock: Superblock { Superblock(from: file.buffer) }
+    public var superblock: Superblock { file.readSuperblock() }
 
     /// Creates `path` (which must not exist) as a pool. The stride must satisfy ``StrideRule`` for this
     /// machine's page size (and the hugepage size when `requireHugepages`, which also demands that the parent

@@ -1,3 +1,5 @@
+import TensorPoolCodecs
+
 /// What a consumer expects a region's superblock to say, taken from the latest `ShmPoolAnnounce` (§15.1).
 ///
 /// Slot geometry convention (the spec names both fields without fixing their value for each region type; we

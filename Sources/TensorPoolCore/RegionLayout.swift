@@ -1,9 +1,13 @@
+import TensorPoolCodecs
+
 /// Layout constants of the shared-memory regions (spec §6–§9, schema messages 50 and 51).
 ///
-/// Every byte offset of `ShmRegionSuperblock` and `TensorSlotHeader256` is defined here and nowhere else in
-/// TensorPoolCore. The offsets follow SBE's rule (fields packed in schema order, no implicit alignment) and are
-/// cross-checked field by field against the generated codecs' offsets in the tests, so a schema change that
-/// moves a field fails the build's tests instead of corrupting interop.
+/// Field offsets are not written down here: they are the generated codecs' offsets (`…Offset` constants of
+/// `ShmRegionSuperblockDecoder` and `TensorSlotHeader256Decoder`), so the schema is their one definition. Field
+/// access goes through those flyweights too, except for the two words another process reads while they are
+/// written — `commit_word` and `activity_timestamp_ns` — which are accessed through
+/// ``SharedMemory/AtomicBuffer``'s acquire/release accessors at these offsets (the codecs' plain loads and stores
+/// carry no ordering). Tests check the constants below against the codecs' block lengths.
 public enum RegionLayout {
     /// Size of the superblock at offset 0 of every region. Normative: not derived from SBE metadata (§6).
     public static let superblockSize = 64
@@ -32,39 +36,39 @@ public enum RegionLayout {
 
     /// Field offsets of `ShmRegionSuperblock` (schema message id 50, blockLength 64).
     public enum Superblock {
-        public static let magic = 0
-        public static let layoutVersion = 8
-        public static let epoch = 12
-        public static let streamId = 20
-        public static let regionType = 24
-        public static let poolId = 26
-        public static let nslots = 28
-        public static let slotBytes = 32
-        public static let strideBytes = 36
-        public static let pid = 40
-        public static let startTimestampNs = 48
+        public static let magic = ShmRegionSuperblockDecoder.magicOffset
+        public static let layoutVersion = ShmRegionSuperblockDecoder.layoutVersionOffset
+        public static let epoch = ShmRegionSuperblockDecoder.epochOffset
+        public static let streamId = ShmRegionSuperblockDecoder.streamIdOffset
+        public static let regionType = ShmRegionSuperblockDecoder.regionTypeOffset
+        public static let poolId = ShmRegionSuperblockDecoder.poolIdOffset
+        public static let nslots = ShmRegionSuperblockDecoder.nslotsOffset
+        public static let slotBytes = ShmRegionSuperblockDecoder.slotBytesOffset
+        public static let strideBytes = ShmRegionSuperblockDecoder.strideBytesOffset
+        public static let pid = ShmRegionSuperblockDecoder.pidOffset
+        public static let startTimestampNs = ShmRegionSuperblockDecoder.startTimestampNsOffset
         /// 8-byte aligned: refreshed with a release store while consumers read it.
-        public static let activityTimestampNs = 56
+        public static let activityTimestampNs = ShmRegionSuperblockDecoder.activityTimestampNsOffset
     }
 
     /// Field offsets of `TensorSlotHeader256` (schema message id 51, blockLength 256).
     public enum SlotHeader {
         /// 8-byte aligned, first cache line: the seqlock word, accessed only atomically (see ``CommitWord``).
-        public static let commitWord = 0
-        public static let frameId = 8
-        public static let timestampNs = 16
-        public static let metaVersion = 24
-        public static let valuesLenBytes = 28
-        public static let payloadSlot = 32
-        public static let payloadOffset = 36
-        public static let poolId = 40
-        public static let dtype = 42
-        public static let majorOrder = 44
-        public static let ndims = 46
-        public static let padAlign = 47
-        public static let dims = 48
-        public static let strides = 80
-        public static let padding = 112
-        public static let paddingLength = 144
+        public static let commitWord = TensorSlotHeader256Decoder.commitWordOffset
+        public static let frameId = TensorSlotHeader256Decoder.frameIdOffset
+        public static let timestampNs = TensorSlotHeader256Decoder.timestampNsOffset
+        public static let metaVersion = TensorSlotHeader256Decoder.metaVersionOffset
+        public static let valuesLenBytes = TensorSlotHeader256Decoder.valuesLenBytesOffset
+        public static let payloadSlot = TensorSlotHeader256Decoder.payloadSlotOffset
+        public static let payloadOffset = TensorSlotHeader256Decoder.payloadOffsetOffset
+        public static let poolId = TensorSlotHeader256Decoder.poolIdOffset
+        public static let dtype = TensorSlotHeader256Decoder.dtypeOffset
+        public static let majorOrder = TensorSlotHeader256Decoder.majorOrderOffset
+        public static let ndims = TensorSlotHeader256Decoder.ndimsOffset
+        public static let padAlign = TensorSlotHeader256Decoder.padAlignOffset
+        public static let dims = TensorSlotHeader256Decoder.dimsOffset
+        public static let strides = TensorSlotHeader256Decoder.stridesOffset
+        public static let padding = TensorSlotHeader256Decoder.paddingOffset
+        public static let paddingLength = TensorSlotHeader256Decoder.paddingLength
     }
 }

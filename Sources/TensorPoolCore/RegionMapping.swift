@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import SharedMemory
+import TensorPoolCodecs
 
 /// The shared steps of mapping an announced region (consumer side, §15.1, §15.22), and of creating one.
 enum RegionMapping {
@@ -28,7 +29,11 @@ enum RegionMapping {
         } catch {
             throw .system(SystemError("mmap", path: uri.path, errno: EIO))
         }
-        do { try Superblock(from: file.buffer).validate(against: expected) } catch { throw .superblock(error) }
+        let superblock: Superblock
+        do { superblock = try Superblock(from: file.buffer) } catch {
+            throw .path(.tooSmall(path: uri.path, size: length, required: RegionLayout.superblockSize))
+        }
+        do { try superblock.validate(against: expected) } catch { throw .superblock(error) }
         return file
     }
 
@@ -42,15 +47,23 @@ enum RegionMapping {
         do {
             file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true)
         } catch let error as SystemError {
+            // EEXIST: someone else's file, never touch it. Otherwise the file may have been created before the
+            // failure (ftruncate/fallocate/mmap, e.g. a full disk): remove the partial file.
             if error.errno == EEXIST { throw .alreadyExists(path) }
+            if error.operation != "open" { unlink(path) }
             throw .system(error)
         } catch {
+            unlink(path)
             throw .system(SystemError("create", path: path, errno: EIO))
         }
         initialise(file.buffer)
-        superblock.write(to: file.buffer)
-        do { try file.sync() } catch let error as SystemError { throw .system(error) } catch {
-            throw .system(SystemError("msync", path: path, errno: EIO))
+        do { try superblock.write(to: file.buffer) } catch {
+            unlink(path)
+            throw .invalidConfiguration("region '\(path)' of \(length) bytes cannot hold a superblock")
+        }
+        do { try file.sync() } catch {
+            unlink(path)
+            throw .system(error as? SystemError ?? SystemError("msync", path: path, errno: EIO))
         }
         return file
     }
@@ -58,5 +71,13 @@ enum RegionMapping {
     static func validateSlotCount(_ nslots: Int) throws(RegionError) {
         guard nslots > 0, nslots <= 1 << 30 else { throw .invalidSlotCount(nslots: nslots, reason: "must be in 1...2^30") }
         guard nslots & (nslots - 1) == 0 else { throw .invalidSlotCount(nslots: nslots, reason: "not a power of two") }
+    }
+}
+
+extension MappedFile {
+    /// The superblock of a region mapping. Every region mapping is at least 64 bytes long (checked when it was
+    /// created or mapped), so decoding cannot fail; a failure would be a broken invariant, not bad input.
+    func readSuperblock() -> Superblock {
+        do { return try Superblock(from: buffer) } catch { preconditionFailure("region mapping shorter than a superblock") }
     }
 }

@@ -1,4 +1,5 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The consumer side of the commit protocol (§8.3, §15.3, §15.19, §15.21) over mapped (read-only) regions.
 ///
@@ -27,6 +28,13 @@ public final class SeqlockReader {
     public let pools: [PayloadPool]
     /// Highest commit word accepted per slot (§15.3 stale detection).
     @usableFromInline var highestCommitSeen: [UInt64]
+    /// The ring mapping's bytes (the mapping is kept alive by `headerRing`).
+    @usableFromInline let ring: AtomicBuffer
+    @usableFromInline let nslots: Int
+    /// Pool ids, mapped bytes and strides, parallel arrays (the mappings are kept alive by `pools`).
+    @usableFromInline let poolIds: [UInt16]
+    @usableFromInline let poolBuffers: [AtomicBuffer]
+    @usableFromInline let poolStrides: [Int]
 
     /// A reader over a mapped ring and its pools; every pool must have the ring's slot count (§15.5).
     public init(headerRing: HeaderRing, pools: [PayloadPool]) throws(RegionError) {
@@ -40,6 +48,11 @@ public final class SeqlockReader {
         self.headerRing = headerRing
         self.pools = pools
         self.highestCommitSeen = Array(repeating: 0, count: headerRing.nslots)
+        self.ring = headerRing.buffer
+        self.nslots = headerRing.nslots
+        self.poolIds = pools.map(\.poolId)
+        self.poolBuffers = pools.map(\.buffer)
+        self.poolStrides = pools.map(\.strideBytes)
     }
 
     /// Forgets the per-slot history (after a remap the reader is normally recreated instead).
@@ -47,15 +60,16 @@ public final class SeqlockReader {
         for i in highestCommitSeen.indices { highestCommitSeen[i] = 0 }
     }
 
+    /// Index of pool `id` in the parallel pool arrays, or -1.
     @inlinable
-    func pool(id: UInt16) -> PayloadPool? {
+    func poolIndex(id: UInt16) -> Int {
         // Index loop: a for-in over the array allocates an iterator box in debug builds.
         var i = 0
-        while i < pools.count {
-            if pools[i].poolId == id { return pools[i] }
+        while i < poolIds.count {
+            if poolIds[i] == id { return i }
             i += 1
         }
-        return nil
+        return -1
     }
 
     /// Runs `body` over frame `seq` in slot `headerIndex` and returns its result only if the slot held that
@@ -66,27 +80,31 @@ public final class SeqlockReader {
         seq: UInt64, headerIndex: UInt32, _ body: (_ header: TensorSlotHeader, _ payload: RawSpan) -> R
     ) -> FrameReadResult<R> {
         let index = Int(headerIndex)
-        guard index < headerRing.nslots else { return .dropped(.headerIndexOutOfRange(headerIndex)) }
-        let ring = headerRing.buffer
-        let slot = headerRing.slotOffset(index)
+        guard index < nslots else { return .dropped(.headerIndexOutOfRange(headerIndex)) }
+        let ring = self.ring
+        let slot = RegionLayout.headerSlotOffset(index)
         let commitOffset = slot + RegionLayout.SlotHeader.commitWord
         let first = UInt64(bitPattern: ring.int64Acquire(at: commitOffset))
         if CommitWord.isWriting(first) { return .dropped(.notCommitted) }
         if first < highestCommitSeen[index] { return .dropped(.stale) }
         if CommitWord.frameId(first) != seq { return .dropped(.frameIdMismatch(expected: seq, found: CommitWord.frameId(first))) }
 
-        let header = TensorSlotHeader(from: ring, slotOffset: slot)
-        let pool = pool(id: header.poolId)
+        let header: TensorSlotHeader
+        do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
+            return .dropped(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
+        }
+        let p = poolIndex(id: header.poolId)
         if header.frameId != seq {
             return unstable(ring, commitOffset, first) ?? .dropped(.frameIdMismatch(expected: seq, found: header.frameId))
         }
-        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: pool?.strideBytes) {
+        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolStrides[p]) {
             return unstable(ring, commitOffset, first) ?? .dropped(.invalidHeader(failure))
         }
         // validate() returned nil, so the pool exists and offset + length fits in its stride.
-        guard let pool else { return .dropped(.invalidHeader(.unknownPool(header.poolId))) }
-        let payloadStart = pool.slotOffset(index) + Int(header.payloadOffset)
-        let bytes = pool.buffer.bytes(at: payloadStart, count: Int(header.valuesLenBytes))
+        guard p >= 0 else { return .dropped(.invalidHeader(.unknownPool(header.poolId))) }
+        let stride = poolStrides[p]
+        let payloadStart = RegionLayout.payloadSlotOffset(index, strideBytes: stride) + Int(header.payloadOffset)
+        let bytes = poolBuffers[p].bytes(at: payloadStart, count: Int(header.valuesLenBytes))
         let result = body(header, unsafe RawSpan(_unsafeBytes: bytes))
 
         // Orders every load made by `body` before the re-check of the commit word.

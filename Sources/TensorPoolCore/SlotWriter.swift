@@ -1,12 +1,13 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The producer side of the commit protocol (§8.3, §15.19), for one header ring and its pools.
 ///
 /// Single writer: one `SlotWriter` per ring, used from one thread. Publishing a frame:
 /// ```swift
-/// let claim = try #require(writer.claim(frameId: seq, poolId: 1))   // commit word = (seq << 1) | 1
-/// fill(claim.payload)                                               // memcpy or device DMA
-/// writer.commit(claim, header: header)                              // header fields, then (seq << 1), release
+/// guard let claim = writer.claim(frameId: seq, poolId: 1) else { return }  // commit word = (seq << 1) | 1
+/// fill(claim.payload)                                                      // memcpy or device DMA
+/// if let problem = writer.commit(claim, header: header) { log(problem) }   // header, then (seq << 1), release
 /// ```
 /// or ``publish(frameId:header:payload:)`` which does the three steps with a memcpy.
 ///
@@ -73,7 +74,9 @@ public final class SlotWriter: @unchecked Sendable {
             return failure
         }
         let offset = headerRing.slotOffset(claim.headerIndex)
-        header.write(to: headerRing.buffer, slotOffset: offset)
+        do { try header.write(to: headerRing.buffer, slotOffset: offset) } catch {
+            return .slotOutsideRegion(headerIndex: UInt32(claim.headerIndex))
+        }
         headerRing.buffer.setInt64Release(
             Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
         return nil

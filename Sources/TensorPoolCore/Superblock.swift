@@ -1,4 +1,5 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The 64-byte `ShmRegionSuperblock` at offset 0 of every region (§7.1), as plain values.
 ///
@@ -19,8 +20,8 @@ public struct Superblock: Equatable, Sendable {
     public var startTimestampNs: UInt64
     public var activityTimestampNs: UInt64
 
-    /// The decoded region type, `nil` for an undefined wire value.
-    public var regionType: RegionType? { RegionType(rawValue: regionTypeRaw) }
+    /// The decoded region type (`.unrecognized` for an undefined wire value).
+    public var regionType: RegionType { RegionType(rawValue: regionTypeRaw) }
 
     public init(
         magic: UInt64 = RegionLayout.magic, layoutVersion: UInt32 = RegionLayout.layoutVersion, epoch: UInt64,
@@ -41,42 +42,44 @@ public struct Superblock: Equatable, Sendable {
         self.activityTimestampNs = activityTimestampNs
     }
 
-    /// Decodes the superblock at offset 0 of `buffer` (at least 64 bytes).
-    public init(from buffer: AtomicBuffer) {
-        typealias F = RegionLayout.Superblock
-        precondition(buffer.capacity >= RegionLayout.superblockSize, "buffer smaller than a superblock")
-        magic = buffer.uint64(at: F.magic)
-        layoutVersion = buffer.uint32(at: F.layoutVersion)
-        epoch = buffer.uint64(at: F.epoch)
-        streamId = buffer.uint32(at: F.streamId)
-        regionTypeRaw = buffer.int16(at: F.regionType)
-        poolId = buffer.uint16(at: F.poolId)
-        nslots = buffer.uint32(at: F.nslots)
-        slotBytes = buffer.uint32(at: F.slotBytes)
-        strideBytes = buffer.uint32(at: F.strideBytes)
-        pid = buffer.uint64(at: F.pid)
-        startTimestampNs = buffer.uint64(at: F.startTimestampNs)
-        // Written concurrently by the producer's heartbeat: read atomically.
-        activityTimestampNs = UInt64(bitPattern: buffer.int64Acquire(at: F.activityTimestampNs))
+    /// Decodes the superblock at offset 0 of `buffer` through the generated `ShmRegionSuperblockDecoder`; throws
+    /// when `buffer` is shorter than 64 bytes.
+    ///
+    /// `activity_timestamp_ns` is re-read with an acquire load through ``SharedMemory/AtomicBuffer``: the producer
+    /// refreshes it while consumers read it, and the codec's plain load carries no ordering.
+    public init(from buffer: AtomicBuffer) throws(SBEError) {
+        let d = try ShmRegionSuperblockDecoder(wrap: UnsafeRawPointer(buffer.base), offset: 0, capacity: buffer.capacity)
+        magic = d.magic
+        layoutVersion = d.layoutVersion
+        epoch = d.epoch
+        streamId = d.streamId
+        regionTypeRaw = d.regionType.rawValue
+        poolId = d.poolId
+        nslots = d.nslots
+        slotBytes = d.slotBytes
+        strideBytes = d.strideBytes
+        pid = d.pid
+        startTimestampNs = d.startTimestampNs
+        activityTimestampNs = UInt64(bitPattern: buffer.int64Acquire(at: RegionLayout.Superblock.activityTimestampNs))
     }
 
-    /// Encodes every field at offset 0 of `buffer`. The producer calls this once, after the region body is
-    /// initialised, and then flushes (see ``HeaderRing/create(at:nslots:epoch:streamId:pid:nowNs:)``).
-    public func write(to buffer: AtomicBuffer) {
-        typealias F = RegionLayout.Superblock
-        precondition(buffer.capacity >= RegionLayout.superblockSize, "buffer smaller than a superblock")
-        buffer.setUInt64(magic, at: F.magic)
-        buffer.setUInt32(layoutVersion, at: F.layoutVersion)
-        buffer.setUInt64(epoch, at: F.epoch)
-        buffer.setUInt32(streamId, at: F.streamId)
-        buffer.setInt16(regionTypeRaw, at: F.regionType)
-        buffer.setUInt16(poolId, at: F.poolId)
-        buffer.setUInt32(nslots, at: F.nslots)
-        buffer.setUInt32(slotBytes, at: F.slotBytes)
-        buffer.setUInt32(strideBytes, at: F.strideBytes)
-        buffer.setUInt64(pid, at: F.pid)
-        buffer.setUInt64(startTimestampNs, at: F.startTimestampNs)
-        buffer.setInt64Release(Int64(bitPattern: activityTimestampNs), at: F.activityTimestampNs)
+    /// Encodes every field at offset 0 of `buffer` through `ShmRegionSuperblockEncoder` (the activity timestamp
+    /// with a release store). The producer calls this once, after the region body is initialised, and then
+    /// flushes the mapping.
+    public func write(to buffer: AtomicBuffer) throws(SBEError) {
+        let e = try ShmRegionSuperblockEncoder(wrap: buffer.base, offset: 0, capacity: buffer.capacity)
+        e.magic = magic
+        e.layoutVersion = layoutVersion
+        e.epoch = epoch
+        e.streamId = streamId
+        e.regionType = RegionType(rawValue: regionTypeRaw)
+        e.poolId = poolId
+        e.nslots = nslots
+        e.slotBytes = slotBytes
+        e.strideBytes = strideBytes
+        e.pid = pid
+        e.startTimestampNs = startTimestampNs
+        buffer.setInt64Release(Int64(bitPattern: activityTimestampNs), at: RegionLayout.Superblock.activityTimestampNs)
     }
 
     /// Every field that differs from `expected` (magic, layout version, epoch, stream, type, pool, slot geometry),

@@ -1,30 +1,70 @@
 /// A fixed array of `MAX_DIMS` (8) int32 values: the `dims` or `strides` of a slot header.
 ///
-/// Stored inline (no heap), so decoding a header allocates nothing.
+/// Stored inline (no heap) as the wire's little-endian int32[8] image, so decoding copies the 32 bytes from
+/// the codec's array view in one move and allocates nothing.
 public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
-    @usableFromInline var storage: InlineArray<8, Int32>
+    @usableFromInline var storage: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
 
     /// All zeros.
-    @inlinable public init() { storage = InlineArray(repeating: 0) }
+    @inlinable public init() { storage = (0, 0, 0, 0, 0, 0, 0, 0) }
 
     /// The given values followed by zeros (at most 8 values are used).
     public init(_ values: [Int32]) {
-        storage = InlineArray(repeating: 0)
-        for (i, v) in values.prefix(RegionLayout.maxDims).enumerated() { storage[i] = v }
+        self.init()
+        for (i, v) in values.prefix(RegionLayout.maxDims).enumerated() { self[i] = v }
     }
 
+    /// Copies a wire image (little-endian int32[8], e.g. a codec's `dimsBytes`; shorter images are zero-padded).
+    @inlinable
+    init(wireBytes: UnsafeRawBufferPointer) {
+        self.init()
+        guard let source = wireBytes.baseAddress else { return }
+        let count = min(wireBytes.count, 32)
+        withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: count) }
+    }
+
+    // A switch over the tuple's elements, not a pointer closure: debug builds run it several times faster.
     @inlinable public subscript(index: Int) -> Int32 {
-        get { storage[index] }
-        set { storage[index] = newValue }
+        get {
+            switch index {
+            case 0: return storage.0
+            case 1: return storage.1
+            case 2: return storage.2
+            case 3: return storage.3
+            case 4: return storage.4
+            case 5: return storage.5
+            case 6: return storage.6
+            case 7: return storage.7
+            default: preconditionFailure("dimension index out of range")
+            }
+        }
+        set {
+            switch index {
+            case 0: storage.0 = newValue
+            case 1: storage.1 = newValue
+            case 2: storage.2 = newValue
+            case 3: storage.3 = newValue
+            case 4: storage.4 = newValue
+            case 5: storage.5 = newValue
+            case 6: storage.6 = newValue
+            case 7: storage.7 = newValue
+            default: preconditionFailure("dimension index out of range")
+            }
+        }
     }
 
     @inlinable public static func == (lhs: TensorDims, rhs: TensorDims) -> Bool {
-        for i in 0..<8 where lhs.storage[i] != rhs.storage[i] { return false }
-        return true
+        lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1 && lhs.storage.2 == rhs.storage.2
+            && lhs.storage.3 == rhs.storage.3 && lhs.storage.4 == rhs.storage.4 && lhs.storage.5 == rhs.storage.5
+            && lhs.storage.6 == rhs.storage.6 && lhs.storage.7 == rhs.storage.7
     }
 
     /// The first `count` values as an array (diagnostics; allocates).
-    public func prefix(_ count: Int) -> [Int32] { (0..<max(0, min(count, 8))).map { storage[$0] } }
+    public func prefix(_ count: Int) -> [Int32] { (0..<max(0, min(count, 8))).map { self[$0] } }
 
     public var description: String { "\(prefix(8))" }
 }
+
+#if _endian(big)
+#error("TensorPoolCore copies little-endian wire images: big-endian hosts are out of scope in v1.1 (spec §15.1)")
+#endif

@@ -1,3 +1,5 @@
+import TensorPoolCodecs
+
 extension TensorSlotHeader {
     /// Checks the header against §8.2/§15.8 for slot `headerIndex` of a ring whose pool `pool_id` has stride
     /// `poolStrideBytes` (`nil` when the pool is unknown). Returns `nil` when valid. Allocates nothing.
@@ -12,8 +14,14 @@ extension TensorSlotHeader {
     /// `ceil(Π dims / 8)`) and must use inferred strides.
     public func validate(headerIndex: UInt32, poolStrideBytes: Int?) -> HeaderValidationFailure? {
         guard ndims >= 1, Int(ndims) <= RegionLayout.maxDims else { return .ndimsOutOfRange(ndims) }
-        guard let dtype, dtype != .unknown else { return .unknownDtype(dtypeRaw) }
-        guard let majorOrder, majorOrder != .unknown else { return .unknownMajorOrder(majorOrderRaw) }
+        let dtype = self.dtype
+        switch dtype {
+        case .unknown, .unrecognized: return .unknownDtype(dtypeRaw)
+        default: break
+        }
+        // Raw comparisons: the schema enum's derived equality is a slow call in debug builds.
+        let rowMajor = majorOrderRaw == MajorOrder.row.rawValue
+        guard rowMajor || majorOrderRaw == MajorOrder.column.rawValue else { return .unknownMajorOrder(majorOrderRaw) }
         let n = Int(ndims)
         for i in 0..<n {
             if dims[i] <= 0 { return .nonPositiveDim(index: i, value: dims[i]) }
@@ -25,7 +33,7 @@ extension TensorSlotHeader {
             extent = elementSize
             var required = elementSize
             for step in 0..<n {
-                let i = majorOrder == .row ? n - 1 - step : step
+                let i = rowMajor ? n - 1 - step : step
                 let explicit = Int(strides[i])
                 if explicit != 0 && explicit < required {
                     return .overlappingStride(index: i, stride: strides[i], required: required)

@@ -1,10 +1,13 @@
 import SharedMemory
+import TensorPoolCodecs
 
 /// The fields of a `TensorSlotHeader256` other than `commit_word` (§8.2), as plain values.
 ///
 /// Enumerations are kept as raw wire values (`dtypeRaw`, `majorOrderRaw`) so that a header with an unknown value
 /// decodes and is then rejected by ``validate(headerIndex:poolStrideBytes:)`` (§15.8) instead of trapping.
-/// Encoding and decoding allocate nothing.
+/// Encoding and decoding go through the generated `TensorSlotHeader256Encoder`/`Decoder` flyweights and
+/// allocate nothing. `commit_word` is never touched here: it belongs to ``SlotWriter`` and ``SeqlockReader``,
+/// which access it atomically.
 public struct TensorSlotHeader: Equatable, Sendable {
     public var frameId: UInt64
     public var timestampNs: UInt64
@@ -39,58 +42,56 @@ public struct TensorSlotHeader: Equatable, Sendable {
         self.strides = strides
     }
 
-    /// The element type, `nil` for a value outside the registry (setting `nil` writes UNKNOWN).
-    @inlinable public var dtype: Dtype? {
+    /// The element type (`.unrecognized` for a value outside the registry).
+    @inlinable public var dtype: Dtype {
         get { Dtype(rawValue: dtypeRaw) }
-        set { dtypeRaw = newValue?.rawValue ?? Dtype.unknown.rawValue }
+        set { dtypeRaw = newValue.rawValue }
     }
-    /// The major order, `nil` for a value outside the registry (setting `nil` writes UNKNOWN).
-    @inlinable public var majorOrder: MajorOrder? {
+    /// The major order (`.unrecognized` for a value outside the registry).
+    @inlinable public var majorOrder: MajorOrder {
         get { MajorOrder(rawValue: majorOrderRaw) }
-        set { majorOrderRaw = newValue?.rawValue ?? MajorOrder.unknown.rawValue }
+        set { majorOrderRaw = newValue.rawValue }
     }
 
-    /// Decodes the header of the slot starting at `offset` (plain loads; `commit_word` is not read).
+    /// Decodes the slot header that starts at byte `offset` of `buffer` (plain loads; `commit_word` is not read).
+    /// Throws when the 256-byte slot does not fit in the buffer.
     @inlinable
-    public init(from buffer: AtomicBuffer, slotOffset offset: Int) {
-        typealias F = RegionLayout.SlotHeader
-        frameId = buffer.uint64(at: offset + F.frameId)
-        timestampNs = buffer.uint64(at: offset + F.timestampNs)
-        metaVersion = buffer.uint32(at: offset + F.metaVersion)
-        valuesLenBytes = buffer.uint32(at: offset + F.valuesLenBytes)
-        payloadSlot = buffer.uint32(at: offset + F.payloadSlot)
-        payloadOffset = buffer.uint32(at: offset + F.payloadOffset)
-        poolId = buffer.uint16(at: offset + F.poolId)
-        dtypeRaw = buffer.int16(at: offset + F.dtype)
-        majorOrderRaw = buffer.int16(at: offset + F.majorOrder)
-        ndims = buffer.uint8(at: offset + F.ndims)
-        dims = TensorDims()
-        strides = TensorDims()
-        for i in 0..<RegionLayout.maxDims {
-            dims[i] = buffer.int32(at: offset + F.dims + 4 * i)
-            strides[i] = buffer.int32(at: offset + F.strides + 4 * i)
-        }
+    public init(from buffer: AtomicBuffer, slotOffset offset: Int) throws(SBEError) {
+        let d = try TensorSlotHeader256Decoder(wrap: UnsafeRawPointer(buffer.base), offset: offset, capacity: buffer.capacity)
+        frameId = d.frameId
+        timestampNs = d.timestampNs
+        metaVersion = d.metaVersion
+        valuesLenBytes = d.valuesLenBytes
+        payloadSlot = d.payloadSlot
+        payloadOffset = d.payloadOffset
+        poolId = d.poolId
+        dtypeRaw = d.dtype.rawValue
+        majorOrderRaw = d.majorOrder.rawValue
+        ndims = d.ndims
+        dims = TensorDims(wireBytes: d.dimsBytes)
+        strides = TensorDims(wireBytes: d.stridesBytes)
     }
 
-    /// Encodes every field except `commit_word` into the slot at `offset` (all 8 dims/strides, `pad_align` 0).
-    /// The opaque padding is left as is (§8.2: reserved for the producer, ignored by consumers).
+    /// Encodes every field except `commit_word` into the slot that starts at byte `offset` (all 8 dims/strides,
+    /// `pad_align` 0). The opaque padding is left as is (§8.2: reserved for the producer, ignored by consumers).
+    /// Throws when the slot does not fit in the buffer.
     @inlinable
-    public func write(to buffer: AtomicBuffer, slotOffset offset: Int) {
-        typealias F = RegionLayout.SlotHeader
-        buffer.setUInt64(frameId, at: offset + F.frameId)
-        buffer.setUInt64(timestampNs, at: offset + F.timestampNs)
-        buffer.setUInt32(metaVersion, at: offset + F.metaVersion)
-        buffer.setUInt32(valuesLenBytes, at: offset + F.valuesLenBytes)
-        buffer.setUInt32(payloadSlot, at: offset + F.payloadSlot)
-        buffer.setUInt32(payloadOffset, at: offset + F.payloadOffset)
-        buffer.setUInt16(poolId, at: offset + F.poolId)
-        buffer.setInt16(dtypeRaw, at: offset + F.dtype)
-        buffer.setInt16(majorOrderRaw, at: offset + F.majorOrder)
-        buffer.setUInt8(ndims, at: offset + F.ndims)
-        buffer.setUInt8(0, at: offset + F.padAlign)
+    public func write(to buffer: AtomicBuffer, slotOffset offset: Int) throws(SBEError) {
+        let e = try TensorSlotHeader256Encoder(wrap: buffer.base, offset: offset, capacity: buffer.capacity)
+        e.frameId = frameId
+        e.timestampNs = timestampNs
+        e.metaVersion = metaVersion
+        e.valuesLenBytes = valuesLenBytes
+        e.payloadSlot = payloadSlot
+        e.payloadOffset = payloadOffset
+        e.poolId = poolId
+        e.dtype = Dtype(rawValue: dtypeRaw)
+        e.majorOrder = MajorOrder(rawValue: majorOrderRaw)
+        e.ndims = ndims
+        e.padAlign = 0
         for i in 0..<RegionLayout.maxDims {
-            buffer.setInt32(dims[i], at: offset + F.dims + 4 * i)
-            buffer.setInt32(strides[i], at: offset + F.strides + 4 * i)
+            e.setDims(at: i, dims[i])
+            e.setStrides(at: i, strides[i])
         }
     }
 }

@@ -8,8 +8,19 @@ struct TP: ParsableCommand {
         abstract: "Aeron Tensor Pool: zero-copy shared-memory tensor transport coordinated over Aeron.",
         subcommands: [
             DriverCommand.self,
+            WireCommand.self,
             ConfigCommand.self,
+            Inspect.self,
+            Stress.self,
+            Bench.self,
+            ProducerCommand.self,
+            ConsumerCommand.self,
+            DemoCommand.self,
+            AeronCommand.self,
             SupervisorCommand.self,
+            SendConsumerConfigCommand.self,
+            CleanCommand.self,
+            StatCommand.self,
         ]
     )
 }

@@ -9,8 +9,11 @@ import SharedMemory
 
     func drain(_ ring: ManyToOneRingBuffer) -> [(Int32, [UInt8])] {
         var out: [(Int32, [UInt8])] = []
-        while ring.read({ type, buffer, offset, length in out.append((type, Array(buffer.bytes(at: offset, count: length)))) }) > 0 {}
-        return out
+        while true {
+            let before = ring.consumerPosition
+            let n = ring.read { type, buffer, offset, length in out.append((type, Array(buffer.bytes(at: offset, count: length)))) }
+            if n == 0 && ring.consumerPosition == before { return out } // padding alone consumes bytes, no message
+        }
     }
 
     @Test func rejectsNonPowerOfTwoCapacity() {

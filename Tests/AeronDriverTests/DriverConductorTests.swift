@@ -335,3 +335,158 @@ import AeronConcurrent
         #expect(driver.clientCount == 0 && driver.subscriptionCount == 0)
     }
 }
+
+@Suite struct DriverConductorSubscriberStateTests {
+    @Test func untetheredSubscriberIsDroppedWhenItLagsThenRejoins() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        let publication = try client.addPublication(
+            "aeron:ipc?untethered-window-limit-timeout=100ms|untethered-linger-timeout=100ms|untethered-resting-timeout=100ms", stream: 40)
+        let tethered = try client.addSubscription("aeron:ipc", stream: 40)
+        let untethered = try client.addSubscription("aeron:ipc?tether=false", stream: 40)
+        let setup = try client.pump(driver, count: 6)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let images = try setup.ofType(ControlResponseTypeId.onAvailableImage).map { try $0.decode(ImageBuffersReady.self) }
+        let fast = try #require(images.first { $0.subscriptionRegistrationId == tethered })
+        let slow = try #require(images.first { $0.subscriptionRegistrationId == untethered })
+        let log = try LogBuffers(path: ready.logFileName)
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        // The publisher writes 30 KiB and the tethered subscriber reads it; the untethered one stays at 0.
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 30_720), at: 0)
+        client.cnc.countersValuesBuffer.setInt64Release(30_720, at: Int(fast.subscriberPositionId) * 128)
+        _ = try client.pump(driver, cycles: 2)
+        let limit = driver.countersReader.value(ready.publicationLimitCounterId)
+        #expect(limit == 32_768, "the untethered subscriber at 0 still holds the limit: \(limit)")
+
+        let dropped = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty }
+        let unavailable = try #require(dropped.ofType(ControlResponseTypeId.onUnavailableImage).first).decode(ImageMessage.self)
+        #expect(unavailable.correlationId == publication && unavailable.subscriptionRegistrationId == untethered)
+        _ = try client.pump(driver, cycles: 2)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId) == 30_720 + 32_768,
+                "a lingering untethered subscriber no longer holds the publisher back")
+
+        let rejoined = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onAvailableImage).isEmpty }
+        let image = try #require(rejoined.ofType(ControlResponseTypeId.onAvailableImage).first).decode(ImageBuffersReady.self)
+        #expect(image.subscriptionRegistrationId == untethered)
+        #expect(image.subscriberPositionId == slow.subscriberPositionId, "same position counter")
+        #expect(driver.countersReader.value(slow.subscriberPositionId) == 30_720, "rejoins at the join position")
+    }
+
+    @Test func revokedPublicationEndsAtOnce() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        let publication = try client.addPublication("aeron:ipc", stream: 41)
+        _ = try client.addSubscription("aeron:ipc", stream: 41)
+        let setup = try client.pump(driver, count: 4)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 64), at: 0)
+        try client.send(ControlCommandTypeId.removePublication, RemovePublicationMessage(
+            clientId: client.clientId, correlationId: client.nextCorrelationId(), registrationId: publication, flags: RemovePublicationMessage.revokeFlag))
+        // The subscriber never read the 64 bytes, yet the image goes: revoked logs do not drain.
+        let events = try client.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty }
+        #expect(!events.ofType(ControlResponseTypeId.onUnavailableImage).isEmpty)
+        #expect(LogBufferDescriptor.isPublicationRevoked(log.metadata))
+        #expect(LogBufferDescriptor.endOfStreamPosition(log.metadata) == 64)
+        #expect(driver.countersReader.value(SystemCounters.publicationsRevoked) == 1)
+        _ = try client.pumpUntil(driver) { _ in driver.publicationCount == 0 }
+        #expect(driver.publicationCount == 0)
+    }
+
+    @Test func explicitSessionIdsClashOrMustMatchTheSharedPublication() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc?session-id=77", stream: 42)
+        let same = try client.addPublication("aeron:ipc?session-id=77", stream: 42)
+        let different = try client.addPublication("aeron:ipc?session-id=78", stream: 42)
+        let clash = try client.addPublication("aeron:ipc?session-id=77", stream: 42, exclusive: true)
+        let responses = try client.pump(driver, count: 5)
+        let ready = try responses.ofType(ControlResponseTypeId.onPublicationReady).map { try $0.decode(PublicationBuffersReady.self) }
+        #expect(ready.count == 2 && ready.allSatisfy { $0.sessionId == 77 })
+        #expect(ready.last?.correlationId == same)
+        let errors = try responses.ofType(ControlResponseTypeId.onError).map { try $0.decode(ErrorResponse.self) }
+        #expect(errors.map(\.offendingCommandCorrelationId) == [different, clash])
+        #expect(errors.map(\.errorCode) == [11, 1])
+    }
+}
+
+@Suite struct DriverUnblockTests {
+    @Test func aCommandClaimedButNeverCommittedIsUnblockedAndLaterCommandsServed() throws {
+        var context = testContext()
+        context.commandUnblockTimeoutNs = 100_000_000
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let stuck = try ProtocolClient(directory: context.aeronDirectory)
+        let healthy = try ProtocolClient(directory: context.aeronDirectory)
+        // A client dies between claim and commit: its record keeps a negative length at the head.
+        let index = try stuck.toDriver.tryClaim(messageTypeId: ControlCommandTypeId.addSubscription, length: 40)
+        #expect(index >= 0)
+        let subscription = try healthy.addSubscription("aeron:ipc", stream: 50)
+        let responses = try healthy.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onSubscriptionReady).isEmpty }
+        #expect(try responses.ofType(ControlResponseTypeId.onSubscriptionReady).first?.decode(SubscriptionReady.self).correlationId == subscription)
+        #expect(driver.countersReader.value(SystemCounters.unblockedCommands) == 1)
+    }
+
+    @Test func aPublisherThatDiedMidFrameIsUnblocked() throws {
+        var context = testContext()
+        context.publicationUnblockTimeoutNs = 100_000_000
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc", stream: 51)
+        _ = try client.addSubscription("aeron:ipc", stream: 51)
+        let setup = try client.pump(driver, count: 4)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let term = log.termBuffers[0]
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        // Publisher A claimed [0, 64) and died (negative length); publisher B committed [64, 128).
+        term.setInt32Release(-64, at: 0)
+        term.setInt32(64, at: 64 + 8)
+        term.setInt16(DataFrameHeader.typeData, at: 64 + 6)
+        term.setInt32Release(64, at: 64)
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 128), at: 0)
+        _ = try client.pumpUntil(driver) { _ in driver.countersReader.value(SystemCounters.unblockedPublications) > 0 }
+        #expect(driver.countersReader.value(SystemCounters.unblockedPublications) == 1)
+        #expect(DataFrameHeader.frameLengthVolatile(term, 0) == 64)
+        #expect(DataFrameHeader.isPaddingFrame(term, 0))
+        #expect(term.int32(at: 12) == ready.sessionId, "padding written from the default header")
+        #expect(term.int32(at: 20) == initialTermId)
+    }
+}
+
+@Suite struct DriverStartPositionTests {
+    @Test func positionalParametersStartTheLogMidStream() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102|term-offset=64", stream: 60, exclusive: true)
+        let incomplete = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102", stream: 61)
+        _ = try client.addSubscription("aeron:ipc", stream: 60)
+        let responses = try client.pump(driver, count: 5)
+        let ready = try #require(responses.ofType(ControlResponseTypeId.onExclusivePublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let m = log.metadata
+        #expect(LogBufferDescriptor.initialTermId(m) == 100)
+        #expect(LogBufferDescriptor.activeTermCount(m) == 2)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 2) == (Int64(102) << 32) | 64)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 0) == Int64(100) << 32)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 1) == Int64(101) << 32)
+        let start: Int64 = 2 * 65536 + 64
+        let image = try #require(responses.ofType(ControlResponseTypeId.onAvailableImage).first).decode(ImageBuffersReady.self)
+        #expect(driver.countersReader.value(image.subscriberPositionId) == start)
+        _ = try client.pump(driver, cycles: 2)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId) == start + 32768)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId - 1) == start, "pub-pos")
+        let error = try #require(responses.ofType(ControlResponseTypeId.onError).first).decode(ErrorResponse.self)
+        #expect(error.offendingCommandCorrelationId == incomplete && error.errorCode == 11)
+    }
+}

@@ -59,7 +59,7 @@ import AeronConcurrent
         let ring = try ManyToOneRingBuffer(buffer: cnc.toDriverBuffer)
         ring.setConsumerHeartbeatTime(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
         let marker = context.aeronDirectory + "/publications/stale.logbuffer"
-        FileManager.default.createFile(atPath: marker, contents: Data([1]))
+        #expect(FileManager.default.createFile(atPath: marker, contents: Data([1])))
         let second = try MediaDriver(context: context)
         #expect(!FileManager.default.fileExists(atPath: marker), "the stale directory is wiped")
         second.close()
@@ -106,5 +106,22 @@ import AeronConcurrent
         var context = testContext()
         context.ipcTermLength = 1000
         #expect(throws: MediaDriverError.self) { try MediaDriver(context: context) }
+    }
+}
+
+@Suite struct MediaDriverDirectorySafetyTests {
+    @Test func refusesToWipeANonEmptyDirectoryThatIsNotAnAeronDirectory() throws {
+        let dir = uniqueAeronDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(FileManager.default.createFile(atPath: dir + "/precious.txt", contents: Data("keep".utf8)))
+        var context = testContext(dir)
+        context.deleteDirectoryOnShutdown = false
+        #expect(throws: MediaDriverError.self) { try MediaDriver(context: context) }
+        #expect(FileManager.default.fileExists(atPath: dir + "/precious.txt"))
+        // An empty directory is fine.
+        try FileManager.default.removeItem(atPath: dir + "/precious.txt")
+        let driver = try MediaDriver(context: context)
+        driver.close()
     }
 }

@@ -52,15 +52,9 @@ public final class AeronPeerProcess: @unchecked Sendable {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var lines: [String] = []
-    private var nextLine = 0
-    private var partialStdout = Data()
-    private var stdoutClosed = false
-    private var stderrClosed = false
-    private var stderrData = Data()
-    private var exitState: PeerExit?
+    /// Shared with the reader threads and the termination handler, which never hold the peer object itself: the peer
+    /// is released (and its process killed) exactly when its last user lets go of it.
+    private let output = PeerOutput()
 
     /// Launches `python3 aeron_peer.py <subcommand> [--so SO --dir DIR] <arguments>`.
     ///
@@ -90,20 +84,21 @@ public final class AeronPeerProcess: @unchecked Sendable {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
-        process.terminationHandler = { [weak self] finished in
+        let output = self.output
+        process.terminationHandler = { finished in
             let exit = PeerExit(status: finished.terminationStatus, signaled: finished.terminationReason == .uncaughtSignal)
-            self?.record { $0.exitState = exit }
+            output.update { $0.exit = exit }
         }
         do {
-            try process.run()
+            try ProcessSpawning.runWithDefaultSignalMask(process)
         } catch {
             throw InteropError.launchFailed(command: commandLine.joined(separator: " "), reason: "\(error)")
         }
-        startReader(stdoutPipe.fileHandleForReading, name: "peer-stdout") { peer, chunk in
-            if let chunk { peer.appendStdout(chunk) } else { peer.stdoutClosed = true }
+        output.startReader(stdoutPipe.fileHandleForReading, name: "peer-stdout") { state, chunk in
+            if let chunk { state.appendStdout(chunk) } else { state.stdoutClosed = true }
         }
-        startReader(stderrPipe.fileHandleForReading, name: "peer-stderr") { peer, chunk in
-            if let chunk { peer.stderrData.append(chunk) } else { peer.stderrClosed = true }
+        output.startReader(stderrPipe.fileHandleForReading, name: "peer-stderr") { state, chunk in
+            if let chunk { state.stderr.append(chunk) } else { state.stderrClosed = true }
         }
     }
 
@@ -118,37 +113,39 @@ public final class AeronPeerProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
 
     /// Whether the peer is still running.
-    public var isRunning: Bool { condition.withLock { exitState == nil } }
+    public var isRunning: Bool { output.read { $0.exit == nil } }
 
     /// Everything the peer printed on stderr so far.
-    public var stderr: String { condition.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    public var stderr: String { output.read { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// Every event printed so far (including ones already returned by ``nextEvent(timeout:)``).
     public func eventsSoFar() throws -> [PeerEvent] {
-        try condition.withLock { lines }.map(PeerEvent.init(line:))
+        try output.read { $0.lines }.map(PeerEvent.init(line:))
     }
 
     /// The next event not yet returned, waiting up to `timeout` seconds.
     public func nextEvent(timeout: Double) throws -> PeerEvent {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        condition.lock()
-        while nextLine == lines.count {
-            if stdoutClosed && exitState != nil {
-                let exit = exitState!
-                let err = String(decoding: stderrData, as: UTF8.self)
-                condition.unlock()
-                throw InteropError.peerExited(what: "an event from '\(subcommand)' (\(exit))", status: exit.status, stderr: err)
+        let outcome = output.wait(until: deadline) { state -> Result<String, InteropError>? in
+            if state.nextLine < state.lines.count {
+                state.nextLine += 1
+                return .success(state.lines[state.nextLine - 1])
             }
-            if !condition.wait(until: deadline) && nextLine == lines.count {
-                condition.unlock()
-                kill()
-                throw InteropError.timeout(what: "an event from '\(subcommand)'", seconds: timeout, stderr: stderr)
+            if state.stdoutClosed, let exit = state.exit {
+                return .failure(.peerExited(what: "an event from '\(subcommand)'", exit: exit,
+                                            stderr: String(decoding: state.stderr, as: UTF8.self)))
             }
+            return nil
         }
-        let line = lines[nextLine]
-        nextLine += 1
-        condition.unlock()
-        return try PeerEvent(line: line)
+        switch outcome {
+        case .success(let line)?:
+            return try PeerEvent(line: line)
+        case .failure(let error)?:
+            throw error
+        case nil:
+            kill()
+            throw InteropError.timeout(what: "an event from '\(subcommand)'", seconds: timeout, stderr: stderr)
+        }
     }
 
     /// Skips events until one called `name` arrives (waiting up to `timeout` seconds in total).
@@ -162,8 +159,8 @@ public final class AeronPeerProcess: @unchecked Sendable {
                 if event.name == name { return event }
             } catch InteropError.timeout(_, _, let err) {
                 throw InteropError.timeout(what: "event '\(name)' from '\(subcommand)'", seconds: timeout, stderr: err)
-            } catch InteropError.peerExited(_, let status, let err) {
-                throw InteropError.peerExited(what: "event '\(name)' from '\(subcommand)'", status: status, stderr: err)
+            } catch InteropError.peerExited(_, let exit, let err) {
+                throw InteropError.peerExited(what: "event '\(name)' from '\(subcommand)'", exit: exit, stderr: err)
             }
         }
     }
@@ -173,29 +170,24 @@ public final class AeronPeerProcess: @unchecked Sendable {
     @discardableResult
     public func waitForExit(timeout: Double) throws -> PeerRun {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        condition.lock()
-        while exitState == nil || !stdoutClosed || !stderrClosed {
-            if !condition.wait(until: deadline) && (exitState == nil || !stdoutClosed || !stderrClosed) {
-                condition.unlock()
-                kill()
-                throw InteropError.timeout(what: "'\(subcommand)' to exit", seconds: timeout, stderr: stderr)
-            }
+        let finished = output.wait(until: deadline) { state -> (PeerExit, [String], String)? in
+            guard let exit = state.exit, state.stdoutClosed, state.stderrClosed else { return nil }
+            return (exit, state.lines, String(decoding: state.stderr, as: UTF8.self))
         }
-        let exit = exitState!
-        let allLines = lines
-        let err = String(decoding: stderrData, as: UTF8.self)
-        condition.unlock()
-        return PeerRun(exit: exit, events: try allLines.map(PeerEvent.init(line:)), stderr: err)
+        guard let (exit, lines, err) = finished else {
+            kill()
+            throw InteropError.timeout(what: "'\(subcommand)' to exit", seconds: timeout, stderr: stderr)
+        }
+        return PeerRun(exit: exit, events: try lines.map(PeerEvent.init(line:)), stderr: err)
     }
 
-    /// Like ``waitForExit(timeout:)`` but also throws ``InteropError/peerExited(what:status:stderr:)`` unless the
+    /// Like ``waitForExit(timeout:)`` but also throws ``InteropError/peerExited(what:exit:stderr:)`` unless the
     /// peer exited with status 0.
     @discardableResult
     public func waitForSuccess(timeout: Double) throws -> PeerRun {
         let run = try waitForExit(timeout: timeout)
         guard run.exit.succeeded else {
-            throw InteropError.peerExited(what: "'\(subcommand)' to succeed (\(run.exit))", status: run.exit.status,
-                                          stderr: run.stderr)
+            throw InteropError.peerExited(what: "'\(subcommand)' to succeed", exit: run.exit, stderr: run.stderr)
         }
         return run
     }
@@ -210,6 +202,16 @@ public final class AeronPeerProcess: @unchecked Sendable {
         if isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 
+    /// Freezes the peer (SIGSTOP): a frozen C client stops its keepalives, so the driver must time it out.
+    public func suspend() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    /// Lets a suspended peer continue (SIGCONT).
+    public func resume() {
+        if isRunning { Glibc.kill(process.processIdentifier, SIGCONT) }
+    }
+
     /// Closes the peer's standard input (the `driver` subcommand stops on EOF).
     public func closeStandardInput() {
         try? stdinPipe.fileHandleForWriting.close()
@@ -221,38 +223,5 @@ public final class AeronPeerProcess: @unchecked Sendable {
         -> PeerRun
     {
         try AeronPeerProcess(subcommand, directory: directory, arguments: arguments).waitForSuccess(timeout: timeout)
-    }
-
-    // MARK: - Output readers
-
-    private func record(_ update: (AeronPeerProcess) -> Void) {
-        condition.lock()
-        update(self)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func appendStdout(_ chunk: Data) {
-        partialStdout.append(chunk)
-        while let newline = partialStdout.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = String(decoding: partialStdout[partialStdout.startIndex..<newline], as: UTF8.self)
-            partialStdout.removeSubrange(partialStdout.startIndex...newline)
-            if !line.isEmpty { lines.append(line) }
-        }
-    }
-
-    private func startReader(
-        _ handle: FileHandle, name: String, _ deliver: @escaping @Sendable (AeronPeerProcess, Data?) -> Void
-    ) {
-        let thread = Thread { [weak self] in
-            while true {
-                let chunk = handle.availableData
-                guard let peer = self else { return }
-                peer.record { deliver($0, chunk.isEmpty ? nil : chunk) }
-                if chunk.isEmpty { return }
-            }
-        }
-        thread.name = name
-        thread.start()
     }
 }

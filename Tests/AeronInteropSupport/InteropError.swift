@@ -13,7 +13,7 @@ public enum InteropError: Error, CustomStringConvertible, Sendable {
     /// A peer process did not produce the expected output in time.
     case timeout(what: String, seconds: Double, stderr: String)
     /// A peer process exited before producing what was expected.
-    case peerExited(what: String, status: Int32, stderr: String)
+    case peerExited(what: String, exit: PeerExit, stderr: String)
     /// A peer printed a line that is not a JSON object.
     case malformedOutput(line: String)
     /// Launching a process failed.
@@ -33,8 +33,8 @@ public enum InteropError: Error, CustomStringConvertible, Sendable {
                 + "searched: \(searched.joined(separator: ", "))"
         case .timeout(let what, let seconds, let stderr):
             return "timed out after \(seconds) s waiting for \(what)" + Self.stderrSuffix(stderr)
-        case .peerExited(let what, let status, let stderr):
-            return "peer exited with status \(status) while waiting for \(what)" + Self.stderrSuffix(stderr)
+        case .peerExited(let what, let exit, let stderr):
+            return "peer exited (\(exit)) while waiting for \(what)" + Self.stderrSuffix(stderr)
         case .malformedOutput(let line):
             return "peer printed a line that is not a JSON object: \(line)"
         case .launchFailed(let command, let reason):

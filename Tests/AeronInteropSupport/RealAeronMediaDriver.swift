@@ -99,6 +99,18 @@ public final class RealAeronMediaDriver: @unchecked Sendable {
         return run.last("closed")
     }
 
+    /// All counters of this driver (`counter` events: `id`, `type_id`, `registration_id`, `owner_id`,
+    /// `reference_id`, `value`, `label`), read by the real C client's counters reader.
+    public func counters(timeout: Double = 60) throws -> [PeerEvent] {
+        try AeronPeerProcess.run("counters", directory: path, timeout: timeout).all("counter")
+    }
+
+    /// The distinct errors in this driver's error log (`error` events: `observation_count`,
+    /// `first_observation_ms`, `last_observation_ms`, `message`).
+    public func errorLog(timeout: Double = 60) throws -> [PeerEvent] {
+        try AeronPeerProcess.run("errors", directory: path, timeout: timeout).all("error")
+    }
+
     /// Kills the driver with SIGKILL: its directory and CnC file stay behind, as after a crash.
     public func kill(timeout: Double = 10) throws {
         process.kill()

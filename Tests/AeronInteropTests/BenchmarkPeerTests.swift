@@ -13,6 +13,7 @@ extension RealAeron {
                                                 arguments: ["--count", "2000", "--warmup", "200"], timeout: PeerTimeouts.run)
             #expect(try pong.waitForSuccess(timeout: PeerTimeouts.run).last("done")?.int("echoed") == 2200)
             let result = try #require(ping.last("result"))
+            #expect(result.int("wrong_replies") == 0)
             let rtt = try #require(result["rtt_ns"])
             let p50 = try #require(rtt["p50"]?.int)
             let p99 = try #require(rtt["p99"]?.int)

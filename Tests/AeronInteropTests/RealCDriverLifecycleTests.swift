@@ -36,6 +36,38 @@ extension RealAeron {
             #expect(try sub.waitForSuccess(timeout: PeerTimeouts.run).last("done")?.int("errors") == 0)
         }
 
+        @Test func invalidDriverSettingsAreRejectedWithTheCDriversReason() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.clientLivenessTimeoutNs = 500_000_000  // not above the default 1 s timer interval
+            let error = #expect(throws: InteropError.self) { _ = try RealAeronMediaDriver(options: options) }
+            guard case .peerExited(_, let exit, let stderr)? = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+            #expect(exit == PeerExit(status: 2, signaled: false))
+            #expect(stderr.contains("client_liveness_timeout_ns=500000000 <= timer_interval_ns"))
+        }
+
+        @Test func frozenClientIsTimedOutByTheDriver() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.clientLivenessTimeoutNs = 500_000_000
+            options.timerIntervalNs = 50_000_000  // the C driver requires liveness timeout > timer interval
+            let driver = try RealAeronMediaDriver(options: options)
+            let victim = try AeronPeerProcess.startSubscriber(directory: driver.path, count: 1, timeoutSeconds: 60)
+            victim.suspend()
+            defer { victim.resume(); victim.kill() }
+            func livenessTimeouts() throws -> Int64 {
+                try driver.counters().first { $0.string("label") == "Client liveness timeouts" }?.int("value") ?? -1
+            }
+            let deadline = Date(timeIntervalSinceNow: 60)
+            var timeouts = try livenessTimeouts()
+            while timeouts < 1 && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.3)
+                timeouts = try livenessTimeouts()
+            }
+            #expect(timeouts >= 1)
+        }
+
         @Test func killedDriverLeavesAStaleDirectoryAndANewDriverStartsOverIt() throws {
             let directory = TemporaryAeronDirectory(prefix: "stale")
             let first = try RealAeronMediaDriver(directory: directory)

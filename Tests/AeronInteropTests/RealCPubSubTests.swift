@@ -12,19 +12,16 @@ extension RealAeron {
     /// the pattern and the harness before any Swift code is involved.
     @Suite struct RealCPubSub {
         static func publishAndVerify(
-            count: Int, sizes: [Int], publicationFlags: [String], stream: Int32, termLength: Int = 1 << 20
+            count: Int, sizes: [Int], exclusive: Bool = false, tryClaim: Bool = false, stream: Int32, termLength: Int = 1 << 20
         ) throws {
             var options = RealAeronMediaDriver.Options()
             options.termLength = termLength
             let driver = try RealAeronMediaDriver(options: options)
-            let sizeList = sizes.map(String.init).joined(separator: ",")
-            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
-                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
-            ])
-            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
-            let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: [
-                "--stream", "\(stream)", "--count", "\(count)", "--sizes", sizeList, "--timeout-s", "100",
-            ] + publicationFlags)
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, stream: stream, count: count, sizes: sizes, timeoutSeconds: 100)
+            let pub = try AeronPeerProcess.startPublisher(
+                directory: driver.path, stream: stream, count: count, sizes: sizes, exclusive: exclusive, tryClaim: tryClaim,
+                timeoutSeconds: 100)
             let pubRun = try pub.waitForSuccess(timeout: PeerTimeouts.run)
             let subRun = try sub.waitForSuccess(timeout: PeerTimeouts.run)
             #expect(pubRun.last("done")?.int("sent") == Int64(count))
@@ -37,16 +34,84 @@ extension RealAeron {
         }
 
         @Test func concurrentPublication100kMessagesUpTo64KiB() throws {
-            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: [], stream: 1001)
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, stream: 1001)
         }
 
         @Test func exclusivePublication100kMessagesUpTo64KiB() throws {
-            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, publicationFlags: ["--exclusive"], stream: 1002)
+            try Self.publishAndVerify(count: 100_000, sizes: sizesUpTo64KiB, exclusive: true, stream: 1002)
         }
 
-        @Test(arguments: [["--try-claim"], ["--try-claim", "--exclusive"]])
-        func tryClaimSingleFrameMessages(flags: [String]) throws {
-            try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, publicationFlags: flags, stream: 1003)
+        @Test(arguments: [false, true])
+        func tryClaimSingleFrameMessages(exclusive: Bool) throws {
+            try Self.publishAndVerify(count: 20_000, sizes: singleFrameSizes, exclusive: exclusive, tryClaim: true, stream: 1003)
+        }
+
+        @Test func subscriberPrintsTheFrameHeadersItSees() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = 1 << 16
+            let driver = try RealAeronMediaDriver(options: options)
+            let sizes = "0,100,3000"
+            let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: [
+                "--stream", "77", "--count", "6", "--sizes", sizes, "--print-headers", "6",
+            ])
+            try sub.waitForEvent("ready", timeout: PeerTimeouts.ready)
+            try AeronPeerProcess.run("pub", directory: driver.path, arguments: ["--stream", "77", "--count", "6", "--sizes", sizes],
+                                     timeout: PeerTimeouts.run)
+            let headers = try sub.waitForSuccess(timeout: PeerTimeouts.run).all("header")
+            try #require(headers.count == 6)
+            var position: Int64 = 0
+            for header in headers {
+                #expect(header.int("stream_id") == 77)
+                #expect(header.int("session_id") == headers[0].int("session_id"))
+                #expect(header.int("type") == 1)  // HDR_TYPE_DATA
+                #expect(header.int("flags") == 0xC0)  // BEGIN|END: the assembler presents a whole message
+                #expect(header.int("frame_length") == header.int("length")! + 32)
+                #expect(header.int("term_offset") == position)  // one term of 64 KiB: offset == position
+                #expect(header.int("position_bits_to_shift") == 16)
+                let next = try #require(header.int("position"))
+                #expect(next > position)
+                position = next
+            }
+            // 0 B -> 32, 100 B -> 160, 3000 B in three fragments (1408 + 1408 + 288) -> 3104.
+            #expect(headers.prefix(3).map { $0.int("position")! } == [32, 192, 3296])
+        }
+
+        @Test func subscriberPrintsRawFragmentsBeforeReassembly() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 2, sizes: [3000, 10], extraArguments: ["--print-fragments", "10"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 2, sizes: [3000, 10])
+                .waitForSuccess(timeout: PeerTimeouts.run)
+            let fragments = try sub.waitForSuccess(timeout: PeerTimeouts.run).all("fragment")
+            // 3000 B over a 1376 B max payload: BEGIN (0x80), middle (0), END (0x40); then 10 B unfragmented (0xC0).
+            #expect(fragments.map { $0.int("flags")! } == [0x80, 0x00, 0x40, 0xC0])
+            #expect(fragments.map { $0.int("length")! } == [1376, 1376, 248, 10])
+            #expect(fragments.map { $0.int("term_offset")! } == [0, 1408, 2816, 3104])
+        }
+
+        @Test func subscriberSeesTheImageGoAfterThePublisherCloses() throws {
+            let driver = try RealAeronMediaDriver()
+            let sub = try AeronPeerProcess.startSubscriber(
+                directory: driver.path, count: 10, extraArguments: ["--wait-image-gone", "60"])
+            try AeronPeerProcess.startPublisher(directory: driver.path, count: 10).waitForSuccess(timeout: PeerTimeouts.run)
+            let run = try sub.waitForSuccess(timeout: PeerTimeouts.run)
+            #expect(run.last("image_gone") != nil)
+        }
+
+        @Test func oversizedMessagesAreRejectedWithTheCClientsLimits() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.termLength = 1 << 16  // max message length = term length / 8
+            let driver = try RealAeronMediaDriver(options: options)
+            let sub = try AeronPeerProcess.startSubscriber(directory: driver.path, count: 1, timeoutSeconds: 60)
+            defer { sub.kill() }
+            let offer = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [8193])
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(offer.exit == PeerExit(status: 2, signaled: false))
+            #expect(offer.stderr.contains("length=8193 > max_message_length=8192"))
+            let claim = try AeronPeerProcess.startPublisher(directory: driver.path, count: 1, sizes: [1377], tryClaim: true)
+                .waitForExit(timeout: PeerTimeouts.run)
+            #expect(claim.exit == PeerExit(status: 2, signaled: false))
+            #expect(claim.stderr.contains("length=1377 > max_payload_length=1376"))
         }
 
         @Test func subscriberReportsCorruptionAsMismatches() throws {

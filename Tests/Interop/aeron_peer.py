@@ -105,6 +105,8 @@ FRAGMENT_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_size_t, c_void_p
 # void (*)(int64_t value, int32_t id, int32_t type_id, const uint8_t *key, size_t key_length,
 #          const char *label, size_t label_length, void *clientd)
 COUNTER_FUNC = ctypes.CFUNCTYPE(None, c_int64, c_int32, c_int32, c_void_p, c_size_t, c_void_p, c_size_t, c_void_p)
+# void (*)(const char *message)
+LOG_FUNC = ctypes.CFUNCTYPE(None, c_char_p)
 # void (*)(int32_t observation_count, int64_t first_ts, int64_t last_ts, const char *error, size_t length, void *)
 ERROR_LOG_FUNC = ctypes.CFUNCTYPE(None, c_int32, c_int64, c_int64, c_void_p, c_size_t, c_void_p)
 
@@ -112,6 +114,24 @@ ERROR_LOG_FUNC = ctypes.CFUNCTYPE(None, c_int32, c_int64, c_int64, c_void_p, c_s
 class BufferClaim(ctypes.Structure):
     """aeron_buffer_claim_t (ABI: two pointers and a size_t)."""
     _fields_ = [("frame_header", c_void_p), ("data", c_void_p), ("length", c_size_t)]
+
+
+class HeaderValuesFrame(ctypes.Structure):
+    """aeron_header_values_frame_t: the data frame header fields (#pragma pack(4))."""
+    _pack_ = 4
+    _fields_ = [("frame_length", ctypes.c_int32), ("version", ctypes.c_int8), ("flags", ctypes.c_uint8),
+                ("type", ctypes.c_int16), ("term_offset", ctypes.c_int32), ("session_id", ctypes.c_int32),
+                ("stream_id", ctypes.c_int32), ("term_id", ctypes.c_int32), ("reserved_value", ctypes.c_int64)]
+
+
+class HeaderValues(ctypes.Structure):
+    """aeron_header_values_t (#pragma pack(4)): 44 bytes on x86-64."""
+    _pack_ = 4
+    _fields_ = [("frame", HeaderValuesFrame), ("initial_term_id", ctypes.c_int32),
+                ("position_bits_to_shift", ctypes.c_size_t)]
+
+
+assert ctypes.sizeof(HeaderValuesFrame) == 32 and ctypes.sizeof(HeaderValues) == 44
 
 
 class CountersBuffers(ctypes.Structure):
@@ -154,6 +174,8 @@ _PROTOTYPES = [
     ("aeron_subscription_is_connected", c_bool, [c_void_p]),
     ("aeron_subscription_image_count", c_int, [c_void_p]),
     ("aeron_subscription_close", c_int, [c_void_p, c_void_p, c_void_p]),
+    ("aeron_header_values", c_int, [c_void_p, ctypes.POINTER(HeaderValues)]),
+    ("aeron_header_position", c_int64, [c_void_p]),
     ("aeron_fragment_assembler_create", c_int, [ctypes.POINTER(c_void_p), c_void_p, c_void_p]),
     ("aeron_fragment_assembler_delete", c_int, [c_void_p]),
     ("aeron_counters_reader", c_void_p, [c_void_p]),
@@ -163,6 +185,8 @@ _PROTOTYPES = [
     ("aeron_counters_reader_counter_reference_id", c_int, [c_void_p, c_int32, ctypes.POINTER(c_int64)]),
     ("aeron_counters_reader_max_counter_id", c_int32, [c_void_p]),
     ("aeron_error_log_read", c_size_t, [c_void_p, c_size_t, c_void_p, c_void_p, c_int64]),
+    ("aeron_is_driver_active", c_bool, [c_char_p, c_int64, c_void_p]),
+    ("aeron_client_id", c_int64, [c_void_p]),
     # media driver
     ("aeron_driver_context_init", c_int, [ctypes.POINTER(c_void_p)]),
     ("aeron_driver_context_set_dir", c_int, [c_void_p, c_char_p]),
@@ -242,10 +266,12 @@ def install_stop_handlers(watch_stdin):
     signal.signal(signal.SIGINT, on_signal)
     if watch_stdin:
         def watch():
+            # os.read on the raw descriptor: a daemon thread blocked inside sys.stdin's buffered reader holds its
+            # lock and makes interpreter shutdown abort ("could not acquire lock ... at interpreter shutdown").
             try:
-                while sys.stdin.buffer.read1(4096):
+                while os.read(0, 4096):
                     pass
-            except Exception:
+            except OSError:
                 pass
             _stop.set()
 
@@ -337,6 +363,8 @@ def cnc_ready(directory):
 
 def cmd_driver(aeron, args):
     install_stop_handlers(watch_stdin=not args.no_stdin_watch)
+    # If init fails the context is deliberately left open until exit: closing it would apply
+    # dir_delete_on_shutdown to a directory that may belong to another, live driver.
     driver = Driver(aeron, args)
     try:
         deadline = time.monotonic() + 10
@@ -426,6 +454,7 @@ class Client:
 
 class Publication:
     def __init__(self, aeron, handle, exclusive):
+        self.a = aeron
         self.handle = handle
         self.exclusive = exclusive
         if exclusive:
@@ -474,12 +503,16 @@ def send_one(pub, data, length, try_claim, deadline):
                 raise PeerError(f"offer timed out ({OFFER_RESULT_NAMES.get(rc, rc)})", 3)
             time.sleep(0)
             continue
-        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}")
+        detail = ""
+        if rc == AERON_PUBLICATION_ERROR:
+            code, msg = pub.a.error()
+            detail = f": errcode={code} errmsg={msg}"
+        raise PeerError(f"offer failed: {OFFER_RESULT_NAMES.get(rc, rc)} ({rc}) length={length}{detail}")
 
 
 def cmd_pub(aeron, args):
     sizes = parse_sizes(args.sizes) or [32]
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.stream, args.exclusive)
         emit({"event": "publication", "channel": args.channel, "stream": args.stream, "exclusive": args.exclusive})
@@ -504,7 +537,10 @@ def cmd_pub(aeron, args):
 class Verifier:
     """Checks the i-th reassembled message against the pattern; called by the fragment assembler."""
 
-    def __init__(self, sizes, max_reports=10):
+    def __init__(self, aeron, sizes, print_headers=0, max_reports=10):
+        self.a = aeron
+        self.print_headers = print_headers
+        self.values = HeaderValues()
         self.sizes = sizes
         self.received = 0
         self.errors = 0
@@ -516,6 +552,8 @@ class Verifier:
         self.received = i + 1
         expected_length = self.sizes[i % len(self.sizes)] if self.sizes else length
         actual = ctypes.string_at(buffer, length) if length else b""
+        if i < self.print_headers:
+            self.emit_header(i, length, header)
         if expected_length != length or actual != pattern(i, length):
             self.errors += 1
             if self.errors <= self.max_reports:
@@ -523,19 +561,62 @@ class Verifier:
                       "first_bad_offset": first_mismatch(pattern(i, expected_length), actual)})
 
 
+    def emit_header(self, i, length, header):
+        """The header of message i as the C client sees it (for a reassembled message: its last fragment's)."""
+        if self.a.aeron_header_values(header, ctypes.byref(self.values)) < 0:
+            code, msg = self.a.error()
+            raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+        f = self.values.frame
+        emit({"event": "header", "index": i, "length": length, "frame_length": f.frame_length, "version": f.version,
+              "flags": f.flags, "type": f.type, "term_offset": f.term_offset, "session_id": f.session_id,
+              "stream_id": f.stream_id, "term_id": f.term_id, "reserved_value": f.reserved_value,
+              "initial_term_id": self.values.initial_term_id,
+              "position_bits_to_shift": self.values.position_bits_to_shift,
+              "position": self.a.aeron_header_position(header)})
+
+
+def fragment_printer(aeron, limit, assembler_handler):
+    """A poll handler that prints the first `limit` raw fragments' headers, then hands every fragment to the C
+    fragment assembler. Returns the handler as a C function pointer (kept alive in _keep_alive)."""
+    values = HeaderValues()
+    forward = FRAGMENT_HANDLER(assembler_handler)
+    seen = [0]
+
+    def on_fragment(clientd, buffer, length, header):
+        if seen[0] < limit:
+            if aeron.aeron_header_values(header, ctypes.byref(values)) < 0:
+                code, msg = aeron.error()
+                raise PeerError(f"aeron_header_values failed: errcode={code} errmsg={msg}")
+            f = values.frame
+            emit({"event": "fragment", "index": seen[0], "length": length, "frame_length": f.frame_length,
+                  "flags": f.flags, "term_offset": f.term_offset, "term_id": f.term_id,
+                  "session_id": f.session_id, "position": aeron.aeron_header_position(header)})
+        seen[0] += 1
+        forward(clientd, buffer, length, header)
+
+    printer = FRAGMENT_HANDLER(on_fragment)
+    _keep_alive.append((printer, forward))
+    return ctypes.cast(printer, c_void_p).value
+
+
+_keep_alive = []
+
+
 def cmd_sub(aeron, args):
     sizes = parse_sizes(args.sizes)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     assembler = c_void_p()
     try:
         sub = client.add_subscription(args.channel, args.stream)
-        verifier = Verifier(sizes)
+        verifier = Verifier(aeron, sizes, args.print_headers)
         aeron.check(aeron.aeron_fragment_assembler_create(ctypes.byref(assembler),
                                                           ctypes.cast(verifier.handler, c_void_p), None),
                     "aeron_fragment_assembler_create")
         emit({"event": "ready", "channel": args.channel, "stream": args.stream})
         poll = aeron.aeron_subscription_poll
         handler = aeron.fragment_assembler_handler_ptr
+        if args.print_fragments > 0:
+            handler = fragment_printer(aeron, args.print_fragments, handler)
         deadline = time.monotonic() + args.timeout_s
         every = args.progress_every or max(1, args.count // 10)
         next_report = every
@@ -571,6 +652,19 @@ def cmd_sub(aeron, args):
         if verifier.errors:
             print(f"{verifier.errors} of {verifier.received} messages did not match the pattern", file=sys.stderr)
             return 1
+        if args.wait_image_gone is not None:
+            # the publisher's image must go away once it closed (end of stream, linger, driver cleanup)
+            start = time.monotonic()
+            while aeron.aeron_subscription_image_count(sub) > 0:
+                extra = poll(sub, handler, assembler, 256)
+                if extra > 0:
+                    emit({"event": "unexpected_messages", "fragments": extra})
+                    return 1
+                if time.monotonic() - start > args.wait_image_gone:
+                    print(f"image still present after {args.wait_image_gone}s", file=sys.stderr)
+                    return 3
+                time.sleep(0.001)
+            emit({"event": "image_gone", "after_ms": int((time.monotonic() - start) * 1000)})
         if args.linger_s > 0:
             time.sleep(args.linger_s)
         return 0
@@ -599,27 +693,43 @@ def percentiles(samples):
 
 def cmd_pong(aeron, args):
     install_stop_handlers(watch_stdin=False)
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         sub = client.add_subscription(args.channel, args.ping_stream)
         pub = client.add_publication(args.channel, args.pong_stream, True)
         emit({"event": "ready"})
-        state = {"echoed": 0}
+        state = {"echoed": 0, "failed": False}
         offer = pub._offer
         handle = pub.handle
 
         def on_ping(clientd, buffer, length, header):
-            while offer(handle, buffer, length, None, None) < 0:
-                if _stop.is_set():
-                    return
+            if offer(handle, buffer, length, None, None) < 0:
+                give_up = time.monotonic() + args.timeout_s
+                while offer(handle, buffer, length, None, None) < 0:
+                    if _stop.is_set() or time.monotonic() > give_up:
+                        state["failed"] = True
+                        return
             state["echoed"] += 1
 
         handler = FRAGMENT_HANDLER(on_ping)
         poll = aeron.aeron_subscription_poll
-        deadline = time.monotonic() + args.timeout_s
+        last_activity = time.monotonic()
+        active = False
+        idle = 0
         while not _stop.is_set() and (args.count == 0 or state["echoed"] < args.count):
-            if poll(sub, handler, None, 16) == 0 and time.monotonic() > deadline:
-                raise PeerError("pong timed out", 3)
+            if state["failed"]:
+                raise PeerError(f"pong: could not send a reply for {args.timeout_s}s", 3)
+            if poll(sub, handler, None, 16) > 0:
+                active = True
+                continue
+            idle += 1
+            if idle & 0x3FF == 0:  # look at the clock every 1024 empty polls
+                now = time.monotonic()
+                if active:
+                    last_activity = now
+                    active = False
+                elif now - last_activity > args.timeout_s:
+                    raise PeerError(f"pong: no ping for {args.timeout_s}s", 3)
         emit({"event": "done", "echoed": state["echoed"]})
     finally:
         client.close()
@@ -627,7 +737,7 @@ def cmd_pong(aeron, args):
 
 
 def cmd_ping(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         pub = client.add_publication(args.channel, args.ping_stream, True)
         sub = client.add_subscription(args.channel, args.pong_stream)
@@ -641,8 +751,14 @@ def cmd_ping(aeron, args):
         length = max(8, args.length)
         msg = ctypes.create_string_buffer(length)
         got = [0]
+        expected = [0]
+        wrong = [0]
+        stamp_at = ctypes.c_int64.from_address
 
         def on_pong(clientd, buffer, length_, header):
+            # the reply must carry this round trip's send timestamp: proves it is the echo of this ping
+            if length_ != length or stamp_at(buffer).value != expected[0]:
+                wrong[0] += 1
             got[0] = 1
 
         handler = FRAGMENT_HANDLER(on_pong)
@@ -652,23 +768,29 @@ def cmd_ping(aeron, args):
         clock = time.perf_counter_ns
         pack = struct.Struct("<q").pack_into
         total = args.warmup + args.count
+        timeout_ns = int(args.timeout_s * 1e9)
         samples = [0] * args.count
         for i in range(total):
+            got[0] = 0
             t0 = clock()
+            expected[0] = t0
             pack(msg, 0, t0)
             while offer(handle, msg, length, None, None) < 0:
-                pass
-            got[0] = 0
+                if clock() - t0 > timeout_ns:
+                    raise PeerError(f"could not send ping {i} for {args.timeout_s}s", 3)
             spins = 0
             while not got[0]:
                 if poll(sub, handler, None, 1) == 0:
                     spins += 1
-                    if spins & 0xFFFF == 0 and time.monotonic() > deadline + args.timeout_s:
+                    if spins & 0xFFFF == 0 and clock() - t0 > timeout_ns:
                         raise PeerError(f"no pong for round trip {i}", 3)
             if i >= args.warmup:
                 samples[i - args.warmup] = clock() - t0
-        emit({"event": "result", "kind": "pingpong", "length": length, "count": args.count,
+        emit({"event": "result", "kind": "pingpong", "length": length, "count": args.count, "wrong_replies": wrong[0],
               "rtt_ns": percentiles(samples)})
+        if wrong[0]:
+            print(f"{wrong[0]} replies did not echo the ping they answered", file=sys.stderr)
+            return 1
     finally:
         client.close()
     return 0
@@ -684,7 +806,7 @@ def cmd_throughput(aeron, args):
         embedded = Driver(aeron, args)
         if embedded.invoker:
             embedded.run_invoker_in_thread()
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         exclusive = args.pub in ("exclusive", "claim")
         pub = client.add_publication(args.channel, args.stream, exclusive)
@@ -737,8 +859,9 @@ def cmd_throughput(aeron, args):
         running.clear()
         for t in threads:
             t.join(10)
-        measured = per_second[1:] if len(per_second) > 1 else per_second
-        median = sorted(measured)[len(measured) // 2] if measured else 0
+        measured = sorted(per_second[1:] if len(per_second) > 1 else per_second)
+        mid = len(measured) // 2
+        median = 0 if not measured else (measured[mid] if len(measured) % 2 else (measured[mid - 1] + measured[mid]) // 2)
         emit({"event": "result", "kind": "throughput", "pub": args.pub, "length": length, "secs": args.secs,
               "msgs_per_s_median": median, "per_second": per_second, "sent": sent[0], "received": received[0]})
     finally:
@@ -753,7 +876,7 @@ def cmd_throughput(aeron, args):
 
 
 def cmd_counters(aeron, args):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         reader = aeron.aeron_counters_reader(client.client)
         if not reader:
@@ -813,8 +936,40 @@ def cmd_errors(aeron, args):
     return 0
 
 
+def cmd_cnc(aeron, args):
+    """The CnC header as stored, the C library's liveness verdict, and (with --connect) a C client's id."""
+    path = os.path.join(args.dir, "cnc.dat")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(CNC_METADATA_LENGTH)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as e:
+        raise PeerError(f"cannot read {path}: {e}")
+    if len(raw) < 52:
+        raise PeerError(f"{path} too short ({len(raw)} bytes)")
+    (version, to_driver, to_clients, meta, values, error_log, liveness_ns, start_ms, pid,
+     page_size) = struct.unpack_from("<6iqqqi", raw, 0)
+    emit({"event": "cnc", "cnc_version": version,
+          "cnc_version_text": f"{(version >> 16) & 0xFF}.{(version >> 8) & 0xFF}.{version & 0xFF}",
+          "to_driver_buffer_length": to_driver, "to_clients_buffer_length": to_clients,
+          "counter_metadata_buffer_length": meta, "counter_values_buffer_length": values,
+          "error_log_buffer_length": error_log, "client_liveness_timeout_ns": liveness_ns,
+          "start_timestamp_ms": start_ms, "pid": pid, "file_page_size": page_size, "file_length": size})
+    log = []
+    log_fn = LOG_FUNC(lambda message: log.append(message.decode("utf-8", "replace") if message else ""))
+    active = aeron.aeron_is_driver_active(args.dir.encode(), args.active_timeout_ms, ctypes.cast(log_fn, c_void_p))
+    emit({"event": "driver_active", "active": bool(active), "log": log})
+    if args.connect:
+        client = Client(aeron, args.dir, args.client_timeout_ms)
+        try:
+            emit({"event": "client", "client_id": aeron.aeron_client_id(client.client)})
+        finally:
+            client.close()
+    return 0
+
+
 def cmd_add_expect_error(aeron, args, kind):
-    client = Client(aeron, args.dir)
+    client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
         a = aeron
         async_ptr = c_void_p()
@@ -890,6 +1045,9 @@ def build_parser():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--so", default=os.environ.get("TP_PYAERON_SO"), help="path of _pyaeron*.so (env TP_PYAERON_SO)")
         p.add_argument("--dir", required=True, help="Aeron directory")
+        if name != "driver":
+            p.add_argument("--client-timeout-ms", type=int, default=10000,
+                           help="C client's driver timeout: how long aeron_init waits for a live driver")
         return p
 
     p = command("driver", "run the real C media driver until SIGTERM/SIGINT/stdin EOF")
@@ -915,6 +1073,12 @@ def build_parser():
     channel_options(p)
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--sizes", default=None, help="expected sizes, cycled (default: any size)")
+    p.add_argument("--print-headers", type=int, default=0, metavar="N",
+                   help="print the frame header values of the first N messages")
+    p.add_argument("--print-fragments", type=int, default=0, metavar="N",
+                   help="print the header values of the first N raw fragments (before reassembly)")
+    p.add_argument("--wait-image-gone", type=float, default=None, metavar="S",
+                   help="after the last message, wait up to S seconds for the publisher's image to disappear")
     p.add_argument("--timeout-s", type=float, default=60)
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0)
@@ -926,7 +1090,8 @@ def build_parser():
         p.add_argument("--pong-stream", type=int, default=1003)
         p.add_argument("--count", type=int, default=100000 if name == "ping" else 0,
                        help="round trips measured (ping) / messages to echo, 0 = until stopped (pong)")
-        p.add_argument("--timeout-s", type=float, default=60)
+        p.add_argument("--timeout-s", type=float, default=60,
+                       help="ping: deadline for each reply; pong: longest time without a ping")
         if name == "ping":
             p.add_argument("--warmup", type=int, default=10000)
             p.add_argument("--length", type=int, default=32)
@@ -941,6 +1106,10 @@ def build_parser():
     add_driver_options(p)
 
     command("counters", "list all counters of the driver in --dir")
+    p = command("cnc", "the CnC header, whether the C library sees an active driver, optionally a client id")
+    p.add_argument("--active-timeout-ms", type=int, default=10000,
+                   help="heartbeat age under which aeron_is_driver_active reports the driver alive")
+    p.add_argument("--connect", action="store_true", help="also connect a C client and print its client id")
     command("errors", "list the distinct errors in the driver's error log (cnc.dat)")
 
     p = sub.add_parser("pattern", help="print the message pattern bytes (hex) for index:size cases")
@@ -962,7 +1131,7 @@ def main(argv):
         aeron = Aeron(args.so)
         handlers = {
             "driver": cmd_driver, "pub": cmd_pub, "sub": cmd_sub, "ping": cmd_ping, "pong": cmd_pong,
-            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors,
+            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors, "cnc": cmd_cnc,
             "add-pub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "pub"),
             "add-sub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "sub"),
         }

@@ -85,8 +85,8 @@ import Testing
         var header = HeaderValidationTests.base()
         func roundTrip(_ i: UInt64) -> Bool {
             header.frameId = i
-            header.write(to: buffer, slotOffset: 0)
-            let decoded = TensorSlotHeader(from: buffer, slotOffset: 0)
+            guard (try? header.write(to: buffer, slotOffset: 0)) != nil,
+                  let decoded = try? TensorSlotHeader(from: buffer, slotOffset: 0) else { return false }
             return decoded == header && decoded.validate(headerIndex: 2, poolStrideBytes: 4096) == nil
         }
         _ = roundTrip(0)

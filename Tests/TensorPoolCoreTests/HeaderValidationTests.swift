@@ -61,7 +61,7 @@ import Testing
         #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096) == .extentExceedsValuesLen(extent: Int.max, valuesLenBytes: 96))
     }
 
-    @Test func encodesAndDecodesAtTheSchemaOffsets() {
+    @Test func encodesAndDecodesAtTheSchemaOffsets() throws {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 64)
         defer { raw.deallocate() }
         raw.initializeMemory(as: UInt8.self, repeating: 0xAB, count: 256)
@@ -70,8 +70,10 @@ import Testing
         header.ndims = 3
         header.dims = TensorDims([2, 3, 4])
         header.strides = TensorDims([48, 16, 4])
-        header.write(to: buffer, slotOffset: 0)
-        #expect(TensorSlotHeader(from: buffer, slotOffset: 0) == header)
+        try header.write(to: buffer, slotOffset: 0)
+        #expect(try TensorSlotHeader(from: buffer, slotOffset: 0) == header)
+        #expect(throws: SBEError.self) { try TensorSlotHeader(from: buffer, slotOffset: 1) }
+        #expect(throws: SBEError.self) { try header.write(to: buffer, slotOffset: 8) }
         #expect(buffer.uint64(at: 0) == 0xABAB_ABAB_ABAB_ABAB)   // commit_word untouched
         #expect(buffer.uint64(at: 8) == 10)                     // frame_id
         #expect(buffer.uint32(at: 28) == 96)                    // values_len_bytes
@@ -87,9 +89,11 @@ import Testing
     }
 
     @Test func dtypeNamesAndSizes() {
-        #expect(Dtype.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14])
-        #expect(Dtype.float32.description == "FLOAT32" && Dtype.float32.elementSize == 4)
+        #expect(Dtype.float32.displayName == "FLOAT32" && Dtype.float32.elementSize == 4)
+        #expect(Dtype(rawValue: 12).displayName == "UNRECOGNIZED(12)" && Dtype(rawValue: 12).elementSize == nil)
         #expect(Dtype.bit.elementSize == nil && Dtype.unknown.elementSize == nil)
+        #expect([Dtype.uint16, .int16].allSatisfy { $0.elementSize == 2 })
+        #expect([Dtype.uint64, .int64, .float64].allSatisfy { $0.elementSize == 8 })
         #expect(MajorOrder.column.rawValue == 2 && RegionType.payloadPool.rawValue == 2)
     }
 }

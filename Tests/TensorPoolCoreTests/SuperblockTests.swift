@@ -13,25 +13,25 @@ import Testing
         .payloadPool(epoch: 7, streamId: 1000, poolId: 3, nslots: 8, strideBytes: 4096)
     }
 
-    func withBuffer<R>(_ body: (AtomicBuffer) throws -> R) rethrows -> R {
+    func withBuffer<R>(_ body: (AtomicBuffer) throws -> R) throws -> R {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         defer { raw.deallocate() }
         raw.initializeMemory(as: UInt8.self, repeating: 0xEE, count: 64)
         return try body(AtomicBuffer(base: raw, capacity: 64))
     }
 
-    @Test func roundTripsEveryField() {
-        withBuffer { buffer in
+    @Test func roundTripsEveryField() throws {
+        try withBuffer { buffer in
             let sb = Self.sample()
-            sb.write(to: buffer)
-            #expect(Superblock(from: buffer) == sb)
-            #expect(Superblock(from: buffer).mismatches(against: Self.expectation()).isEmpty)
+            try sb.write(to: buffer)
+            #expect(try Superblock(from: buffer) == sb)
+            #expect(try Superblock(from: buffer).mismatches(against: Self.expectation()).isEmpty)
         }
     }
 
-    @Test func encodesTheSpecLayoutLittleEndian() {
-        withBuffer { buffer in
-            Self.sample().write(to: buffer)
+    @Test func encodesTheSpecLayoutLittleEndian() throws {
+        try withBuffer { buffer in
+            try Self.sample().write(to: buffer)
             let bytes = Array(buffer.bytes(at: 0, count: 64))
             // magic 0x544F504C53484D31 stored little-endian
             #expect(Array(bytes[0..<8]) == [0x31, 0x4D, 0x48, 0x53, 0x4C, 0x50, 0x4F, 0x54])
@@ -63,13 +63,13 @@ import Testing
     ]
 
     @Test(arguments: 0..<corruptions.count)
-    func reportsEachMismatchByField(_ i: Int) {
+    func reportsEachMismatchByField(_ i: Int) throws {
         let (field, corrupt, expected, actual) = Self.corruptions[i]
-        withBuffer { buffer in
+        try withBuffer { buffer in
             var sb = Self.sample()
             corrupt(&sb)
-            sb.write(to: buffer)
-            let decoded = Superblock(from: buffer)
+            try sb.write(to: buffer)
+            let decoded = try Superblock(from: buffer)
             let mismatch = SuperblockMismatch(field: field, expected: expected, actual: actual)
             #expect(decoded.mismatches(against: Self.expectation()) == [mismatch])
             #expect(throws: mismatch) { try decoded.validate(against: Self.expectation()) }
@@ -85,26 +85,49 @@ import Testing
         }
     }
 
-    @Test func undefinedRegionTypeIsReadAndRejected() {
-        withBuffer { buffer in
+    @Test func undefinedRegionTypeIsReadAndRejected() throws {
+        try withBuffer { buffer in
             var sb = Self.sample()
             sb.regionTypeRaw = 9
-            sb.write(to: buffer)
-            let decoded = Superblock(from: buffer)
-            #expect(decoded.regionType == nil)
+            try sb.write(to: buffer)
+            let decoded = try Superblock(from: buffer)
+            #expect(decoded.regionType == .unrecognized(9))
             #expect(decoded.mismatches(against: Self.expectation()).map(\.field) == [.regionType])
         }
     }
 
-    @Test func livenessFieldsAreNotCompared() {
-        withBuffer { buffer in
+    @Test func livenessFieldsAreNotCompared() throws {
+        try withBuffer { buffer in
             var sb = Self.sample()
             sb.pid = 1
             sb.startTimestampNs = 99
             sb.activityTimestampNs = 100
-            sb.write(to: buffer)
-            #expect(Superblock(from: buffer).mismatches(against: Self.expectation()).isEmpty)
+            try sb.write(to: buffer)
+            #expect(try Superblock(from: buffer).mismatches(against: Self.expectation()).isEmpty)
         }
+    }
+
+    @Test func shortBuffersAreRejectedNotRead() {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 63, alignment: 8)
+        defer { raw.deallocate() }
+        #expect(throws: SBEError.self) { try Superblock(from: AtomicBuffer(base: raw, capacity: 63)) }
+        #expect(throws: SBEError.self) { try Self.sample().write(to: AtomicBuffer(base: raw, capacity: 63)) }
+    }
+
+    /// The layout constants are the generated codecs' offsets: the normative sizes must agree with the schema.
+    @Test func layoutAgreesWithTheGeneratedCodecs() {
+        #expect(Int(ShmRegionSuperblockDecoder.blockLength) == RegionLayout.superblockSize)
+        #expect(Int(TensorSlotHeader256Decoder.blockLength) == RegionLayout.headerSlotBytes)
+        #expect(TensorSlotHeader256Decoder.dimsLength == RegionLayout.maxDims)
+        #expect(TensorSlotHeader256Decoder.stridesLength == RegionLayout.maxDims)
+        #expect(RegionLayout.SlotHeader.commitWord == 0)
+        #expect(RegionLayout.Superblock.activityTimestampNs == 56)
+        #expect(RegionLayout.SlotHeader.commitWord == TensorSlotHeader256Encoder.commitWordOffset)
+        #expect(RegionLayout.Superblock.activityTimestampNs == ShmRegionSuperblockEncoder.activityTimestampNsOffset)
+        #expect(RegionLayout.SlotHeader.padding + RegionLayout.SlotHeader.paddingLength == 256)
+        // The two atomically accessed words are naturally aligned (8-byte) in every slot and superblock.
+        #expect(RegionLayout.SlotHeader.commitWord % 8 == 0 && RegionLayout.Superblock.activityTimestampNs % 8 == 0)
+        #expect(RegionLayout.superblockSize % 8 == 0 && RegionLayout.headerSlotBytes % 8 == 0)
     }
 
     @Test func headerRingExpectationUses256ByteSlots() {

@@ -104,7 +104,7 @@ extension HotPathAllocationTests {
             let seq = start + UInt64(i)
             let d = FrameDescriptorValue(epoch: 9, seq: seq, headerIndex: UInt32(seq & 15))
             if c.offer(d, nowNs: seq) == .read {
-                c.completeRead(d, outcome: .accepted, nowNs: seq)
+                c.recordRead(d, outcome: .accepted, nowNs: seq)
                 delivered &+= 1
             }
         }

@@ -171,7 +171,7 @@ private let s: UInt64 = 1_000_000_000
         var c = try Self.mappedCoordinator(m, settings: ConsumerModeSettings(mode: .decimated, decimation: 4))
         try m.descriptor(epoch: 4, seq: 0)
         if case .read(let d) = c.handle(m.raw, length: m.length, nowNs: 1) {
-            c.completeRead(d, outcome: .accepted, nowNs: 1)
+            c.recordRead(d, outcome: .accepted, nowNs: 1)
         }
         try m.progress(ProgressEmission(frameId: 2, headerIndex: 2, payloadBytesFilled: 64, rowsFilled: nil, state: .progress), epoch: 4)
         #expect(c.handle(m.raw, length: m.length, nowNs: 2, followProgress: true) == .none)    // decimated away
@@ -190,7 +190,7 @@ private let s: UInt64 = 1_000_000_000
                 let seq = UInt64(i)
                 try m.descriptor(epoch: 4, seq: seq)
                 if case .read(let d) = c.handle(m.raw, length: m.length, nowNs: seq) {
-                    c.completeRead(d, outcome: .accepted, nowNs: seq)
+                    c.recordRead(d, outcome: .accepted, nowNs: seq)
                     delivered += 1
                 }
             }

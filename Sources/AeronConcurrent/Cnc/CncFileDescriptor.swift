@@ -11,15 +11,25 @@ public enum CncFileDescriptor {
     /// The CnC layout version this code reads and writes: 0.2.0.
     public static let cncVersion: Int32 = SemanticVersion.compose(major: 0, minor: 2, patch: 0)
 
+    /// `i32` version, written last (release).
     public static let cncVersionOffset = 0
+    /// `i32` to-driver ring buffer length (with trailer).
     public static let toDriverBufferLengthOffset = 4
+    /// `i32` to-clients broadcast buffer length (with trailer).
     public static let toClientsBufferLengthOffset = 8
+    /// `i32` counters metadata length.
     public static let countersMetadataBufferLengthOffset = 12
+    /// `i32` counters values length.
     public static let countersValuesBufferLengthOffset = 16
+    /// `i32` error log length.
     public static let errorLogBufferLengthOffset = 20
+    /// `i64` client liveness timeout (ns).
     public static let clientLivenessTimeoutOffset = 24
+    /// `i64` driver start time (epoch ms).
     public static let startTimestampOffset = 32
+    /// `i64` driver process id.
     public static let pidOffset = 40
+    /// `i32` file page size.
     public static let filePageSizeOffset = 48
     /// Bytes of the metadata header (two cache lines).
     public static let metaDataLength = 128
@@ -56,6 +66,7 @@ public enum CncFileDescriptor {
             clientLivenessTimeoutNs: 10_000_000_000,
             filePageSize: 4096)
 
+        /// A layout with these lengths and settings.
         public init(
             toDriverBufferLength: Int, toClientsBufferLength: Int, countersMetadataBufferLength: Int,
             countersValuesBufferLength: Int, errorLogBufferLength: Int, clientLivenessTimeoutNs: Int64, filePageSize: Int
@@ -113,9 +124,13 @@ public enum CncFileDescriptor {
 
 /// Encodes and decodes `(major << 16) | (minor << 8) | patch`.
 public enum SemanticVersion {
+    /// `(major << 16) | (minor << 8) | patch`.
     @inlinable public static func compose(major: Int32, minor: Int32, patch: Int32) -> Int32 { (major << 16) | (minor << 8) | patch }
+    /// Major part.
     @inlinable public static func major(_ version: Int32) -> Int32 { (version >> 16) & 0xFF }
+    /// Minor part.
     @inlinable public static func minor(_ version: Int32) -> Int32 { (version >> 8) & 0xFF }
+    /// Patch part.
     @inlinable public static func patch(_ version: Int32) -> Int32 { version & 0xFF }
     /// `"major.minor.patch"`.
     public static func string(_ version: Int32) -> String { "\(major(version)).\(minor(version)).\(patch(version))" }

@@ -5,6 +5,7 @@ public enum ControlMessageError: Error, Equatable, Sendable, CustomStringConvert
     /// A declared string or key length is negative or larger than the message allows.
     case invalidLength(message: String, field: String, value: Int)
 
+    /// The description field.
     public var description: String {
         switch self {
         case let .truncated(message, field, length, required):

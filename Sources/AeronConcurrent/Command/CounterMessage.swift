@@ -2,10 +2,15 @@ import SharedMemory
 
 /// ADD_COUNTER (0x09): type id, key bytes (padded to 4) and label.
 public struct CounterMessage: ControlMessage {
+    /// The client id field.
     public var clientId: Int64
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The type id field.
     public var typeId: Int32
+    /// The key field.
     public var key: [UInt8]
+    /// The label field.
     public var label: String
 
     /// A message with these fields.
@@ -20,8 +25,10 @@ public struct CounterMessage: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 24
 
+    /// The encoded length field.
     public var encodedLength: Int { 20 + prefixedLength(key.count, padded: true) + prefixedLength(label.utf8.count, padded: false) }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(clientId)
@@ -31,6 +38,7 @@ public struct CounterMessage: ControlMessage {
         e.string(label, padded: false)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "CounterMessage")
         clientId = try d.int64("clientId")

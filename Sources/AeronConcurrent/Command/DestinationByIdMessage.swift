@@ -2,9 +2,13 @@ import SharedMemory
 
 /// REMOVE_DESTINATION_BY_ID (0x11, 1.47+).
 public struct DestinationByIdMessage: ControlMessage {
+    /// The client id field.
     public var clientId: Int64
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The resource registration id field.
     public var resourceRegistrationId: Int64
+    /// The destination registration id field.
     public var destinationRegistrationId: Int64
 
     /// A message with these fields.
@@ -18,8 +22,10 @@ public struct DestinationByIdMessage: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 32
 
+    /// The encoded length field.
     public var encodedLength: Int { 32 }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(clientId)
@@ -28,6 +34,7 @@ public struct DestinationByIdMessage: ControlMessage {
         e.int64(destinationRegistrationId)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "DestinationByIdMessage")
         clientId = try d.int64("clientId")

@@ -2,12 +2,19 @@ import SharedMemory
 
 /// ON_AVAILABLE_IMAGE (0x0F02): an image for a subscription, with its log file and sub-pos counter.
 public struct ImageBuffersReady: ControlMessage {
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The session id field.
     public var sessionId: Int32
+    /// The stream id field.
     public var streamId: Int32
+    /// The subscription registration id field.
     public var subscriptionRegistrationId: Int64
+    /// The subscriber position id field.
     public var subscriberPositionId: Int32
+    /// The log file name field.
     public var logFileName: String
+    /// The source identity field.
     public var sourceIdentity: String
 
     /// A message with these fields.
@@ -24,8 +31,10 @@ public struct ImageBuffersReady: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 32
 
+    /// The encoded length field.
     public var encodedLength: Int { 28 + prefixedLength(logFileName.utf8.count, padded: true) + prefixedLength(sourceIdentity.utf8.count, padded: false) }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(correlationId)
@@ -37,6 +46,7 @@ public struct ImageBuffersReady: ControlMessage {
         e.string(sourceIdentity, padded: false)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "ImageBuffersReady")
         correlationId = try d.int64("correlationId")

@@ -2,16 +2,27 @@ import SharedMemory
 
 /// ON_PUBLICATION_ERROR (0x0F0C, 1.47+): an image was rejected by a receiver.
 public struct PublicationErrorFrame: ControlMessage {
+    /// The registration id field.
     public var registrationId: Int64
+    /// The destination registration id field.
     public var destinationRegistrationId: Int64
+    /// The session id field.
     public var sessionId: Int32
+    /// The stream id field.
     public var streamId: Int32
+    /// The receiver id field.
     public var receiverId: Int64
+    /// The group tag field.
     public var groupTag: Int64
+    /// The address type field.
     public var addressType: Int16
+    /// The source port field.
     public var sourcePort: UInt16
+    /// The source address field.
     public var sourceAddress: [UInt8]
+    /// The error code field.
     public var errorCode: Int32
+    /// The error message field.
     public var errorMessage: String
 
     /// A message with these fields.
@@ -32,8 +43,10 @@ public struct PublicationErrorFrame: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 68
 
+    /// The encoded length field.
     public var encodedLength: Int { 64 + prefixedLength(errorMessage.utf8.count, padded: false) }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(registrationId)
@@ -49,6 +62,7 @@ public struct PublicationErrorFrame: ControlMessage {
         e.string(errorMessage, padded: false)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "PublicationErrorFrame")
         registrationId = try d.int64("registrationId")

@@ -2,9 +2,13 @@ import SharedMemory
 
 /// ADD_PUBLICATION (0x01) and ADD_EXCLUSIVE_PUBLICATION (0x03).
 public struct PublicationMessage: ControlMessage {
+    /// The client id field.
     public var clientId: Int64
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The stream id field.
     public var streamId: Int32
+    /// The channel field.
     public var channel: String
 
     /// A message with these fields.
@@ -18,8 +22,10 @@ public struct PublicationMessage: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 24
 
+    /// The encoded length field.
     public var encodedLength: Int { 20 + prefixedLength(channel.utf8.count, padded: false) }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(clientId)
@@ -28,6 +34,7 @@ public struct PublicationMessage: ControlMessage {
         e.string(channel, padded: false)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "PublicationMessage")
         clientId = try d.int64("clientId")

@@ -2,10 +2,15 @@ import SharedMemory
 
 /// REJECT_IMAGE (0x10, 1.47+).
 public struct RejectImageMessage: ControlMessage {
+    /// The client id field.
     public var clientId: Int64
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The image correlation id field.
     public var imageCorrelationId: Int64
+    /// The position field.
     public var position: Int64
+    /// The reason field.
     public var reason: String
 
     /// A message with these fields.
@@ -20,8 +25,10 @@ public struct RejectImageMessage: ControlMessage {
     /// Fixed part of the encoding (before any variable-length field).
     public static let fixedLength = 36
 
+    /// The encoded length field.
     public var encodedLength: Int { 32 + prefixedLength(reason.utf8.count, padded: false) }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(clientId)
@@ -31,6 +38,7 @@ public struct RejectImageMessage: ControlMessage {
         e.string(reason, padded: false)
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "RejectImageMessage")
         clientId = try d.int64("clientId")

@@ -4,9 +4,13 @@ import SharedMemory
 /// Always encoded as 32 bytes (older drivers ignore the extra bytes); the 24-byte pre-1.48 form decodes with
 /// flags 0.
 public struct RemovePublicationMessage: ControlMessage {
+    /// The client id field.
     public var clientId: Int64
+    /// The correlation id field.
     public var correlationId: Int64
+    /// The registration id field.
     public var registrationId: Int64
+    /// The flags field.
     public var flags: UInt64
 
     /// Flag bit asking the driver to revoke the publication.
@@ -23,8 +27,10 @@ public struct RemovePublicationMessage: ControlMessage {
     /// Shortest accepted body (pre-1.48).
     public static let fixedLength = 24
 
+    /// The encoded length field.
     public var encodedLength: Int { 32 }
 
+    /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
         var e = ControlMessageEncoder(buffer, offset: offset)
         e.int64(clientId)
@@ -33,6 +39,7 @@ public struct RemovePublicationMessage: ControlMessage {
         e.int64(Int64(bitPattern: flags))
     }
 
+    /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
         var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "RemovePublicationMessage")
         clientId = try d.int64("clientId")

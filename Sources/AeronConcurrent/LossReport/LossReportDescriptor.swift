@@ -8,13 +8,21 @@ public enum LossReportDescriptor {
     public static let fileName = "loss-report.dat"
     /// Default length before page alignment (1 MiB).
     public static let defaultLength = 1_048_576
+    /// `i64` observation count (release-written last; 0 ends the report).
     public static let observationCountOffset = 0
+    /// `i64` total bytes lost.
     public static let totalBytesLostOffset = 8
+    /// `i64` first observation (epoch ms).
     public static let firstObservationOffset = 16
+    /// `i64` last observation (epoch ms).
     public static let lastObservationOffset = 24
+    /// `i32` session id.
     public static let sessionIdOffset = 32
+    /// `i32` stream id.
     public static let streamIdOffset = 36
+    /// `i32` channel length, then the channel (padded to 4), then the source.
     public static let channelOffset = 40
+    /// Records are aligned to 64 bytes.
     public static let recordAlignment = 64
 
     /// Creates a zero-filled loss report of `align(length, pageSize)` bytes at `path`.
@@ -25,13 +33,21 @@ public enum LossReportDescriptor {
 
     /// One loss entry.
     public struct Entry: Sendable, Equatable {
+        /// Times loss was observed.
         public var observationCount: Int64
+        /// Bytes lost in total.
         public var totalBytesLost: Int64
+        /// First observation (epoch ms).
         public var firstObservationTimestampMs: Int64
+        /// Last observation (epoch ms).
         public var lastObservationTimestampMs: Int64
+        /// Session of the image.
         public var sessionId: Int32
+        /// Stream of the image.
         public var streamId: Int32
+        /// Channel of the image.
         public var channel: String
+        /// Source identity of the image.
         public var source: String
     }
 

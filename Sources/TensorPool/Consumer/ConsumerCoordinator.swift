@@ -5,7 +5,7 @@
 /// `TensorPoolCore.SeqlockReader`, switching to a fallback) and the seqlock reads.
 ///
 /// Hot path: ``offer(_:nowNs:)`` / ``takeLatest(nowNs:)``, the seqlock read, then
-/// ``completeRead(_:outcome:nowNs:)`` (``SlotReadOutcome`` converts from `FrameReadResult`).
+/// ``recordRead(_:outcome:nowNs:)`` (``SlotReadOutcome`` converts from `FrameReadResult`).
 public struct ConsumerCoordinator: Sendable {
     /// Stream consumed.
     public let streamId: UInt32
@@ -109,9 +109,9 @@ public struct ConsumerCoordinator: Sendable {
         admission.takeLatest(nowNs: nowNs)
     }
 
-    /// Records the result of the seqlock read of `descriptor` (returned by ``offer(_:nowNs:)`` as
-    /// `.read` or by ``takeLatest(nowNs:)``).
-    public mutating func completeRead(_ descriptor: FrameDescriptorValue, outcome: SlotReadOutcome, nowNs: UInt64) {
+    /// Records a read judged by the SHM layer itself (TensorPoolCore's `SeqlockReader`, which does the
+    /// commit-word checks), keeping delivery/drop accounting and the rate/decimation anchors in admission.
+    public mutating func recordRead(_ descriptor: FrameDescriptorValue, outcome: SlotReadOutcome, nowNs: UInt64) {
         admission.recordRead(seq: descriptor.seq, outcome: outcome, nowNs: nowNs)
     }
 

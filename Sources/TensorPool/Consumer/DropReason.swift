@@ -26,8 +26,6 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
     case staleCommit
     /// Header content rejected by the SHM layer (bad dtype, strides, lengths...).
     case invalidHeader
-    /// The consumer's destination buffer is smaller than the frame (a local sizing problem, not a loss).
-    case destinationTooSmall
     /// Further behind the producer than `max_outstanding_seq_gap`: skipped to resynchronise.
     case resync
     /// Regions unmapped while the frame was pending (epoch change, remap).
@@ -38,6 +36,8 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
     case rateLimited
     /// LATEST mode: a newer descriptor replaced this one before it was read.
     case latestSuperseded
+    /// The consumer's destination buffer is smaller than the frame (a local sizing problem, not a loss).
+    case destinationTooSmall
 
     /// Counted in QoS `drops_late`: the frame existed but could not be read intact in time.
     public var isLate: Bool {

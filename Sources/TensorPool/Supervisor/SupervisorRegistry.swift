@@ -197,6 +197,9 @@ public final class SupervisorRegistry {
         return verdict
     }
 
+    /// `true` when ``drainCommands()`` has something to return (lets a duty cycle skip the drain without allocating).
+    public var hasPendingCommands: Bool { !pendingCommands.isEmpty }
+
     /// Commands decided since the last call, in decision order.
     public func drainCommands() -> [ConsumerConfigCommand] {
         defer { pendingCommands.removeAll(keepingCapacity: true) }

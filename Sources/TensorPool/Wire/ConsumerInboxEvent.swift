@@ -2,7 +2,7 @@
 public enum ConsumerInboxEvent: Sendable, Hashable {
     /// Nothing (message applied internally, ignored, held for LATEST, dropped or malformed).
     case none
-    /// Read this slot now (seqlock), then report with ``ConsumerCoordinator/completeRead(_:outcome:nowNs:)``.
+    /// Read this slot now (seqlock), then report with ``ConsumerCoordinator/recordRead(_:outcome:nowNs:)``.
     case read(FrameDescriptorValue)
     /// Perform these mapping actions in order.
     case actions([MappingAction])

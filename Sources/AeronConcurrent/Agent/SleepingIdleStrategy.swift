@@ -1,0 +1,18 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Sleeps a fixed period (`nanosleep`) when idle: cheap on CPU, adds up to the period (plus timer slack) of latency.
+public struct SleepingIdleStrategy: IdleStrategy {
+    /// Sleep per idle call, in nanoseconds.
+    public let sleepPeriodNs: Int
+
+    /// - Parameter sleepPeriodNs: sleep per idle call (default 1 ms); clamped to at least 1 ns.
+    public init(sleepPeriodNs: Int = 1_000_000) {
+        self.sleepPeriodNs = max(1, sleepPeriodNs)
+    }
+
+    @inlinable public mutating func idle() { ThreadPark.sleep(nanoseconds: sleepPeriodNs) }
+    @inlinable public mutating func reset() {}
+    public var alias: String { "sleep-ns" }
+}

@@ -1,0 +1,73 @@
+import AeronClient
+import TensorPoolCore
+
+/// Outcome of a producer publish or commit. Never thrown: returned by value from the hot path.
+public enum ProducerPublishResult: Sendable, Equatable {
+    /// Committed and announced with a `FrameDescriptor` (counted in `framesPublished`).
+    case published(seq: UInt64)
+    /// Committed in SHM but the descriptor offer failed (counted in `descriptorOfferFailures`): consumers will
+    /// see a gap.
+    case descriptorNotSent(seq: UInt64, PublicationResult)
+    /// Not committed.
+    case dropped(ProducerDropReason)
+
+    /// The sequence number when the frame was committed.
+    public var seq: UInt64? {
+        switch self {
+        case .published(let seq), .descriptorNotSent(let seq, _): seq
+        case .dropped: nil
+        }
+    }
+}
+
+/// Why a producer did not commit a frame.
+public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
+    /// Larger than every pool's stride (§9: dropped, never blocked).
+    case tooLarge(bytes: Int)
+    /// The layout does not describe the payload (dtype, shape, strides vs `values_len_bytes`).
+    case invalidLayout(String)
+    /// A commit for a claim that is not the oldest one in flight (descriptors must go out in `seq` order).
+    case outOfOrder(expectedSeq: UInt64, claimSeq: UInt64)
+    /// The claim does not belong to this producer's current epoch or was already committed/aborted.
+    case unknownClaim
+    /// The producer is closed.
+    case closed
+
+    public var description: String {
+        switch self {
+        case .tooLarge(let bytes): "frame of \(bytes) bytes larger than every payload pool"
+        case .invalidLayout(let why): "invalid layout: \(why)"
+        case .outOfOrder(let expected, let seq): "commit of seq \(seq) while seq \(expected) is still in flight"
+        case .unknownClaim: "unknown or finished claim"
+        case .closed: "producer closed"
+        }
+    }
+}
+
+/// A payload slot handed out for zero-copy writing (device DMA, in-place rendering). Fill `payload`, then
+/// ``TensorPoolProducer/commit(_:layout:valuesLength:timestampNs:metaVersion:nowNs:)`` or
+/// ``TensorPoolProducer/abort(_:)``. Claims are committed in the order they were made.
+public struct ProducerClaim: @unchecked Sendable {
+    /// Frame sequence number (== `frame_id`).
+    public let seq: UInt64
+    /// Header ring slot (== payload slot).
+    public let headerIndex: UInt32
+    public let poolId: UInt16
+    /// The whole payload slot (`stride_bytes`): write the frame at its start.
+    public let payload: UnsafeMutableRawBufferPointer
+    @usableFromInline let epoch: UInt64
+    @usableFromInline let slot: SlotClaim
+
+    @usableFromInline
+    init(slot: SlotClaim, headerIndex: UInt32, epoch: UInt64) {
+        seq = slot.frameId
+        self.headerIndex = headerIndex
+        poolId = slot.poolId
+        payload = slot.payload
+        self.epoch = epoch
+        self.slot = slot
+    }
+
+    /// Bytes available (`stride_bytes`).
+    public var strideBytes: Int { payload.count }
+}

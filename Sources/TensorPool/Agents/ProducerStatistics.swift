@@ -1,0 +1,47 @@
+/// A producer's counters, readable from any thread while the producer runs (single writer: the producer).
+public struct ProducerStatistics: Sendable {
+    /// Counter indices.
+    public enum Counter: Int, CaseIterable, Sendable {
+        /// Frames committed whose `FrameDescriptor` was offered successfully.
+        case framesPublished
+        /// Payload bytes of those frames.
+        case bytesPublished
+        /// Frames committed whose descriptor offer failed (back pressure, no subscriber...).
+        case descriptorOfferFailures
+        /// Frames dropped because no pool was large enough (§9).
+        case oversizeDrops
+        /// Frames dropped because the layout was invalid (bad dtype, shape, strides vs length).
+        case invalidLayoutDrops
+        /// Claims given up with abort.
+        case claimsAborted
+        /// Claims refused (too many in flight, closed producer).
+        case claimsRefused
+        /// Commits refused because an older claim was still in flight.
+        case outOfOrderCommits
+        /// `FrameProgress` messages sent.
+        case progressSent
+        /// `ShmPoolAnnounce` messages sent.
+        case announcesSent
+        /// `ConsumerHello` accepted / rejected with a `ControlResponse`.
+        case hellosAccepted
+        case hellosRejected
+        /// Consumers currently registered (hello within the expiry window).
+        case consumers
+        /// Current `meta_version`.
+        case metaVersion
+        /// Descriptor offers refused by back pressure / for lack of a subscriber (part of `descriptorOfferFailures`).
+        case descriptorBackPressured
+        case descriptorNotConnected
+        /// `QosProducer` messages sent.
+        case qosSent
+    }
+
+    @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
+
+    public init() {}
+
+    public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
+
+    @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }
+    @inlinable func set(_ counter: Counter, _ value: UInt64) { values.set(counter.rawValue, value) }
+}

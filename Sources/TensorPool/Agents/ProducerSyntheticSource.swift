@@ -1,0 +1,128 @@
+import TensorPoolCore
+
+/// The self-checking payload of synthetic frames: 64-bit word `i` of frame `seq` in epoch `epoch` is
+/// `seq &* 0x9E3779B97F4A7C15 ^ epoch &* 0xC2B2AE3D27D4EB4F &+ i` (little-endian; a trailing partial word takes the
+/// low bytes). A byte from another frame, another epoch or a torn write breaks it. Used by `tp producer`,
+/// `tp consumer --verify`, `tp demo` and the tests.
+public enum SyntheticFramePattern {
+    @inlinable
+    public static func word(epoch: UInt64, seq: UInt64, index: Int) -> UInt64 {
+        (seq &* 0x9E37_79B9_7F4A_7C15) ^ (epoch &* 0xC2B2_AE3D_27D4_EB4F) &+ UInt64(truncatingIfNeeded: index)
+    }
+
+    /// Writes the pattern over the first `count` bytes of `buffer`.
+    @inlinable
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer, count: Int, epoch: UInt64, seq: UInt64) {
+        guard let base = buffer.baseAddress, count > 0, count <= buffer.count else { return }
+        let words = count / 8
+        var i = 0
+        while i < words {
+            base.storeBytes(of: word(epoch: epoch, seq: seq, index: i).littleEndian, toByteOffset: i * 8, as: UInt64.self)
+            i += 1
+        }
+        var tail = word(epoch: epoch, seq: seq, index: words).littleEndian
+        var b = words * 8
+        while b < count {
+            base.storeBytes(of: UInt8(truncatingIfNeeded: tail), toByteOffset: b, as: UInt8.self)
+            tail >>= 8
+            b += 1
+        }
+    }
+
+    /// True when `bytes` holds exactly the pattern of (`epoch`, `seq`).
+    @inlinable
+    public static func matches(_ bytes: UnsafeRawBufferPointer, epoch: UInt64, seq: UInt64) -> Bool {
+        guard let base = bytes.baseAddress else { return bytes.isEmpty }
+        let words = bytes.count / 8
+        var mismatch: UInt64 = 0
+        var i = 0
+        while i < words {
+            mismatch |= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) ^ word(epoch: epoch, seq: seq, index: i)
+            i += 1
+        }
+        var tail = word(epoch: epoch, seq: seq, index: words)
+        var b = words * 8
+        while b < bytes.count {
+            mismatch |= UInt64(base.load(fromByteOffset: b, as: UInt8.self) ^ UInt8(truncatingIfNeeded: tail))
+            tail >>= 8
+            b += 1
+        }
+        return mismatch == 0
+    }
+}
+
+/// Synthetic frames at a fixed rate, filled with ``SyntheticFramePattern`` (copy path or zero-copy claims).
+public struct SyntheticFrameSource: ProducerFrameSource {
+    /// Frame layout (dtype, shape); the payload is `layout.contiguousByteCount` bytes.
+    public let layout: TensorLayout
+    /// Frames per second; 0 = as fast as possible.
+    public let rateHz: Double
+    /// Write into claimed slots instead of copying a prepared buffer.
+    public let zeroCopy: Bool
+    /// Stop after this many frames (nil = unlimited).
+    public let maxFrames: UInt64?
+    /// Frames handed to the producer so far.
+    public private(set) var framesProduced: UInt64 = 0
+    /// Most frames produced in one duty cycle when catching up.
+    public var burstLimit = 16
+    private var startNs: UInt64?
+    private let scratch: UnsafeMutableRawBufferPointer
+    private let scratchOwner: ScratchBuffer
+
+    public init(layout: TensorLayout, rateHz: Double, zeroCopy: Bool, maxFrames: UInt64? = nil) {
+        self.layout = layout
+        self.rateHz = rateHz
+        self.zeroCopy = zeroCopy
+        self.maxFrames = maxFrames
+        scratchOwner = ScratchBuffer(count: max(layout.contiguousByteCount, 1))
+        scratch = scratchOwner.bytes
+    }
+
+    /// Whether `maxFrames` frames have been produced.
+    public var isFinished: Bool { maxFrames.map { framesProduced >= $0 } ?? false }
+
+    public mutating func produce(_ producer: TensorPoolProducer, nowNs: UInt64) -> Int {
+        if isFinished { return 0 }
+        let start = startNs ?? nowNs
+        startNs = start
+        let due: UInt64
+        if rateHz > 0 {
+            due = UInt64(Double(nowNs - start) * rateHz / 1e9) + 1
+        } else {
+            due = framesProduced + UInt64(burstLimit)
+        }
+        var work = 0
+        while framesProduced < due, work < burstLimit, !isFinished {
+            produceOne(producer)
+            framesProduced += 1
+            work += 1
+        }
+        return work
+    }
+
+    private func produceOne(_ producer: TensorPoolProducer) {
+        let count = layout.contiguousByteCount
+        let seq = producer.nextSeq
+        if zeroCopy {
+            let claimNs = TensorPoolClock.monotonicNs()
+            guard let claim = producer.claim(byteCount: count, nowNs: claimNs) else { return }
+            SyntheticFramePattern.fill(claim.payload, count: count, epoch: producer.epoch, seq: claim.seq)
+            let now = TensorPoolClock.monotonicNs()
+            _ = producer.commit(claim, layout: layout, valuesLength: count, timestampNs: now, nowNs: now)
+        } else {
+            SyntheticFramePattern.fill(scratch, count: count, epoch: producer.epoch, seq: seq)
+            let now = TensorPoolClock.monotonicNs()
+            _ = producer.publish(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), layout: layout, timestampNs: now, nowNs: now)
+        }
+    }
+}
+
+/// Owns the synthetic source's staging buffer (freed with the last copy of the source).
+final class ScratchBuffer: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+    init(count: Int) {
+        bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+    deinit { bytes.deallocate() }
+}

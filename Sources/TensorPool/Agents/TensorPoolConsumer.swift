@@ -1,0 +1,337 @@
+import AeronClient
+import SBE
+import TensorPoolCore
+
+/// The consumer role (spec §10–§11, §15.1, §15.4, §15.12, §15.21, §15.22): maps a producer's regions from its
+/// `ShmPoolAnnounce`, reads frames announced by `FrameDescriptor` through the seqlock and hands them to `handler`.
+///
+/// - Mapping (``ConsumerCoordinator``: UNMAPPED / MAPPING / MAPPED / FALLBACK / FAILED): every announced path must
+///   be a `shm:file` URI under ``ConsumerOptions/shmRootDir`` with superblocks matching the announce; an epoch
+///   change, a `pid` change, a stale `activity_timestamp_ns` or announce, or a superblock mismatch unmaps (in-flight
+///   frames dropped) and waits for a new epoch.
+/// - Frames: STREAM reads every descriptor, LATEST only the newest of each poll, DECIMATED every Nth, all under
+///   `max_rate_hz`; every drop is counted per ``DropReason`` (QoS `drops_gap` / `drops_late`), resync beyond
+///   `max_outstanding_seq_gap`. The payload is read only inside the seqlock read: ``TensorFrameHandler/onFrame(_:)``
+///   gets a borrowed ``TensorFrame``; ``TensorFrameHandler/onFrameCompleted(seq:intact:)`` then says whether the
+///   commit word held (`intact`) or the frame was torn during the callback.
+/// - Control: `ConsumerHello` at start and at its cadence (and after a mode change), `QosConsumer` at its cadence,
+///   `ConsumerConfig` applied at runtime (mode, decimation, use_shm, fallback URI), `FrameProgress` passed to the
+///   handler when `supports_progress` is configured.
+///
+/// Single-threaded (its `AgentRunner` thread or your loop); polling and reading allocate nothing in steady state.
+public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAgent, ControlMessageHandler {
+    public let configuration: ConsumerConfiguration
+    public let options: ConsumerOptions
+    public let consumerId: UInt32
+    public let roleName: String
+    public let controlPlane: ControlPlane
+    public let statistics = ConsumerStatistics()
+    /// The consumer's Aeron counters (when ``ConsumerOptions/allocateCounters``).
+    public let counters: ConsumerCounters?
+    /// Receives the frames (owned by the consumer; read it back once the consumer is stopped).
+    public var handler: Handler
+
+    @usableFromInline var coordinator: ConsumerCoordinator
+    var mapped: ConsumerMappedRegions?
+    @usableFromInline let streamId: UInt32
+    private var helloCadence: Cadence
+    private var qosCadence: Cadence
+    private var superblockCadence: Cadence
+    private var tickCadence: Cadence
+    private var countersCadence: Cadence
+    private var isClosed = false
+    /// Last diagnostic of a failed mapping or FAILED state (for status displays).
+    public private(set) var lastDiagnostic: String?
+
+    public init(configuration: ConsumerConfiguration, aeron: Aeron, handler: Handler,
+                options: ConsumerOptions = ConsumerOptions()) throws(AeronError) {
+        self.configuration = configuration
+        self.options = options
+        self.handler = handler
+        streamId = configuration.streamId
+        consumerId = configuration.consumerId ?? UInt32.random(in: 1..<UInt32.max)
+        roleName = "consumer[\(configuration.streamId)/\(consumerId)]"
+        coordinator = ConsumerCoordinator(configuration: configuration, consumerId: consumerId)
+        controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
+                                        publishing: [.control, .qos],
+                                        subscribing: [.control, .descriptor, .qos, .metadata], logSink: options.logSink)
+        do {
+            counters = options.allocateCounters
+                ? try ConsumerCounters(aeron: aeron, streamId: configuration.streamId, instanceId: consumerId) : nil
+        } catch {
+            controlPlane.close()
+            throw error
+        }
+        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
+        helloCadence = Cadence(intervalNs: UInt64(configuration.helloIntervalMs) * 1_000_000)
+        qosCadence = Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000)
+        superblockCadence = Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000)
+        tickCadence = Cadence(intervalNs: 50_000_000)
+    }
+
+    /// Closes the Aeron streams and unmaps the regions.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        mapped = nil
+        statistics.mirror(coordinator.admission.counters)
+        refreshCounters()
+        counters?.close()
+        controlPlane.close()
+    }
+
+    /// Copies ``statistics`` into the Aeron counters.
+    func refreshCounters() {
+        guard let counters else { return }
+        let s = statistics
+        counters.set(.framesAccepted, Int64(bitPattern: s[.framesDelivered]))
+        counters.set(.bytesAccepted, Int64(bitPattern: s[.bytesDelivered]))
+        counters.set(.dropsGap, Int64(bitPattern: s[.dropsGap]))
+        counters.set(.dropsLate, Int64(bitPattern: s[.dropsLate]))
+        var raw: UInt8 = 0
+        while let reason = DropReason(rawValue: raw) {
+            counters.set(ConsumerCounter.drop(reason), Int64(bitPattern: s[reason]))
+            raw += 1
+        }
+        counters.set(.remaps, Int64(bitPattern: s[.maps]))
+        counters.set(.mode, Int64(coordinator.admission.settings.mode.rawValue))
+        counters.set(.configsApplied, Int64(bitPattern: s[.configsApplied]))
+        counters.set(.qosSent, Int64(bitPattern: s[.qosSent]))
+        counters.set(.epoch, Int64(bitPattern: s[.mappedEpoch]))
+    }
+
+    /// Mapping state (UNMAPPED, MAPPING, MAPPED(epoch), FALLBACK, FAILED).
+    public var mappingState: ConsumerMappingState { coordinator.mapping.state }
+    /// The mapped epoch, if any.
+    public var mappedEpoch: UInt64? { mapped?.epoch }
+    /// Current frame-selection settings (mode, decimation, rate limit).
+    public var modeSettings: ConsumerModeSettings { coordinator.admission.settings }
+    /// Cumulative per-reason frame counters.
+    public var frameCounters: ConsumerFrameCounters { coordinator.admission.counters }
+
+    // MARK: duty cycle
+
+    public func doWork(nowNs: UInt64) throws -> Int {
+        if isClosed { return 0 }
+        var work = 0
+        var me = self
+        work += controlPlane.poll(&me, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
+        if let latest = coordinator.takeLatest(nowNs: nowNs) {
+            read(latest, nowNs: nowNs)
+            work += 1
+        }
+        if helloCadence.isDue(nowNs: nowNs) {
+            controlPlane.sendConsumerHello(coordinator.hello(configuration: configuration))
+            work += 1
+        }
+        if qosCadence.isDue(nowNs: nowNs) {
+            if controlPlane.sendQosConsumer(coordinator.qosReport().report).position != nil { statistics.add(.qosSent) }
+            work += 1
+        }
+        if tickCadence.isDue(nowNs: nowNs) {
+            let actions = coordinator.tick(nowNs: nowNs)
+            if !actions.isEmpty { perform(actions, nowNs: nowNs) }
+        }
+        if mapped != nil, superblockCadence.isDue(nowNs: nowNs) {
+            checkSuperblocks(nowNs: nowNs)
+        }
+        if work > 0 { statistics.mirror(coordinator.admission.counters) }
+        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
+        return work
+    }
+
+    public func onClose() { close() }
+
+    // MARK: control messages
+
+    public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId else { return }
+        var decoder = message
+        var pools: [AnnounceSummary.Pool] = []
+        var group = try decoder.payloadPools()
+        while try group.next() {
+            pools.append(AnnounceSummary.Pool(poolId: group.poolId, nslots: group.poolNslots, strideBytes: group.strideBytes,
+                                              regionUri: try group.regionUriString()))
+        }
+        let announce = AnnounceSummary(
+            streamId: message.streamId, producerId: message.producerId, epoch: message.epoch,
+            layoutVersion: message.layoutVersion, headerRegionUri: try decoder.headerRegionUriString(),
+            headerNslots: message.headerNslots, headerSlotBytes: message.headerSlotBytes, maxDims: message.maxDims,
+            pools: pools)
+        perform(coordinator.onAnnounce(announce, nowNs: nowNs), nowNs: nowNs)
+    }
+
+    @inlinable
+    public func onFrameDescriptor(_ message: FrameDescriptorDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId else { return }
+        let descriptor = FrameDescriptorValue(epoch: message.epoch, seq: message.seq, headerIndex: message.headerIndex,
+                                              timestampNs: message.timestampNs)
+        switch coordinator.offer(descriptor, nowNs: nowNs) {
+        case .read: read(descriptor, nowNs: nowNs)
+        case .held, .drop: break
+        case .remapRequired: remapAfterRegression(nowNs: nowNs)
+        }
+    }
+
+    public func onFrameProgress(_ message: FrameProgressDecoder, nowNs: UInt64) throws(SBEError) {
+        guard configuration.supportsProgress, message.streamId == streamId, let epoch = mapped?.epoch,
+              message.epoch == epoch else { return }
+        let state: FrameProgressState
+        switch message.state {
+        case .started: state = .started
+        case .progress: state = .progress
+        case .complete: state = .complete
+        case .unknown: state = .unknown
+        case .unrecognized(let raw):
+            controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "FrameProgress state \(raw)" }
+            return
+        }
+        statistics.add(.progressDelivered)
+        handler.onProgress(FrameProgressUpdate(epoch: epoch, frameId: message.frameId, headerIndex: message.headerIndex,
+                                               payloadBytesFilled: message.payloadBytesFilled,
+                                               rowsFilled: message.rowsFilled, state: state))
+    }
+
+    public func onConsumerConfig(_ message: ConsumerConfigDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId, message.consumerId == consumerId else { return }
+        var decoder = message
+        guard let mode = ConsumerMode(rawValue: message.mode.rawValue),
+              let useShm = TensorPoolProducer.bool(message.useShm) else {
+            statistics.add(.configsRejected)
+            controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "ConsumerConfig mode/use_shm value outside the schema" }
+            return
+        }
+        let fallback = try decoder.payloadFallbackUriString()
+        let command = ConsumerConfigCommand(streamId: streamId, consumerId: consumerId, useShm: useShm, mode: mode,
+                                            decimation: message.decimation,
+                                            payloadFallbackUri: fallback.isEmpty ? nil : fallback)
+        let rejectedBefore = coordinator.rejectedConfigs
+        perform(coordinator.onConsumerConfig(command, nowNs: nowNs), nowNs: nowNs)
+        if coordinator.rejectedConfigs != rejectedBefore {
+            statistics.add(.configsRejected)
+            let why = coordinator.lastConfigRejection ?? "invalid settings"
+            controlPlane.reject(.invalidContent, nowNs: nowNs) { "ConsumerConfig rejected: \(why)" }
+        } else {
+            statistics.add(.configsApplied)
+            controlPlane.logEvent("ConsumerConfig applied: mode \(mode) decimation \(message.decimation) use_shm \(useShm)")
+            helloCadence.fireNext()
+        }
+    }
+
+    public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId else { return }
+        coordinator.onProducerSeq(epoch: message.epoch, currentSeq: message.currentSeq)
+    }
+
+    public func onControlResponse(_ message: ControlResponseDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.correlationId == Int64(consumerId), message.code != .ok else { return }
+        var decoder = message
+        let text = try decoder.errorMessageString()
+        let code = message.code
+        controlPlane.logRateLimited(key: 0, nowNs: nowNs) { "producer answered \(code): \(text)" }
+    }
+
+    // MARK: frames
+
+    @inlinable
+    func read(_ descriptor: FrameDescriptorValue, nowNs: UInt64) {
+        guard let reader = mappedReader else {
+            coordinator.recordRead(descriptor, outcome: .dropped(.unmapped), nowNs: nowNs)
+            return
+        }
+        var called = false
+        let epoch = descriptor.epoch
+        let seq = descriptor.seq
+        var bytes: UInt64 = 0
+        let result = reader.withFrame(seq: seq, headerIndex: descriptor.headerIndex) { header, payload -> UInt64 in
+            called = true
+            bytes = UInt64(header.valuesLenBytes)
+            payload.withUnsafeBytes { bytes in
+                handler.onFrame(TensorFrame(epoch: epoch, seq: seq, header: header, nowNs: nowNs, payload: bytes))
+            }
+            return nowNs >= header.timestampNs ? nowNs - header.timestampNs : 0
+        }
+        switch result {
+        case .accepted(let latency):
+            coordinator.recordRead(descriptor, outcome: .accepted, nowNs: nowNs)
+            handler.onFrameCompleted(seq: seq, intact: true)
+            statistics.add(.framesDelivered)
+            statistics.add(.bytesDelivered, bytes)
+            statistics.add(.latencySumNs, latency)
+            statistics.add(.latencyCount)
+            if latency > statistics[.latencyMaxNs] { statistics.set(.latencyMaxNs, latency) }
+        case .dropped(let drop):
+            if called { handler.onFrameCompleted(seq: seq, intact: false) }
+            coordinator.recordRead(descriptor, outcome: .dropped(DropReason(drop)), nowNs: nowNs)
+        }
+    }
+
+    @usableFromInline var mappedReader: SeqlockReader? { mapped?.reader }
+
+    // MARK: mapping
+
+    @usableFromInline
+    func remapAfterRegression(nowNs: UInt64) {
+        perform(coordinator.takeRemapActions(), nowNs: nowNs)
+    }
+
+    func perform(_ actions: [MappingAction], nowNs: UInt64) {
+        for action in actions {
+            switch action {
+            case .dropInFlight:
+                break
+            case .unmap(let cause):
+                if let epoch = mapped?.epoch {
+                    controlPlane.logEvent("unmapped epoch \(epoch): \(cause)")
+                    statistics.add(.unmaps)
+                }
+                mapped = nil
+                statistics.set(.mappedEpoch, 0)
+            case .map(let announce):
+                map(announce, nowNs: nowNs)
+            case .refresh:
+                break
+            case .switchToFallback(let uri):
+                lastDiagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
+                controlPlane.logEvent(lastDiagnostic!)
+            case .leaveFallback:
+                controlPlane.logEvent("leaving fallback; waiting for an announce")
+            case .fail(let diagnostic):
+                lastDiagnostic = diagnostic
+                controlPlane.logRateLimited(key: 1, nowNs: nowNs) { "data source failed: \(diagnostic)" }
+            }
+        }
+    }
+
+    private func map(_ announce: AnnounceSummary, nowNs: UInt64) {
+        do {
+            let regions = try ConsumerMappedRegions.map(announce, rootPath: options.shmRootDir)
+            mapped = regions
+            statistics.add(.maps)
+            statistics.set(.mappedEpoch, announce.epoch)
+            controlPlane.logEvent("mapped epoch \(announce.epoch) (\(announce.headerNslots) slots, \(announce.pools.count) pools)")
+            perform(coordinator.mapSucceeded(epoch: announce.epoch, nowNs: nowNs), nowNs: nowNs)
+            checkSuperblocks(nowNs: nowNs)
+        } catch {
+            statistics.add(.mapFailures)
+            let reason = "\(error)"
+            lastDiagnostic = reason
+            controlPlane.reject(.invalidContent, nowNs: nowNs) { "ShmPoolAnnounce epoch \(announce.epoch): \(reason)" }
+            perform(coordinator.mapFailed(epoch: announce.epoch, reason: reason, nowNs: nowNs), nowNs: nowNs)
+        }
+    }
+
+    private func checkSuperblocks(nowNs: UInt64) {
+        guard let regions = mapped else { return }
+        let (pid, activity, mismatch) = regions.check()
+        // A pid change (another writer, §15.14) is reported as such before any field mismatch it also causes.
+        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
+        if !actions.isEmpty {
+            perform(actions, nowNs: nowNs)
+            return
+        }
+        if let mismatch {
+            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+        }
+    }
+}

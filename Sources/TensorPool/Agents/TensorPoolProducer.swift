@@ -1,0 +1,507 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AeronClient
+import SBE
+import TensorPoolCore
+
+/// Errors raised while starting a producer (never on the publish path).
+public enum ProducerError: Error, CustomStringConvertible {
+    case epoch(EpochAllocator.Failure)
+    case regions(RegionError)
+    case aeron(AeronError)
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .epoch(let e): "epoch allocation failed: \(e)"
+        case .regions(let e): "cannot create SHM regions: \(e)"
+        case .aeron(let e): "Aeron: \(e)"
+        case .configuration(let why): "invalid producer configuration: \(why)"
+        }
+    }
+}
+
+/// The producer role (spec §8–§10, §15.2, §15.19): owns the SHM regions of one data source for one epoch,
+/// writes frames with the commit protocol and announces them over Aeron.
+///
+/// - Start: a fresh epoch from ``EpochAllocator`` (never reused, also across restarts of a standalone producer),
+///   new region files `<shm_root_dir>/<stream>/<epoch>/…`, then `ShmPoolAnnounce` immediately.
+/// - Copy path: ``publish(_:layout:timestampNs:metaVersion:nowNs:)``. Zero-copy path: ``claim(byteCount:nowNs:)``
+///   → fill ``ProducerClaim/payload`` → ``commit(_:layout:valuesLength:timestampNs:metaVersion:nowNs:)`` (or
+///   ``abort(_:)``); several claims may be in flight, committed in claim order.
+/// - Duty cycle (``doWork(nowNs:)``): consumer hellos (progress policy from their hints, within the producer's
+///   floors; `ControlResponse` to invalid ones), `ShmPoolAnnounce`/`DataSourceAnnounce`/`DataSourceMeta` at the
+///   announce cadence and on change, superblock `activity_timestamp_ns`, `QosProducer`, `Heartbeat`, throttled
+///   `FrameProgress`.
+///
+/// Single-threaded: call everything from one thread (its `AgentRunner` or your loop). Publishing allocates
+/// nothing in steady state.
+public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
+    public let configuration: ProducerConfiguration
+    public let options: ProducerOptions
+    public let roleName: String
+    /// This run's epoch.
+    public let epoch: UInt64
+    public let controlPlane: ControlPlane
+    public let statistics = ProducerStatistics()
+    /// The announce this producer sends.
+    public let announce: AnnounceSummary
+    public let regions: RegionSet
+    /// The producer's Aeron counters (when ``ProducerOptions/allocateCounters``), refreshed at
+    /// ``ProducerOptions/countersIntervalNs``.
+    public let counters: ProducerCounters?
+
+    @usableFromInline let writer: SlotWriter
+    @usableFromInline var planner: ProducerFramePlanner
+    @usableFromInline let streamId: UInt32
+    @usableFromInline var oldestOpenSeq: UInt64 = 0
+    @usableFromInline var abortedSlots: [Bool]
+    @usableFromInline var isClosed = false
+    @usableFromInline var throttler: ProgressThrottler
+    @usableFromInline var progressSeq: UInt64?
+    @usableFromInline let registry: ProducerConsumerRegistry
+    private var announceCadence: Cadence
+    private var qosCadence: Cadence
+    private var heartbeatCadence: Cadence
+    private var expiryCadence: Cadence
+    private var metaCadence: Cadence
+    private var countersCadence: Cadence
+    /// Current `meta_version` (bumped by ``setMetadata(_:nowNs:)``).
+    public private(set) var metaVersion: UInt32 = 0
+    private var metaAttributes: [MetaAttribute] = []
+
+    /// Allocates the epoch, creates the regions and opens the Aeron streams.
+    public init(configuration: ProducerConfiguration, aeron: Aeron, options: ProducerOptions = ProducerOptions()) throws(ProducerError) {
+        self.configuration = configuration
+        self.options = options
+        streamId = configuration.streamId
+        roleName = "producer[\(configuration.streamId)/\(configuration.producerId)]"
+        guard let planner = ProducerFramePlanner(headerNslots: configuration.headerNslots, pools: configuration.payloadPools) else {
+            throw .configuration("header_nslots \(configuration.headerNslots) is not a power of two")
+        }
+        self.planner = planner
+        Self.makeDirectories(configuration.shmRootDir)
+        let allocator = EpochAllocator(directory: options.epochDirectory ?? configuration.shmRootDir + "/epochs")
+        do {
+            epoch = try allocator.allocate(streamId: configuration.streamId, producerId: configuration.producerId,
+                                           wallClockNs: TensorPoolClock.realtimeNs())
+        } catch { throw .epoch(error) }
+        let nowNs = TensorPoolClock.monotonicNs()
+        do {
+            regions = try RegionSet.create(
+                RegionSet.Configuration(
+                    root: configuration.shmRootDir, streamId: configuration.streamId, epoch: epoch,
+                    nslots: Int(configuration.headerNslots),
+                    pools: configuration.payloadPools.map { RegionSet.Pool(poolId: $0.poolId, strideBytes: Int($0.strideBytes)) },
+                    requireHugepages: configuration.requireHugepages, unlinkOnClose: options.unlinkOnClose),
+                nowNs: nowNs)
+            writer = try SlotWriter(regions: regions)
+        } catch { throw .regions(error) }
+        announce = AnnounceSummary(
+            streamId: configuration.streamId, producerId: configuration.producerId, epoch: epoch,
+            layoutVersion: configuration.layoutVersion, headerRegionUri: regions.headerRingURI.description,
+            headerNslots: configuration.headerNslots, headerSlotBytes: 256, maxDims: 8,
+            pools: zip(regions.pools, regions.poolURIs).map { pool, uri in
+                AnnounceSummary.Pool(poolId: pool.poolId, nslots: UInt32(pool.nslots), strideBytes: UInt32(pool.strideBytes),
+                                     regionUri: uri.description)
+            })
+        do {
+            controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
+                                            publishing: [.control, .descriptor, .qos, .metadata],
+                                            subscribing: [.control, .qos], logSink: options.logSink)
+        } catch {
+            regions.close()
+            throw .aeron(error)
+        }
+        do {
+            counters = options.allocateCounters
+                ? try ProducerCounters(aeron: aeron, streamId: configuration.streamId, instanceId: configuration.producerId) : nil
+        } catch {
+            controlPlane.close()
+            regions.close()
+            throw .aeron(error)
+        }
+        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
+        abortedSlots = Array(repeating: false, count: Int(configuration.headerNslots))
+        registry = ProducerConsumerRegistry(
+            streamId: configuration.streamId, cadenceNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000,
+            expiryMultiple: configuration.consumerExpiryMultiple, aggregator: configuration.progressAggregator)
+        throttler = ProgressThrottler(policy: registry.policy)
+        announceCadence = Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000)
+        metaCadence = announceCadence
+        qosCadence = Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000)
+        heartbeatCadence = Cadence(intervalNs: UInt64(configuration.heartbeatIntervalMs) * 1_000_000)
+        expiryCadence = Cadence(intervalNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000)
+        controlPlane.logEvent("epoch \(epoch), regions in \(regions.directory)")
+    }
+
+    deinit { close() }
+
+    /// Clean shutdown: closes the Aeron streams and unlinks the regions (if ``ProducerOptions/unlinkOnClose``).
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        refreshCounters()
+        counters?.close()
+        controlPlane.close()
+        regions.close()
+    }
+
+    /// Copies ``statistics`` into the Aeron counters.
+    func refreshCounters() {
+        guard let counters else { return }
+        let s = statistics
+        counters.set(.framesPublished, Int64(bitPattern: s[.framesPublished]))
+        counters.set(.bytesPublished, Int64(bitPattern: s[.bytesPublished]))
+        counters.set(.dropsNoPool, Int64(bitPattern: s[.oversizeDrops]))
+        counters.set(.dropsInvalidFrame, Int64(bitPattern: s[.invalidLayoutDrops]))
+        counters.set(.descriptorBackPressure, Int64(bitPattern: s[.descriptorBackPressured]))
+        counters.set(.descriptorNotConnected, Int64(bitPattern: s[.descriptorNotConnected]))
+        counters.set(.descriptorFailed, Int64(bitPattern: s[.descriptorOfferFailures]))
+        counters.set(.framesAborted, Int64(bitPattern: s[.claimsAborted]))
+        counters.set(.announcesSent, Int64(bitPattern: s[.announcesSent]))
+        counters.set(.qosSent, Int64(bitPattern: s[.qosSent]))
+        counters.set(.epoch, Int64(bitPattern: epoch))
+        counters.set(.consumersKnown, Int64(bitPattern: s[.consumers]))
+    }
+
+    // MARK: progress policy
+
+    /// The progress policy currently applied (aggregated consumer hints within the producer floors).
+    public var progressPolicy: ProgressPolicy { throttler.policy }
+    /// Whether some registered consumer supports progress (`FrameProgress` is sent only then).
+    public var progressWanted: Bool { registry.progressWanted }
+    /// Ids of the consumers currently registered.
+    public var consumerIds: [UInt32] { registry.consumerIds }
+
+    // MARK: copy path
+
+    /// Copies `payload` into the smallest fitting pool, commits it and sends its `FrameDescriptor`.
+    ///
+    /// - Parameters:
+    ///   - timestampNs: frame time (`CLOCK_MONOTONIC`, e.g. capture time); consumers measure latency from it.
+    ///   - metaVersion: `DataSourceMeta` version the frame refers to (default: the current one).
+    @inlinable
+    public func publish(_ payload: UnsafeRawBufferPointer, layout: TensorLayout, timestampNs: UInt64,
+                        metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        if isClosed { return .dropped(.closed) }
+        let expected = oldestOpenSeq
+        if planner.sequence.nextSeq != expected {
+            statistics.add(.outOfOrderCommits)
+            return .dropped(.outOfOrder(expectedSeq: expected, claimSeq: planner.sequence.nextSeq))
+        }
+        guard let plan = planner.plan(valuesLength: UInt64(payload.count)) else {
+            statistics.add(.oversizeDrops)
+            return .dropped(.tooLarge(bytes: payload.count))
+        }
+        guard let claim = writer.claim(frameId: plan.seq, poolId: plan.poolId) else {
+            finish(seq: plan.seq)
+            return .dropped(.unknownClaim)
+        }
+        if let base = payload.baseAddress, payload.count > 0 {
+            claim.payload.baseAddress!.copyMemory(from: base, byteCount: payload.count)
+        }
+        return commitClaimed(claim, layout: layout, valuesLength: payload.count, timestampNs: timestampNs,
+                             metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
+    }
+
+    // MARK: zero-copy path
+
+    /// Claims the next slot in the smallest pool holding `byteCount` bytes: its commit word is set to WRITING and
+    /// its payload memory is returned. `nil` when too large (counted in `oversizeDrops`), when every slot is
+    /// already claimed, or when closed.
+    @inlinable
+    public func claim(byteCount: Int, nowNs: UInt64) -> ProducerClaim? {
+        guard canClaim() else { return nil }
+        guard let plan = planner.plan(valuesLength: UInt64(max(byteCount, 0))) else {
+            statistics.add(.oversizeDrops)
+            return nil
+        }
+        return claimPlanned(plan, nowNs: nowNs)
+    }
+
+    /// Claims the next slot in pool `poolId` (e.g. buffers pre-registered with a device). `nil` for an unknown
+    /// pool, when every slot is already claimed, or when closed.
+    @inlinable
+    public func claim(poolId: UInt16, nowNs: UInt64) -> ProducerClaim? {
+        guard canClaim(), let plan = planner.reserve(poolId: poolId) else { return nil }
+        return claimPlanned(plan, nowNs: nowNs)
+    }
+
+    /// Reports how much of a claimed frame is filled; sends a throttled `FrameProgress` when due.
+    @inlinable
+    public func reportProgress(_ claim: ProducerClaim, bytesFilled: UInt64, rowsFilled: UInt32? = nil, nowNs: UInt64) {
+        guard progressSeq == claim.seq else { return }
+        if let emission = throttler.update(payloadBytesFilled: bytesFilled, rowsFilled: rowsFilled, nowNs: nowNs) {
+            send(emission)
+        }
+    }
+
+    /// Commits a claimed frame (`valuesLength` bytes at the start of the slot) with `layout` and sends its
+    /// descriptor. Claims must be committed (or aborted) in the order they were made.
+    @inlinable
+    public func commit(_ claim: ProducerClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
+                       metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        if isClosed { return .dropped(.closed) }
+        guard claim.epoch == epoch, claim.seq >= oldestOpenSeq, claim.seq < planner.sequence.nextSeq,
+              !abortedSlots[Int(claim.headerIndex)] else {
+            return .dropped(.unknownClaim)
+        }
+        if claim.seq != oldestOpenSeq {
+            statistics.add(.outOfOrderCommits)
+            return .dropped(.outOfOrder(expectedSeq: oldestOpenSeq, claimSeq: claim.seq))
+        }
+        guard valuesLength >= 0, valuesLength <= claim.strideBytes else {
+            writer.abort(slotClaim(claim))
+            finish(seq: claim.seq)
+            statistics.add(.invalidLayoutDrops)
+            return .dropped(.invalidLayout("values length \(valuesLength) outside the \(claim.strideBytes)-byte slot"))
+        }
+        return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestampNs: timestampNs,
+                             metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
+    }
+
+    /// Gives up a claim: the slot stays WRITING (readers drop it) and its `seq` becomes a gap for consumers.
+    @inlinable
+    public func abort(_ claim: ProducerClaim) {
+        guard !isClosed, claim.epoch == epoch, claim.seq >= oldestOpenSeq, claim.seq < planner.sequence.nextSeq,
+              !abortedSlots[Int(claim.headerIndex)] else { return }
+        writer.abort(slotClaim(claim))
+        statistics.add(.claimsAborted)
+        if progressSeq == claim.seq {
+            _ = throttler.complete(payloadBytesFilled: 0, nowNs: 0)
+            progressSeq = nil
+        }
+        if claim.seq == oldestOpenSeq {
+            finish(seq: claim.seq)
+        } else {
+            abortedSlots[Int(claim.headerIndex)] = true
+        }
+    }
+
+    /// Claims in flight (claimed, not yet committed or aborted).
+    public var claimsInFlight: Int { Int(planner.sequence.nextSeq - oldestOpenSeq) }
+    /// The next sequence number to be claimed.
+    public var nextSeq: UInt64 { planner.sequence.nextSeq }
+
+    // MARK: metadata
+
+    /// Replaces the data source's metadata attributes: bumps `meta_version` and sends `DataSourceMeta` and
+    /// `DataSourceAnnounce` now (and at the announce cadence). Returns the new version.
+    @discardableResult
+    public func setMetadata(_ attributes: [MetaAttribute], nowNs: UInt64) -> UInt32 {
+        metaAttributes = attributes
+        metaVersion &+= 1
+        statistics.set(.metaVersion, UInt64(metaVersion))
+        sendMetadata(nowNs: nowNs)
+        return metaVersion
+    }
+
+    // MARK: duty cycle
+
+    public func doWork(nowNs: UInt64) throws -> Int {
+        if isClosed { return 0 }
+        var work = 0
+        var handler = self
+        work += controlPlane.poll(&handler, nowNs: nowNs)
+        if expiryCadence.isDue(nowNs: nowNs), registry.expire(nowNs: nowNs) {
+            policyChanged()
+        }
+        if announceCadence.isDue(nowNs: nowNs) {
+            regions.refreshActivity(nowNs: nowNs)
+            if controlPlane.sendShmPoolAnnounce(announce).position != nil { statistics.add(.announcesSent) }
+            work += 1
+        }
+        if metaCadence.isDue(nowNs: nowNs) {
+            sendMetadata(nowNs: nowNs)
+            work += 1
+        }
+        if qosCadence.isDue(nowNs: nowNs) {
+            if controlPlane.sendQosProducer(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
+                                            currentSeq: planner.sequence.nextSeq, watermark: nil).position != nil {
+                statistics.add(.qosSent)
+            }
+            work += 1
+        }
+        if heartbeatCadence.isDue(nowNs: nowNs) {
+            controlPlane.sendHeartbeat(streamId: streamId, producerId: configuration.producerId, epoch: epoch, timestampNs: nowNs)
+            work += 1
+        }
+        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
+        if progressSeq != nil, let emission = throttler.poll(nowNs: nowNs) {
+            send(emission)
+            work += 1
+        }
+        return work
+    }
+
+    public func onClose() { close() }
+
+    // MARK: control messages
+
+    public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
+        let consumerId = message.consumerId
+        let helloStream = message.streamId
+        guard helloStream == streamId else {
+            if options.rejectHellosForOtherStreams {
+                statistics.add(.hellosRejected)
+                controlPlane.sendControlResponse(
+                    correlationId: Int64(consumerId), code: .rejected,
+                    errorMessage: "unknown stream_id \(helloStream): producer \(configuration.producerId) serves stream \(streamId)")
+            }
+            return
+        }
+        guard let mode = ConsumerMode(rawValue: message.mode.rawValue),
+              let supportsProgress = Self.bool(message.supportsProgress),
+              let supportsShm = Self.bool(message.supportsShm) else {
+            statistics.add(.hellosRejected)
+            controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "ConsumerHello from consumer \(consumerId): mode/bool value outside the schema" }
+            controlPlane.sendControlResponse(correlationId: Int64(consumerId), code: .invalidParams,
+                                             errorMessage: "ConsumerHello: unknown enum value (mode \(message.mode.rawValue))")
+            return
+        }
+        let expectedLayout = message.expectedLayoutVersion
+        guard expectedLayout == configuration.layoutVersion else {
+            statistics.add(.hellosRejected)
+            controlPlane.reject(.invalidContent, nowNs: nowNs) { "ConsumerHello from consumer \(consumerId): layout \(expectedLayout)" }
+            controlPlane.sendControlResponse(
+                correlationId: Int64(consumerId), code: .invalidParams,
+                errorMessage: "expected_layout_version \(expectedLayout) not supported: stream \(streamId) uses layout_version \(configuration.layoutVersion)")
+            return
+        }
+        let hint = ConsumerHint(
+            streamId: helloStream, consumerId: consumerId, supportsShm: supportsShm,
+            supportsProgress: supportsProgress, mode: mode, maxRateHz: message.maxRateHz,
+            expectedLayoutVersion: expectedLayout, progressIntervalUs: message.progressIntervalUs,
+            progressBytesDelta: message.progressBytesDelta, progressRowsDelta: message.progressRowsDelta)
+        let known = registry.entries[consumerId] != nil
+        if registry.onHello(hint, nowNs: nowNs) { policyChanged() }
+        statistics.add(.hellosAccepted)
+        statistics.set(.consumers, UInt64(registry.entries.count))
+        // A new consumer gets the announce now instead of waiting for the cadence.
+        if !known { announceCadence.fireNext() ; metaCadence.fireNext() }
+    }
+
+    public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
+        registry.onQos(streamId: message.streamId, consumerId: message.consumerId, nowNs: nowNs)
+    }
+
+    // MARK: private
+
+    static func bool(_ value: BoolEnum) -> Bool? {
+        switch value {
+        case .true: true
+        case .false: false
+        case .unrecognized: nil
+        }
+    }
+
+    private func policyChanged() {
+        throttler.policy = registry.policy
+        statistics.set(.consumers, UInt64(registry.entries.count))
+    }
+
+    private func sendMetadata(nowNs: UInt64) {
+        controlPlane.sendDataSourceAnnounce(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
+                                            metaVersion: metaVersion, name: configuration.name, summary: options.summary)
+        if !metaAttributes.isEmpty || metaVersion > 0 {
+            controlPlane.sendDataSourceMeta(streamId: streamId, metaVersion: metaVersion, timestampNs: nowNs,
+                                            attributes: metaAttributes)
+        }
+    }
+
+    @inlinable func canClaim() -> Bool {
+        if isClosed { return false }
+        if planner.sequence.nextSeq - oldestOpenSeq >= UInt64(configuration.headerNslots) {
+            statistics.add(.claimsRefused)
+            return false
+        }
+        return true
+    }
+
+    @inlinable func claimPlanned(_ plan: FramePlan, nowNs: UInt64) -> ProducerClaim? {
+        guard let slot = writer.claim(frameId: plan.seq, poolId: plan.poolId) else {
+            finish(seq: plan.seq)
+            statistics.add(.claimsRefused)
+            return nil
+        }
+        let claim = ProducerClaim(slot: slot, headerIndex: plan.headerIndex, epoch: epoch)
+        progressSeq = claim.seq
+        if let emission = throttler.start(frameId: claim.seq, headerIndex: claim.headerIndex, nowNs: nowNs,
+                                          enabled: registry.progressWanted) {
+            send(emission)
+        }
+        return claim
+    }
+
+    @inlinable func slotClaim(_ claim: ProducerClaim) -> SlotClaim { claim.slot }
+
+    @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
+                                  metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
+        let seq = claim.frameId
+        let header = layout.header(valuesLength: valuesLength, timestampNs: timestampNs, metaVersion: metaVersion)
+        if let failure = writer.commit(claim, header: header) {
+            writer.abort(claim)
+            finish(seq: seq)
+            statistics.add(.invalidLayoutDrops)
+            if progressSeq == seq { progressSeq = nil }
+            return .dropped(.invalidLayout("\(failure)"))
+        }
+        finish(seq: seq)
+        let result = controlPlane.sendFrameDescriptor(streamId: streamId, epoch: epoch, seq: seq,
+                                                      headerIndex: UInt32(claim.headerIndex), timestampNs: timestampNs,
+                                                      metaVersion: metaVersion)
+        if progressSeq == seq {
+            progressSeq = nil
+            if let emission = throttler.complete(payloadBytesFilled: UInt64(valuesLength), nowNs: nowNs) { send(emission) }
+        }
+        if result.position != nil {
+            statistics.add(.framesPublished)
+            statistics.add(.bytesPublished, UInt64(valuesLength))
+            return .published(seq: seq)
+        }
+        statistics.add(.descriptorOfferFailures)
+        switch result {
+        case .backPressured, .adminAction: statistics.add(.descriptorBackPressured)
+        case .notConnected: statistics.add(.descriptorNotConnected)
+        default: break
+        }
+        return .descriptorNotSent(seq: seq, result)
+    }
+
+    /// Marks `seq` (the oldest open claim) finished and skips over later claims already aborted.
+    @inlinable func finish(seq: UInt64) {
+        guard seq == oldestOpenSeq else { return }
+        oldestOpenSeq &+= 1
+        let mask = UInt64(configuration.headerNslots) - 1
+        while oldestOpenSeq < planner.sequence.nextSeq, abortedSlots[Int(oldestOpenSeq & mask)] {
+            abortedSlots[Int(oldestOpenSeq & mask)] = false
+            oldestOpenSeq &+= 1
+        }
+    }
+
+    @inlinable func send(_ emission: ProgressEmission) {
+        let state: TensorPoolCodecs.FrameProgressState = switch emission.state {
+        case .started: .started
+        case .progress: .progress
+        case .complete: .complete
+        case .unknown: .unknown
+        }
+        if controlPlane.sendFrameProgress(streamId: streamId, epoch: epoch, frameId: emission.frameId,
+                                          headerIndex: emission.headerIndex, payloadBytesFilled: emission.payloadBytesFilled,
+                                          state: state, rowsFilled: emission.rowsFilled).position != nil {
+            statistics.add(.progressSent)
+        }
+    }
+
+    private static func makeDirectories(_ path: String) {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            _ = mkdir(prefix, 0o770)
+        }
+    }
+}

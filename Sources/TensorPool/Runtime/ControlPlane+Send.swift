@@ -1,0 +1,217 @@
+import AeronClient
+import SBE
+import TensorPoolCodecs
+
+/// One `DataSourceMeta` attribute (spec §10.3.2): key, format (MIME type or `sbe:<schema>.<template>`), value bytes.
+public struct MetaAttribute: Sendable, Hashable {
+    public var key: String
+    public var format: String
+    public var value: [UInt8]
+
+    public init(key: String, format: String, value: [UInt8]) {
+        self.key = key
+        self.format = format
+        self.value = value
+    }
+
+    /// A `text/plain` attribute.
+    public init(key: String, text: String) {
+        self.init(key: key, format: "text/plain", value: Array(text.utf8))
+    }
+}
+
+/// Typed senders: each encodes one message into the send buffer and offers it on the stream the message
+/// belongs to (spec §5: descriptors and progress on the descriptor stream, QoS on the QoS stream, data-source
+/// metadata on the metadata stream, everything else on the control stream). Fixed-size messages allocate nothing.
+/// An encode failure (a string too long for the buffer) is counted and returned as `.messageTooLong`.
+extension ControlPlane {
+    @inlinable @discardableResult
+    public func sendFrameDescriptor(streamId: UInt32, epoch: UInt64, seq: UInt64, headerIndex: UInt32,
+                                    timestampNs: UInt64?, metaVersion: UInt32?) -> PublicationResult {
+        send(on: .descriptor) { buffer, capacity throws(SBEError) in
+            let e = try FrameDescriptorEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.epoch = epoch
+            e.seq = seq
+            e.headerIndex = headerIndex
+            e.timestampNs = timestampNs
+            e.metaVersion = metaVersion
+            return e.encodedLength
+        }
+    }
+
+    @inlinable @discardableResult
+    public func sendFrameProgress(streamId: UInt32, epoch: UInt64, frameId: UInt64, headerIndex: UInt32,
+                                  payloadBytesFilled: UInt64, state: TensorPoolCodecs.FrameProgressState,
+                                  rowsFilled: UInt32?) -> PublicationResult {
+        send(on: .descriptor) { buffer, capacity throws(SBEError) in
+            let e = try FrameProgressEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.epoch = epoch
+            e.frameId = frameId
+            e.headerIndex = headerIndex
+            e.payloadBytesFilled = payloadBytesFilled
+            e.state = state
+            e.rowsFilled = rowsFilled
+            return e.encodedLength
+        }
+    }
+
+    @inlinable @discardableResult
+    public func sendConsumerHello(_ hint: ConsumerHint) -> PublicationResult {
+        send(on: .control) { buffer, capacity throws(SBEError) in
+            let e = try ConsumerHelloEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = hint.streamId
+            e.consumerId = hint.consumerId
+            e.supportsShm = hint.supportsShm ? .true : .false
+            e.supportsProgress = hint.supportsProgress ? .true : .false
+            e.mode = Mode(rawValue: hint.mode.rawValue)
+            e.maxRateHz = hint.maxRateHz
+            e.expectedLayoutVersion = hint.expectedLayoutVersion
+            e.progressIntervalUs = hint.progressIntervalUs
+            e.progressBytesDelta = hint.progressBytesDelta
+            e.progressRowsDelta = hint.progressRowsDelta
+            return e.encodedLength
+        }
+    }
+
+    @discardableResult
+    public func sendConsumerConfig(_ command: ConsumerConfigCommand) -> PublicationResult {
+        send(on: .control) { buffer, capacity throws(SBEError) in
+            var e = try ConsumerConfigEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = command.streamId
+            e.consumerId = command.consumerId
+            e.useShm = command.useShm ? .true : .false
+            e.mode = Mode(rawValue: command.mode.rawValue)
+            e.decimation = command.decimation
+            try e.payloadFallbackUri(command.payloadFallbackUri ?? "")
+            return try e.finish()
+        }
+    }
+
+    @inlinable @discardableResult
+    public func sendQosConsumer(_ report: QosConsumerReport) -> PublicationResult {
+        send(on: .qos) { buffer, capacity throws(SBEError) in
+            let e = try QosConsumerEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = report.streamId
+            e.consumerId = report.consumerId
+            e.epoch = report.epoch
+            e.lastSeqSeen = report.lastSeqSeen
+            e.dropsGap = report.dropsGap
+            e.dropsLate = report.dropsLate
+            e.mode = Mode(rawValue: report.mode.rawValue)
+            return e.encodedLength
+        }
+    }
+
+    @inlinable @discardableResult
+    public func sendQosProducer(streamId: UInt32, producerId: UInt32, epoch: UInt64, currentSeq: UInt64,
+                                watermark: UInt32?) -> PublicationResult {
+        send(on: .qos) { buffer, capacity throws(SBEError) in
+            let e = try QosProducerEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.producerId = producerId
+            e.epoch = epoch
+            e.currentSeq = currentSeq
+            e.watermark = watermark
+            return e.encodedLength
+        }
+    }
+
+    @inlinable @discardableResult
+    public func sendHeartbeat(streamId: UInt32, producerId: UInt32, epoch: UInt64, timestampNs: UInt64) -> PublicationResult {
+        send(on: .control) { buffer, capacity throws(SBEError) in
+            let e = try HeartbeatEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.producerId = producerId
+            e.epoch = epoch
+            e.timestampNs = timestampNs
+            return e.encodedLength
+        }
+    }
+
+    @discardableResult
+    public func sendControlResponse(correlationId: Int64, code: ResponseCode, errorMessage: String?) -> PublicationResult {
+        send(on: .control) { buffer, capacity throws(SBEError) in
+            var e = try ControlResponseEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.correlationId = correlationId
+            e.code = code
+            try e.errorMessage(Self.asciiOnly(errorMessage ?? "", limit: 1024))
+            return try e.finish()
+        }
+    }
+
+    @discardableResult
+    public func sendShmPoolAnnounce(_ announce: AnnounceSummary) -> PublicationResult {
+        send(on: .control) { buffer, capacity throws(SBEError) in
+            var e = try ShmPoolAnnounceEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = announce.streamId
+            e.producerId = announce.producerId
+            e.epoch = announce.epoch
+            e.layoutVersion = announce.layoutVersion
+            e.headerNslots = announce.headerNslots
+            e.headerSlotBytes = announce.headerSlotBytes
+            e.maxDims = announce.maxDims
+            var pools = try e.payloadPoolsCount(announce.pools.count)
+            for pool in announce.pools {
+                try pools.next()
+                pools.poolId = pool.poolId
+                pools.poolNslots = pool.nslots
+                pools.strideBytes = pool.strideBytes
+                try pools.regionUri(pool.regionUri)
+            }
+            try e.endPayloadPools(pools)
+            try e.headerRegionUri(announce.headerRegionUri)
+            return try e.finish()
+        }
+    }
+
+    @discardableResult
+    public func sendDataSourceAnnounce(streamId: UInt32, producerId: UInt32, epoch: UInt64, metaVersion: UInt32,
+                                       name: String?, summary: String?) -> PublicationResult {
+        send(on: .metadata) { buffer, capacity throws(SBEError) in
+            var e = try DataSourceAnnounceEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.producerId = producerId
+            e.epoch = epoch
+            e.metaVersion = metaVersion
+            try e.name(Self.asciiOnly(name ?? "", limit: 256))
+            try e.summary(Self.asciiOnly(summary ?? "", limit: 1024))
+            return try e.finish()
+        }
+    }
+
+    @discardableResult
+    public func sendDataSourceMeta(streamId: UInt32, metaVersion: UInt32, timestampNs: UInt64,
+                                   attributes: [MetaAttribute]) -> PublicationResult {
+        send(on: .metadata) { buffer, capacity throws(SBEError) in
+            var e = try DataSourceMetaEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
+            e.streamId = streamId
+            e.metaVersion = metaVersion
+            e.timestampNs = timestampNs
+            var group = try e.attributesCount(attributes.count)
+            for attribute in attributes {
+                try group.next()
+                try group.key(attribute.key)
+                try group.format(attribute.format)
+                // A typed-throws closure must not be passed to the rethrows `withUnsafeBytes` (Swift 6.3 IRGen crash).
+                let written: Result<Void, SBEError> = attribute.value.withUnsafeBytes { bytes in
+                    do throws(SBEError) {
+                        try group.value(bytes)
+                        return .success(())
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                try written.get()
+            }
+            try e.endAttributes(group)
+            return try e.finish()
+        }
+    }
+
+    /// Replaces non-ASCII bytes by `?` and truncates: diagnostics must always encode.
+    static func asciiOnly(_ text: String, limit: Int) -> String {
+        String(decoding: text.utf8.prefix(limit).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+    }
+}

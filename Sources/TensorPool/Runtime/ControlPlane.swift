@@ -1,0 +1,234 @@
+import AeronClient
+import AeronConcurrent
+import SBE
+import TensorPoolCodecs
+
+/// The Aeron side of a tensor-pool role: the publications and subscriptions of the four logical streams
+/// (``ControlPlaneStream``), a preallocated send buffer for SBE encoding, and a poll that decodes every
+/// received message by its SBE header and hands it to a ``ControlMessageHandler``.
+///
+/// - Streams that map to the same channel and stream id share one publication and one subscription (all
+///   messages can be multiplexed on one stream, spec §15.11).
+/// - Receive: schema id must be 900; the template id selects the decoder; `blockLength`/`version` from the
+///   header are the acting block length/version (older and newer writers interoperate). Anything else is a
+///   counted, rate-limited-logged ``ControlMessageRejection``, never a crash. Fragmented messages are
+///   reassembled (announces with many pools, metadata).
+/// - Send: the typed `send…` methods encode into the send buffer and offer it; a failed offer is counted
+///   (``ControlPlaneCounters``) and returned, never retried or blocked on.
+///
+/// Steady state allocates nothing. One owner thread (the role's agent).
+public final class ControlPlane {
+    /// Largest message the send buffer holds.
+    public static let sendBufferCapacity = 64 * 1024
+
+    public let endpoint: AeronEndpointConfiguration
+    public let counters = ControlPlaneCounters()
+    /// Role name used in log lines.
+    public let roleName: String
+
+    @usableFromInline let sendBuffer: UnsafeMutableRawPointer
+    @usableFromInline var log: RateLimitedLog
+    /// Publication per logical stream (index = `ControlPlaneStream.rawValue`), nil when not published.
+    /// Exclusive: one owner thread, and a session id of its own, so receivers can tell the roles of one process
+    /// (sharing one Aeron client) apart.
+    @usableFromInline let publications: [ExclusivePublication?]
+    @usableFromInline let subscriptions: [Subscription]
+    @usableFromInline let assemblers: [FragmentAssembler]
+    /// Logical streams whose messages arrive on subscription `i` (for diagnostics).
+    public let subscribedStreamIds: [Int32]
+    /// Aeron session id of the message being dispatched by ``poll(_:nowNs:fragmentLimit:)`` (valid during a
+    /// handler call): identifies the sending publication, e.g. for consumer-id collision detection.
+    public var receivingSessionId: Int32 { currentSessionId }
+    @usableFromInline var currentSessionId: Int32 = 0
+    /// Aeron stream id of the subscription the message being dispatched arrived on (valid during a handler call).
+    /// A role sends on one publication per Aeron stream, so a sender is identified by (stream id, session id).
+    public var receivingStreamId: Int32 { currentStreamId }
+    @usableFromInline var currentStreamId: Int32 = 0
+
+    /// Opens the publications and subscriptions (blocking until the driver answers each).
+    ///
+    /// - Parameters:
+    ///   - publishing: logical streams this role sends on.
+    ///   - subscribing: logical streams this role receives (each distinct Aeron stream is subscribed once).
+    public init(aeron: Aeron, endpoint: AeronEndpointConfiguration, roleName: String,
+                publishing: Set<ControlPlaneStream>, subscribing: Set<ControlPlaneStream>,
+                logSink: TensorPoolLogSink = .standardError) throws(AeronError) {
+        self.endpoint = endpoint
+        self.roleName = roleName
+        var publicationByStreamId: [Int32: ExclusivePublication] = [:]
+        var publications: [ExclusivePublication?] = Array(repeating: nil, count: ControlPlaneStream.allCases.count)
+        for stream in ControlPlaneStream.allCases where publishing.contains(stream) {
+            let id = stream.streamId(in: endpoint)
+            if let existing = publicationByStreamId[id] {
+                publications[stream.rawValue] = existing
+            } else {
+                let publication = try aeron.addExclusivePublication(channel: endpoint.channel, streamId: id)
+                publicationByStreamId[id] = publication
+                publications[stream.rawValue] = publication
+            }
+        }
+        var subscribedIds: [Int32] = []
+        var subscriptions: [Subscription] = []
+        for stream in ControlPlaneStream.allCases where subscribing.contains(stream) {
+            let id = stream.streamId(in: endpoint)
+            if subscribedIds.contains(id) { continue }
+            subscriptions.append(try aeron.addSubscription(channel: endpoint.channel, streamId: id))
+            subscribedIds.append(id)
+        }
+        self.publications = publications
+        self.subscriptions = subscriptions
+        self.assemblers = subscriptions.map { _ in FragmentAssembler(initialBufferLength: 8192) }
+        self.subscribedStreamIds = subscribedIds
+        sendBuffer = UnsafeMutableRawPointer.allocate(byteCount: Self.sendBufferCapacity, alignment: 64)
+        sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.sendBufferCapacity)
+        log = RateLimitedLog(sink: logSink, prefix: roleName, keys: ControlMessageRejection.allCases.count + 8)
+    }
+
+    deinit { sendBuffer.deallocate() }
+
+    /// Closes the publications and subscriptions (the Aeron client stays open).
+    public func close() {
+        var closed: [ObjectIdentifier] = []
+        for case let publication? in publications where !closed.contains(ObjectIdentifier(publication)) {
+            closed.append(ObjectIdentifier(publication))
+            try? publication.close()
+        }
+        for subscription in subscriptions { try? subscription.close() }
+    }
+
+    /// Whether some subscriber is connected to the publication of `stream`.
+    public func isConnected(_ stream: ControlPlaneStream) -> Bool {
+        publications[stream.rawValue]?.isConnected ?? false
+    }
+
+    // MARK: receive
+
+    /// Polls every subscription (up to `fragmentLimit` fragments each) and dispatches each whole message to
+    /// `handler`. Returns the number of fragments read.
+    @inlinable
+    public func poll<H: ControlMessageHandler>(_ handler: inout H, nowNs: UInt64, fragmentLimit: Int = 64) -> Int {
+        var fragments = 0
+        var i = 0
+        while i < subscriptions.count {
+            let assembler = assemblers[i]
+            currentStreamId = subscribedStreamIds[i]
+            fragments += subscriptions[i].poll(fragmentLimit: fragmentLimit) { payload, header in
+                assembler.onFragment(payload, header) { message, messageHeader in
+                    self.currentSessionId = messageHeader.sessionId
+                    self.dispatch(message, to: &handler, nowNs: nowNs)
+                }
+            }
+            i += 1
+        }
+        return fragments
+    }
+
+    /// Decodes one whole message by its SBE header and calls the matching handler method; rejects (counts and
+    /// logs) what cannot be decoded. Public so tests and bridges can inject raw bytes.
+    @inlinable
+    public func dispatch<H: ControlMessageHandler>(_ message: UnsafeRawBufferPointer, to handler: inout H, nowNs: UInt64) {
+        guard message.count >= MessageHeaderDecoder.encodedLength, let base = message.baseAddress else {
+            reject(.shorterThanHeader, nowNs: nowNs) { "fragment of \(message.count) bytes" }
+            return
+        }
+        let header = MessageHeaderDecoder(unchecked: base, offset: 0, actingVersion: Int(TensorPoolSchema.version))
+        let schemaId = header.schemaId
+        guard schemaId == TensorPoolSchema.id else {
+            reject(.wrongSchemaId, nowNs: nowNs) { "schema id \(schemaId), expected \(TensorPoolSchema.id)" }
+            return
+        }
+        let templateId = header.templateId
+        let blockLength = Int(header.blockLength)
+        let version = Int(header.version)
+        let offset = MessageHeaderDecoder.encodedLength
+        let capacity = message.count
+        typealias T = TensorPoolSchema.TemplateId
+        do throws(SBEError) {
+            switch templateId {
+            case T.frameDescriptor:
+                try handler.onFrameDescriptor(FrameDescriptorDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.frameProgress:
+                try handler.onFrameProgress(FrameProgressDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.shmPoolAnnounce:
+                try handler.onShmPoolAnnounce(ShmPoolAnnounceDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.consumerHello:
+                try handler.onConsumerHello(ConsumerHelloDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.consumerConfig:
+                try handler.onConsumerConfig(ConsumerConfigDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.qosConsumer:
+                try handler.onQosConsumer(QosConsumerDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.qosProducer:
+                try handler.onQosProducer(QosProducerDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.dataSourceAnnounce:
+                try handler.onDataSourceAnnounce(DataSourceAnnounceDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.dataSourceMeta:
+                try handler.onDataSourceMeta(DataSourceMetaDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.heartbeat:
+                try handler.onHeartbeat(HeartbeatDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            case T.controlResponse:
+                try handler.onControlResponse(ControlResponseDecoder(wrap: base, offset: offset, capacity: capacity, actingBlockLength: blockLength, actingVersion: version), nowNs: nowNs)
+            default:
+                reject(.unknownTemplateId, nowNs: nowNs) { "template id \(templateId) (schema 900 version \(version))" }
+                return
+            }
+            counters.countReceived(templateId: templateId)
+        } catch {
+            let reason: ControlMessageRejection = switch error {
+            case .bufferTooShort, .blockLengthTooSmall, .invalidOffset: .truncated
+            default: .malformedBody
+            }
+            reject(reason, nowNs: nowNs) { "template \(templateId), \(capacity) bytes: \(error)" }
+        }
+    }
+
+    /// Counts a rejected message under `reason` and logs `detail()` (at most once per second per reason).
+    /// Roles call it for semantic rejections (``ControlMessageRejection/invalidContent``,
+    /// ``ControlMessageRejection/unknownEnumValue``).
+    @inlinable
+    public func reject(_ reason: ControlMessageRejection, nowNs: UInt64, _ detail: () -> String) {
+        counters.countRejected(reason)
+        log.log(key: reason.rawValue, nowNs: nowNs) { "rejected message (\(reason)): \(detail())" }
+    }
+
+    /// Logs a diagnostic line under a role-defined key `0..<8` (rate limited per key, once per second).
+    public func logRateLimited(key: Int, nowNs: UInt64, _ message: () -> String) {
+        log.log(key: ControlMessageRejection.allCases.count + max(0, min(key, 7)), nowNs: nowNs, message)
+    }
+
+    /// Writes a line to the log sink unconditionally (lifecycle events: mapped, remapped, started).
+    public func logEvent(_ message: String) {
+        log.sink.write("\(roleName): \(message)")
+    }
+
+    // MARK: send
+
+    /// Offers the first `length` bytes of the send buffer on `stream` and counts the outcome.
+    @inlinable
+    public func offerEncoded(_ stream: ControlPlaneStream, length: Int) -> PublicationResult {
+        guard let publication = publications[stream.rawValue] else {
+            counters.countOtherOfferFailure()
+            return .closed
+        }
+        let result = publication.offer(UnsafeRawBufferPointer(start: sendBuffer, count: length))
+        switch result {
+        case .position: counters.countOffered()
+        case .backPressured, .adminAction: counters.countBackPressured()
+        case .notConnected: counters.countNotConnected()
+        default: counters.countOtherOfferFailure()
+        }
+        return result
+    }
+
+    /// Encodes a message with `encode(buffer, capacity) -> length` into the send buffer and offers it on
+    /// `stream`. For messages without a typed `send…` method; prefer the typed ones.
+    @inlinable
+    public func send(on stream: ControlPlaneStream,
+                     _ encode: (UnsafeMutableRawPointer, Int) throws(SBEError) -> Int) -> PublicationResult {
+        let length: Int
+        do { length = try encode(sendBuffer, Self.sendBufferCapacity) } catch {
+            counters.countEncodeFailure()
+            return .messageTooLong
+        }
+        return offerEncoded(stream, length: length)
+    }
+}

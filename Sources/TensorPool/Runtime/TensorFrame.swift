@@ -1,0 +1,90 @@
+import TensorPoolCore
+
+/// One committed frame as seen by a consumer, valid only during ``TensorFrameHandler/onFrame(_:)`` (it is
+/// non-copyable and passed borrowed, so neither it nor its payload can escape the seqlock read).
+///
+/// The payload is read while the producer may already be overwriting the slot: only after `onFrame` returns
+/// does the consumer re-check the commit word, then calls ``TensorFrameHandler/onFrameCompleted(seq:intact:)``.
+/// With `intact == false` everything read in `onFrame` was torn and must be discarded.
+public struct TensorFrame: ~Copyable {
+    /// Producer epoch.
+    public let epoch: UInt64
+    /// Frame sequence number (== header `frame_id`).
+    public let seq: UInt64
+    /// The decoded slot header (dtype, shape, strides, meta version, timestamp...).
+    public let header: TensorSlotHeader
+    /// Duty-cycle time at which the frame was read (`CLOCK_MONOTONIC`); latency = `nowNs - header.timestampNs`.
+    public let nowNs: UInt64
+    @usableFromInline let payload: UnsafeRawBufferPointer
+
+    @usableFromInline
+    init(epoch: UInt64, seq: UInt64, header: TensorSlotHeader, nowNs: UInt64, payload: UnsafeRawBufferPointer) {
+        self.epoch = epoch
+        self.seq = seq
+        self.header = header
+        self.nowNs = nowNs
+        self.payload = payload
+    }
+
+    /// The element type.
+    public var dtype: Dtype { header.dtype }
+    /// Bytes of payload (`values_len_bytes`).
+    public var byteCount: Int { payload.count }
+    /// Shape as an array (allocates; for diagnostics).
+    public var shape: [Int] { header.dims.prefix(Int(header.ndims)).map(Int.init) }
+    /// Producer timestamp to read time, in nanoseconds (0 if the clocks disagree).
+    public var latencyNs: UInt64 { nowNs >= header.timestampNs ? nowNs - header.timestampNs : 0 }
+
+    /// Runs `body` over the raw payload bytes (do not keep the pointer).
+    @inlinable
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(payload)
+    }
+
+    /// Runs `body` with a typed view of the tensor. Throws when `Element` does not match the dtype.
+    ///
+    /// ```swift
+    /// let value = try frame.withTensor(of: Float.self) { tensor in tensor[1, 2] }
+    /// ```
+    @inlinable
+    public func withTensor<Element: TensorElement, R>(
+        of type: Element.Type, _ body: (borrowing TensorView<Element>) throws -> R
+    ) throws -> R {
+        let dtype = header.dtype
+        guard dtype.elementSize != nil else { throw TensorAccessError.noElementSize(dtype) }
+        guard dtype == Element.dtype else { throw TensorAccessError.dtypeMismatch(requested: Element.dtype, actual: dtype) }
+        guard let base = payload.baseAddress else {
+            let empty = UnsafeRawPointer(bitPattern: MemoryLayout<Element>.alignment)!
+            return try body(TensorView<Element>(base: empty, header: header))
+        }
+        return try body(TensorView<Element>(base: base, header: header))
+    }
+}
+
+/// `FrameProgress` for a frame being written (spec §10.2.2), delivered to consumers that opted in.
+/// Informational: the slot header is written at commit, so the prefix layout is not known yet and the bytes
+/// must not be read before the `FrameDescriptor` (then through the seqlock).
+public struct FrameProgressUpdate: Sendable, Hashable {
+    public var epoch: UInt64
+    public var frameId: UInt64
+    public var headerIndex: UInt32
+    public var payloadBytesFilled: UInt64
+    public var rowsFilled: UInt32?
+    public var state: FrameProgressState
+}
+
+/// Receives a consumer's frames; a generic parameter of ``TensorPoolConsumer/poll(_:nowNs:)`` (no existential).
+public protocol TensorFrameHandler {
+    /// A committed frame, inside the seqlock read. Keep results provisional until ``onFrameCompleted(seq:intact:)``.
+    mutating func onFrame(_ frame: borrowing TensorFrame)
+    /// After `onFrame`: `intact == true` when the commit word was unchanged (the frame is accepted), `false` when
+    /// the producer overwrote the slot during the callback (torn: discard what `onFrame` computed).
+    mutating func onFrameCompleted(seq: UInt64, intact: Bool)
+    /// `FrameProgress` of the current frame (only when the consumer declared `supports_progress`).
+    mutating func onProgress(_ progress: FrameProgressUpdate)
+}
+
+extension TensorFrameHandler {
+    public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {}
+    public mutating func onProgress(_ progress: FrameProgressUpdate) {}
+}

@@ -1,0 +1,95 @@
+import Testing
+import Foundation
+import AeronClient
+import AeronInteropSupport
+
+/// `tp aeron` tools against the real C 1.53 driver and real C peers.
+@Suite(.serialized) struct TpAeronToolTests {
+    /// Runs `tp aeron <arguments>` to completion (bounded) and returns (status, output).
+    func tp(_ arguments: [String], timeout: TimeInterval = 60) throws -> (Int32, String) {
+        let child = Process()
+        child.executableURL = try BuiltProducts.executable(named: "tp")
+        child.arguments = ["aeron"] + arguments
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = output
+        try child.run()
+        var data = Data()
+        let reader = output.fileHandleForReading
+        let deadline = Date().addingTimeInterval(timeout)
+        while child.isRunning && Date() < deadline { usleep(20_000) }
+        if child.isRunning { child.terminate() }
+        child.waitUntilExit()
+        data.append(reader.readDataToEndOfFile())
+        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func statAndErrorsReadTheRealDriver() throws {
+        let driver = try RealAeronMediaDriver()
+        let (status, stat) = try tp(["stat", "--dir", driver.path, "--once"])
+        #expect(status == 0)
+        #expect(stat.contains("Aeron Stat (CnC v0.2.0)"))
+        #expect(stat.contains("Bytes sent"))
+        #expect(stat.contains("Control protocol version"))
+        // Provoke a driver error, then find it in the error log.
+        let aeron = try Aeron.connect(ClientTestSupport.context(driver.path))
+        _ = try? aeron.addPublication(channel: "aeron:bogus-scheme", streamId: 1)
+        aeron.close()
+        let (status2, errors) = try tp(["errors", "--dir", driver.path])
+        #expect(status2 == 0)
+        #expect(errors.contains("invalid"), "\(errors)")
+        #expect(errors.contains("distinct errors observed"))
+    }
+
+    @Test func statWithoutADriverFailsClearly() throws {
+        let directory = TemporaryAeronDirectory()
+        let (status, output) = try tp(["stat", "--dir", directory.path, "--once"])
+        #expect(status != 0)
+        #expect(output.contains("CnC file not created"))
+    }
+
+    @Test func cPublisherToTpSub() throws {
+        let driver = try RealAeronMediaDriver()
+        let child = Process()
+        child.executableURL = try BuiltProducts.executable(named: "tp")
+        child.arguments = ["aeron", "sub", "--dir", driver.path, "--count", "10000", "--sizes", "0,32,4000", "--timeout-s", "60"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: ["--count", "10000", "--sizes", "0,32,4000"])
+        let run = try pub.waitForExit(timeout: 60)
+        #expect(run.exit.succeeded, "\(run.stderr)")
+        let deadline = Date().addingTimeInterval(60)
+        while child.isRunning && Date() < deadline { usleep(20_000) }
+        if child.isRunning { child.terminate() }
+        child.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(child.terminationStatus == 0, "\(text)")
+        #expect(text.contains("done received=10000 errors=0"))
+    }
+
+    @Test func tpPubToCSubscriber() throws {
+        let driver = try RealAeronMediaDriver()
+        let sub = try AeronPeerProcess("sub", directory: driver.path, arguments: ["--count", "10000", "--sizes", "0,32,4000"])
+        _ = try sub.waitForEvent("ready", timeout: 30)
+        let (status, output) = try tp(["pub", "--dir", driver.path, "--count", "10000", "--sizes", "0,32,4000", "--exclusive"])
+        #expect(status == 0, "\(output)")
+        let run = try sub.waitForExit(timeout: 60)
+        #expect(run.exit.succeeded, "\(run.stderr)")
+        #expect(run.last("done")?.int("errors") == 0)
+    }
+
+    @Test func tpPongAnswersACPing() throws {
+        let driver = try RealAeronMediaDriver()
+        let pong = Process()
+        pong.executableURL = try BuiltProducts.executable(named: "tp")
+        pong.arguments = ["aeron", "pong", "--dir", driver.path, "--count", "2000"]
+        pong.standardOutput = Pipe()
+        try pong.run()
+        defer { if pong.isRunning { pong.terminate() } }
+        let ping = try AeronPeerProcess("ping", directory: driver.path, arguments: ["--count", "1000", "--warmup", "1000", "--length", "32"])
+        let run = try ping.waitForExit(timeout: 60)
+        #expect(run.exit.succeeded, "\(run.stderr)")
+        #expect(run.last("result")?.string("kind") == "pingpong")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import AeronInteropSupport
+import AeronConcurrent
+@testable import AeronDriver
+
+/// `tp driver` as its own process: real C clients use it, a second driver on the same directory is refused, and
+/// SIGTERM shuts it down cleanly (driver heartbeat −1).
+@Suite(.serialized)
+struct StandaloneDriverProcessTests {
+    final class DriverProcess {
+        let process = Process()
+        let output = Pipe()
+        init(_ arguments: [String]) throws {
+            process.executableURL = try BuiltProducts.executable(named: "tp")
+            process.arguments = ["driver"] + arguments
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+        }
+        /// Reads stdout until `marker` appears or the timeout passes.
+        func waitFor(_ marker: String, timeout: Double = 30) -> String {
+            var text = ""
+            let deadline = Date().addingTimeInterval(timeout)
+            let handle = output.fileHandleForReading
+            while Date() < deadline && !text.contains(marker) {
+                let data = handle.availableData
+                if data.isEmpty { if !process.isRunning { break }; usleep(10_000); continue }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }
+        func waitForExit(timeout: Double = 30) -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL); return nil }
+            return process.terminationStatus
+        }
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    @Test func standaloneDriverServesRealClientsRefusesASecondDriverAndShutsDownOnSigterm() throws {
+        let dir = uniqueAeronDirectory()
+        defer { AeronDirectory.delete(dir) }
+        let driver = try DriverProcess(["--dir", dir, "--term-length", "128k", "--client-liveness-timeout-ms", "5000"])
+        let banner = driver.waitFor("ready")
+        try #require(banner.contains("tp driver: ready dir=\(dir)"), "\(banner)")
+
+        let second = try DriverProcess(["--dir", dir])
+        #expect(second.waitForExit() == 2)
+        #expect(second.waitFor("active media driver detected", timeout: 5).contains("active media driver detected"))
+
+        let sub = try AeronPeerProcess("sub", directory: dir, arguments: ["--count", "5000", "--sizes", "0,64,3000", "--timeout-s", "60"])
+        try sub.waitForEvent("ready", timeout: 30)
+        try AeronPeerProcess.run("pub", directory: dir, arguments: ["--count", "5000", "--sizes", "0,64,3000"], timeout: 60)
+        let run = try sub.waitForSuccess(timeout: 60)
+        #expect(run.last("done")?.int("errors") == 0)
+
+        let cnc = try CncFile.open(path: dir + "/cnc.dat")
+        #expect(cnc.clientLivenessTimeoutNs == 5_000_000_000)
+        let ring = try ManyToOneRingBuffer(buffer: cnc.toDriverBuffer)
+        #expect(ring.consumerHeartbeatTime > 0)
+        kill(driver.process.processIdentifier, SIGTERM)
+        #expect(driver.waitForExit() == 0)
+        #expect(ring.consumerHeartbeatTime == -1, "clients see a clean shutdown")
+    }
+}
