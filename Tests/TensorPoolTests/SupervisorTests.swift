@@ -249,3 +249,17 @@ private func qos(_ id: UInt32 = 1, epoch: UInt64 = 1, seq: UInt64, gap: UInt64 =
         #expect(text.contains("state=STALE"))
     }
 }
+
+@Suite struct ConsumerIdentitySharedSessionTests {
+    /// Concurrent publications of one stream share a session: the counter pattern must still work.
+    @Test func interleavedCountersOnASharedSessionAreACollision() {
+        var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
+        func report(_ seq: UInt64) -> QosConsumerReport {
+            QosConsumerReport(streamId: 1, consumerId: 1, epoch: 1, lastSeqSeen: seq, dropsGap: 0, dropsLate: 0, mode: .stream)
+        }
+        #expect(g.judge(kind: .qos, session: 5, report: report(1000), nowNs: 0) == .accept)
+        #expect(g.judge(kind: .qos, session: 5, report: report(10), nowNs: 1) == .restart)
+        #expect(g.judge(kind: .qos, session: 5, report: report(1001), nowNs: s) == .accept)
+        #expect(g.judge(kind: .qos, session: 5, report: report(11), nowNs: s + 1) == .collision)
+    }
+}

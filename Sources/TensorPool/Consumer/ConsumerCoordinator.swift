@@ -19,8 +19,6 @@ public struct ConsumerCoordinator: Sendable {
     public private(set) var rejectedConfigs: UInt64 = 0
     /// Reason of the last rejected `ConsumerConfig`.
     public private(set) var lastConfigRejection: String?
-    /// What `handle(_:length:nowNs:followProgress:)` did with raw messages.
-    public internal(set) var inboxCounters = InboxCounters()
 
     public init(consumerId: UInt32, mappingParameters: ConsumerMappingStateMachine.Parameters, settings: ConsumerModeSettings) {
         streamId = mappingParameters.streamId

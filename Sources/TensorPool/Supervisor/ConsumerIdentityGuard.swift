@@ -2,18 +2,20 @@
 ///
 /// Rule, in two parts:
 ///
-/// 1. **Session alternation** (the Aeron session id of the sender is known, which it always is over
-///    Aeron). A consumer sends hellos and QoS reports on different streams, so through different
+/// 1. **Session alternation** (senders with distinct Aeron sessions, e.g. exclusive publications).
+///    A consumer sends hellos and QoS reports on different streams, so through different
 ///    publications with different session ids: each kind of message is bound separately. A message
 ///    from a new session rebinds the id to it and counts as a **restart** (a consumer that restarts
 ///    gets new sessions and its old ones fall silent). A message from the session the id was just
 ///    rebound *away from*, within `collisionWindowNs` of that session's last message, proves two live
 ///    senders interleaving: a **collision**. Its data is ignored, so it cannot pollute the QoS of the
 ///    consumer currently bound.
-/// 2. **Counter pattern** (session unknown): two sources interleaving their `QosConsumer` reports
-///    make `epoch`, `last_seq_seen` or the drop counters go backwards on alternate reports. One
-///    regression is a restart; a second regression within `collisionWindowNs` of the first is a
-///    (suspected) collision.
+/// 2. **Counter pattern** (always applied to QoS reports): two sources interleaving their
+///    `QosConsumer` reports make `epoch`, `last_seq_seen` or the drop counters go backwards on
+///    alternate reports. One regression is a restart; a second regression within `collisionWindowNs`
+///    of the first is a collision. This is the rule that works with *concurrent* publications: those
+///    of one channel and stream share a single session on a driver, so consumers on one host all
+///    look like the same sender and part 1 cannot tell them apart (pass `nil` then).
 ///
 /// A collision flag clears after `collisionWindowNs` without colliding evidence.
 public struct ConsumerIdentityGuard: Sendable, Hashable {
@@ -100,7 +102,7 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
                 && (report.lastSeqSeen < previous.lastSeqSeen || report.dropsGap < previous.dropsGap
                     || report.dropsLate < previous.dropsLate))
         guard regressed else { return .accept }
-        if session == nil, let last = lastRegressionNs, nowNs >= last, nowNs - last <= collisionWindowNs {
+        if let last = lastRegressionNs, nowNs >= last, nowNs - last <= collisionWindowNs {
             lastRegressionNs = nowNs
             return collide(session: nil, nowNs: nowNs)
         }
