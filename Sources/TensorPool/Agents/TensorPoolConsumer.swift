@@ -292,8 +292,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             case .refresh:
                 break
             case .switchToFallback(let uri):
-                lastDiagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
-                controlPlane.logEvent(lastDiagnostic!)
+                let diagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
+                lastDiagnostic = diagnostic
+                controlPlane.logEvent(diagnostic)
             case .leaveFallback:
                 controlPlane.logEvent("leaving fallback; waiting for an announce")
             case .fail(let diagnostic):
