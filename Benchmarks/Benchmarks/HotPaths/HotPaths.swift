@@ -7,12 +7,10 @@ import TensorPoolCore
 
 // Each benchmark measures one hot primitive `scaledIterations` times per sample; malloc counts are reported per
 // operation (the ~16 harness allocations per sample vanish at scalingFactor .kilo).
-let configuration = Benchmark.Configuration(
-    metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .instructions],
-    scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 1_000)
-
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = configuration
+    Benchmark.defaultConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .instructions],
+        scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 1_000)
 
     Benchmark("encode FrameDescriptor") { benchmark in
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 64)
