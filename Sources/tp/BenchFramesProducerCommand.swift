@@ -24,6 +24,7 @@ struct BenchFramesProducer: ParsableCommand {
     @Option var resultFile: String
     @Option(help: "Flow-control board: stay at most --window frames ahead of the slowest consumer.") var ackFile: String?
     @Option var window: Int = 4
+    @Option(help: "Frames per second (0 = as fast as possible).") var rate: Double = 0
 
     func run() throws {
         guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
@@ -81,9 +82,16 @@ struct BenchFramesProducer: ParsableCommand {
         var flowTimeouts: UInt64 = 0
         var publishNsTotal: UInt64 = 0
         var publishNsAtStart: UInt64 = 0
+        let intervalNs = rate > 0 ? UInt64(1e9 / rate) : 0
+        var nextDueNs: UInt64 = 0
         while true {
             var now = TensorPoolClock.monotonicNs()
             _ = try producer.doWork(nowNs: now)
+            if intervalNs > 0 {
+                // Paced: latency without queueing behind earlier frames.
+                if now < nextDueNs { continue }
+                nextDueNs = now &+ intervalNs
+            }
             if let acks, producer.nextSeq &- acks.minimumAcknowledged() >= window {
                 // Closed loop: wait for the slowest consumer (a consumer that dropped a frame before reading it
                 // never acknowledges it: give up after 100 ms, counted).

@@ -122,6 +122,10 @@ struct BenchFramesReport: Codable {
     var nproc: Int
     var driver: String
     var secondsPerCase: Double
+    /// Rounds per case; each case is the best frames/s of its rounds (the C prototype likewise).
+    var repeats: Int
+    /// Producer pacing in frames/s (0 = as fast as possible).
+    var rateHz: Double
     /// `closed` (producer at most nslots ahead of the slowest consumer) or `open`.
     var flow: String
     /// Producer on CPU 0, consumers on the others (`--pin`).
