@@ -22,6 +22,7 @@ let benchmarks: @Sendable () -> Void = {
             let encoder = try FrameDescriptorEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: 256)
             encoder.streamId = 1; encoder.epoch = 2; encoder.seq = seq
             encoder.headerIndex = UInt32(truncatingIfNeeded: seq & 63); encoder.timestampNs = seq; encoder.metaVersion = nil
+            blackHole(buffer) // the buffer escapes: every iteration's stores must happen
         }
         benchmark.stopMeasurement()
         blackHole(buffer.load(fromByteOffset: 16, as: UInt64.self))
@@ -38,6 +39,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let decoder = try FrameDescriptorDecoder(wrapAndCheckHeader: UnsafeRawPointer(buffer), offset: 0, capacity: 256)
             sum &+= decoder.seq &+ UInt64(decoder.headerIndex) &+ (decoder.timestampNs ?? 0)
+            blackHole(buffer) // may have changed the buffer: every iteration reloads it
         }
         benchmark.stopMeasurement()
         blackHole(sum)
