@@ -375,6 +375,14 @@ struct SwiftMessageWriter {
                 i.line("sbeCursor = \(k + 1)")
             }
             b.line()
+            b.line("/// Writes `\(data.name)` from a byte array.")
+            b.line("@inlinable")
+            try b.block("public mutating func \(entry.member)(_ bytes: [UInt8]) throws(SBEError)") { i throws(SchemaError) in
+                i.line("try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in")
+                i.line("    try self.\(entry.member)(raw)")
+                i.line("}")
+            }
+            b.line()
             b.line("/// Writes `\(data.name)` from a string\(ascii ? " (US-ASCII only: other characters throw)" : " (its UTF-8 bytes)").")
             try b.block("public mutating func \(entry.member)(_ value: String) throws(SBEError)") { i throws(SchemaError) in
                 i.line("try SBEText.withBytes(of: value, asciiOnly: \(ascii)) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in")

@@ -324,6 +324,14 @@ public struct ConsumerConfigEncoder {
         sbeCursor = 1
     }
 
+    /// Writes `payloadFallbackUri` from a byte array.
+    @inlinable
+    public mutating func payloadFallbackUri(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.payloadFallbackUri(raw)
+        }
+    }
+
     /// Writes `payloadFallbackUri` from a string (US-ASCII only: other characters throw).
     public mutating func payloadFallbackUri(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in

@@ -266,6 +266,14 @@ public struct ControlResponseEncoder {
         sbeCursor = 1
     }
 
+    /// Writes `errorMessage` from a byte array.
+    @inlinable
+    public mutating func errorMessage(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.errorMessage(raw)
+        }
+    }
+
     /// Writes `errorMessage` from a string (US-ASCII only: other characters throw).
     public mutating func errorMessage(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in

@@ -324,6 +324,14 @@ public struct DataSourceAnnounceEncoder {
         sbeCursor = 1
     }
 
+    /// Writes `name` from a byte array.
+    @inlinable
+    public mutating func name(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.name(raw)
+        }
+    }
+
     /// Writes `name` from a string (US-ASCII only: other characters throw).
     public mutating func name(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -337,6 +345,14 @@ public struct DataSourceAnnounceEncoder {
         try sbeAdvance(to: 1)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1073741824)
         sbeCursor = 2
+    }
+
+    /// Writes `summary` from a byte array.
+    @inlinable
+    public mutating func summary(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.summary(raw)
+        }
     }
 
     /// Writes `summary` from a string (US-ASCII only: other characters throw).

@@ -540,6 +540,14 @@ public struct DataSourceMetaEncoder {
             sbeCursor = 1
         }
 
+        /// Writes `key` from a byte array.
+        @inlinable
+        public mutating func key(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.key(raw)
+            }
+        }
+
         /// Writes `key` from a string (US-ASCII only: other characters throw).
         public mutating func key(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -555,6 +563,14 @@ public struct DataSourceMetaEncoder {
             sbeCursor = 2
         }
 
+        /// Writes `format` from a byte array.
+        @inlinable
+        public mutating func format(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.format(raw)
+            }
+        }
+
         /// Writes `format` from a string (US-ASCII only: other characters throw).
         public mutating func format(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -568,6 +584,14 @@ public struct DataSourceMetaEncoder {
             try sbeAdvance(to: 2)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1073741824)
             sbeCursor = 3
+        }
+
+        /// Writes `value` from a byte array.
+        @inlinable
+        public mutating func value(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.value(raw)
+            }
         }
 
         /// Writes `value` from a string (its UTF-8 bytes).

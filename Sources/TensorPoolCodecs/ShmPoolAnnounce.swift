@@ -546,6 +546,14 @@ public struct ShmPoolAnnounceEncoder {
         sbeCursor = 2
     }
 
+    /// Writes `headerRegionUri` from a byte array.
+    @inlinable
+    public mutating func headerRegionUri(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.headerRegionUri(raw)
+        }
+    }
+
     /// Writes `headerRegionUri` from a string (US-ASCII only: other characters throw).
     public mutating func headerRegionUri(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -666,6 +674,14 @@ public struct ShmPoolAnnounceEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1073741824)
             sbeCursor = 1
+        }
+
+        /// Writes `regionUri` from a byte array.
+        @inlinable
+        public mutating func regionUri(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.regionUri(raw)
+            }
         }
 
         /// Writes `regionUri` from a string (US-ASCII only: other characters throw).

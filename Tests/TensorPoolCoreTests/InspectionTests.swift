@@ -73,7 +73,8 @@ import Testing
         var output = ""
         while Date() < deadline && writer.isRunning {
             output = try Self.run(tp, ["inspect", "shm:file?path=\(ringPath)", "--root", dir.path, "--slots"])
-            if output.contains("slot 3") { break }
+            // Wait until the writer has been round the ring once (no slot still EMPTY).
+            if output.contains("slot 3") && !output.contains("EMPTY") { break }
             usleep(20_000)
         }
         #expect(output.contains("magic                 0x544F504C53484D31 (TPOLSHM1)"))

@@ -19,7 +19,7 @@ struct SupervisorAgentTests {
         let consumer = try h.peer("fake-consumer")
         defer { producer.close(); consumer.close() }
 
-        #expect(producer.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
+        #expect(producer.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
         #expect(consumer.sendQosConsumer(QosConsumerReport(streamId: 7, consumerId: 9, epoch: 3, lastSeqSeen: 10,
                                                            dropsGap: 0, dropsLate: 0, mode: .stream)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(7, 42) != nil && h.consumer(7, 9) != nil })
@@ -45,9 +45,69 @@ struct SupervisorAgentTests {
         #expect(h.log.contains("stream 7 consumer 9: STALE -> EXPIRED"))
 
         // A new announce brings the producer back.
-        #expect(producer.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
+        #expect(producer.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/dev/shm/none")).isSuccess)
         #expect(h.pump(at: t0 + 800 * ms) { h.producer(7, 42)?.state == .live })
         #expect(counters.value(.producersLive) == 1)
+    }
+
+    @Test("EXPIRED entries are forgotten after purgeExpiredAfter, not before")
+    func purge() throws {
+        let h = try SupervisorHarness(purgeExpiredAfterNs: 1_000 * ms)
+        defer { h.close() }
+        let fake = try h.peer("fake")
+        defer { fake.close() }
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 1, producer: 1, epoch: 1, uri: "shm:file?path=/x")).isSuccess)
+        #expect(h.pump(at: t0) { h.producer(1, 1) != nil })
+        _ = h.agent.doWork(nowNs: t0 + 700 * ms)
+        #expect(h.producer(1, 1)?.state == .expired)
+        _ = h.agent.doWork(nowNs: t0 + 1_200 * ms)  // expired since ~600 ms: kept
+        #expect(h.producer(1, 1) != nil)
+        _ = h.agent.doWork(nowNs: t0 + 1_700 * ms)  // expired for > 1 s: forgotten
+        #expect(h.producer(1, 1) == nil)
+        #expect(h.agent.counters?.value(.producersExpired) == 0)
+        #expect(h.log.contains("forgot 1 expired entry"))
+    }
+
+    @Test("hostile flood of new ids: the registry stops at maxPeers, the rest is counted and rejected")
+    func peerCap() throws {
+        let h = try SupervisorHarness(maxPeers: 3)
+        defer { h.close() }
+        let fake = try h.peer("flood")
+        defer { fake.close() }
+        for id in UInt32(1)...10 {
+            #expect(fake.sendHeartbeat(streamId: 1, producerId: id, epoch: 1, timestampNs: 0).isSuccess)
+            #expect(fake.sendQosConsumer(QosConsumerReport(streamId: 1, consumerId: id, epoch: 1, lastSeqSeen: 0,
+                                                          dropsGap: 0, dropsLate: 0, mode: .stream)).isSuccess)
+        }
+        #expect(h.pump(at: t0) { h.agent.controlPlane.counters.rejected(.invalidContent) == 14 })
+        #expect(h.agent.registry.producers.count == 3)
+        #expect(h.agent.registry.consumers.count == 3)
+        // Known ids keep being served.
+        #expect(fake.sendHeartbeat(streamId: 1, producerId: 2, epoch: 1, timestampNs: 0).isSuccess)
+        #expect(h.pump(at: t0 + 1 * ms) { h.producer(1, 2)?.heartbeats == 2 })
+    }
+
+    @Test("a new epoch maps the new header ring")
+    func epochChangeRemaps() throws {
+        let root = try TemporaryRoot()
+        defer { root.remove() }
+        let h = try SupervisorHarness(shmRoot: root.path)
+        defer { h.close() }
+        let fake = try h.peer("restarting-producer")
+        defer { fake.close() }
+        let first = try RegionSet.create(.init(root: root.path, streamId: 9, epoch: 1, nslots: 16, pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
+        let second = try RegionSet.create(.init(root: root.path, streamId: 9, epoch: 2, nslots: 16, pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
+        defer { first.close(); second.close() }
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 1, uri: first.headerRingURI.description)).isSuccess)
+        #expect(h.pump(at: t0) { h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring != nil })
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 2, uri: second.headerRingURI.description)).isSuccess)
+        #expect(h.pump(at: t0 + 10 * ms) { h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.epoch == 2 })
+        #expect(h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring?.path == second.headerRing.path)
+        #expect(h.producer(9, 1)?.epochChanges == 1)
+        // The same epoch again does not remap (no URI decoding, no allocation).
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 9, producer: 1, epoch: 2, uri: "shm:file?path=/elsewhere")).isSuccess)
+        #expect(h.pump(at: t0 + 20 * ms) { h.producer(9, 1)?.announces == 3 })
+        #expect(h.agent.watcher.watched[ProducerKey(streamId: 9, producerId: 1)]?.ring?.path == second.headerRing.path)
     }
 
     @Test("superblock activity: a producer refreshing activity_timestamp_ns stays LIVE, one that stops goes STALE")
@@ -70,8 +130,8 @@ struct SupervisorAgentTests {
             let now = t0 + step * 120 * ms
             refreshing.refreshActivity(nowNs: now)
             let before = (h.producer(1, 1)?.announces ?? 0, h.producer(2, 2)?.announces ?? 0)
-            #expect(fake.sendShmPoolAnnounce(announce(stream: 1, producer: 1, epoch: 5, uri: refreshing.headerRingURI.description)).isSuccess)
-            #expect(fake.sendShmPoolAnnounce(announce(stream: 2, producer: 2, epoch: 5, uri: silent.headerRingURI.description)).isSuccess)
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 1, producer: 1, epoch: 5, uri: refreshing.headerRingURI.description)).isSuccess)
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 2, producer: 2, epoch: 5, uri: silent.headerRingURI.description)).isSuccess)
             #expect(h.pump(at: now) { (h.producer(1, 1)?.announces ?? 0) > before.0 && (h.producer(2, 2)?.announces ?? 0) > before.1 })
         }
         #expect(h.log.contains("watching activity of \(refreshing.headerRing.path)"))
@@ -97,13 +157,26 @@ struct SupervisorAgentTests {
         let outside = try RegionSet.create(.init(root: elsewhere.path, streamId: 3, epoch: 1, nslots: 16,
                                                  pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
         defer { outside.close() }
-        #expect(fake.sendShmPoolAnnounce(announce(stream: 3, producer: 1, epoch: 1, uri: outside.headerRingURI.description)).isSuccess)
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 3, producer: 1, epoch: 1, uri: outside.headerRingURI.description)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(3, 1) != nil })
         _ = h.agent.doWork(nowNs: t0 + 20 * ms)
         #expect(h.agent.counters?.value(.regionsMapped) == 0)
         #expect(h.agent.counters?.value(.regionsRejected) == 1)
         #expect(h.log.contains("header ring not mapped"))
         #expect(h.producer(3, 1)?.state == .live)
+
+        // Hostile URIs: traversal, unknown scheme, a symlink inside the root to the ring outside, a short file.
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/link.ring", withDestinationPath: outside.headerRing.path)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: root.path + "/short.ring"))
+        let hostile = ["shm:file?path=\(root.path)/../\(outside.headerRing.path)", "http://example.com/ring",
+                       "shm:file?path=\(root.path)/link.ring", "shm:file?path=\(root.path)/short.ring", ""]
+        for (i, uri) in hostile.enumerated() {
+            #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 3, producer: UInt32(10 + i), epoch: 1, uri: uri)).isSuccess)
+        }
+        #expect(h.pump(at: t0 + 30 * ms) { h.agent.registry.producers.count == 1 + hostile.count })
+        _ = h.agent.doWork(nowNs: t0 + 50 * ms)
+        #expect(h.agent.counters?.value(.regionsMapped) == 0)
+        #expect(h.agent.counters?.value(.regionsRejected) == Int64(1 + hostile.count))
     }
 
     @Test("two consumers with one id: interleaved QoS is detected as a collision")
@@ -180,7 +253,7 @@ struct SupervisorAgentTests {
         defer { h.close() }
         let fake = try h.peer("fake")
         defer { fake.close() }
-        #expect(fake.sendShmPoolAnnounce(announce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/x")).isSuccess)
+        #expect(fake.sendShmPoolAnnounce(fakeAnnounce(stream: 7, producer: 42, epoch: 3, uri: "shm:file?path=/x")).isSuccess)
         #expect(fake.sendQosConsumer(QosConsumerReport(streamId: 7, consumerId: 9, epoch: 3, lastSeqSeen: 10,
                                                        dropsGap: 1, dropsLate: 2, mode: .latest)).isSuccess)
         #expect(h.pump(at: t0) { h.producer(7, 42) != nil && h.consumer(7, 9) != nil })
@@ -214,7 +287,7 @@ struct SupervisorAgentTests {
         let set = try RegionSet.create(.init(root: root.path, streamId: 1, epoch: 2, nslots: 16,
                                              pools: [.init(poolId: 1, strideBytes: 4096)]), nowNs: t0)
         defer { set.close() }
-        let summary = announce(stream: 1, producer: 1, epoch: 2, uri: set.headerRingURI.description)
+        let summary = fakeAnnounce(stream: 1, producer: 1, epoch: 2, uri: set.headerRingURI.description)
         var seq: UInt64 = 0
         var now = t0
         func burst() {

@@ -18,7 +18,8 @@ final class SupervisorHarness {
     let log = SupervisorLogCollector()
 
     /// Cadences 100 ms, STALE after 3, EXPIRED after 6; housekeeping every 10 ms of synthetic time.
-    init(_ tag: String = #function, shmRoot: String? = nil, policy: DropRatePolicy? = nil, statusIntervalNs: UInt64 = 0) throws {
+    init(_ tag: String = #function, shmRoot: String? = nil, policy: DropRatePolicy? = nil, statusIntervalNs: UInt64 = 0,
+         purgeExpiredAfterNs: UInt64 = 0, maxPeers: Int = 4096) throws {
         env = try EmbeddedAeron(tag)
         var configuration = SupervisorConfiguration(user: "test")
         configuration.aeron.aeronDir = env.directory
@@ -29,6 +30,7 @@ final class SupervisorHarness {
         if let policy { configuration.policy = policy } else { configuration.policy.enabled = false }
         let settings = SupervisorSettings(configuration: configuration, shmRoot: shmRoot, supervisorId: 1,
                                           statusIntervalNs: statusIntervalNs, housekeepingIntervalNs: 10 * Self.ms,
+                                          purgeExpiredAfterNs: purgeExpiredAfterNs, maxPeers: maxPeers,
                                           logSink: log.sink)
         do { agent = try SupervisorAgent(aeron: env.aeron, settings: settings) } catch { env.close(); throw error }
     }
@@ -75,7 +77,7 @@ final class SupervisorLogCollector: Sendable {
 }
 
 /// An announce for a header ring at `uri`.
-func announce(stream: UInt32, producer: UInt32, epoch: UInt64, uri: String, nslots: UInt32 = 16) -> AnnounceSummary {
+func fakeAnnounce(stream: UInt32, producer: UInt32, epoch: UInt64, uri: String, nslots: UInt32 = 16) -> AnnounceSummary {
     AnnounceSummary(streamId: stream, producerId: producer, epoch: epoch, layoutVersion: RegionLayout.layoutVersion,
                     headerRegionUri: uri, headerNslots: nslots,
                     pools: [.init(poolId: 1, nslots: nslots, strideBytes: 4096, regionUri: "shm:file?path=/nonexistent/pool")])

@@ -25,6 +25,8 @@ public struct ConsumerStatistics: Sendable {
         case configsRejected
         /// Resynchronisations (`max_outstanding_seq_gap`).
         case resyncs
+        /// `QosConsumer` messages sent.
+        case qosSent
     }
 
     static let dropReasonBase = Counter.allCases.count

@@ -60,5 +60,16 @@ import TensorPoolCore
         #expect(latest.handler.accepted.count >= 1 && latest.handler.accepted.count < 160)
         #expect(latest.handler.accepted.contains(159))
         #expect(latest.frameCounters.latestSuperseded + UInt64(latest.handler.accepted.count) == 160)
+
+        // The same figures as Aeron counters (refreshed at their cadence; forced here).
+        producer.refreshCounters()
+        stream.refreshCounters()
+        latest.refreshCounters()
+        #expect(producer.counters?.value(.framesPublished) == 160)
+        #expect(producer.counters?.value(.epoch) == Int64(bitPattern: producer.epoch))
+        #expect(stream.counters?.value(.framesAccepted) == 160)
+        #expect(stream.counters?.value(.bytesAccepted) == Int64(160 * 2048))
+        #expect(latest.counters?.value(.dropsLatestSuperseded) == Int64(latest.frameCounters.latestSuperseded))
+        #expect(latest.counters?.value(.mode) == 2)
     }
 }

@@ -602,12 +602,12 @@ public struct CarDecoder {
 
     }
 
-    /// Reads entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Reads entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresDecoder {
         /// Entry block length written by this schema version.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
-        public static let minimumBlockLength = 1
+        public static let minimumBlockLength = 29
 
         /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
@@ -654,7 +654,7 @@ public struct CarDecoder {
             sbeBuffer = buffer
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
-            sbeActingBlockLength = 1
+            sbeActingBlockLength = 29
             count = 0
             sbeIndex = -1
             sbePosition = 0
@@ -698,6 +698,66 @@ public struct CarDecoder {
         @inlinable
         public var octaneRating: UInt8 {
             return SBEWire.loadUInt8(sbeBlock, 0)
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: LocationDecoder {
+            return LocationDecoder(unchecked: sbeBlock, offset: 1, actingVersion: sbeActingVersion)
+        }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// The raw bytes of `trackCode` (a view into the buffer, no copy; empty when absent).
+        @inlinable
+        public var trackCodeBytes: UnsafeRawBufferPointer {
+            return UnsafeRawBufferPointer(start: sbeBlock + 21, count: 6)
+        }
+
+        /// `trackCode` as a string: the characters before the first NUL (allocates).
+        public var trackCodeString: String { SBEText.fixedString(trackCodeBytes) }
+
+        /// Copies the bytes of `trackCode` into `destination`; returns the number of bytes copied.
+        @inlinable
+        public func getTrackCode(into destination: UnsafeMutableRawBufferPointer) throws(SBEError) -> Int {
+            try SBEVarData.copy(trackCodeBytes, into: destination)
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: OptionalExtras {
+            return OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27))
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        @inlinable
+        public var wet: BooleanType? {
+            let raw = SBEWire.loadUInt8(sbeBlock, 28)
+            if raw == 255 { return nil }
+            return BooleanType(rawValue: raw)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -1238,6 +1298,14 @@ public struct CarEncoder {
         sbeCursor = 3
     }
 
+    /// Writes `manufacturer` from a byte array.
+    @inlinable
+    public mutating func manufacturer(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.manufacturer(raw)
+        }
+    }
+
     /// Writes `manufacturer` from a string (its UTF-8 bytes).
     public mutating func manufacturer(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1251,6 +1319,14 @@ public struct CarEncoder {
         try sbeAdvance(to: 3)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint8, maxLength: 255)
         sbeCursor = 4
+    }
+
+    /// Writes `model` from a byte array.
+    @inlinable
+    public mutating func model(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.model(raw)
+        }
     }
 
     /// Writes `model` from a string (US-ASCII only: other characters throw).
@@ -1268,6 +1344,14 @@ public struct CarEncoder {
         sbeCursor = 5
     }
 
+    /// Writes `activationCode` from a byte array.
+    @inlinable
+    public mutating func activationCode(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.activationCode(raw)
+        }
+    }
+
     /// Writes `activationCode` from a string (its UTF-8 bytes).
     public mutating func activationCode(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1281,6 +1365,14 @@ public struct CarEncoder {
         try sbeAdvance(to: 5)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
         sbeCursor = 6
+    }
+
+    /// Writes `notes` from a byte array.
+    @inlinable
+    public mutating func notes(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.notes(raw)
+        }
     }
 
     /// Writes `notes` from a string (its UTF-8 bytes).
@@ -1409,6 +1501,14 @@ public struct CarEncoder {
             sbeCursor = 1
         }
 
+        /// Writes `usageDescription` from a byte array.
+        @inlinable
+        public mutating func usageDescription(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.usageDescription(raw)
+            }
+        }
+
         /// Writes `usageDescription` from a string (its UTF-8 bytes).
         public mutating func usageDescription(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1430,10 +1530,10 @@ public struct CarEncoder {
 
     }
 
-    /// Writes entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Writes entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresEncoder {
         /// Entry block length written by this codec.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
 
         /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
@@ -1455,7 +1555,7 @@ public struct CarEncoder {
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
             // The fixed part of every entry must fit now: a bad count fails before anything is written.
-            try SBEBounds.check(offset: headerOffset, length: 4 + count * 1, capacity: capacity)
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 29, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1478,11 +1578,11 @@ public struct CarEncoder {
         public mutating func next() throws(SBEError) {
             if sbeIndex >= 0 { try sbeAdvance(to: 1) }
             guard sbeIndex + 1 < count else { throw SBEError.groupEntryOverflow(count: count) }
-            try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
+            try SBEBounds.check(offset: sbePosition, length: 29, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
             sbeBlock = sbeBuffer + sbeOffset
-            sbePosition = sbeOffset + 1
+            sbePosition = sbeOffset + 29
             sbeCursor = 0
         }
 
@@ -1502,6 +1602,86 @@ public struct CarEncoder {
         public var octaneRating: UInt8 {
             get { SBEWire.loadUInt8(sbeBlock, 0) }
             nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: LocationEncoder { LocationEncoder(unchecked: sbeBlock, offset: 1) }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// Sets the element of `trackCode` at `index` (0 ..< 6).
+        @inlinable
+        public func setTrackCode(at index: Int, _ value: UInt8) {
+            precondition(index >= 0 && index < 6, "index out of range")
+            SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+        }
+
+        /// Sets `trackCode` from up to 6 values, zero-filling the rest; more values throw.
+        @inlinable
+        public func setTrackCode(_ values: some Collection<UInt8>) throws(SBEError) {
+            guard values.count <= 6 else { throw SBEError.valueOutOfRange }
+            var index = 0
+            for value in values {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+                index += 1
+            }
+            while index < 6 {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, 0)
+                index += 1
+            }
+        }
+
+        /// Sets `trackCode` from raw bytes, NUL-padded; more than 6 bytes throw.
+        @inlinable
+        public func setTrackCode(bytes: UnsafeRawBufferPointer) throws(SBEError) {
+            try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+        }
+
+        /// Sets `trackCode` from a string (US-ASCII only), NUL-padded; a longer string throws.
+        public func setTrackCode(_ value: String) throws(SBEError) {
+            try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
+                try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+            }
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: OptionalExtras {
+            get { OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27)) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 27, newValue.rawValue) }
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        ///
+        /// `nil` is written as the null value.
+        @inlinable
+        public var wet: BooleanType? {
+            get { let raw = SBEWire.loadUInt8(sbeBlock, 28); return raw == 255 ? nil : BooleanType(rawValue: raw) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 28, newValue?.rawValue ?? 255) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
