@@ -79,6 +79,22 @@ import Testing
         #expect(!consumer.lines.contains { $0.contains("corrupt=") && !$0.contains("corrupt=0") })
     }
 
+    /// `tp demo` end to end: embedded driver, producer, STREAM + LATEST consumers, supervisor; live lines and a
+    /// summary with every accepted frame verified.
+    @Test func demoRunsAndVerifiesEveryFrame() throws {
+        let demo = try WiringProcess("demo", arguments: ["demo", "--duration", "3", "--rate", "200", "--shape", "64x64"])
+        defer { demo.killNow() }
+        #expect(demo.waitForExit(timeout: 40) == 0, "\(demo.output)")
+        let lines = demo.lines
+        #expect(lines.contains { $0.hasPrefix("[") && $0.contains("fr/s") && $0.contains("MiB/s") && $0.contains("lat avg") })
+        let stream = try #require(lines.first { $0.hasPrefix("tp demo: STREAM: accepted") })
+        #expect(stream.contains("corrupt 0"))
+        #expect(!stream.contains("accepted 0 "))
+        let latest = try #require(lines.first { $0.hasPrefix("tp demo: LATEST: accepted") })
+        #expect(latest.contains("corrupt 0"))
+        #expect(lines.contains { $0.hasPrefix("tp demo: supervisor: producers 1/1 live") })
+    }
+
     static func epoch(in line: String) -> UInt64? {
         guard let range = line.range(of: "epoch ") else { return nil }
         return UInt64(line[range.upperBound...].prefix { $0.isNumber })

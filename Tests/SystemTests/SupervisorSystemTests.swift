@@ -7,6 +7,7 @@ import TensorPoolCore
 @testable import TensorPool
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 @Suite("Supervisor tools as processes")
@@ -208,6 +209,11 @@ struct SupervisorEndToEndTests {
     }
 }
 
+/// Stops the heartbeat thread of ``SupervisorRealDriverTests``.
+private final class HeartbeatFlag: Sendable {
+    let running = Atomic<Bool>(true)
+}
+
 @Suite("tp supervisor on the real Aeron C 1.53 media driver")
 struct SupervisorRealDriverTests {
     @Test("--aeron-dir of a real C driver: a fake producer announced through the Swift client is LIVE; counters read by the C reader")
@@ -228,7 +234,21 @@ struct SupervisorRealDriverTests {
             usleep(50_000)
             return supervisor.lines.contains { $0.contains("\"stream_id\":21,\"producer_id\":4,\"state\":\"LIVE\",\"epoch\":9") }
         }, "\(supervisor.lines.suffix(3))")
+        // The C counters reader is a Python process whose start-up can outlast the supervisor's stale window on
+        // a loaded machine: keep the fake producer heartbeating from another thread until the read is done.
+        // The fake control plane is used by that thread only until it has finished.
+        nonisolated(unsafe) let heartbeatSender = fake
+        let heartbeating = HeartbeatFlag()
+        let heartbeats = Thread {
+            while heartbeating.running.load(ordering: .acquiring) {
+                _ = heartbeatSender.sendHeartbeat(streamId: 21, producerId: 4, epoch: 9, timestampNs: 1)
+                usleep(100_000)
+            }
+        }
+        heartbeats.start()
         let rows = try AeronPeerProcess.run("counters", directory: driver.path, timeout: 60).all("counter")
+        heartbeating.running.store(false, ordering: .releasing)
+        while !heartbeats.isFinished { usleep(10_000) }
         #expect(rows.contains { $0.string("label") == "tp supervisor producers live supervisor=1" && $0.int("value") == 1 }, "\(rows.map { $0.string("label") ?? "" })")
         supervisor.terminate()
         #expect(supervisor.waitForExit(timeout: 20) == 0)

@@ -262,23 +262,11 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             if latency > statistics[.latencyMaxNs] { statistics.set(.latencyMaxNs, latency) }
         case .dropped(let drop):
             if called { handler.onFrameCompleted(seq: seq, intact: false) }
-            coordinator.recordRead(descriptor, outcome: .dropped(Self.reason(drop)), nowNs: nowNs)
+            coordinator.recordRead(descriptor, outcome: .dropped(DropReason(drop)), nowNs: nowNs)
         }
     }
 
     @usableFromInline var mappedReader: SeqlockReader? { mapped?.reader }
-
-    @usableFromInline
-    static func reason(_ drop: FrameDrop) -> DropReason {
-        switch drop {
-        case .headerIndexOutOfRange: .headerIndexOutOfRange
-        case .notCommitted: .notCommitted
-        case .stale: .staleCommit
-        case .frameIdMismatch: .frameIdMismatch
-        case .torn: .torn
-        case .invalidHeader, .destinationTooSmall: .invalidHeader
-        }
-    }
 
     // MARK: mapping
 
@@ -304,8 +292,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             case .refresh:
                 break
             case .switchToFallback(let uri):
-                lastDiagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
-                controlPlane.logEvent(lastDiagnostic!)
+                let diagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
+                lastDiagnostic = diagnostic
+                controlPlane.logEvent(diagnostic)
             case .leaveFallback:
                 controlPlane.logEvent("leaving fallback; waiting for an announce")
             case .fail(let diagnostic):

@@ -382,7 +382,10 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         statistics.add(.hellosAccepted)
         statistics.set(.consumers, UInt64(registry.entries.count))
         // A new consumer gets the announce now instead of waiting for the cadence.
-        if !known { announceCadence.fireNext() ; metaCadence.fireNext() }
+        if !known {
+            announceCadence.fireNext()
+            metaCadence.fireNext()
+        }
     }
 
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
