@@ -78,6 +78,7 @@ struct AeronPingCommand: ParsableCommand {
         defer { message.deallocate() }
         message.initializeMemory(as: UInt8.self, repeating: 0)
         var samples = [Int64](repeating: 0, count: count)
+        var stale = 0
         func roundTrip() -> Int64 {
             let sent = AeronClock.nanoTime()
             message.storeBytes(of: sent, as: Int64.self)
@@ -85,7 +86,9 @@ struct AeronPingCommand: ParsableCommand {
             var rtt: Int64 = -1
             while rtt < 0 {
                 _ = subscription.poll(fragmentLimit: 1) { payload, _ in
-                    rtt = AeronClock.nanoTime() - payload.loadUnaligned(as: Int64.self)
+                    // Only the reply to this ping counts (a pong may still echo an older one).
+                    guard payload.count >= 8, payload.loadUnaligned(as: Int64.self) == sent else { stale += 1; return }
+                    rtt = AeronClock.nanoTime() - sent
                 }
             }
             return rtt
@@ -95,6 +98,6 @@ struct AeronPingCommand: ParsableCommand {
         samples.sort()
         func percentile(_ p: Double) -> Int64 { samples[min(samples.count - 1, max(0, Int((p / 100 * Double(samples.count)).rounded(.up)) - 1))] }
         let mean = samples.reduce(0, +) / Int64(max(samples.count, 1))
-        print("result kind=pingpong length=\(length) count=\(count) rtt_ns min=\(samples.first ?? 0) p50=\(percentile(50)) p90=\(percentile(90)) p99=\(percentile(99)) p99.9=\(percentile(99.9)) p99.99=\(percentile(99.99)) max=\(samples.last ?? 0) mean=\(mean)")
+        print("result kind=pingpong length=\(length) count=\(count) stale_replies=\(stale) rtt_ns min=\(samples.first ?? 0) p50=\(percentile(50)) p90=\(percentile(90)) p99=\(percentile(99)) p99.9=\(percentile(99.9)) p99.99=\(percentile(99.99)) max=\(samples.last ?? 0) mean=\(mean)")
     }
 }
