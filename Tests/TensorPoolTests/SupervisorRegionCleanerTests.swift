@@ -80,3 +80,32 @@ struct SupervisorRegionCleanerTests {
         #expect(throws: SupervisorRegionCleaner.CleanError.self) { try SupervisorRegionCleaner(root: "relative").run() }
     }
 }
+
+@Suite("tp clean: a directory swapped for a symlink during the walk")
+struct SupervisorRegionCleanerSwapTests {
+    @Test("a subdirectory replaced by a symlink after its check is not followed: nothing outside the root is removed")
+    func swappedDirectoryIsNotFollowed() throws {
+        let root = try TemporaryRoot()
+        let outside = try TemporaryRoot("outside")
+        defer { root.remove(); outside.remove() }
+        let now = TensorPoolClock.monotonicNs()
+        let stale = now > 60_000_000_000 ? now - 60_000_000_000 : 1
+        let dead = try deadPid()
+        try makeRegions(root: root.path, stream: 1, pid: dead, activityNs: stale)
+        let outsideDir = try makeRegions(root: outside.path, stream: 1, pid: dead, activityNs: stale)
+        var cleaner = SupervisorRegionCleaner(root: root.path, staleAfterNs: 10_000_000_000)
+        let swapped = root.path + "/1"
+        let outsideStream = outside.path + "/1"
+        cleaner.beforeDescend = { @Sendable path in
+            guard path == swapped else { return }
+            // The attacker moves the checked directory away and puts a symlink to another tree in its place.
+            _ = rename(swapped, swapped + ".moved")
+            _ = symlink(outsideStream, swapped)
+        }
+        let entries = try cleaner.run(nowNs: now)
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: outsideDir + "/header.ring"), "a file outside the root was removed: \(entries)")
+        #expect(fm.fileExists(atPath: outsideDir + "/pool-1.pool"), "a file outside the root was removed: \(entries)")
+        #expect(entries.contains { $0.path == swapped && $0.action == .skipped })
+    }
+}
