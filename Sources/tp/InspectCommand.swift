@@ -30,7 +30,12 @@ struct Inspect: ParsableCommand {
     @Option(help: "Stop after this many prints with --watch (0 = until interrupted).")
     var count = 0
 
+    func validate() throws {
+        _ = try WatchInterval(milliseconds: intervalMs, option: "--interval-ms")
+    }
+
     func run() throws {
+        let interval = try WatchInterval(milliseconds: intervalMs, option: "--interval-ms")
         let uri: ShmRegionURI
         do {
             uri = region.hasPrefix("shm:") || !region.hasPrefix("/")
@@ -47,7 +52,7 @@ struct Inspect: ParsableCommand {
             print(Self.render(opened, uri: uri, slots: slots), terminator: "")
             fflush(nil)
             printed += 1
-            if watch && (count == 0 || printed < count) { usleep(useconds_t(max(1, intervalMs)) * 1000) }
+            if watch && (count == 0 || printed < count) { interval.sleep() }
         } while watch && (count == 0 || printed < count)
     }
 

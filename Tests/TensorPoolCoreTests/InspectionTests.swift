@@ -95,6 +95,12 @@ import Testing
 
     /// Runs `tp` to completion (bounded) and returns stdout + stderr.
     static func run(_ tp: URL, _ arguments: [String]) throws -> String {
+        try runWithStatus(tp, arguments).output
+    }
+
+    /// Runs `tp` to completion (bounded); the output (stdout + stderr) and the exit status, `nil` when the
+    /// process died of a signal (a trap, or the watchdog).
+    static func runWithStatus(_ tp: URL, _ arguments: [String]) throws -> (output: String, exitStatus: Int32?) {
         let process = Process()
         process.executableURL = tp
         process.arguments = arguments
@@ -109,6 +115,7 @@ import Testing
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
-        return String(decoding: data, as: UTF8.self)
+        let status = process.terminationReason == .exit ? process.terminationStatus : nil
+        return (String(decoding: data, as: UTF8.self), status)
     }
 }
