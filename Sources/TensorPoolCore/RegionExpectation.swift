@@ -48,6 +48,11 @@ public struct RegionExpectation: Equatable, Sendable {
             nslots: nslots, slotBytes: strideBytes, strideBytes: strideBytes)
     }
 
-    /// Bytes a region with this geometry occupies (superblock + slots).
-    public var regionLength: Int { RegionLayout.superblockSize + Int(nslots) * Int(strideBytes) }
+    /// Bytes a region with this geometry occupies (superblock + slots); `Int.max` when that does not fit in an
+    /// `Int` (two hostile u32 fields can ask for ~2^64 bytes): no file is that long, so a size check refuses it.
+    public var regionLength: Int {
+        let (slots, o1) = Int(nslots).multipliedReportingOverflow(by: Int(strideBytes))
+        let (total, o2) = slots.addingReportingOverflow(RegionLayout.superblockSize)
+        return o1 || o2 ? Int.max : total
+    }
 }
