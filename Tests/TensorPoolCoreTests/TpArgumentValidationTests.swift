@@ -50,3 +50,27 @@ import Testing
         }
     }
 }
+
+extension TpArgumentValidationTests {
+    @Test func supervisorRejectsAStatusIntervalThatWouldOverflow() throws {
+        let dir = TemporaryDirectory("tp-args-sup")
+        for interval in ["1e300", "-1", "inf"] {
+            let (output, status) = try InspectionTests.runWithStatus(tp(), [
+                "supervisor", "--aeron-dir", dir.path, "--no-shm", "--duration", "0", "--status-interval=\(interval)",
+            ])
+            #expect(status == Self.usageError, "--status-interval \(interval): \(output)")
+            #expect(output.contains("--status-interval"), "\(output)")
+        }
+    }
+
+    @Test func seqlockWriterRejectsADurationThatWouldOverflow() throws {
+        let dir = TemporaryDirectory("tp-args-writer")
+        for seconds in ["-1", "9223372036854775807"] {
+            let (output, status) = try InspectionTests.runWithStatus(tp(), [
+                "stress", "seqlock-writer", "--root", dir.path, "--frames", "1", "--seconds=\(seconds)",
+            ])
+            #expect(status == Self.usageError, "--seconds \(seconds): \(output)")
+            #expect(output.contains("--seconds"), "\(output)")
+        }
+    }
+}
