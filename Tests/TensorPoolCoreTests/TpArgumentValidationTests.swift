@@ -72,5 +72,12 @@ extension TpArgumentValidationTests {
             #expect(status == Self.usageError, "--seconds \(seconds): \(output)")
             #expect(output.contains("--seconds"), "\(output)")
         }
+        for payload in ["8589934592", "12", "0"] {
+            let (output, status) = try InspectionTests.runWithStatus(tp(), [
+                "stress", "seqlock-writer", "--root", dir.path, "--frames", "1", "--payload=\(payload)",
+            ])
+            #expect(status == Self.usageError, "--payload \(payload): \(output)")
+            #expect(output.contains("--payload"), "\(output)")
+        }
     }
 }
