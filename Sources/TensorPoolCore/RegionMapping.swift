@@ -17,7 +17,7 @@ enum RegionMapping {
         do { opened = try root.openRegionFile(uri.path, writable: writable, minimumLength: length) } catch { throw .path(error) }
         defer { close(opened.fd) }
         var hugepageSize: Int?
-        if uri.requireHugepages { hugepageSize = try HugepageBacking.requireHugepages(path: uri.path) }
+        if uri.requireHugepages { hugepageSize = try HugepageBacking.requireHugepages(fileDescriptor: opened.fd, path: uri.path) }
         if expected.regionType == .payloadPool {
             try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
         }

@@ -244,3 +244,21 @@ import Testing
         }
     }
 }
+
+@Suite struct HugepageDescriptorCheckTests {
+    /// The hugepage check of a mapping looks at the open file, and names the region path (not /proc) in errors.
+    @Test func theOpenFileIsCheckedAndThePathNamed() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("region", bytes: 4096)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let tmpfs = try HugepageBacking.of(path: dir.path).filesystemType
+        #expect(throws: RegionError.notHugepageBacked(path: path, filesystemType: tmpfs)) {
+            _ = try HugepageBacking.requireHugepages(fileDescriptor: fd, path: path)
+        }
+        #expect(throws: RegionError.system(SystemError("statfs", path: path, errno: ENOENT))) {
+            _ = try HugepageBacking.requireHugepages(fileDescriptor: 1_000_000, path: path)
+        }
+    }
+}
