@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 @testable import TensorPoolCore
 
 /// Out-of-range numeric options of the `tp` tools are usage errors (exit status 64 naming the option), never an
@@ -78,6 +81,48 @@ extension TpArgumentValidationTests {
             ])
             #expect(status == Self.usageError, "--payload \(payload): \(output)")
             #expect(output.contains("--payload"), "\(output)")
+        }
+    }
+}
+
+/// `tp inspect` on hostile region files: a clear error and a usage exit status, never a trap.
+@Suite struct TpInspectHostileRegionTests {
+    func tp() throws -> URL {
+        try #require(ChildProcess.tpExecutable(), "tp executable not found next to the test bundle: run swift build --build-tests")
+    }
+
+    func overwrite(_ path: String, at offset: Int, with value: UInt32) {
+        let fd = open(path, O_WRONLY)
+        #expect(fd >= 0)
+        var le = value.littleEndian
+        #expect(pwrite(fd, &le, 4, off_t(offset)) == 4)
+        close(fd)
+    }
+
+    @Test func corruptOrTruncatedRegionsAreReportedNotTrapped() throws {
+        let dir = TemporaryDirectory("tp-inspect-hostile")
+        let regions = try RegionSet.create(
+            .init(root: dir.path, streamId: 5, epoch: 1, nslots: 8, pools: [.init(poolId: 1, strideBytes: HugepageBacking.pageSize)],
+                  unlinkOnClose: false),
+            nowNs: 1)
+        let ring = regions.headerRing.path
+        let pool = regions.pools[0].path
+        regions.close()
+        let cases: [(String, () -> Void, String)] = [
+            (ring, { self.overwrite(ring, at: RegionLayout.Superblock.nslots, with: 3) }, "not a power of two"),
+            (ring, { self.overwrite(ring, at: RegionLayout.Superblock.nslots, with: UInt32.max) }, "must be in 1...2^30"),
+            (pool, { self.overwrite(pool, at: RegionLayout.Superblock.strideBytes, with: UInt32.max) }, "stride_bytes 4294967295 rejected: not a power of two"),
+            (pool, {
+                self.overwrite(pool, at: RegionLayout.Superblock.strideBytes, with: UInt32(HugepageBacking.pageSize))
+                _ = truncate(pool, 100)
+            }, "is 100 bytes"),
+            (ring, { _ = truncate(ring, 10) }, "is 10 bytes"),
+        ]
+        for (path, corrupt, message) in cases {
+            corrupt()
+            let (output, status) = try InspectionTests.runWithStatus(tp(), ["inspect", path, "--slots"])
+            #expect(status != nil && status != 0, "\(path): \(output)")
+            #expect(output.contains(message), "\(path): \(output)")
         }
     }
 }
