@@ -1,13 +1,11 @@
+import AeronConcurrent
 import ArgumentParser
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
 
 /// The pause between two reprints of a command that watches something (`tp inspect --watch`, `tp stat --watch-ms`).
 ///
 /// Checked when the arguments are validated, so a negative or huge value is a usage error naming the option
-/// rather than an arithmetic trap when it is turned into a sleep: `usleep` takes a 32-bit microsecond count,
-/// which overflows after 71 minutes, so the pause is slept with `nanosleep`.
+/// rather than an arithmetic trap when it is turned into a sleep (`usleep` takes a 32-bit microsecond count,
+/// which overflows after 71 minutes; ``AeronConcurrent/ThreadPark`` sleeps with `nanosleep`).
 struct WatchInterval {
     /// One day: longer pauses are certainly typos.
     static let maximumMilliseconds = 86_400_000
@@ -23,9 +21,5 @@ struct WatchInterval {
     }
 
     /// Sleeps for the interval (resuming after signal interruptions).
-    func sleep() {
-        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-    }
+    func sleep() { ThreadPark.sleep(nanoseconds: milliseconds * 1_000_000) }
 }
