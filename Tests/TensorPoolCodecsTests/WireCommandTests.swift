@@ -1,6 +1,10 @@
 import Foundation
+import Synchronization
 import Testing
 import TensorPoolCodecs
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Runs the built `tp` binary: `tp wire decode/encode` round trips and error reporting.
 @Suite struct WireCommandTests {
@@ -8,6 +12,8 @@ import TensorPoolCodecs
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when `tp` died of a signal (a trap, or the watchdog): `status` is then the signal number.
+        var signalled: Bool
     }
 
     static func tpExecutable() throws -> URL {
@@ -36,20 +42,31 @@ import TensorPoolCodecs
         process.standardError = stderr
         try process.run()
         defer { if process.isRunning { process.terminate() } }
+        // Reading the pipes to EOF waits for the child: a watchdog kills it if it hangs, so the test cannot.
+        let pid = process.processIdentifier
+        let timedOut = Atomic<Bool>(false)
+        let watchdog = DispatchWorkItem {
+            timedOut.store(true, ordering: .relaxed)
+            kill(pid, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
+        defer { watchdog.cancel() }
         stdin.fileHandleForWriting.write(input)
         try stdin.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
+        // Read both pipes before waiting so a large output cannot block the child (stderr on another thread).
+        let errBox = Mutex(Data())
+        let errReader = Thread { errBox.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() } }
+        errReader.start()
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errData = stderr.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(1000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        process.waitUntilExit()
+        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
+        if timedOut.load(ordering: .relaxed) {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "tp \(arguments) timed out"])
         }
         return Run(status: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+                   stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errBox.withLock { $0 }, as: UTF8.self),
+                   signalled: process.terminationReason == .uncaughtSignal)
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -105,6 +122,26 @@ import TensorPoolCodecs
         #expect(decoded.stdout.contains(#""mode":9"#))
         let encoded = try Self.run(["wire", "encode"], input: Data(decoded.stdout.utf8))
         #expect(encoded.stdout == Self.hex(bytes) + "\n")
+    }
+
+    /// Corrupted message streams: `tp wire decode` prints what it could decode and fails cleanly (status 0 or 1),
+    /// never dies of a signal.
+    @Test func corruptedStreamsNeverCrashTheDecoder() throws {
+        let stream = GoldenSamples.all.filter(\.hasHeader).flatMap(\.golden)
+        var rng = SplitMix64(seed: 0x7770)
+        var rejected = 0
+        for round in 0..<40 {
+            var corrupt = stream
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                corrupt[Int.random(in: 0..<corrupt.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            if round % 4 == 0 { corrupt.removeLast(Int.random(in: 1...40, using: &rng)) }
+            let run = try Self.run(["wire", "decode", "--raw"], input: Data(corrupt))
+            #expect(!run.signalled && (run.status == 0 || run.status == 1), "round \(round): status \(run.status) \(run.stderr)")
+            if run.status == 1 && run.stderr.contains("tp wire: message at byte offset") { rejected += 1 }
+        }
+        // The corruption really reaches the error paths (every truncated stream at least is rejected).
+        #expect(rejected >= 10)
     }
 
     @Test func errorsNameTheProblemAndExitNonZero() throws {
