@@ -1,3 +1,4 @@
+import AeronInteropSupport
 import Foundation
 import SharedMemory
 import Testing
@@ -99,23 +100,9 @@ import Testing
     }
 
     /// Runs `tp` to completion (bounded); the output (stdout + stderr) and the exit status, `nil` when the
-    /// process died of a signal (a trap, or the watchdog).
+    /// process died of a signal (a trap); a hang is killed after 20 s and thrown as a timeout.
     static func runWithStatus(_ tp: URL, _ arguments: [String]) throws -> (output: String, exitStatus: Int32?) {
-        let process = Process()
-        process.executableURL = tp
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Reading to EOF waits for the child to exit: a watchdog kills it if it hangs.
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        let status = process.terminationReason == .exit ? process.terminationStatus : nil
-        return (String(decoding: data, as: UTF8.self), status)
+        let run = try BoundedProcessRun.run(tp, arguments, timeout: 20)
+        return (run.stdout + run.stderr, run.signalled ? nil : run.status)
     }
 }
