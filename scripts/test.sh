@@ -23,4 +23,4 @@ export TP_PYAERON_SO=$SO
 echo "test: TP_PYAERON_SO=$TP_PYAERON_SO"
 
 swift build --build-tests
-swift test --skip-build --parallel 2>&1 | tee "${TMPDIR:-/tmp}/tp-test-output.txt"
+swift test --skip-build 2>&1 | tee "${TMPDIR:-/tmp}/tp-test-output.txt"

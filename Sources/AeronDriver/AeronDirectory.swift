@@ -30,6 +30,12 @@ enum AeronDirectory {
             throw .activeDriverDetected(directory: directory, heartbeatAgeMs: existing.heartbeatAgeMs, pid: existing.pid)
         }
         let fm = FileManager.default
+        // The whole directory is wiped, as the C driver does; a non-empty one that was never an Aeron directory
+        // (a mistyped --dir) is refused instead of deleted.
+        if let contents = try? fm.contentsOfDirectory(atPath: directory), !contents.isEmpty,
+           !contents.contains(CncFileDescriptor.fileName), !contents.contains("publications") {
+            throw .io("refusing to delete \(directory): it is not empty and holds no cnc.dat, so it is not an Aeron directory")
+        }
         do {
             if fm.fileExists(atPath: directory) { try fm.removeItem(atPath: directory) }
             try fm.createDirectory(atPath: directory + "/publications", withIntermediateDirectories: true)

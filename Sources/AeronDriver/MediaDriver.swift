@@ -30,10 +30,8 @@ public final class MediaDriver: @unchecked Sendable {
     private let lossReport: MappedFile
     private let toDriver: ManyToOneRingBuffer
     private let conductor: DriverConductor
-    private let running = Atomic<Bool>(true)
     private let closed = Atomic<Bool>(false)
-    private let threadDone = Atomic<Bool>(true)
-    private var thread: Thread?
+    private var runner: AgentRunner<DriverConductorAgent, BackoffIdleStrategy>?
 
     /// Creates the Aeron directory and initialises the driver without starting a thread (invoker mode).
     ///
@@ -73,10 +71,21 @@ public final class MediaDriver: @unchecked Sendable {
         cnc.publishVersion()
     }
 
-    /// Starts a driver on its own thread (named ``MediaDriverContext/threadName``).
+    /// Starts a driver on its own thread (named ``MediaDriverContext/threadName``), with the C driver's default
+    /// backoff idle strategy (10 spins, 20 yields, then parks from 1 µs up to 1 ms).
     public static func launch(_ context: MediaDriverContext) throws(MediaDriverError) -> MediaDriver {
         let driver = try MediaDriver(context: context)
-        driver.startThread()
+        let runner = AgentRunner(
+            agent: DriverConductorAgent(conductor: driver.conductor, roleName: context.threadName),
+            idleStrategy: BackoffIdleStrategy(maxSpins: 10, maxYields: 20, minParkPeriodNs: 1_000, maxParkPeriodNs: 1_000_000),
+            errorHandler: { [errorLog = driver.conductor.errorLog] error in
+                errorLog.record("driver agent error: \(error)", timestampMs: DriverClock.epochMs())
+            })
+        do { try runner.start() } catch {
+            driver.close()
+            throw .io("cannot start the driver thread: \(error)")
+        }
+        driver.runner = runner
         return driver
     }
 
@@ -91,30 +100,14 @@ public final class MediaDriver: @unchecked Sendable {
         return conductor.doWork(nowNs: nowNs)
     }
 
-    private func startThread() {
-        threadDone.store(false, ordering: .releasing)
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = context.threadName
-        thread.stackSize = 1 << 20
-        self.thread = thread
-        thread.start()
-    }
-
-    private func runLoop() {
-        var idle = BackoffIdle()
-        while running.load(ordering: .relaxed) {
-            idle.idle(conductor.doWork(nowNs: DriverClock.nanoTime()))
-        }
-        threadDone.store(true, ordering: .releasing)
-    }
-
     /// Stops the thread (if launched), writes −1 to the driver heartbeat so clients see a clean shutdown, and
     /// deletes the directory when ``MediaDriverContext/deleteDirectoryOnShutdown`` is set. Idempotent.
     public func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        running.store(false, ordering: .releasing)
-        if thread != nil {
-            while !threadDone.load(ordering: .acquiring) { usleep(1000) }
+        if let runner {
+            do { try runner.close() } catch {
+                conductor.errorLog.record("driver thread did not stop cleanly: \(error)", timestampMs: DriverClock.epochMs())
+            }
         }
         conductor.close()
         toDriver.setConsumerHeartbeatTime(-1)
@@ -139,20 +132,12 @@ public final class MediaDriver: @unchecked Sendable {
     public var subscriptionCount: Int { conductor.publishedSubscriptionCount.load(ordering: .acquiring) }
 }
 
-/// Spin, then yield, then sleep 1 ms while idle; any work resets it. Keeps latency low under load and CPU use
-/// modest when idle.
-struct BackoffIdle {
-    private var idleCycles = 0
+/// The conductor as an ``Agent`` for ``AgentRunner`` (launched mode).
+struct DriverConductorAgent: Agent {
+    let conductor: DriverConductor
+    let roleName: String
 
-    mutating func idle(_ workCount: Int) {
-        if workCount > 0 { idleCycles = 0; return }
-        idleCycles += 1
-        if idleCycles < 100 {
-            return
-        } else if idleCycles < 200 {
-            sched_yield()
-        } else {
-            usleep(1000)
-        }
+    mutating func doWork() throws -> Int {
+        conductor.doWork(nowNs: DriverClock.nanoTime())
     }
 }

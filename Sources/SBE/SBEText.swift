@@ -31,6 +31,22 @@ public enum SBEText {
         return try result.get()
     }
 
+    /// Calls `body` with the bytes of `array` (no copy). Works around passing a typed-throws closure to
+    /// the rethrows `withUnsafeBytes`, which crashes the Swift 6.3 compiler.
+    @inlinable
+    public static func withBytes<R>(
+        of array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(SBEError) -> R
+    ) throws(SBEError) -> R {
+        let result: Result<R, SBEError> = array.withUnsafeBytes { bytes in
+            do throws(SBEError) {
+                return .success(try body(bytes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Writes `bytes` into a fixed char array of `length` bytes at `offset`, padding with NUL.
     @inlinable
     public static func storeFixed(

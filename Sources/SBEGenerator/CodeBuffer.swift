@@ -26,6 +26,13 @@ struct CodeBuffer {
         line("}")
     }
 
+    /// Writes `header {`, the body at the same level (Swift style for `switch` cases), then `}`.
+    mutating func switchBlock(_ header: String, _ body: (inout CodeBuffer) throws(SchemaError) -> Void) throws(SchemaError) {
+        line(header + " {")
+        try body(&self)
+        line("}")
+    }
+
     /// Writes each line of a doc comment.
     mutating func doc(_ lines: [String]) {
         for l in lines { line(l.isEmpty ? "///" : "/// " + l) }

@@ -74,6 +74,24 @@ public struct SBECodeGenerator {
                     b.line("public static let semanticVersion = \(SwiftFieldWriter.stringLiteral(semantic))")
                 }
                 b.line()
+                let header = names.swiftName(schema.header.type.name)
+                let templateMember = SwiftNames.member(schema.header.templateId.name)
+                let schemaMember = SwiftNames.member(schema.header.schemaId.name)
+                var templateType = "UInt16"
+                if case let .encoded(t) = schema.header.templateId.type { templateType = t.primitiveType.swiftType }
+                b.doc([
+                    "Reads the template id of the message at `offset` for dispatch, after checking that its header",
+                    "fits and carries this schema's id. Wrap the matching decoder with `wrapAndCheckHeader` next.",
+                ])
+                b.line("@inlinable")
+                try b.block("public static func templateId(of buffer: UnsafeRawPointer, offset: Int, capacity: Int) throws(SBEError) -> \(templateType)") { f throws(SchemaError) in
+                    f.line("let header = try \(header)Decoder(wrap: buffer, offset: offset, capacity: capacity)")
+                    f.line("guard header.\(schemaMember) == id else {")
+                    f.line("    throw SBEError.wrongSchemaId(expected: Int(id), actual: Int(header.\(schemaMember)))")
+                    f.line("}")
+                    f.line("return header.\(templateMember)")
+                }
+                b.line()
                 b.line("/// Template ids of every message, by message name.")
                 try b.block("public enum TemplateId") { t throws(SchemaError) in
                     for message in schema.messages {

@@ -53,6 +53,23 @@ struct FieldSpec {
 /// Writes the encoder and decoder accessors of fixed fields.
 struct SwiftFieldWriter {
     let names: SwiftTypeNames
+    /// Pointer the field offsets are relative to: `sbeBuffer` (plus `sbeOffset`) in messages and
+    /// composites, `sbeBlock` (the current entry) in groups.
+    var base = "sbeBuffer"
+    var offsetPrefix = "sbeOffset + "
+
+    /// The writer for group entries, whose fields are read through `sbeBlock`.
+    func forGroupEntries() -> SwiftFieldWriter {
+        var copy = self
+        copy.base = "sbeBlock"
+        copy.offsetPrefix = ""
+        return copy
+    }
+
+    func load(_ p: SBEPrimitiveType, _ offset: String) -> String { "SBEWire.load\(p.swiftType)(\(base), \(offset))" }
+    func store(_ p: SBEPrimitiveType, _ offset: String, _ value: String) -> String {
+        "SBEWire.store\(p.swiftType)(\(base), \(offset), \(value))"
+    }
 
     func swiftType(_ type: SBEType) -> String {
         switch type {
@@ -124,7 +141,7 @@ struct SwiftFieldWriter {
     // MARK: Decoder
 
     func writeDecoder(_ f: FieldSpec, member: String, stem: String, into code: inout CodeBuffer) throws(SchemaError) {
-        let off = "sbeOffset + \(f.offset)"
+        let off = "\(offsetPrefix)\(f.offset)"
         if f.presence == .constant {
             code.doc(docLines(f))
             switch f.type {
@@ -156,10 +173,10 @@ struct SwiftFieldWriter {
             try code.block("public var \(member): \(type)") { c throws(SchemaError) in
                 if f.versioned { c.line("guard \(presentCondition(f)) else { return nil }") }
                 if optional {
-                    c.line("let value = \(t.primitiveType.load(off))")
+                    c.line("let value = \(load(t.primitiveType, off))")
                     c.line("return \(t.primitiveType.isNull("value", f.nullValue ?? t.primitiveType.defaultNullValue)) ? nil : value")
                 } else {
-                    c.line("return \(t.primitiveType.load(off))")
+                    c.line("return \(load(t.primitiveType, off))")
                 }
             }
         case let .enumeration(e):
@@ -169,7 +186,7 @@ struct SwiftFieldWriter {
             code.line("@inlinable")
             try code.block("public var \(member): \(type)") { c throws(SchemaError) in
                 if f.versioned { c.line("guard \(presentCondition(f)) else { return nil }") }
-                c.line("let raw = \(e.encodingType.load(off))")
+                c.line("let raw = \(load(e.encodingType, off))")
                 if optional {
                     c.line("if \(e.encodingType.isNull("raw", f.nullValue ?? e.nullValue)) { return nil }")
                 }
@@ -181,7 +198,7 @@ struct SwiftFieldWriter {
             code.line("@inlinable")
             try code.block("public var \(member): \(type)") { c throws(SchemaError) in
                 if f.versioned { c.line("guard \(presentCondition(f)) else { return nil }") }
-                c.line("return \(swiftType(f.type))(rawValue: \(s.encodingType.load(off)))")
+                c.line("return \(swiftType(f.type))(rawValue: \(load(s.encodingType, off)))")
             }
         case .composite:
             let type = swiftType(f.type) + "Decoder" + (f.versioned ? "?" : "")
@@ -189,7 +206,7 @@ struct SwiftFieldWriter {
             code.line("@inlinable")
             try code.block("public var \(member): \(type)") { c throws(SchemaError) in
                 if f.versioned { c.line("guard \(presentCondition(f)) else { return nil }") }
-                c.line("return \(swiftType(f.type))Decoder(unchecked: sbeBuffer, offset: \(off), actingVersion: sbeActingVersion)")
+                c.line("return \(swiftType(f.type))Decoder(unchecked: \(base), offset: \(off), actingVersion: sbeActingVersion)")
             }
         }
         code.line()
@@ -212,7 +229,7 @@ struct SwiftFieldWriter {
             if f.versioned {
                 c.line("guard \(presentCondition(f)) else { return \(p.literal(t.nullValue ?? p.defaultNullValue)) }")
             }
-            c.line("return \(p.load("sbeOffset + \(f.offset) + index * \(size)"))")
+            c.line("return \(load(p, "\(offsetPrefix)\(f.offset) + index * \(size)"))")
         }
         code.line()
         code.line("/// The raw bytes of `\(f.name)` (a view into the buffer, no copy; empty when absent).")
@@ -221,7 +238,7 @@ struct SwiftFieldWriter {
             if f.versioned {
                 c.line("guard \(presentCondition(f)) else { return UnsafeRawBufferPointer(start: nil, count: 0) }")
             }
-            c.line("return UnsafeRawBufferPointer(start: sbeBuffer + sbeOffset + \(f.offset), count: \(t.length * size))")
+            c.line("return UnsafeRawBufferPointer(start: \(base) + \(offsetPrefix)\(f.offset), count: \(t.length * size))")
         }
         code.line()
         if p == .char {
@@ -241,7 +258,7 @@ struct SwiftFieldWriter {
 
     func writeEncoder(_ f: FieldSpec, member: String, stem: String, into code: inout CodeBuffer) throws(SchemaError) {
         guard f.presence != .constant else { return }
-        let off = "sbeOffset + \(f.offset)"
+        let off = "\(offsetPrefix)\(f.offset)"
         code.line("/// Offset of `\(f.name)` from the start of the block.")
         code.line("public static let \(stem)Offset = \(f.offset)")
         code.line()
@@ -256,11 +273,11 @@ struct SwiftFieldWriter {
             code.line("@inlinable")
             try code.block("public var \(member): \(p.swiftType)\(optional ? "?" : "")") { c throws(SchemaError) in
                 if optional {
-                    c.line("get { let value = \(p.load(off)); return \(p.isNull("value", null)) ? nil : value }")
-                    c.line("nonmutating set { \(p.store(off, "newValue ?? \(p.literal(null))")) }")
+                    c.line("get { let value = \(load(p, off)); return \(p.isNull("value", null)) ? nil : value }")
+                    c.line("nonmutating set { \(store(p, off, "newValue ?? \(p.literal(null))")) }")
                 } else {
-                    c.line("get { \(p.load(off)) }")
-                    c.line("nonmutating set { \(p.store(off, "newValue")) }")
+                    c.line("get { \(load(p, off)) }")
+                    c.line("nonmutating set { \(store(p, off, "newValue")) }")
                 }
             }
         case let .enumeration(e):
@@ -272,11 +289,11 @@ struct SwiftFieldWriter {
             code.line("@inlinable")
             try code.block("public var \(member): \(type)\(optional ? "?" : "")") { c throws(SchemaError) in
                 if optional {
-                    c.line("get { let raw = \(p.load(off)); return \(p.isNull("raw", null)) ? nil : \(type)(rawValue: raw) }")
-                    c.line("nonmutating set { \(p.store(off, "newValue?.rawValue ?? \(p.literal(null))")) }")
+                    c.line("get { let raw = \(load(p, off)); return \(p.isNull("raw", null)) ? nil : \(type)(rawValue: raw) }")
+                    c.line("nonmutating set { \(store(p, off, "newValue?.rawValue ?? \(p.literal(null))")) }")
                 } else {
-                    c.line("get { \(type)(rawValue: \(p.load(off))) }")
-                    c.line("nonmutating set { \(p.store(off, "newValue.rawValue")) }")
+                    c.line("get { \(type)(rawValue: \(load(p, off))) }")
+                    c.line("nonmutating set { \(store(p, off, "newValue.rawValue")) }")
                 }
             }
         case let .set(s):
@@ -284,14 +301,14 @@ struct SwiftFieldWriter {
             code.doc(docLines(f))
             code.line("@inlinable")
             try code.block("public var \(member): \(type)") { c throws(SchemaError) in
-                c.line("get { \(type)(rawValue: \(s.encodingType.load(off))) }")
-                c.line("nonmutating set { \(s.encodingType.store(off, "newValue.rawValue")) }")
+                c.line("get { \(type)(rawValue: \(load(s.encodingType, off))) }")
+                c.line("nonmutating set { \(store(s.encodingType, off, "newValue.rawValue")) }")
             }
         case .composite:
             let type = swiftType(f.type) + "Encoder"
             code.doc(docLines(f))
             code.line("@inlinable")
-            code.line("public var \(member): \(type) { \(type)(unchecked: sbeBuffer, offset: \(off)) }")
+            code.line("public var \(member): \(type) { \(type)(unchecked: \(base), offset: \(off)) }")
         }
         code.line()
     }
@@ -309,14 +326,14 @@ struct SwiftFieldWriter {
         code.line("@inlinable")
         try code.block("public func \(member)(at index: Int) -> \(p.swiftType)") { c throws(SchemaError) in
             c.line("precondition(index >= 0 && index < \(t.length), \"index out of range\")")
-            c.line("return \(p.load("sbeOffset + \(f.offset) + index * \(size)"))")
+            c.line("return \(load(p, "\(offsetPrefix)\(f.offset) + index * \(size)"))")
         }
         code.line()
         code.line("/// Sets the element of `\(f.name)` at `index` (0 ..< \(t.length)).")
         code.line("@inlinable")
         try code.block("public func set\(upperStem)(at index: Int, _ value: \(p.swiftType))") { c throws(SchemaError) in
             c.line("precondition(index >= 0 && index < \(t.length), \"index out of range\")")
-            c.line(p.store("sbeOffset + \(f.offset) + index * \(size)", "value"))
+            c.line(store(p, "\(offsetPrefix)\(f.offset) + index * \(size)", "value"))
         }
         code.line()
         code.line("/// Sets `\(f.name)` from up to \(t.length) values, zero-filling the rest; more values throw.")
@@ -325,11 +342,11 @@ struct SwiftFieldWriter {
             c.line("guard values.count <= \(t.length) else { throw SBEError.valueOutOfRange }")
             c.line("var index = 0")
             try c.block("for value in values") { c2 throws(SchemaError) in
-                c2.line(p.store("sbeOffset + \(f.offset) + index * \(size)", "value"))
+                c2.line(store(p, "\(offsetPrefix)\(f.offset) + index * \(size)", "value"))
                 c2.line("index += 1")
             }
             try c.block("while index < \(t.length)") { c2 throws(SchemaError) in
-                c2.line(p.store("sbeOffset + \(f.offset) + index * \(size)", "0"))
+                c2.line(store(p, "\(offsetPrefix)\(f.offset) + index * \(size)", "0"))
                 c2.line("index += 1")
             }
         }
@@ -339,14 +356,14 @@ struct SwiftFieldWriter {
             code.line("/// Sets `\(f.name)` from raw bytes, NUL-padded; more than \(t.length) bytes throw.")
             code.line("@inlinable")
             try code.block("public func set\(upperStem)(bytes: UnsafeRawBufferPointer) throws(SBEError)") { c throws(SchemaError) in
-                c.line("try SBEText.storeFixed(sbeBuffer, sbeOffset + \(f.offset), length: \(t.length), bytes: bytes)")
+                c.line("try SBEText.storeFixed(\(base), \(offsetPrefix)\(f.offset), length: \(t.length), bytes: bytes)")
             }
             code.line()
             if p == .char {
                 code.line("/// Sets `\(f.name)` from a string\(ascii ? " (US-ASCII only)" : ""), NUL-padded; a longer string throws.")
                 try code.block("public func set\(upperStem)(_ value: String) throws(SBEError)") { c throws(SchemaError) in
                     c.line("try SBEText.withBytes(of: value, asciiOnly: \(ascii)) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in")
-                    c.line("    try SBEText.storeFixed(sbeBuffer, sbeOffset + \(f.offset), length: \(t.length), bytes: bytes)")
+                    c.line("    try SBEText.storeFixed(\(base), \(offsetPrefix)\(f.offset), length: \(t.length), bytes: bytes)")
                     c.line("}")
                 }
                 code.line()

@@ -44,13 +44,17 @@ struct SwiftMessageWriter {
         ])
         try code.block("public struct \(stem)Decoder") { b throws(SchemaError) in
             writeMessageStatics(message, into: &b)
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeRawPointer")
+            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
             b.line("public let sbeCapacity: Int")
             b.line("/// Offset of the message header, or of the root block when wrapped without a header.")
             b.line("public let sbeStartOffset: Int")
             b.line("/// Offset of the root block.")
             b.line("public let sbeOffset: Int")
+            b.line("/// Block length the data was written with (from the header or the group dimension).")
             b.line("public let sbeActingBlockLength: Int")
+            b.line("/// Schema version the data was written with; newer fields read as nil.")
             b.line("public let sbeActingVersion: Int")
             if hasCursor {
                 b.line("@usableFromInline var sbePosition: Int")
@@ -135,7 +139,7 @@ struct SwiftMessageWriter {
                 }
             }
             b.line()
-            try writeBlockDecoderMembers(message.block, blockNames, into: &b)
+            try writeBlockDecoderMembers(message.block, blockNames, inGroup: false, into: &b)
         }
         code.line()
 
@@ -147,7 +151,9 @@ struct SwiftMessageWriter {
         ])
         try code.block("public struct \(stem)Encoder") { b throws(SchemaError) in
             writeMessageStatics(message, into: &b)
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeMutableRawPointer")
+            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
             b.line("public let sbeCapacity: Int")
             b.line("/// Offset of the message header, or of the root block when wrapped without a header.")
             b.line("public let sbeStartOffset: Int")
@@ -220,7 +226,7 @@ struct SwiftMessageWriter {
                 b.line("public func finish() throws(SBEError) -> Int { encodedLength }")
             }
             b.line()
-            try writeBlockEncoderMembers(message.block, blockNames, into: &b)
+            try writeBlockEncoderMembers(message.block, blockNames, inGroup: false, into: &b)
         }
     }
 
@@ -242,7 +248,8 @@ struct SwiftMessageWriter {
 
     private func cursorEnd(_ block: SBEBlock) -> Int { block.groups.count + block.data.count }
 
-    private func writeBlockDecoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, into b: inout CodeBuffer) throws(SchemaError) {
+    private func writeBlockDecoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, inGroup: Bool, into b: inout CodeBuffer) throws(SchemaError) {
+        let fields = inGroup ? self.fields.forGroupEntries() : self.fields
         for (field, entry) in zip(block.fields, blockNames.fields) {
             try fields.writeDecoder(FieldSpec(field: field), member: entry.member, stem: entry.stem, into: &b)
         }
@@ -304,7 +311,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): _ = try \(entry.member)()")
@@ -326,7 +333,8 @@ struct SwiftMessageWriter {
         }
     }
 
-    private func writeBlockEncoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, into b: inout CodeBuffer) throws(SchemaError) {
+    private func writeBlockEncoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, inGroup: Bool, into b: inout CodeBuffer) throws(SchemaError) {
+        let fields = inGroup ? self.fields.forGroupEntries() : self.fields
         for (field, entry) in zip(block.fields, blockNames.fields) {
             try fields.writeEncoder(FieldSpec(field: field), member: entry.member, stem: entry.stem, into: &b)
         }
@@ -367,6 +375,14 @@ struct SwiftMessageWriter {
                 i.line("sbeCursor = \(k + 1)")
             }
             b.line()
+            b.line("/// Writes `\(data.name)` from a byte array.")
+            b.line("@inlinable")
+            try b.block("public mutating func \(entry.member)(_ bytes: [UInt8]) throws(SBEError)") { i throws(SchemaError) in
+                i.line("try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in")
+                i.line("    try self.\(entry.member)(raw)")
+                i.line("}")
+            }
+            b.line()
             b.line("/// Writes `\(data.name)` from a string\(ascii ? " (US-ASCII only: other characters throw)" : " (its UTF-8 bytes)").")
             try b.block("public mutating func \(entry.member)(_ value: String) throws(SBEError)") { i throws(SchemaError) in
                 i.line("try SBEText.withBytes(of: value, asciiOnly: \(ascii)) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in")
@@ -381,7 +397,7 @@ struct SwiftMessageWriter {
             try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
                 try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.block("switch sbeCursor") { s throws(SchemaError) in
+                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
                         var k = 0
                         for entry in blockNames.groups {
                             s.line("case \(k): let group = try \(entry.stem)Count(0); try end\(entry.upperStem)(group)")
@@ -411,6 +427,9 @@ struct SwiftMessageWriter {
 
     private func writeGroupDecoder(_ group: SBEGroup, typeName: String, into code: inout CodeBuffer) throws(SchemaError) {
         let block = group.block
+        guard block.blockLength <= SBEEmptyBlock.size else {
+            throw SchemaError("group '\(group.name)': block length \(block.blockLength) exceeds \(SBEEmptyBlock.size)")
+        }
         let dim = group.dimension
         let blockNames = try BlockNames(block: block, owner: "group '\(group.name)'")
         let end = cursorEnd(block)
@@ -422,15 +441,22 @@ struct SwiftMessageWriter {
             b.line("/// Entry bytes the version-0 fields need; a shorter acting block length is rejected.")
             b.line("public static let minimumBlockLength = \(block.minimumBlockLength)")
             b.line()
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeRawPointer")
+            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
             b.line("public let sbeCapacity: Int")
+            b.line("/// Schema version the data was written with; newer fields read as nil.")
             b.line("public let sbeActingVersion: Int")
+            b.line("/// Block length the data was written with (from the header or the group dimension).")
             b.line("public let sbeActingBlockLength: Int")
             b.line("/// Number of entries announced by the dimension header.")
             b.line("public let count: Int")
             b.line("@usableFromInline var sbeIndex: Int")
             b.line("/// Offset of the current entry's block.")
             b.line("@usableFromInline var sbeOffset: Int")
+            b.line("/// The current entry's block; zeroed memory before the first entry, so fields read before")
+            b.line("/// `next()` (or of an empty group) read zeros, never past the buffer.")
+            b.line("@usableFromInline var sbeBlock: UnsafeRawPointer")
             b.line("@usableFromInline var sbePosition: Int")
             if end > 0 { b.line("@usableFromInline var sbeCursor: Int") }
             b.line()
@@ -445,10 +471,15 @@ struct SwiftMessageWriter {
                 i.line("sbeCapacity = capacity")
                 i.line("sbeActingVersion = actingVersion")
                 i.line("sbeActingBlockLength = blockLength")
-                i.line("count = Int(\(dimensionLoad(dim.numInGroupType, "headerOffset + \(dim.numInGroupOffset)")))")
+                i.line("let count = Int(\(dimensionLoad(dim.numInGroupType, "headerOffset + \(dim.numInGroupOffset)")))")
+                if dim.maxCount < (dim.numInGroupType == .uint8 ? 255 : dim.numInGroupType == .uint16 ? 65535 : Int(UInt32.max)) {
+                    i.line("guard count <= \(dim.maxCount) else { throw SBEError.groupCountOutOfRange(count: count, maximum: \(dim.maxCount)) }")
+                }
+                i.line("self.count = count")
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = headerOffset + \(dim.type.size)")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = SBEEmptyBlock.readable")
                 if end > 0 { i.line("sbeCursor = \(end)") }
             }
             b.line()
@@ -463,6 +494,7 @@ struct SwiftMessageWriter {
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = 0")
                 i.line("sbeOffset = 0")
+                i.line("sbeBlock = SBEEmptyBlock.readable")
                 if end > 0 { i.line("sbeCursor = \(end)") }
             }
             b.line()
@@ -481,6 +513,7 @@ struct SwiftMessageWriter {
                 i.line("try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)")
                 i.line("sbeIndex += 1")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)")
                 i.line("sbePosition = sbeOffset + sbeActingBlockLength")
                 if end > 0 { i.line("sbeCursor = 0") }
                 i.line("return true")
@@ -503,7 +536,7 @@ struct SwiftMessageWriter {
                 }
             }
             b.line()
-            try writeBlockDecoderMembers(block, blockNames, into: &b)
+            try writeBlockDecoderMembers(block, blockNames, inGroup: true, into: &b)
         }
     }
 
@@ -518,13 +551,18 @@ struct SwiftMessageWriter {
             b.line("/// Entry block length written by this codec.")
             b.line("public static let blockLength: \(dim.blockLengthType.swiftType) = \(block.blockLength)")
             b.line()
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeMutableRawPointer")
+            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
             b.line("public let sbeCapacity: Int")
             b.line("/// Number of entries announced in the dimension header.")
             b.line("public let count: Int")
             b.line("@usableFromInline var sbeIndex: Int")
             b.line("/// Offset of the current entry's block.")
             b.line("@usableFromInline var sbeOffset: Int")
+            b.line("/// The current entry's block; scratch memory before the first `next()`, so fields set too")
+            b.line("/// early are discarded instead of written outside the buffer.")
+            b.line("@usableFromInline var sbeBlock: UnsafeMutableRawPointer")
             b.line("@usableFromInline var sbePosition: Int")
             if end > 0 {
                 b.line("@usableFromInline var sbeCursor: Int")
@@ -534,7 +572,8 @@ struct SwiftMessageWriter {
             b.line("@inlinable")
             try b.block("init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError)") { i throws(SchemaError) in
                 i.line("guard count >= 0, count <= \(dim.maxCount) else { throw SBEError.groupCountOutOfRange(count: count, maximum: \(dim.maxCount)) }")
-                i.line("try SBEBounds.check(offset: headerOffset, length: \(dim.type.size), capacity: capacity)")
+                i.line("// The fixed part of every entry must fit now: a bad count fails before anything is written.")
+                i.line("try SBEBounds.check(offset: headerOffset, length: \(dim.type.size) + count * \(block.blockLength), capacity: capacity)")
                 i.line("SBEWire.store\(dim.blockLengthType.swiftType)(buffer, headerOffset + \(dim.blockLengthOffset), Self.blockLength)")
                 i.line("SBEWire.store\(dim.numInGroupType.swiftType)(buffer, headerOffset + \(dim.numInGroupOffset), \(dim.numInGroupType.swiftType)(truncatingIfNeeded: count))")
                 i.line("sbeBuffer = buffer")
@@ -543,6 +582,7 @@ struct SwiftMessageWriter {
                 i.line("sbeIndex = -1")
                 i.line("sbePosition = headerOffset + \(dim.type.size)")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = SBEEmptyBlock.scratch")
                 if end > 0 {
                     i.line("sbeCursor = \(end)")
                     i.line("sbeGroupOpen = false")
@@ -561,6 +601,7 @@ struct SwiftMessageWriter {
                 i.line("try SBEBounds.check(offset: sbePosition, length: \(block.blockLength), capacity: sbeCapacity)")
                 i.line("sbeIndex += 1")
                 i.line("sbeOffset = sbePosition")
+                i.line("sbeBlock = sbeBuffer + sbeOffset")
                 i.line("sbePosition = sbeOffset + \(block.blockLength)")
                 if end > 0 { i.line("sbeCursor = 0") }
             }
@@ -573,7 +614,7 @@ struct SwiftMessageWriter {
                 i.line("return sbePosition")
             }
             b.line()
-            try writeBlockEncoderMembers(block, blockNames, into: &b)
+            try writeBlockEncoderMembers(block, blockNames, inGroup: true, into: &b)
         }
     }
 }

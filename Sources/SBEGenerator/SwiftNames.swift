@@ -116,9 +116,6 @@ extension SBEPrimitiveType {
         return text
     }
 
-    func load(_ offset: String) -> String { "SBEWire.load\(swiftType)(sbeBuffer, \(offset))" }
-    func store(_ offset: String, _ value: String) -> String { "SBEWire.store\(swiftType)(sbeBuffer, \(offset), \(value))" }
-
     /// Swift expression testing whether `value` is the null value `nullText`.
     func isNull(_ value: String, _ nullText: String) -> String {
         if isFloatingPoint, nullText == "NaN" { return "\(value).isNaN" }

@@ -41,7 +41,7 @@ struct SwiftTypeWriter {
             c.line("/// Maps a wire value to its case; values the schema does not define become `.\(unknown)`.")
             c.line("@inlinable")
             try c.block("public init(rawValue: \(raw))") { c2 throws(SchemaError) in
-                try c2.block("switch rawValue") { c3 throws(SchemaError) in
+                try c2.switchBlock("switch rawValue") { c3 throws(SchemaError) in
                     for v in e.values { c3.line("case \(v.value): self = .\(SwiftNames.member(v.name))") }
                     c3.line("default: self = .\(unknown)(rawValue)")
                 }
@@ -50,7 +50,7 @@ struct SwiftTypeWriter {
             c.line("/// The wire value.")
             c.line("@inlinable")
             try c.block("public var rawValue: \(raw)") { c2 throws(SchemaError) in
-                try c2.block("switch self") { c3 throws(SchemaError) in
+                try c2.switchBlock("switch self") { c3 throws(SchemaError) in
                     for v in e.values { c3.line("case .\(SwiftNames.member(v.name)): return \(v.value)") }
                     c3.line("case let .\(unknown)(value): return value")
                 }
@@ -58,7 +58,7 @@ struct SwiftTypeWriter {
             c.line()
             c.line("/// The schema name of the value, or nil when the schema does not define it.")
             try c.block("public var schemaName: String?") { c2 throws(SchemaError) in
-                try c2.block("switch self") { c3 throws(SchemaError) in
+                try c2.switchBlock("switch self") { c3 throws(SchemaError) in
                     for v in e.values { c3.line("case .\(SwiftNames.member(v.name)): return \(SwiftFieldWriter.stringLiteral(v.name))") }
                     c3.line("case .\(unknown): return nil")
                 }
@@ -116,8 +116,11 @@ struct SwiftTypeWriter {
             b.line("/// Encoded size in bytes.")
             b.line("public static let encodedLength = \(c.size)")
             b.line()
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeRawPointer")
+            b.line("/// Offset of the composite from `sbeBuffer`.")
             b.line("public let sbeOffset: Int")
+            b.line("/// Schema version the data was written with; newer fields read as nil.")
             b.line("public let sbeActingVersion: Int")
             b.line()
             b.line("/// Wraps without a bounds check: the caller has checked `offset + encodedLength` fits.")
@@ -145,7 +148,9 @@ struct SwiftTypeWriter {
             b.line("/// Encoded size in bytes.")
             b.line("public static let encodedLength = \(c.size)")
             b.line()
+            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
             b.line("public let sbeBuffer: UnsafeMutableRawPointer")
+            b.line("/// Offset of the composite from `sbeBuffer`.")
             b.line("public let sbeOffset: Int")
             b.line()
             b.line("/// Wraps without a bounds check: the caller has checked `offset + encodedLength` fits.")

@@ -20,9 +20,9 @@ public enum BoolEnum: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 0: self = .`false`
-            case 1: self = .`true`
-            default: self = .unrecognized(rawValue)
+        case 0: self = .`false`
+        case 1: self = .`true`
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -30,18 +30,18 @@ public enum BoolEnum: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .`false`: return 0
-            case .`true`: return 1
-            case let .unrecognized(value): return value
+        case .`false`: return 0
+        case .`true`: return 1
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .`false`: return "FALSE"
-            case .`true`: return "TRUE"
-            case .unrecognized: return nil
+        case .`false`: return "FALSE"
+        case .`true`: return "TRUE"
+        case .unrecognized: return nil
         }
     }
 }

@@ -21,13 +21,17 @@ public struct ConsumerConfigDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 12
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -171,8 +175,8 @@ public struct ConsumerConfigDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try payloadFallbackUri()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try payloadFallbackUri()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -195,7 +199,9 @@ public struct ConsumerConfigEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 12
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -318,6 +324,14 @@ public struct ConsumerConfigEncoder {
         sbeCursor = 1
     }
 
+    /// Writes `payloadFallbackUri` from a byte array.
+    @inlinable
+    public mutating func payloadFallbackUri(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.payloadFallbackUri(raw)
+        }
+    }
+
     /// Writes `payloadFallbackUri` from a string (US-ASCII only: other characters throw).
     public mutating func payloadFallbackUri(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -331,8 +345,8 @@ public struct ConsumerConfigEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: try payloadFallbackUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: try payloadFallbackUri(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }

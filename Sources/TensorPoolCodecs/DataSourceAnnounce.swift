@@ -21,13 +21,17 @@ public struct DataSourceAnnounceDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 20
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -180,9 +184,9 @@ public struct DataSourceAnnounceDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try name()
-                case 1: _ = try summary()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try name()
+            case 1: _ = try summary()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -205,7 +209,9 @@ public struct DataSourceAnnounceEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 20
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -318,6 +324,14 @@ public struct DataSourceAnnounceEncoder {
         sbeCursor = 1
     }
 
+    /// Writes `name` from a byte array.
+    @inlinable
+    public mutating func name(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.name(raw)
+        }
+    }
+
     /// Writes `name` from a string (US-ASCII only: other characters throw).
     public mutating func name(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -333,6 +347,14 @@ public struct DataSourceAnnounceEncoder {
         sbeCursor = 2
     }
 
+    /// Writes `summary` from a byte array.
+    @inlinable
+    public mutating func summary(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.summary(raw)
+        }
+    }
+
     /// Writes `summary` from a string (US-ASCII only: other characters throw).
     public mutating func summary(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -346,9 +368,9 @@ public struct DataSourceAnnounceEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: try name(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 1: try summary(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: try name(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 1: try summary(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }

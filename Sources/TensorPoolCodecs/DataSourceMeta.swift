@@ -21,13 +21,17 @@ public struct DataSourceMetaDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 16
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -144,8 +148,8 @@ public struct DataSourceMetaDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try attributes()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try attributes()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -157,15 +161,22 @@ public struct DataSourceMetaDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 0
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -180,10 +191,12 @@ public struct DataSourceMetaDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 3
         }
 
@@ -198,6 +211,7 @@ public struct DataSourceMetaDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 3
         }
 
@@ -216,6 +230,7 @@ public struct DataSourceMetaDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -294,10 +309,10 @@ public struct DataSourceMetaDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try key()
-                    case 1: _ = try format()
-                    case 2: _ = try value()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try key()
+                case 1: _ = try format()
+                case 2: _ = try value()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -322,7 +337,9 @@ public struct DataSourceMetaEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 16
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -445,8 +462,8 @@ public struct DataSourceMetaEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try attributesCount(0); try endAttributes(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try attributesCount(0); try endAttributes(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -456,13 +473,18 @@ public struct DataSourceMetaEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 0
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -470,7 +492,8 @@ public struct DataSourceMetaEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 0, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -479,6 +502,7 @@ public struct DataSourceMetaEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 3
             sbeGroupOpen = false
         }
@@ -495,6 +519,7 @@ public struct DataSourceMetaEncoder {
             try SBEBounds.check(offset: sbePosition, length: 0, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 0
             sbeCursor = 0
         }
@@ -515,6 +540,14 @@ public struct DataSourceMetaEncoder {
             sbeCursor = 1
         }
 
+        /// Writes `key` from a byte array.
+        @inlinable
+        public mutating func key(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.key(raw)
+            }
+        }
+
         /// Writes `key` from a string (US-ASCII only: other characters throw).
         public mutating func key(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -528,6 +561,14 @@ public struct DataSourceMetaEncoder {
             try sbeAdvance(to: 1)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1073741824)
             sbeCursor = 2
+        }
+
+        /// Writes `format` from a byte array.
+        @inlinable
+        public mutating func format(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.format(raw)
+            }
         }
 
         /// Writes `format` from a string (US-ASCII only: other characters throw).
@@ -545,6 +586,14 @@ public struct DataSourceMetaEncoder {
             sbeCursor = 3
         }
 
+        /// Writes `value` from a byte array.
+        @inlinable
+        public mutating func value(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.value(raw)
+            }
+        }
+
         /// Writes `value` from a string (its UTF-8 bytes).
         public mutating func value(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -558,10 +607,10 @@ public struct DataSourceMetaEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
-                    case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try key(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 1: try format(UnsafeRawBufferPointer(start: nil, count: 0))
+                case 2: try value(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

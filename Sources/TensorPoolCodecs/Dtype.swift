@@ -44,21 +44,21 @@ public enum Dtype: Hashable, Sendable {
     @inlinable
     public init(rawValue: Int16) {
         switch rawValue {
-            case 0: self = .unknown
-            case 1: self = .uint8
-            case 2: self = .int8
-            case 3: self = .uint16
-            case 4: self = .int16
-            case 5: self = .uint32
-            case 6: self = .int32
-            case 7: self = .uint64
-            case 8: self = .int64
-            case 9: self = .float32
-            case 10: self = .float64
-            case 11: self = .boolean
-            case 13: self = .bytes
-            case 14: self = .bit
-            default: self = .unrecognized(rawValue)
+        case 0: self = .unknown
+        case 1: self = .uint8
+        case 2: self = .int8
+        case 3: self = .uint16
+        case 4: self = .int16
+        case 5: self = .uint32
+        case 6: self = .int32
+        case 7: self = .uint64
+        case 8: self = .int64
+        case 9: self = .float32
+        case 10: self = .float64
+        case 11: self = .boolean
+        case 13: self = .bytes
+        case 14: self = .bit
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -66,42 +66,42 @@ public enum Dtype: Hashable, Sendable {
     @inlinable
     public var rawValue: Int16 {
         switch self {
-            case .unknown: return 0
-            case .uint8: return 1
-            case .int8: return 2
-            case .uint16: return 3
-            case .int16: return 4
-            case .uint32: return 5
-            case .int32: return 6
-            case .uint64: return 7
-            case .int64: return 8
-            case .float32: return 9
-            case .float64: return 10
-            case .boolean: return 11
-            case .bytes: return 13
-            case .bit: return 14
-            case let .unrecognized(value): return value
+        case .unknown: return 0
+        case .uint8: return 1
+        case .int8: return 2
+        case .uint16: return 3
+        case .int16: return 4
+        case .uint32: return 5
+        case .int32: return 6
+        case .uint64: return 7
+        case .int64: return 8
+        case .float32: return 9
+        case .float64: return 10
+        case .boolean: return 11
+        case .bytes: return 13
+        case .bit: return 14
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .unknown: return "UNKNOWN"
-            case .uint8: return "UINT8"
-            case .int8: return "INT8"
-            case .uint16: return "UINT16"
-            case .int16: return "INT16"
-            case .uint32: return "UINT32"
-            case .int32: return "INT32"
-            case .uint64: return "UINT64"
-            case .int64: return "INT64"
-            case .float32: return "FLOAT32"
-            case .float64: return "FLOAT64"
-            case .boolean: return "BOOLEAN"
-            case .bytes: return "BYTES"
-            case .bit: return "BIT"
-            case .unrecognized: return nil
+        case .unknown: return "UNKNOWN"
+        case .uint8: return "UINT8"
+        case .int8: return "INT8"
+        case .uint16: return "UINT16"
+        case .int16: return "INT16"
+        case .uint32: return "UINT32"
+        case .int32: return "INT32"
+        case .uint64: return "UINT64"
+        case .int64: return "INT64"
+        case .float32: return "FLOAT32"
+        case .float64: return "FLOAT64"
+        case .boolean: return "BOOLEAN"
+        case .bytes: return "BYTES"
+        case .bit: return "BIT"
+        case .unrecognized: return nil
         }
     }
 }

@@ -24,11 +24,11 @@ public enum FrameProgressState: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 0: self = .unknown
-            case 1: self = .started
-            case 2: self = .progress
-            case 3: self = .complete
-            default: self = .unrecognized(rawValue)
+        case 0: self = .unknown
+        case 1: self = .started
+        case 2: self = .progress
+        case 3: self = .complete
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -36,22 +36,22 @@ public enum FrameProgressState: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .unknown: return 0
-            case .started: return 1
-            case .progress: return 2
-            case .complete: return 3
-            case let .unrecognized(value): return value
+        case .unknown: return 0
+        case .started: return 1
+        case .progress: return 2
+        case .complete: return 3
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .unknown: return "UNKNOWN"
-            case .started: return "STARTED"
-            case .progress: return "PROGRESS"
-            case .complete: return "COMPLETE"
-            case .unrecognized: return nil
+        case .unknown: return "UNKNOWN"
+        case .started: return "STARTED"
+        case .progress: return "PROGRESS"
+        case .complete: return "COMPLETE"
+        case .unrecognized: return nil
         }
     }
 }

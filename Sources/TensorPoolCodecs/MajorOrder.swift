@@ -22,10 +22,10 @@ public enum MajorOrder: Hashable, Sendable {
     @inlinable
     public init(rawValue: Int16) {
         switch rawValue {
-            case 0: self = .unknown
-            case 1: self = .row
-            case 2: self = .column
-            default: self = .unrecognized(rawValue)
+        case 0: self = .unknown
+        case 1: self = .row
+        case 2: self = .column
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -33,20 +33,20 @@ public enum MajorOrder: Hashable, Sendable {
     @inlinable
     public var rawValue: Int16 {
         switch self {
-            case .unknown: return 0
-            case .row: return 1
-            case .column: return 2
-            case let .unrecognized(value): return value
+        case .unknown: return 0
+        case .row: return 1
+        case .column: return 2
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .unknown: return "UNKNOWN"
-            case .row: return "ROW"
-            case .column: return "COLUMN"
-            case .unrecognized: return nil
+        case .unknown: return "UNKNOWN"
+        case .row: return "ROW"
+        case .column: return "COLUMN"
+        case .unrecognized: return nil
         }
     }
 }

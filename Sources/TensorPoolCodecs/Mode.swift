@@ -22,10 +22,10 @@ public enum Mode: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 1: self = .stream
-            case 2: self = .latest
-            case 3: self = .decimated
-            default: self = .unrecognized(rawValue)
+        case 1: self = .stream
+        case 2: self = .latest
+        case 3: self = .decimated
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -33,20 +33,20 @@ public enum Mode: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .stream: return 1
-            case .latest: return 2
-            case .decimated: return 3
-            case let .unrecognized(value): return value
+        case .stream: return 1
+        case .latest: return 2
+        case .decimated: return 3
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .stream: return "STREAM"
-            case .latest: return "LATEST"
-            case .decimated: return "DECIMATED"
-            case .unrecognized: return nil
+        case .stream: return "STREAM"
+        case .latest: return "LATEST"
+        case .decimated: return "DECIMATED"
+        case .unrecognized: return nil
         }
     }
 }

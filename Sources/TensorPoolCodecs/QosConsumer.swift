@@ -21,13 +21,17 @@ public struct QosConsumerDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 41
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
 
     @usableFromInline
@@ -175,7 +179,9 @@ public struct QosConsumerEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 41
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int

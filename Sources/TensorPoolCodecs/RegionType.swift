@@ -20,9 +20,9 @@ public enum RegionType: Hashable, Sendable {
     @inlinable
     public init(rawValue: Int16) {
         switch rawValue {
-            case 1: self = .headerRing
-            case 2: self = .payloadPool
-            default: self = .unrecognized(rawValue)
+        case 1: self = .headerRing
+        case 2: self = .payloadPool
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -30,18 +30,18 @@ public enum RegionType: Hashable, Sendable {
     @inlinable
     public var rawValue: Int16 {
         switch self {
-            case .headerRing: return 1
-            case .payloadPool: return 2
-            case let .unrecognized(value): return value
+        case .headerRing: return 1
+        case .payloadPool: return 2
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .headerRing: return "HEADER_RING"
-            case .payloadPool: return "PAYLOAD_POOL"
-            case .unrecognized: return nil
+        case .headerRing: return "HEADER_RING"
+        case .payloadPool: return "PAYLOAD_POOL"
+        case .unrecognized: return nil
         }
     }
 }

@@ -26,12 +26,12 @@ public enum ResponseCode: Hashable, Sendable {
     @inlinable
     public init(rawValue: Int32) {
         switch rawValue {
-            case 0: self = .ok
-            case 1: self = .unsupported
-            case 2: self = .invalidParams
-            case 3: self = .rejected
-            case 4: self = .internalError
-            default: self = .unrecognized(rawValue)
+        case 0: self = .ok
+        case 1: self = .unsupported
+        case 2: self = .invalidParams
+        case 3: self = .rejected
+        case 4: self = .internalError
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -39,24 +39,24 @@ public enum ResponseCode: Hashable, Sendable {
     @inlinable
     public var rawValue: Int32 {
         switch self {
-            case .ok: return 0
-            case .unsupported: return 1
-            case .invalidParams: return 2
-            case .rejected: return 3
-            case .internalError: return 4
-            case let .unrecognized(value): return value
+        case .ok: return 0
+        case .unsupported: return 1
+        case .invalidParams: return 2
+        case .rejected: return 3
+        case .internalError: return 4
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .ok: return "OK"
-            case .unsupported: return "UNSUPPORTED"
-            case .invalidParams: return "INVALID_PARAMS"
-            case .rejected: return "REJECTED"
-            case .internalError: return "INTERNAL_ERROR"
-            case .unrecognized: return nil
+        case .ok: return "OK"
+        case .unsupported: return "UNSUPPORTED"
+        case .invalidParams: return "INVALID_PARAMS"
+        case .rejected: return "REJECTED"
+        case .internalError: return "INTERNAL_ERROR"
+        case .unrecognized: return nil
         }
     }
 }

@@ -21,13 +21,17 @@ public struct ShmPoolAnnounceDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 27
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -200,9 +204,9 @@ public struct ShmPoolAnnounceDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try payloadPools()
-                case 1: _ = try headerRegionUri()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try payloadPools()
+            case 1: _ = try headerRegionUri()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -214,15 +218,22 @@ public struct ShmPoolAnnounceDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 10
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -237,10 +248,12 @@ public struct ShmPoolAnnounceDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -255,6 +268,7 @@ public struct ShmPoolAnnounceDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -273,6 +287,7 @@ public struct ShmPoolAnnounceDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -291,7 +306,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `poolId` (id 1): uint16 at offset 0, 2 bytes.
         @inlinable
         public var poolId: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `poolNslots` from the start of the block.
@@ -300,7 +315,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `poolNslots` (id 2): uint32 at offset 2, 4 bytes.
         @inlinable
         public var poolNslots: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadUInt32(sbeBlock, 2)
         }
 
         /// Offset of `strideBytes` from the start of the block.
@@ -309,7 +324,7 @@ public struct ShmPoolAnnounceDecoder {
         /// `strideBytes` (id 3): uint32 at offset 6, 4 bytes.
         @inlinable
         public var strideBytes: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 6)
+            return SBEWire.loadUInt32(sbeBlock, 6)
         }
 
         /// `regionUri` (id 4): variable-length US-ASCII text with a uint32 length, at most 1073741824 bytes.
@@ -338,8 +353,8 @@ public struct ShmPoolAnnounceDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try regionUri()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try regionUri()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -364,7 +379,9 @@ public struct ShmPoolAnnounceEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 27
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -529,6 +546,14 @@ public struct ShmPoolAnnounceEncoder {
         sbeCursor = 2
     }
 
+    /// Writes `headerRegionUri` from a byte array.
+    @inlinable
+    public mutating func headerRegionUri(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.headerRegionUri(raw)
+        }
+    }
+
     /// Writes `headerRegionUri` from a string (US-ASCII only: other characters throw).
     public mutating func headerRegionUri(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -542,9 +567,9 @@ public struct ShmPoolAnnounceEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
-                case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try payloadPoolsCount(0); try endPayloadPools(group)
+            case 1: try headerRegionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -554,13 +579,18 @@ public struct ShmPoolAnnounceEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 10
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -568,7 +598,8 @@ public struct ShmPoolAnnounceEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 10, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -577,6 +608,7 @@ public struct ShmPoolAnnounceEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -593,6 +625,7 @@ public struct ShmPoolAnnounceEncoder {
             try SBEBounds.check(offset: sbePosition, length: 10, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 10
             sbeCursor = 0
         }
@@ -611,8 +644,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `poolId` (id 1): uint16 at offset 0, 2 bytes.
         @inlinable
         public var poolId: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `poolNslots` from the start of the block.
@@ -621,8 +654,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `poolNslots` (id 2): uint32 at offset 2, 4 bytes.
         @inlinable
         public var poolNslots: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 2, newValue) }
         }
 
         /// Offset of `strideBytes` from the start of the block.
@@ -631,8 +664,8 @@ public struct ShmPoolAnnounceEncoder {
         /// `strideBytes` (id 3): uint32 at offset 6, 4 bytes.
         @inlinable
         public var strideBytes: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 6) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 6, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 6) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 6, newValue) }
         }
 
         /// Writes `regionUri` (id 4): variable-length US-ASCII text with a uint32 length, at most 1073741824 bytes.
@@ -641,6 +674,14 @@ public struct ShmPoolAnnounceEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint32, maxLength: 1073741824)
             sbeCursor = 1
+        }
+
+        /// Writes `regionUri` from a byte array.
+        @inlinable
+        public mutating func regionUri(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.regionUri(raw)
+            }
         }
 
         /// Writes `regionUri` from a string (US-ASCII only: other characters throw).
@@ -656,8 +697,8 @@ public struct ShmPoolAnnounceEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try regionUri(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }

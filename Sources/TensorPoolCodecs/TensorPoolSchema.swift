@@ -12,6 +12,17 @@ public enum TensorPoolSchema {
     public static let package = "shm.tensorpool.control"
     public static let semanticVersion = "1.1"
 
+    /// Reads the template id of the message at `offset` for dispatch, after checking that its header
+    /// fits and carries this schema's id. Wrap the matching decoder with `wrapAndCheckHeader` next.
+    @inlinable
+    public static func templateId(of buffer: UnsafeRawPointer, offset: Int, capacity: Int) throws(SBEError) -> UInt16 {
+        let header = try MessageHeaderDecoder(wrap: buffer, offset: offset, capacity: capacity)
+        guard header.schemaId == id else {
+            throw SBEError.wrongSchemaId(expected: Int(id), actual: Int(header.schemaId))
+        }
+        return header.templateId
+    }
+
     /// Template ids of every message, by message name.
     public enum TemplateId {
         public static let shmPoolAnnounce: UInt16 = 1

@@ -47,17 +47,23 @@ enum RegionMapping {
         do {
             file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true)
         } catch let error as SystemError {
+            // EEXIST: someone else's file, never touch it. Otherwise the file may have been created before the
+            // failure (ftruncate/fallocate/mmap, e.g. a full disk): remove the partial file.
             if error.errno == EEXIST { throw .alreadyExists(path) }
+            if error.operation != "open" { unlink(path) }
             throw .system(error)
         } catch {
+            unlink(path)
             throw .system(SystemError("create", path: path, errno: EIO))
         }
         initialise(file.buffer)
         do { try superblock.write(to: file.buffer) } catch {
+            unlink(path)
             throw .invalidConfiguration("region '\(path)' of \(length) bytes cannot hold a superblock")
         }
-        do { try file.sync() } catch let error as SystemError { throw .system(error) } catch {
-            throw .system(SystemError("msync", path: path, errno: EIO))
+        do { try file.sync() } catch {
+            unlink(path)
+            throw .system(error as? SystemError ?? SystemError("msync", path: path, errno: EIO))
         }
         return file
     }

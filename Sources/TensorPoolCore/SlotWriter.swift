@@ -5,9 +5,9 @@ import TensorPoolCodecs
 ///
 /// Single writer: one `SlotWriter` per ring, used from one thread. Publishing a frame:
 /// ```swift
-/// let claim = try #require(writer.claim(frameId: seq, poolId: 1))   // commit word = (seq << 1) | 1
-/// fill(claim.payload)                                               // memcpy or device DMA
-/// writer.commit(claim, header: header)                              // header fields, then (seq << 1), release
+/// guard let claim = writer.claim(frameId: seq, poolId: 1) else { return }  // commit word = (seq << 1) | 1
+/// fill(claim.payload)                                                      // memcpy or device DMA
+/// if let problem = writer.commit(claim, header: header) { log(problem) }   // header, then (seq << 1), release
 /// ```
 /// or ``publish(frameId:header:payload:)`` which does the three steps with a memcpy.
 ///

@@ -51,24 +51,37 @@ struct SeqlockBench: ParsableCommand {
             let iterations = max(1, bytesPerRun / size)
             let source = UnsafeRawBufferPointer(claim.payload).baseAddress!
 
+            // Every loop rewrites the first payload byte per iteration so the optimiser can neither hoist the
+            // read out of the loop nor drop repeated identical copies; the plain and seqlock loops do the same work.
+            let first = claim.payload.baseAddress!
+            var sink: UInt64 = 0
             let copy = best(repeats) {
                 var accepted = 0
-                for _ in 0..<iterations {
+                for n in 0..<iterations {
+                    first.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
                     if case .accepted = reader.copyFrame(seq: frameId, headerIndex: UInt32(i), into: destination) { accepted += 1 }
+                    sink &+= UInt64(destination[0])
                 }
                 precondition(accepted == iterations)
             }
             let memcpyTime = best(repeats) {
-                for _ in 0..<iterations { memcpy(destination.baseAddress!, source, size) }
+                for n in 0..<iterations {
+                    first.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
+                    memcpy(destination.baseAddress!, source, size)
+                    sink &+= UInt64(destination[0])
+                }
             }
-            var sink: UInt64 = 0
             let sumRead = best(repeats) {
-                for _ in 0..<iterations {
+                for n in 0..<iterations {
+                    first.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
                     if case .accepted(let s) = reader.withFrame(seq: frameId, headerIndex: UInt32(i), { _, p in Self.sum(p) }) { sink &+= s }
                 }
             }
             let plainSum = best(repeats) {
-                for _ in 0..<iterations { sink &+= Self.sum(UnsafeRawBufferPointer(start: source, count: size)) }
+                for n in 0..<iterations {
+                    first.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
+                    sink &+= Self.sum(UnsafeRawBufferPointer(start: source, count: size))
+                }
             }
             let bytes = Double(iterations * size)
             func gib(_ seconds: Double) -> String { String(format: "%7.2f GiB/s", bytes / seconds / Double(1 << 30)) }

@@ -13,7 +13,14 @@ struct TP: ParsableCommand {
             Inspect.self,
             Stress.self,
             Bench.self,
+            ProducerCommand.self,
+            ConsumerCommand.self,
+            DemoCommand.self,
             AeronCommand.self,
+            SupervisorCommand.self,
+            SendConsumerConfigCommand.self,
+            CleanCommand.self,
+            StatCommand.self,
         ]
     )
 }

@@ -56,7 +56,11 @@ struct WireEncoder {
     }
 
     private mutating func encodeBlock(_ block: SBEBlock, _ json: WireJSON, path: String) throws(WireError) {
-        guard case .object = json else { throw WireError.invalidValue(field: path, reason: "expected an object") }
+        guard case let .object(entries) = json else { throw WireError.invalidValue(field: path, reason: "expected an object") }
+        let known = Set(block.fields.map(\.name) + block.groups.map(\.name) + block.data.map(\.name) + ["template"])
+        if let unknown = entries.first(where: { !known.contains($0.key) }) {
+            throw WireError.invalidValue(field: "\(path).\(unknown.key)", reason: "no such field in the schema")
+        }
         let start = grow(by: block.blockLength)
         for field in block.fields where field.presence != .constant {
             let name = "\(path).\(field.name)"

@@ -416,3 +416,77 @@ import AeronConcurrent
         #expect(errors.map(\.errorCode) == [11, 1])
     }
 }
+
+@Suite struct DriverUnblockTests {
+    @Test func aCommandClaimedButNeverCommittedIsUnblockedAndLaterCommandsServed() throws {
+        var context = testContext()
+        context.commandUnblockTimeoutNs = 100_000_000
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let stuck = try ProtocolClient(directory: context.aeronDirectory)
+        let healthy = try ProtocolClient(directory: context.aeronDirectory)
+        // A client dies between claim and commit: its record keeps a negative length at the head.
+        let index = try stuck.toDriver.tryClaim(messageTypeId: ControlCommandTypeId.addSubscription, length: 40)
+        #expect(index >= 0)
+        let subscription = try healthy.addSubscription("aeron:ipc", stream: 50)
+        let responses = try healthy.pumpUntil(driver) { !$0.ofType(ControlResponseTypeId.onSubscriptionReady).isEmpty }
+        #expect(try responses.ofType(ControlResponseTypeId.onSubscriptionReady).first?.decode(SubscriptionReady.self).correlationId == subscription)
+        #expect(driver.countersReader.value(SystemCounters.unblockedCommands) == 1)
+    }
+
+    @Test func aPublisherThatDiedMidFrameIsUnblocked() throws {
+        var context = testContext()
+        context.publicationUnblockTimeoutNs = 100_000_000
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc", stream: 51)
+        _ = try client.addSubscription("aeron:ipc", stream: 51)
+        let setup = try client.pump(driver, count: 4)
+        let ready = try #require(setup.ofType(ControlResponseTypeId.onPublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let term = log.termBuffers[0]
+        let initialTermId = LogBufferDescriptor.initialTermId(log.metadata)
+        // Publisher A claimed [0, 64) and died (negative length); publisher B committed [64, 128).
+        term.setInt32Release(-64, at: 0)
+        term.setInt32(64, at: 64 + 8)
+        term.setInt16(DataFrameHeader.typeData, at: 64 + 6)
+        term.setInt32Release(64, at: 64)
+        log.metadata.setInt64Release(LogBufferDescriptor.packTail(termId: initialTermId, termOffset: 128), at: 0)
+        _ = try client.pumpUntil(driver) { _ in driver.countersReader.value(SystemCounters.unblockedPublications) > 0 }
+        #expect(driver.countersReader.value(SystemCounters.unblockedPublications) == 1)
+        #expect(DataFrameHeader.frameLengthVolatile(term, 0) == 64)
+        #expect(DataFrameHeader.isPaddingFrame(term, 0))
+        #expect(term.int32(at: 12) == ready.sessionId, "padding written from the default header")
+        #expect(term.int32(at: 20) == initialTermId)
+    }
+}
+
+@Suite struct DriverStartPositionTests {
+    @Test func positionalParametersStartTheLogMidStream() throws {
+        let context = testContext()
+        let driver = try MediaDriver(context: context)
+        defer { driver.close() }
+        let client = try ProtocolClient(directory: context.aeronDirectory)
+        _ = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102|term-offset=64", stream: 60, exclusive: true)
+        let incomplete = try client.addPublication("aeron:ipc?init-term-id=100|term-id=102", stream: 61)
+        _ = try client.addSubscription("aeron:ipc", stream: 60)
+        let responses = try client.pump(driver, count: 5)
+        let ready = try #require(responses.ofType(ControlResponseTypeId.onExclusivePublicationReady).first).decode(PublicationBuffersReady.self)
+        let log = try LogBuffers(path: ready.logFileName)
+        let m = log.metadata
+        #expect(LogBufferDescriptor.initialTermId(m) == 100)
+        #expect(LogBufferDescriptor.activeTermCount(m) == 2)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 2) == (Int64(102) << 32) | 64)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 0) == Int64(100) << 32)
+        #expect(LogBufferDescriptor.rawTailVolatile(m, 1) == Int64(101) << 32)
+        let start: Int64 = 2 * 65536 + 64
+        let image = try #require(responses.ofType(ControlResponseTypeId.onAvailableImage).first).decode(ImageBuffersReady.self)
+        #expect(driver.countersReader.value(image.subscriberPositionId) == start)
+        _ = try client.pump(driver, cycles: 2)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId) == start + 32768)
+        #expect(driver.countersReader.value(ready.publicationLimitCounterId - 1) == start, "pub-pos")
+        let error = try #require(responses.ofType(ControlResponseTypeId.onError).first).decode(ErrorResponse.self)
+        #expect(error.offendingCommandCorrelationId == incomplete && error.errorCode == 11)
+    }
+}

@@ -108,3 +108,20 @@ import AeronConcurrent
         #expect(throws: MediaDriverError.self) { try MediaDriver(context: context) }
     }
 }
+
+@Suite struct MediaDriverDirectorySafetyTests {
+    @Test func refusesToWipeANonEmptyDirectoryThatIsNotAnAeronDirectory() throws {
+        let dir = uniqueAeronDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(FileManager.default.createFile(atPath: dir + "/precious.txt", contents: Data("keep".utf8)))
+        var context = testContext(dir)
+        context.deleteDirectoryOnShutdown = false
+        #expect(throws: MediaDriverError.self) { try MediaDriver(context: context) }
+        #expect(FileManager.default.fileExists(atPath: dir + "/precious.txt"))
+        // An empty directory is fine.
+        try FileManager.default.removeItem(atPath: dir + "/precious.txt")
+        let driver = try MediaDriver(context: context)
+        driver.close()
+    }
+}

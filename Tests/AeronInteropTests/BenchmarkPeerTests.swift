@@ -26,7 +26,7 @@ extension RealAeron {
         func throughputWithAnEmbeddedDriverCountsMessages(pub: String) throws {
             let directory = TemporaryAeronDirectory(prefix: "throughput")
             let run = try AeronPeerProcess.run("throughput", directory: directory.path, arguments: [
-                "--embedded-driver", "--secs", "2", "--pub", pub, "--length", "32",
+                "--embedded-driver", "--secs", "1", "--pub", pub, "--length", "32",
             ], timeout: PeerTimeouts.run)
             let result = try #require(run.last("result"))
             #expect(result.int("received")! > 0)

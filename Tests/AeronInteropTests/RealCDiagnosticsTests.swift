@@ -1,4 +1,5 @@
 import AeronInteropSupport
+import Foundation
 import Testing
 
 extension RealAeron {
@@ -55,6 +56,29 @@ extension RealAeron {
                 .waitForExit(timeout: PeerTimeouts.run)
             #expect(run.exit == PeerExit(status: 1, signaled: false))
             #expect(run.last("unexpected_success") != nil)
+        }
+
+        @Test func cncHeaderAndLivenessAsTheCLibrarySeesThem() throws {
+            var options = RealAeronMediaDriver.Options()
+            options.clientLivenessTimeoutNs = 7_000_000_000
+            let driver = try RealAeronMediaDriver(options: options)
+            let live = try AeronPeerProcess.run("cnc", directory: driver.path, arguments: ["--connect"], timeout: PeerTimeouts.run)
+            let cnc = try #require(live.last("cnc"))
+            #expect(cnc.string("cnc_version_text") == "0.2.0")
+            #expect(cnc.int("pid") == driver.ready.int("pid"))
+            #expect(cnc.int("client_liveness_timeout_ns") == 7_000_000_000)
+            let buffers = ["to_driver_buffer_length", "to_clients_buffer_length", "counter_metadata_buffer_length",
+                           "counter_values_buffer_length", "error_log_buffer_length"].compactMap { cnc.int($0) }
+            try #require(buffers.count == 5)
+            #expect(cnc.int("file_length")! >= 128 + buffers.reduce(0, +))
+            #expect(live.last("driver_active")?.bool("active") == true)
+            #expect(live.last("client")?.int("client_id") != nil)
+
+            try driver.kill()
+            Thread.sleep(forTimeInterval: 1.5)  // > the 500 ms activity window below
+            let dead = try AeronPeerProcess.run("cnc", directory: driver.path, arguments: ["--active-timeout-ms", "500"],
+                                                timeout: PeerTimeouts.run)
+            #expect(dead.last("driver_active")?.bool("active") == false)
         }
 
         @Test func clientWithoutADriverFailsWithTheCDriverTimeout() throws {

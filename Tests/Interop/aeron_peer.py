@@ -105,6 +105,8 @@ FRAGMENT_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_size_t, c_void_p
 # void (*)(int64_t value, int32_t id, int32_t type_id, const uint8_t *key, size_t key_length,
 #          const char *label, size_t label_length, void *clientd)
 COUNTER_FUNC = ctypes.CFUNCTYPE(None, c_int64, c_int32, c_int32, c_void_p, c_size_t, c_void_p, c_size_t, c_void_p)
+# void (*)(const char *message)
+LOG_FUNC = ctypes.CFUNCTYPE(None, c_char_p)
 # void (*)(int32_t observation_count, int64_t first_ts, int64_t last_ts, const char *error, size_t length, void *)
 ERROR_LOG_FUNC = ctypes.CFUNCTYPE(None, c_int32, c_int64, c_int64, c_void_p, c_size_t, c_void_p)
 
@@ -183,6 +185,8 @@ _PROTOTYPES = [
     ("aeron_counters_reader_counter_reference_id", c_int, [c_void_p, c_int32, ctypes.POINTER(c_int64)]),
     ("aeron_counters_reader_max_counter_id", c_int32, [c_void_p]),
     ("aeron_error_log_read", c_size_t, [c_void_p, c_size_t, c_void_p, c_void_p, c_int64]),
+    ("aeron_is_driver_active", c_bool, [c_char_p, c_int64, c_void_p]),
+    ("aeron_client_id", c_int64, [c_void_p]),
     # media driver
     ("aeron_driver_context_init", c_int, [ctypes.POINTER(c_void_p)]),
     ("aeron_driver_context_set_dir", c_int, [c_void_p, c_char_p]),
@@ -932,6 +936,38 @@ def cmd_errors(aeron, args):
     return 0
 
 
+def cmd_cnc(aeron, args):
+    """The CnC header as stored, the C library's liveness verdict, and (with --connect) a C client's id."""
+    path = os.path.join(args.dir, "cnc.dat")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(CNC_METADATA_LENGTH)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as e:
+        raise PeerError(f"cannot read {path}: {e}")
+    if len(raw) < 52:
+        raise PeerError(f"{path} too short ({len(raw)} bytes)")
+    (version, to_driver, to_clients, meta, values, error_log, liveness_ns, start_ms, pid,
+     page_size) = struct.unpack_from("<6iqqqi", raw, 0)
+    emit({"event": "cnc", "cnc_version": version,
+          "cnc_version_text": f"{(version >> 16) & 0xFF}.{(version >> 8) & 0xFF}.{version & 0xFF}",
+          "to_driver_buffer_length": to_driver, "to_clients_buffer_length": to_clients,
+          "counter_metadata_buffer_length": meta, "counter_values_buffer_length": values,
+          "error_log_buffer_length": error_log, "client_liveness_timeout_ns": liveness_ns,
+          "start_timestamp_ms": start_ms, "pid": pid, "file_page_size": page_size, "file_length": size})
+    log = []
+    log_fn = LOG_FUNC(lambda message: log.append(message.decode("utf-8", "replace") if message else ""))
+    active = aeron.aeron_is_driver_active(args.dir.encode(), args.active_timeout_ms, ctypes.cast(log_fn, c_void_p))
+    emit({"event": "driver_active", "active": bool(active), "log": log})
+    if args.connect:
+        client = Client(aeron, args.dir, args.client_timeout_ms)
+        try:
+            emit({"event": "client", "client_id": aeron.aeron_client_id(client.client)})
+        finally:
+            client.close()
+    return 0
+
+
 def cmd_add_expect_error(aeron, args, kind):
     client = Client(aeron, args.dir, args.client_timeout_ms)
     try:
@@ -1070,6 +1106,10 @@ def build_parser():
     add_driver_options(p)
 
     command("counters", "list all counters of the driver in --dir")
+    p = command("cnc", "the CnC header, whether the C library sees an active driver, optionally a client id")
+    p.add_argument("--active-timeout-ms", type=int, default=10000,
+                   help="heartbeat age under which aeron_is_driver_active reports the driver alive")
+    p.add_argument("--connect", action="store_true", help="also connect a C client and print its client id")
     command("errors", "list the distinct errors in the driver's error log (cnc.dat)")
 
     p = sub.add_parser("pattern", help="print the message pattern bytes (hex) for index:size cases")
@@ -1091,7 +1131,7 @@ def main(argv):
         aeron = Aeron(args.so)
         handlers = {
             "driver": cmd_driver, "pub": cmd_pub, "sub": cmd_sub, "ping": cmd_ping, "pong": cmd_pong,
-            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors,
+            "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors, "cnc": cmd_cnc,
             "add-pub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "pub"),
             "add-sub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "sub"),
         }

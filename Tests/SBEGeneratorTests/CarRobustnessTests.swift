@@ -114,4 +114,43 @@ import Testing
             try PingEncoder(wrap: UnsafeMutableRawBufferPointer(start: nil, count: 0))
         }
     }
+
+    @Test func groupFieldsBeforeNextStayInsideOwnedMemory() throws {
+        // An empty group at the very end of an exactly-sized buffer: its entry fields read zeros.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 + 16 + 2, alignment: 1)
+        defer { memory.deallocate() }
+        memory.initializeMemory(as: UInt8.self, repeating: 0xAB)
+        var ping = try PingEncoder(wrapAndApplyHeader: memory)
+        var history = try ping.serviceHistoryCount(0)
+        history.mileage = 0xFFFF_FFFF
+        try history.setDealerCode("ZZZ")
+        try ping.endServiceHistory(history)
+        #expect(try ping.finish() == memory.count)
+        #expect(memory[8 + 16] == 10 && memory[8 + 16 + 1] == 0, "dimension header intact: early writes were discarded")
+        var decoder = try PingDecoder(wrapAndCheckHeader: UnsafeRawBufferPointer(memory))
+        let group = try decoder.serviceHistory()
+        #expect(group.count == 0)
+        #expect(group.mileage == 0 && group.dealerCodeString.isEmpty)
+    }
+
+    @Test func groupCountsAboveTheSchemaMaximumAreRejected() throws {
+        var storage = [UInt8](repeating: 0, count: 4096)
+        try storage.withUnsafeMutableBytes { raw in
+            var ping = try PingEncoder(wrapAndApplyHeader: raw)
+            #expect(throws: SBEError.groupCountOutOfRange(count: 101, maximum: 100)) { try ping.serviceHistoryCount(101) }
+            let history = try ping.serviceHistoryCount(1)
+            #expect(throws: SBEError.groupIncomplete(written: 0, count: 1)) { try ping.endServiceHistory(history) }
+            // A decoder meeting numInGroup 101 (smallGroupSizeEncoding maxValue 100) rejects it.
+            raw[8 + 16 + 1] = 101
+            var decoder = try PingDecoder(wrapAndCheckHeader: UnsafeRawBufferPointer(raw))
+            #expect(throws: SBEError.groupCountOutOfRange(count: 101, maximum: 100)) { try decoder.serviceHistory() }
+        }
+        // The encoder refuses a count whose fixed part cannot fit before writing anything.
+        var small = [UInt8](repeating: 0xAB, count: 8 + 16 + 2 + 15)
+        try small.withUnsafeMutableBytes { raw in
+            var ping = try PingEncoder(wrapAndApplyHeader: raw)
+            #expect(throws: SBEError.bufferTooShort(required: 8 + 16 + 2 + 20, capacity: raw.count)) { try ping.serviceHistoryCount(2) }
+            #expect(raw[8 + 16] == 0xAB)
+        }
+    }
 }

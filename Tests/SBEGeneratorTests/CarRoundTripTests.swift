@@ -5,7 +5,15 @@ import Testing
 struct CarValues: Equatable {
     struct Fuel: Equatable { var speed: UInt16; var mpg: Float; var co2: UInt16?; var usage: String }
     struct Acceleration: Equatable { var mph: UInt16; var seconds: Float }
-    struct Performance: Equatable { var octane: UInt8; var accelerations: [Acceleration] }
+    struct Performance: Equatable {
+        var octane: UInt8
+        var accelerations: [Acceleration]
+        var latitude = 1.25
+        var trackCode = "TRK"
+        var conditions: OptionalExtras = [.sportsPack]
+        var wet: BooleanType? = nil
+        var accuracy: Float? = nil
+    }
 
     var serialNumber: UInt64 = 1234
     var modelYear: UInt16 = 2013
@@ -39,7 +47,7 @@ struct CarValues: Equatable {
     ]
     var performance: [Performance] = [
         Performance(octane: 95, accelerations: [.init(mph: 30, seconds: 4.0), .init(mph: 60, seconds: 7.5), .init(mph: 100, seconds: 12.2)]),
-        Performance(octane: 99, accelerations: []),
+        Performance(octane: 99, accelerations: [], latitude: -3.5, trackCode: "NURBRG", conditions: [], wet: .t, accuracy: 0.5),
     ]
     var manufacturer = "Honda"
     var model = "Civic VTi"
@@ -89,6 +97,12 @@ enum CarCodec {
         for p in v.performance {
             try performance.next()
             performance.octaneRating = p.octane
+            performance.trackLocation.latitude = p.latitude
+            performance.trackLocation.longitude = 0
+            performance.trackLocation.accuracy = p.accuracy
+            try performance.setTrackCode(p.trackCode)
+            performance.conditions = p.conditions
+            performance.wet = p.wet
             var acceleration = try performance.accelerationCount(p.accelerations.count)
             for a in p.accelerations {
                 try acceleration.next()
@@ -142,7 +156,10 @@ enum CarCodec {
         v.performance = []
         var performance = try car.performanceFigures()
         while try performance.next() {
-            var p = CarValues.Performance(octane: performance.octaneRating, accelerations: [])
+            var p = CarValues.Performance(
+                octane: performance.octaneRating, accelerations: [], latitude: performance.trackLocation.latitude,
+                trackCode: performance.trackCodeString, conditions: performance.conditions, wet: performance.wet,
+                accuracy: performance.trackLocation.accuracy)
             var acceleration = try performance.acceleration()
             while try acceleration.next() {
                 p.accelerations.append(.init(mph: acceleration.mph, seconds: acceleration.seconds))

@@ -80,6 +80,21 @@ import Testing
         #expect(schema.messages[0].block.fields[1].nullValue == "NaN")
     }
 
+    @Test func explicitOffsetsAndBlockLengthsAreHonoured() throws {
+        let xml = Self.schema(
+            types: #"<composite name="Padded"><type name="a" primitiveType="uint8"/><type name="b" primitiveType="uint32" offset="4"/></composite>"#,
+            messages: #"<sbe:message name="M" id="1" blockLength="40"><field name="x" id="1" type="uint8"/><field name="y" id="2" type="Padded" offset="8"/><field name="z" id="3" type="uint16" sinceVersion="0"/><group name="g" id="4" blockLength="12"><field name="q" id="1" type="uint32" offset="4"/></group></sbe:message>"#)
+        let schema = try SchemaParser.parse(xml)
+        let block = schema.messages[0].block
+        #expect(block.blockLength == 40)
+        #expect(block.fields.map(\.offset) == [0, 8, 16])
+        #expect(block.minimumBlockLength == 18)
+        guard case let .composite(padded) = block.fields[1].type else { Issue.record("not a composite"); return }
+        #expect(padded.size == 8 && padded.members.map(\.offset) == [0, 4])
+        #expect(block.groups[0].block.blockLength == 12 && block.groups[0].block.fields[0].offset == 4)
+        #expect(block.groups[0].dimension.maxCount == 65535)
+    }
+
     @Test func tensorPoolSchemaLayoutMatchesTheSpecification() throws {
         let url = CarSchemaFiles.testsDirectory.appendingPathComponent("../../schemas/tensor-pool.xml").standardized
         let schema = try SchemaParser.parse(contentsOf: url)

@@ -68,6 +68,23 @@ import TensorPoolCodecs
         }
     }
 
+    @Test func dispatchReadsTheTemplateIdOfEveryMessage() throws {
+        for sample in GoldenSamples.all where sample.hasHeader {
+            let id = try sample.golden.withUnsafeBytes {
+                try TensorPoolSchema.templateId(of: $0.baseAddress!, offset: 0, capacity: $0.count)
+            }
+            #expect(TensorPoolSchema.model.message(id: Int(id))?.name == sample.name)
+        }
+        var other = GoldenSamples.heartbeat.golden
+        other[4] = 0x01
+        #expect(throws: SBEError.wrongSchemaId(expected: 900, actual: 0x0301)) {
+            try other.withUnsafeBytes { try TensorPoolSchema.templateId(of: $0.baseAddress!, offset: 0, capacity: $0.count) }
+        }
+        #expect(throws: SBEError.bufferTooShort(required: 8, capacity: 7)) {
+            try other.withUnsafeBytes { try TensorPoolSchema.templateId(of: $0.baseAddress!, offset: 0, capacity: 7) }
+        }
+    }
+
     @Test func wrongSchemaIdAndTemplateAreReported() throws {
         var bytes = GoldenSamples.frameDescriptor.golden
         bytes[4] = 0x85

@@ -245,7 +245,7 @@ enum GoldenSamples {
             try attributes.next()
             try attributes.key("k")
             try attributes.format("f")
-            try [UInt8(0), 0xff].withUnsafeBytes { try attributes.value($0) }
+            try attributes.value([0x00, 0xff])
             try e.endAttributes(attributes)
             return try e.finish()
         },

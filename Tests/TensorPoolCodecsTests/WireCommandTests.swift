@@ -144,6 +144,10 @@ import TensorPoolCodecs
         #expect(range.status != 0)
         #expect(range.stderr.contains("4294967296 is not a valid uint32"))
 
+        let typo = try Self.run(["wire", "encode"], input: Data(#"{"template":"Heartbeat","streamId":1,"producerId":1,"epoch":1,"timestampNs":1,"timestmpNs":2}"#.utf8))
+        #expect(typo.status != 0)
+        #expect(typo.stderr.contains("Heartbeat.timestmpNs"))
+
         // The second message is truncated: the first is still printed, then the error.
         let partial = GoldenSamples.heartbeat.golden + Array(GoldenSamples.heartbeat.golden.prefix(12))
         let run = try Self.run(["wire", "decode", "--raw"], input: Data(partial))

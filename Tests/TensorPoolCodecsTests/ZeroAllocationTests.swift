@@ -84,4 +84,30 @@ import TensorPoolCodecs
         #expect(malloc_counter_thread_allocations() - before >= 1)
         #expect(array.count >= 100)
     }
+
+    @Test func decodingGroupsAndVarDataAllocatesNothing() throws {
+        let golden = GoldenSamples.shmPoolAnnounce.golden
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: golden.count, alignment: 8)
+        defer { memory.deallocate() }
+        memory.copyBytes(from: golden)
+        let buffer = UnsafeRawPointer(memory.baseAddress!)
+        @inline(never)
+        func walk() throws -> Int {
+            var d = try ShmPoolAnnounceDecoder(wrapAndCheckHeader: buffer, offset: 0, capacity: golden.count)
+            var total = Int(d.maxDims)
+            var pools = try d.payloadPools()
+            while try pools.next() { total += Int(pools.poolId) + (try pools.regionUri()).count }
+            total += try d.headerRegionUri().count
+            return total + (try d.encodedLength())
+        }
+        var sum = try walk()
+        let before = malloc_counter_thread_allocations()
+        var i = 0
+        while i < 5000 {
+            sum &+= try walk()
+            i += 1
+        }
+        #expect(malloc_counter_thread_allocations() - before == 0)
+        #expect(sum == 5001 * (8 + 1 + 2 + 2 + 0 + 3 + golden.count))
+    }
 }

@@ -198,3 +198,21 @@ import Testing
         regions.close()
     }
 }
+
+@Suite struct RegionCreationFailureTests {
+    @Test func aFailedCreationLeavesNoPartialFile() throws {
+        let dir = TemporaryDirectory()
+        // A stride whose file cannot be sized (ftruncate EFBIG/EINVAL beyond the filesystem limit).
+        let path = dir.sub("huge.pool")
+        #expect(throws: RegionError.self) {
+            _ = try PayloadPool.create(path: path, poolId: 1, nslots: 1 << 30, strideBytes: 1 << 31, epoch: 1, streamId: 1, nowNs: 1)
+        }
+        #expect(access(path, F_OK) != 0)
+        // An existing file is reported and left alone.
+        let existing = dir.write("existing.ring", bytes: 10)
+        #expect(throws: RegionError.alreadyExists(existing)) {
+            _ = try HeaderRing.create(path: existing, nslots: 4, epoch: 1, streamId: 1, nowNs: 1)
+        }
+        #expect(access(existing, F_OK) == 0)
+    }
+}

@@ -169,3 +169,33 @@ import Testing
         #expect(CommitWord.frameId(11) == 5 && CommitWord.frameId(10) == 5)
     }
 }
+
+@Suite struct SeqlockGeometryTests {
+    @Test func payloadOffsetAndSlotAddressing() throws {
+        let f = try SeqlockFixture(nslots: 4)
+        let claim = try #require(f.writer.claim(frameId: 6, poolId: 1))
+        #expect(claim.headerIndex == 2)
+        let pool = f.regions.pools[0]
+        #expect(claim.payload.baseAddress == pool.buffer.base + 64 + 2 * f.stride)
+        FramePattern.fill(UnsafeMutableRawBufferPointer(rebasing: claim.payload[128...]), frameId: 6, count: 64)
+        var header = SeqlockFixture.header(count: 64)
+        header.payloadOffset = 128
+        #expect(f.writer.commit(claim, header: header) == nil)
+        let ok = f.reader.withFrame(seq: 6, headerIndex: 2) { h, p in h.payloadOffset == 128 && FramePattern.matches(p, frameId: 6) }
+        #expect(ok.value == true)
+    }
+
+    @Test func readersAndWritersRefuseInconsistentPools() throws {
+        let dir = TemporaryDirectory()
+        let page = HugepageBacking.pageSize
+        let a = try RegionSet.create(.init(root: dir.path, streamId: 1, epoch: 1, nslots: 4, pools: [.init(poolId: 1, strideBytes: page)]), nowNs: 1)
+        let b = try RegionSet.create(.init(root: dir.path, streamId: 1, epoch: 2, nslots: 8, pools: [.init(poolId: 1, strideBytes: page)]), nowNs: 1)
+        #expect(throws: RegionError.self) { _ = try SeqlockReader(headerRing: a.headerRing, pools: b.pools) }
+        #expect(throws: RegionError.self) { _ = try SlotWriter(headerRing: a.headerRing, pools: b.pools) }
+        #expect(throws: RegionError.invalidConfiguration("duplicate pool_id 1")) {
+            _ = try SeqlockReader(headerRing: a.headerRing, pools: a.pools + a.pools)
+        }
+        a.close()
+        b.close()
+    }
+}

@@ -40,15 +40,48 @@ import Testing
             }
         }
         let (ring, pool) = try #require(mapped, "writer did not create its regions within 30 s")
-        let reader = try SeqlockReader(headerRing: ring, pools: [pool])
+        // Two reader threads (each with its own SeqlockReader, as two consumers would have): on a loaded
+        // 2-core machine this doubles the test's CPU share; every thread checks every frame it accepts.
+        let readers = 2
+        let tallies = TallyBoard(count: readers)
+        let started = Date()
+        DispatchQueue.concurrentPerform(iterations: readers) { index in
+            tallies.set(index, Self.readLoop(ring: ring, pool: pool, nslots: nslots, payload: payload, reads: Self.reads / readers, phase: index))
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        let t = tallies.total()
+        let reads = (Self.reads / readers) * readers
+        print("""
+            seqlock stress: \(reads) reads (\(readers) reader threads) in \(String(format: "%.1f", elapsed)) s; accepted \(t.accepted), \
+            accepted-but-corrupt \(t.acceptedCorrupt); dropped \(t.dropped) (torn \(t.torn), of which payload already \
+            corrupt inside the closure \(t.tornCorruptInside); not committed \(t.notCommitted); frame id mismatch \
+            \(t.mismatch); stale \(t.stale); other \(t.other)); writer frames seen \(t.lowestFrame)...\(t.highestFrame)
+            """)
+        #expect(t.acceptedCorrupt == 0)
+        #expect(t.other == 0 && t.stale == 0)
+        #expect(t.accepted + t.dropped == reads)
+        #expect(t.accepted > 0)
+        #expect(writer.isRunning, "writer exited early")
+        // The writer really lapped the readers during the run (the ring was overwritten many times over).
+        #expect(t.highestFrame - min(t.lowestFrame, t.highestFrame) > UInt64(100 * nslots))
+    }
 
+    struct Tally: Sendable {
         var accepted = 0, acceptedCorrupt = 0, torn = 0, tornCorruptInside = 0
         var notCommitted = 0, mismatch = 0, stale = 0, other = 0
-        var highestFrame: UInt64 = 0
-        var firstFrame: UInt64?
-        let started = Date()
-        for read in 0..<Self.reads {
-            let slot = read & (nslots - 1)
+        var lowestFrame = UInt64.max, highestFrame: UInt64 = 0
+        var dropped: Int { torn + notCommitted + mismatch + stale + other }
+    }
+
+    /// One consumer: reads slots round-robin through its own ``SeqlockReader``, verifying accepted frames.
+    static func readLoop(ring: HeaderRing, pool: PayloadPool, nslots: Int, payload: Int, reads: Int, phase: Int) -> Tally {
+        var t = Tally()
+        guard let reader = try? SeqlockReader(headerRing: ring, pools: [pool]) else {
+            t.other = reads
+            return t
+        }
+        for read in 0..<reads {
+            let slot = (read &+ phase) & (nslots - 1)
             let seq = CommitWord.frameId(ring.commitWord(slot: slot))
             var intact = false
             let result = reader.withFrame(seq: seq, headerIndex: UInt32(slot)) { header, bytes in
@@ -58,33 +91,52 @@ import Testing
             }
             switch result {
             case .accepted(true):
-                accepted += 1
-                if seq > highestFrame { highestFrame = seq }
-                if firstFrame == nil { firstFrame = seq }
-            case .accepted(false): acceptedCorrupt += 1
+                t.accepted += 1
+                if seq > t.highestFrame { t.highestFrame = seq }
+                if seq < t.lowestFrame { t.lowestFrame = seq }
+            case .accepted(false): t.acceptedCorrupt += 1
             case .dropped(.torn):
-                torn += 1
-                if !intact { tornCorruptInside += 1 }
-            case .dropped(.notCommitted): notCommitted += 1
-            case .dropped(.frameIdMismatch): mismatch += 1
-            case .dropped(.stale): stale += 1
-            case .dropped: other += 1
+                t.torn += 1
+                if !intact { t.tornCorruptInside += 1 }
+            case .dropped(.notCommitted): t.notCommitted += 1
+            case .dropped(.frameIdMismatch): t.mismatch += 1
+            case .dropped(.stale): t.stale += 1
+            case .dropped: t.other += 1
             }
         }
-        let elapsed = Date().timeIntervalSince(started)
-        let dropped = torn + notCommitted + mismatch + stale + other
-        print("""
-            seqlock stress: \(Self.reads) reads in \(String(format: "%.1f", elapsed)) s; accepted \(accepted), \
-            accepted-but-corrupt \(acceptedCorrupt); dropped \(dropped) (torn \(torn), of which payload already \
-            corrupt inside the closure \(tornCorruptInside); not committed \(notCommitted); frame id mismatch \
-            \(mismatch); stale \(stale); other \(other)); writer frames seen \(firstFrame ?? 0)...\(highestFrame)
-            """)
-        #expect(acceptedCorrupt == 0)
-        #expect(other == 0 && stale == 0)
-        #expect(accepted + dropped == Self.reads)
-        #expect(accepted > 0)
-        #expect(writer.isRunning, "writer exited early")
-        // The writer really lapped the reader during the run (the ring was overwritten many times over).
-        #expect(highestFrame - (firstFrame ?? highestFrame) > UInt64(100 * nslots))
+        return t
+    }
+}
+
+/// Per-thread results, each slot written by exactly one reader thread before `concurrentPerform` returns.
+final class TallyBoard: @unchecked Sendable {
+    private var tallies: [TornReadStressTests.Tally]
+    private let lock = NSLock()
+
+    init(count: Int) { tallies = Array(repeating: .init(), count: count) }
+
+    func set(_ index: Int, _ tally: TornReadStressTests.Tally) {
+        lock.lock()
+        tallies[index] = tally
+        lock.unlock()
+    }
+
+    func total() -> TornReadStressTests.Tally {
+        lock.lock()
+        defer { lock.unlock() }
+        var sum = TornReadStressTests.Tally()
+        for t in tallies {
+            sum.accepted += t.accepted
+            sum.acceptedCorrupt += t.acceptedCorrupt
+            sum.torn += t.torn
+            sum.tornCorruptInside += t.tornCorruptInside
+            sum.notCommitted += t.notCommitted
+            sum.mismatch += t.mismatch
+            sum.stale += t.stale
+            sum.other += t.other
+            sum.lowestFrame = min(sum.lowestFrame, t.lowestFrame)
+            sum.highestFrame = max(sum.highestFrame, t.highestFrame)
+        }
+        return sum
     }
 }

@@ -237,3 +237,18 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
         #expect(m.onAnnounce(other, nowNs: 5_002) == [.map(other)])
     }
 }
+
+@Suite struct ConsumerMappingConflictWhileMappingTests {
+    @Test func secondProducerIgnoredWhileMapping() {
+        var m = ConsumerMappingStateMachine(parameters: .init(streamId: 1))
+        let a = AnnounceSummary(streamId: 1, producerId: 1, epoch: 5, layoutVersion: 1, headerRegionUri: "shm:file?path=/h", headerNslots: 8,
+                                pools: [.init(poolId: 1, nslots: 8, strideBytes: 4096, regionUri: "shm:file?path=/p")])
+        _ = m.onAnnounce(a, nowNs: 0)
+        var other = a
+        other.producerId = 2
+        other.epoch = 6
+        #expect(m.onAnnounce(other, nowNs: 1) == [])
+        #expect(m.state == .mapping(epoch: 5))
+        #expect(m.counters.producerConflicts == 1)
+    }
+}

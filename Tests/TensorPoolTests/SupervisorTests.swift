@@ -78,38 +78,57 @@ private func qos(_ id: UInt32 = 1, epoch: UInt64 = 1, seq: UInt64, gap: UInt64 =
 }
 
 @Suite struct ConsumerIdentityGuardTests {
-    @Test func sessionBindingCollisionAndRestart() {
+    @Test func sessionAlternationIsACollisionASwitchIsARestart() {
         var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
-        #expect(g.judge(session: 10, report: nil, boundExpired: false, nowNs: 0) == .accept)
-        #expect(g.judge(session: 10, report: nil, boundExpired: false, nowNs: 1) == .accept)
-        #expect(g.judge(session: 11, report: nil, boundExpired: false, nowNs: 2) == .collision)
-        #expect(g.isColliding(nowNs: 2 + 3 * s))
-        #expect(!g.isColliding(nowNs: 3 + 3 * s))
-        #expect(g.collidingSession == 11)
-        #expect(g.judge(session: 12, report: nil, boundExpired: true, nowNs: 10 * s) == .restart)
-        #expect(g.boundSession == 12)
+        #expect(g.judge(kind: .qos, session: 10, report: nil, nowNs: 0) == .accept)
+        #expect(g.judge(kind: .qos, session: 10, report: nil, nowNs: s) == .accept)
+        #expect(g.judge(kind: .qos, session: 11, report: nil, nowNs: s + 1) == .restart)      // a new process...
+        #expect(g.judge(kind: .qos, session: 11, report: nil, nowNs: 2 * s) == .accept)
+        #expect(g.judge(kind: .qos, session: 10, report: nil, nowNs: 2 * s + 1) == .collision) // ...but the old one is alive
+        #expect(g.boundSession(.qos) == 11)
+        #expect(g.collidingSession == 10)
+        #expect(g.isColliding(nowNs: 5 * s + 1))
+        #expect(!g.isColliding(nowNs: 5 * s + 2))
         #expect(g.collisions == 1)
         #expect(g.restarts == 1)
+    }
+
+    @Test func restartAfterOldSessionFellSilentIsNotACollision() {
+        var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
+        _ = g.judge(kind: .qos, session: 10, report: nil, nowNs: 0)
+        #expect(g.judge(kind: .qos, session: 11, report: nil, nowNs: 5 * s) == .restart)
+        #expect(g.judge(kind: .qos, session: 12, report: nil, nowNs: 6 * s) == .restart)
+        #expect(g.judge(kind: .qos, session: 10, report: nil, nowNs: 10 * s) == .restart)     // 10 silent for > window
+        #expect(g.collisions == 0)
+    }
+
+    @Test func helloAndQosSessionsAreBoundSeparately() {
+        var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
+        #expect(g.judge(kind: .hello, session: 1, report: nil, nowNs: 0) == .accept)
+        #expect(g.judge(kind: .qos, session: 2, report: qos(seq: 1), nowNs: 1) == .accept)
+        #expect(g.judge(kind: .hello, session: 1, report: nil, nowNs: s) == .accept)
+        #expect(g.judge(kind: .qos, session: 2, report: qos(seq: 2), nowNs: s + 1) == .accept)
+        #expect(g.collisions == 0 && g.restarts == 0)
     }
 
     @Test func counterPatternWithoutSession() {
         var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
         // Consumer A at seq ~1000, consumer B at seq ~10, interleaved, same id, unknown sessions.
-        #expect(g.judge(session: nil, report: qos(seq: 1000), boundExpired: false, nowNs: 0) == .accept)
-        #expect(g.judge(session: nil, report: qos(seq: 1010), boundExpired: false, nowNs: s) == .accept)
-        #expect(g.judge(session: nil, report: qos(seq: 10), boundExpired: false, nowNs: s + 1) == .restart)
-        #expect(g.judge(session: nil, report: qos(seq: 1020), boundExpired: false, nowNs: 2 * s) == .accept)
-        #expect(g.judge(session: nil, report: qos(seq: 20), boundExpired: false, nowNs: 2 * s + 1) == .collision)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1000), nowNs: 0) == .accept)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1010), nowNs: s) == .accept)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 10), nowNs: s + 1) == .restart)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1020), nowNs: 2 * s) == .accept)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 20), nowNs: 2 * s + 1) == .collision)
     }
 
     @Test func singleRestartIsNotACollision() {
         var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
-        _ = g.judge(session: nil, report: qos(seq: 1000, gap: 5), boundExpired: false, nowNs: 0)
-        #expect(g.judge(session: nil, report: qos(seq: 1001, gap: 2), boundExpired: false, nowNs: s) == .restart)
-        #expect(g.judge(session: nil, report: qos(seq: 1002, gap: 2), boundExpired: false, nowNs: 2 * s) == .accept)
-        #expect(g.judge(session: nil, report: qos(seq: 1003, gap: 2), boundExpired: false, nowNs: 3 * s) == .accept)
+        _ = g.judge(kind: .qos, session: nil, report: qos(seq: 1000, gap: 5), nowNs: 0)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1001, gap: 2), nowNs: s) == .restart)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1002, gap: 2), nowNs: 2 * s) == .accept)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(seq: 1003, gap: 2), nowNs: 3 * s) == .accept)
         // Epoch increase (producer restart) is not a regression.
-        #expect(g.judge(session: nil, report: qos(epoch: 2, seq: 0), boundExpired: false, nowNs: 4 * s) == .accept)
+        #expect(g.judge(kind: .qos, session: nil, report: qos(epoch: 2, seq: 0), nowNs: 4 * s) == .accept)
         #expect(g.collisions == 0)
     }
 }
@@ -171,16 +190,17 @@ private func qos(_ id: UInt32 = 1, epoch: UInt64 = 1, seq: UInt64, gap: UInt64 =
 
     @Test func collisionDataIsIgnoredAndReported() {
         let r = SupervisorRegistry(parameters: params)
-        #expect(r.onQosConsumer(qos(seq: 100, gap: 1), session: 1, nowNs: 0) == .accept)
-        #expect(r.onQosConsumer(qos(seq: 5, gap: 99), session: 2, nowNs: 1) == .collision)
         let key = ConsumerKey(streamId: 1, consumerId: 1)
-        #expect(r.consumers[key]?.lastReport?.lastSeqSeen == 100)
-        let status = r.status(nowNs: 2)
+        #expect(r.onQosConsumer(qos(seq: 100, gap: 1), session: 1, nowNs: 0) == .accept)
+        #expect(r.onQosConsumer(qos(seq: 5, gap: 99), session: 2, nowNs: 1) == .restart)
+        #expect(r.onQosConsumer(qos(seq: 101, gap: 1), session: 1, nowNs: 2) == .collision)
+        #expect(r.consumers[key]?.lastReport?.lastSeqSeen == 5)
+        let status = r.status(nowNs: 3)
         #expect(status.consumers.first?.colliding == true)
         #expect(status.description.contains("COLLISION"))
-        // Bound consumer expires; the second one takes the id over.
-        #expect(r.onQosConsumer(qos(seq: 6), session: 2, nowNs: 20 * s) == .restart)
-        #expect(r.consumers[key]?.lastReport?.lastSeqSeen == 6)
+        // Session 1 falls silent: after the window the flag clears.
+        #expect(r.onQosConsumer(qos(seq: 6, gap: 99), session: 2, nowNs: 10 * s) == .accept)
+        #expect(r.status(nowNs: 10 * s).consumers.first?.colliding == false)
     }
 
     @Test func policyDemotesDroppingConsumerOnce() {
@@ -227,5 +247,19 @@ private func qos(_ id: UInt32 = 1, epoch: UInt64 = 1, seq: UInt64, gap: UInt64 =
         #expect(text.contains("producers: 2"))
         #expect(text.contains("consumer=9"))
         #expect(text.contains("state=STALE"))
+    }
+}
+
+@Suite struct ConsumerIdentitySharedSessionTests {
+    /// Concurrent publications of one stream share a session: the counter pattern must still work.
+    @Test func interleavedCountersOnASharedSessionAreACollision() {
+        var g = ConsumerIdentityGuard(collisionWindowNs: 3 * s)
+        func report(_ seq: UInt64) -> QosConsumerReport {
+            QosConsumerReport(streamId: 1, consumerId: 1, epoch: 1, lastSeqSeen: seq, dropsGap: 0, dropsLate: 0, mode: .stream)
+        }
+        #expect(g.judge(kind: .qos, session: 5, report: report(1000), nowNs: 0) == .accept)
+        #expect(g.judge(kind: .qos, session: 5, report: report(10), nowNs: 1) == .restart)
+        #expect(g.judge(kind: .qos, session: 5, report: report(1001), nowNs: s) == .accept)
+        #expect(g.judge(kind: .qos, session: 5, report: report(11), nowNs: s + 1) == .collision)
     }
 }

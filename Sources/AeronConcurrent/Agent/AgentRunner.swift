@@ -73,7 +73,7 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
 
     /// The agent, once the runner is closed (or before it started); `nil` while its thread may touch it.
     public var agentIfStopped: A? {
-        lifecycle.withLock { $0 != .started } ? agent : nil
+        lifecycle.withLock { state in state != .started ? agent : nil }
     }
 
     /// Starts the agent thread.

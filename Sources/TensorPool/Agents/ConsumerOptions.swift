@@ -13,6 +13,10 @@ public struct ConsumerOptions: Sendable {
     public var logSink: TensorPoolLogSink = .standardError
     /// Fragments polled per subscription per duty cycle.
     public var fragmentLimit = 64
+    /// Publish the consumer's counters as Aeron counters (`ConsumerCounters`).
+    public var allocateCounters = true
+    /// How often the Aeron counters are refreshed from ``TensorPoolConsumer/statistics``.
+    public var countersIntervalNs: UInt64 = 100_000_000
 
     public init(shmRootDir: String? = nil) {
         let user = ProcessInfoUser.name

@@ -25,6 +25,8 @@ public struct ConsumerStatistics: Sendable {
         case configsRejected
         /// Resynchronisations (`max_outstanding_seq_gap`).
         case resyncs
+        /// `QosConsumer` messages sent.
+        case qosSent
     }
 
     static let dropReasonBase = Counter.allCases.count
@@ -43,6 +45,11 @@ public struct ConsumerStatistics: Sendable {
         set(.dropsGap, counters.dropsGap)
         set(.dropsLate, counters.dropsLate)
         set(.resyncs, counters.resyncs)
-        for reason in DropReason.allCases { values.set(Self.dropReasonBase + Int(reason.rawValue), counters[reason]) }
+        // Raw-value loop: `allCases` builds an array on every access.
+        var raw: UInt8 = 0
+        while let reason = DropReason(rawValue: raw) {
+            values.set(Self.dropReasonBase + Int(raw), counters[reason])
+            raw += 1
+        }
     }
 }

@@ -12,5 +12,10 @@ public struct ProducerOptions: Sendable {
     /// `DataSourceAnnounce` summary (e.g. "FLOAT32 [480, 640]").
     public var summary: String?
 
+    /// Publish the producer's counters as Aeron counters (`ProducerCounters`, visible to `AeronStat`-like tools).
+    public var allocateCounters = true
+    /// How often the Aeron counters are refreshed from ``TensorPoolProducer/statistics``.
+    public var countersIntervalNs: UInt64 = 100_000_000
+
     public init() {}
 }

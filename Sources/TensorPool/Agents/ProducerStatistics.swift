@@ -29,6 +29,11 @@ public struct ProducerStatistics: Sendable {
         case consumers
         /// Current `meta_version`.
         case metaVersion
+        /// Descriptor offers refused by back pressure / for lack of a subscriber (part of `descriptorOfferFailures`).
+        case descriptorBackPressured
+        case descriptorNotConnected
+        /// `QosProducer` messages sent.
+        case qosSent
     }
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)

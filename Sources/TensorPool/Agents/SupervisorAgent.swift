@@ -10,8 +10,11 @@ import TensorPoolCodecs
 /// - producer liveness from `ShmPoolAnnounce`, `DataSourceAnnounce`, `QosProducer`, `Heartbeat`, and the
 ///   superblock `activity_timestamp_ns` of the announced header ring, which it maps read-only when the path is
 ///   under ``SupervisorSettings/shmRoot`` (``SupervisorRegionWatcher``);
-/// - consumer liveness from `ConsumerHello` and `QosConsumer`; two senders (Aeron sessions) using one consumer
-///   id are reported as a collision and the intruder's data is ignored (``ConsumerIdentityGuard``);
+/// - consumer liveness from `ConsumerHello` and `QosConsumer`; two consumers using one consumer id are
+///   reported as a collision when their interleaved `QosConsumer` counters go backwards twice within the
+///   collision window (``ConsumerIdentityGuard``'s counter pattern). The Aeron session id is not used:
+///   concurrent publications of one channel and stream share a session on a driver, so every consumer of a
+///   host would look like the same sender;
 /// - LIVE → STALE → EXPIRED after the configured multiples of the cadences, found by a sweep every
 ///   housekeeping interval; transitions are logged, an EXPIRED producer's ring is unmapped;
 /// - `ConsumerConfig` messages from the ``DropRatePolicy`` (a consumer that keeps dropping is moved to LATEST
@@ -36,6 +39,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     let watcher: SupervisorRegionWatcher
     private let inbox = SupervisorCommandInbox()
     private var housekeeping: Cadence
+    private var purgeCadence: Cadence
     private var statusCadence: Cadence
     private var collisions: Int64 = 0
     private var received: Int64 = 0
@@ -65,6 +69,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         }
         housekeeping = Cadence(intervalNs: settings.effectiveHousekeepingIntervalNs)
         statusCadence = Cadence(intervalNs: max(settings.statusIntervalNs, 1))
+        purgeCadence = Cadence(intervalNs: max(settings.purgeExpiredAfterNs / 4, settings.effectiveHousekeepingIntervalNs))
     }
 
     // MARK: duty cycle
@@ -154,6 +159,18 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
             }
         }
         if changed { report(registry.sweep(nowNs: nowNs)) }
+        if settings.purgeExpiredAfterNs > 0, nowNs > settings.purgeExpiredAfterNs,
+           producerStates.expired + consumerStates.expired > 0, purgeCadence.isDue(nowNs: nowNs) {
+            // Judged at `now - purgeExpiredAfter`: removes what has been EXPIRED for at least that long.
+            let removed = registry.purgeExpired(nowNs: nowNs - settings.purgeExpiredAfterNs)
+            if removed > 0 {
+                controlPlane.logEvent("forgot \(removed) expired entr\(removed == 1 ? "y" : "ies")")
+                producerStates.expired = Int64(registry.producers.values.reduce(0) { $0 + ($1.liveness(nowNs: nowNs) == .expired ? 1 : 0) })
+                consumerStates.expired = Int64(registry.consumers.values.reduce(0) { $0 + ($1.liveness.state(nowNs: nowNs) == .expired ? 1 : 0) })
+                for key in watcher.watched.keys where registry.producers[key] == nil { watcher.forget(key) }
+                changed = true
+            }
+        }
         if let counters {
             counters.set(.producersLive, producerStates.live)
             counters.set(.producersStale, producerStates.stale)
@@ -162,7 +179,13 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
             counters.set(.consumersStale, consumerStates.stale)
             counters.set(.consumersExpired, consumerStates.expired)
             counters.set(.messagesReceived, received)
-            counters.set(.messagesMalformed, Int64(truncatingIfNeeded: controlPlane.counters.rejectedTotal))
+            var rejected: UInt64 = 0
+            var raw = 0
+            while let reason = ControlMessageRejection(rawValue: raw) {
+                rejected &+= controlPlane.counters.rejected(reason)
+                raw += 1
+            }
+            counters.set(.messagesMalformed, Int64(truncatingIfNeeded: rejected))
             counters.set(.regionsMapped, Int64(watcher.mappedCount))
             counters.set(.regionsRejected, regionsRejected)
             counters.set(.consumerCollisions, collisions)
@@ -188,6 +211,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         var decoder = message
         let key = ProducerKey(streamId: decoder.streamId, producerId: decoder.producerId)
         let isNew = registry.producers[key] == nil
+        guard !isNew || admitNewProducer(key, nowNs: nowNs) else { return }
         registry.onAnnounce(key, epoch: decoder.epoch, nowNs: nowNs)
         received += 1
         switch try watcher.onAnnounce(key, decoder: &decoder) {
@@ -203,18 +227,24 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     }
 
     public func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
-        registry.onAnnounce(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch, nowNs: nowNs)
+        let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
+        guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
+        registry.onAnnounce(key, epoch: message.epoch, nowNs: nowNs)
         received += 1
     }
 
     public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
-        registry.onQosProducer(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch,
+        let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
+        guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
+        registry.onQosProducer(key, epoch: message.epoch,
                                currentSeq: message.currentSeq, nowNs: nowNs)
         received += 1
     }
 
     public func onHeartbeat(_ message: HeartbeatDecoder, nowNs: UInt64) throws(SBEError) {
-        registry.onHeartbeat(ProducerKey(streamId: message.streamId, producerId: message.producerId), epoch: message.epoch, nowNs: nowNs)
+        let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
+        guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
+        registry.onHeartbeat(key, epoch: message.epoch, nowNs: nowNs)
         received += 1
     }
 
@@ -230,9 +260,9 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
                                 progressIntervalUs: message.progressIntervalUs, progressBytesDelta: message.progressBytesDelta,
                                 progressRowsDelta: message.progressRowsDelta)
         received += 1
-        let session = controlPlane.receivingSessionId
-        let verdict = registry.onConsumerHello(hint, session: session, nowNs: nowNs)
-        if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, session: session, nowNs: nowNs) }
+        guard admitConsumer(ConsumerKey(streamId: hint.streamId, consumerId: hint.consumerId), nowNs: nowNs) else { return }
+        let verdict = registry.onConsumerHello(hint, session: nil, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, nowNs: nowNs) }
     }
 
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
@@ -245,16 +275,29 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
                                        lastSeqSeen: message.lastSeqSeen, dropsGap: message.dropsGap,
                                        dropsLate: message.dropsLate, mode: mode)
         received += 1
-        let session = controlPlane.receivingSessionId
-        let verdict = registry.onQosConsumer(report, session: session, nowNs: nowNs)
-        if verdict == .collision { onCollision(streamId: report.streamId, consumerId: report.consumerId, session: session, nowNs: nowNs) }
+        guard admitConsumer(ConsumerKey(streamId: report.streamId, consumerId: report.consumerId), nowNs: nowNs) else { return }
+        let verdict = registry.onQosConsumer(report, session: nil, nowNs: nowNs)
+        if verdict == .collision { onCollision(streamId: report.streamId, consumerId: report.consumerId, nowNs: nowNs) }
     }
 
-    private func onCollision(streamId: UInt32, consumerId: UInt32, session: Int32, nowNs: UInt64) {
+    /// `false` (counted, logged) when the registry already tracks ``SupervisorSettings/maxPeers`` producers.
+    private func admitNewProducer(_ key: ProducerKey, nowNs: UInt64) -> Bool {
+        guard registry.producers.count >= settings.maxPeers else { return true }
+        controlPlane.reject(.invalidContent, nowNs: nowNs) { "\(key) not tracked: already \(settings.maxPeers) producers" }
+        return false
+    }
+
+    private func admitConsumer(_ key: ConsumerKey, nowNs: UInt64) -> Bool {
+        guard registry.consumers.count >= settings.maxPeers, registry.consumers[key] == nil else { return true }
+        controlPlane.reject(.invalidContent, nowNs: nowNs) { "\(key) not tracked: already \(settings.maxPeers) consumers" }
+        return false
+    }
+
+    private func onCollision(streamId: UInt32, consumerId: UInt32, nowNs: UInt64) {
         collisions += 1
         counters?.set(.consumerCollisions, collisions)
         controlPlane.logRateLimited(key: 1, nowNs: nowNs) {
-            "consumer id collision: stream \(streamId) consumer \(consumerId) also used by Aeron session \(session); its messages are ignored"
+            "consumer id collision: stream \(streamId) consumer \(consumerId) is used by two consumers (interleaved QoS counters going backwards); the conflicting reports are ignored"
         }
     }
 }

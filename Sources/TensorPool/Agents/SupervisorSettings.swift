@@ -11,19 +11,28 @@ public struct SupervisorSettings: Sendable {
     public var statusIntervalNs: UInt64
     /// Interval between liveness sweeps and superblock reads; `nil`: a quarter of the shorter cadence, at least 1 ms.
     public var housekeepingIntervalNs: UInt64?
+    /// EXPIRED entries are removed from the registry once they have been EXPIRED for about this long
+    /// (checked every purge interval, so they stay visible in the status for a while); 0 keeps them.
+    public var purgeExpiredAfterNs: UInt64
+    /// At most this many producers and this many consumers are tracked: announces or QoS from further new ids
+    /// are rejected (counted as invalid content, logged), so hostile traffic cannot grow the registry without bound.
+    public var maxPeers: Int
     /// Allocate ``SupervisorCounters`` in the driver.
     public var allocateCounters: Bool
     /// Where log lines go.
     public var logSink: TensorPoolLogSink
 
     public init(configuration: SupervisorConfiguration, shmRoot: String? = nil, supervisorId: UInt32 = 1,
-                statusIntervalNs: UInt64 = 0, housekeepingIntervalNs: UInt64? = nil, allocateCounters: Bool = true,
+                statusIntervalNs: UInt64 = 0, housekeepingIntervalNs: UInt64? = nil, purgeExpiredAfterNs: UInt64 = 60_000_000_000,
+                maxPeers: Int = 4096, allocateCounters: Bool = true,
                 logSink: TensorPoolLogSink = .standardError) {
         self.configuration = configuration
         self.shmRoot = shmRoot
         self.supervisorId = supervisorId
         self.statusIntervalNs = statusIntervalNs
         self.housekeepingIntervalNs = housekeepingIntervalNs
+        self.purgeExpiredAfterNs = purgeExpiredAfterNs
+        self.maxPeers = max(maxPeers, 1)
         self.allocateCounters = allocateCounters
         self.logSink = logSink
     }

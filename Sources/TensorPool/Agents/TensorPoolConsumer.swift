@@ -26,6 +26,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     public let roleName: String
     public let controlPlane: ControlPlane
     public let statistics = ConsumerStatistics()
+    /// The consumer's Aeron counters (when ``ConsumerOptions/allocateCounters``).
+    public let counters: ConsumerCounters?
     /// Receives the frames (owned by the consumer; read it back once the consumer is stopped).
     public var handler: Handler
 
@@ -36,6 +38,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private var qosCadence: Cadence
     private var superblockCadence: Cadence
     private var tickCadence: Cadence
+    private var countersCadence: Cadence
     private var isClosed = false
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
@@ -52,6 +55,14 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
                                         publishing: [.control, .qos],
                                         subscribing: [.control, .descriptor, .qos, .metadata], logSink: options.logSink)
+        do {
+            counters = options.allocateCounters
+                ? try ConsumerCounters(aeron: aeron, streamId: configuration.streamId, instanceId: consumerId) : nil
+        } catch {
+            controlPlane.close()
+            throw error
+        }
+        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
         helloCadence = Cadence(intervalNs: UInt64(configuration.helloIntervalMs) * 1_000_000)
         qosCadence = Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000)
         superblockCadence = Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000)
@@ -63,7 +74,30 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         guard !isClosed else { return }
         isClosed = true
         mapped = nil
+        statistics.mirror(coordinator.admission.counters)
+        refreshCounters()
+        counters?.close()
         controlPlane.close()
+    }
+
+    /// Copies ``statistics`` into the Aeron counters.
+    func refreshCounters() {
+        guard let counters else { return }
+        let s = statistics
+        counters.set(.framesAccepted, Int64(bitPattern: s[.framesDelivered]))
+        counters.set(.bytesAccepted, Int64(bitPattern: s[.bytesDelivered]))
+        counters.set(.dropsGap, Int64(bitPattern: s[.dropsGap]))
+        counters.set(.dropsLate, Int64(bitPattern: s[.dropsLate]))
+        var raw: UInt8 = 0
+        while let reason = DropReason(rawValue: raw) {
+            counters.set(ConsumerCounter.drop(reason), Int64(bitPattern: s[reason]))
+            raw += 1
+        }
+        counters.set(.remaps, Int64(bitPattern: s[.maps]))
+        counters.set(.mode, Int64(coordinator.admission.settings.mode.rawValue))
+        counters.set(.configsApplied, Int64(bitPattern: s[.configsApplied]))
+        counters.set(.qosSent, Int64(bitPattern: s[.qosSent]))
+        counters.set(.epoch, Int64(bitPattern: s[.mappedEpoch]))
     }
 
     /// Mapping state (UNMAPPED, MAPPING, MAPPED(epoch), FALLBACK, FAILED).
@@ -91,7 +125,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             work += 1
         }
         if qosCadence.isDue(nowNs: nowNs) {
-            controlPlane.sendQosConsumer(coordinator.qosReport().report)
+            if controlPlane.sendQosConsumer(coordinator.qosReport().report).position != nil { statistics.add(.qosSent) }
             work += 1
         }
         if tickCadence.isDue(nowNs: nowNs) {
@@ -102,6 +136,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             checkSuperblocks(nowNs: nowNs)
         }
         if work > 0 { statistics.mirror(coordinator.admission.counters) }
+        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
         return work
     }
 
@@ -207,8 +242,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         var called = false
         let epoch = descriptor.epoch
         let seq = descriptor.seq
+        var bytes: UInt64 = 0
         let result = reader.withFrame(seq: seq, headerIndex: descriptor.headerIndex) { header, payload -> UInt64 in
             called = true
+            bytes = UInt64(header.valuesLenBytes)
             payload.withUnsafeBytes { bytes in
                 handler.onFrame(TensorFrame(epoch: epoch, seq: seq, header: header, nowNs: nowNs, payload: bytes))
             }
@@ -219,28 +256,17 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             coordinator.recordRead(descriptor, outcome: .accepted, nowNs: nowNs)
             handler.onFrameCompleted(seq: seq, intact: true)
             statistics.add(.framesDelivered)
+            statistics.add(.bytesDelivered, bytes)
             statistics.add(.latencySumNs, latency)
             statistics.add(.latencyCount)
             if latency > statistics[.latencyMaxNs] { statistics.set(.latencyMaxNs, latency) }
         case .dropped(let drop):
             if called { handler.onFrameCompleted(seq: seq, intact: false) }
-            coordinator.recordRead(descriptor, outcome: .dropped(Self.reason(drop)), nowNs: nowNs)
+            coordinator.recordRead(descriptor, outcome: .dropped(DropReason(drop)), nowNs: nowNs)
         }
     }
 
     @usableFromInline var mappedReader: SeqlockReader? { mapped?.reader }
-
-    @usableFromInline
-    static func reason(_ drop: FrameDrop) -> DropReason {
-        switch drop {
-        case .headerIndexOutOfRange: .headerIndexOutOfRange
-        case .notCommitted: .notCommitted
-        case .stale: .staleCommit
-        case .frameIdMismatch: .frameIdMismatch
-        case .torn: .torn
-        case .invalidHeader, .destinationTooSmall: .invalidHeader
-        }
-    }
 
     // MARK: mapping
 
@@ -266,8 +292,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             case .refresh:
                 break
             case .switchToFallback(let uri):
-                lastDiagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
-                controlPlane.logEvent(lastDiagnostic!)
+                let diagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
+                lastDiagnostic = diagnostic
+                controlPlane.logEvent(diagnostic)
             case .leaveFallback:
                 controlPlane.logEvent("leaving fallback; waiting for an announce")
             case .fail(let diagnostic):
@@ -298,11 +325,14 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private func checkSuperblocks(nowNs: UInt64) {
         guard let regions = mapped else { return }
         let (pid, activity, mismatch) = regions.check()
-        if let mismatch {
-            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+        // A pid change (another writer, §15.14) is reported as such before any field mismatch it also causes.
+        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
+        if !actions.isEmpty {
+            perform(actions, nowNs: nowNs)
             return
         }
-        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
-        if !actions.isEmpty { perform(actions, nowNs: nowNs) }
+        if let mismatch {
+            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+        }
     }
 }

@@ -50,6 +50,9 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     /// The announce this producer sends.
     public let announce: AnnounceSummary
     public let regions: RegionSet
+    /// The producer's Aeron counters (when ``ProducerOptions/allocateCounters``), refreshed at
+    /// ``ProducerOptions/countersIntervalNs``.
+    public let counters: ProducerCounters?
 
     @usableFromInline let writer: SlotWriter
     @usableFromInline var planner: ProducerFramePlanner
@@ -65,6 +68,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     private var heartbeatCadence: Cadence
     private var expiryCadence: Cadence
     private var metaCadence: Cadence
+    private var countersCadence: Cadence
     /// Current `meta_version` (bumped by ``setMetadata(_:nowNs:)``).
     public private(set) var metaVersion: UInt32 = 0
     private var metaAttributes: [MetaAttribute] = []
@@ -112,6 +116,15 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             regions.close()
             throw .aeron(error)
         }
+        do {
+            counters = options.allocateCounters
+                ? try ProducerCounters(aeron: aeron, streamId: configuration.streamId, instanceId: configuration.producerId) : nil
+        } catch {
+            controlPlane.close()
+            regions.close()
+            throw .aeron(error)
+        }
+        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
         abortedSlots = Array(repeating: false, count: Int(configuration.headerNslots))
         registry = ProducerConsumerRegistry(
             streamId: configuration.streamId, cadenceNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000,
@@ -131,8 +144,28 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
+        refreshCounters()
+        counters?.close()
         controlPlane.close()
         regions.close()
+    }
+
+    /// Copies ``statistics`` into the Aeron counters.
+    func refreshCounters() {
+        guard let counters else { return }
+        let s = statistics
+        counters.set(.framesPublished, Int64(bitPattern: s[.framesPublished]))
+        counters.set(.bytesPublished, Int64(bitPattern: s[.bytesPublished]))
+        counters.set(.dropsNoPool, Int64(bitPattern: s[.oversizeDrops]))
+        counters.set(.dropsInvalidFrame, Int64(bitPattern: s[.invalidLayoutDrops]))
+        counters.set(.descriptorBackPressure, Int64(bitPattern: s[.descriptorBackPressured]))
+        counters.set(.descriptorNotConnected, Int64(bitPattern: s[.descriptorNotConnected]))
+        counters.set(.descriptorFailed, Int64(bitPattern: s[.descriptorOfferFailures]))
+        counters.set(.framesAborted, Int64(bitPattern: s[.claimsAborted]))
+        counters.set(.announcesSent, Int64(bitPattern: s[.announcesSent]))
+        counters.set(.qosSent, Int64(bitPattern: s[.qosSent]))
+        counters.set(.epoch, Int64(bitPattern: epoch))
+        counters.set(.consumersKnown, Int64(bitPattern: s[.consumers]))
     }
 
     // MARK: progress policy
@@ -287,14 +320,17 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             work += 1
         }
         if qosCadence.isDue(nowNs: nowNs) {
-            controlPlane.sendQosProducer(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
-                                         currentSeq: planner.sequence.nextSeq, watermark: nil)
+            if controlPlane.sendQosProducer(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
+                                            currentSeq: planner.sequence.nextSeq, watermark: nil).position != nil {
+                statistics.add(.qosSent)
+            }
             work += 1
         }
         if heartbeatCadence.isDue(nowNs: nowNs) {
             controlPlane.sendHeartbeat(streamId: streamId, producerId: configuration.producerId, epoch: epoch, timestampNs: nowNs)
             work += 1
         }
+        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
         if progressSeq != nil, let emission = throttler.poll(nowNs: nowNs) {
             send(emission)
             work += 1
@@ -346,7 +382,10 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         statistics.add(.hellosAccepted)
         statistics.set(.consumers, UInt64(registry.entries.count))
         // A new consumer gets the announce now instead of waiting for the cadence.
-        if !known { announceCadence.fireNext() ; metaCadence.fireNext() }
+        if !known {
+            announceCadence.fireNext()
+            metaCadence.fireNext()
+        }
     }
 
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
@@ -428,6 +467,11 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             return .published(seq: seq)
         }
         statistics.add(.descriptorOfferFailures)
+        switch result {
+        case .backPressured, .adminAction: statistics.add(.descriptorBackPressured)
+        case .notConnected: statistics.add(.descriptorNotConnected)
+        default: break
+        }
         return .descriptorNotSent(seq: seq, result)
     }
 

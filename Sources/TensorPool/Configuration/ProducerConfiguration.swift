@@ -1,4 +1,5 @@
 import TOMLKit
+import TensorPoolCore
 
 /// `[producer]` section.
 ///
@@ -91,9 +92,8 @@ public struct ProducerConfiguration: Sendable, Hashable {
             throw .invalidValue(key: r.path("hugepage_size_bytes"), value: String(c.hugepageSizeBytes),
                                 reason: "must be a power of two", source: r.sourceOf("hugepage_size_bytes"))
         }
-        c.payloadPools = try readPools(&r, default: c.payloadPools,
-                                       alignment: c.requireHugepages ? max(c.hugepageSizeBytes, c.pageSizeBytes) : c.pageSizeBytes,
-                                       alignmentName: c.requireHugepages ? "hugepage size" : "page size")
+        c.payloadPools = try readPools(&r, default: c.payloadPools, pageSize: Int(c.pageSizeBytes),
+                                       hugepageSize: c.requireHugepages ? Int(c.hugepageSizeBytes) : nil)
         c.layoutVersion = try r.integer("layout_version", default: c.layoutVersion)
         for (key, path) in [("announce_interval_ms", \ProducerConfiguration.announceIntervalMs),
                             ("qos_interval_ms", \.qosIntervalMs), ("heartbeat_interval_ms", \.heartbeatIntervalMs),
@@ -129,10 +129,10 @@ public struct ProducerConfiguration: Sendable, Hashable {
     }
 
     private static func readPools(_ r: inout ConfigurationSectionReader, default pools: [PayloadPoolConfiguration],
-                                  alignment: UInt32, alignmentName: String) throws(ConfigurationError) -> [PayloadPoolConfiguration] {
+                                  pageSize: Int, hugepageSize: Int?) throws(ConfigurationError) -> [PayloadPoolConfiguration] {
         let key = "payload_pools"
         guard let raw = r.raw(key) else {
-            try validatePools(pools, r, key: key, alignment: alignment, alignmentName: alignmentName, source: .file)
+            try validatePools(pools, r, key: key, pageSize: pageSize, hugepageSize: hugepageSize, source: .file)
             return pools
         }
         var result: [PayloadPoolConfiguration] = []
@@ -170,25 +170,26 @@ public struct ProducerConfiguration: Sendable, Hashable {
                 result.append(PayloadPoolConfiguration(poolId: id, strideBytes: stride))
             }
         }
-        try validatePools(result, r, key: key, alignment: alignment, alignmentName: alignmentName, source: source)
+        try validatePools(result, r, key: key, pageSize: pageSize, hugepageSize: hugepageSize, source: source)
         return result
     }
 
+    /// Pool rules: at least one pool, unique ids, strides per `TensorPoolCore.StrideRule` (§15.22), the
+    /// same rule the producer applies when it creates the regions.
     private static func validatePools(_ pools: [PayloadPoolConfiguration], _ r: ConfigurationSectionReader, key: String,
-                                      alignment: UInt32, alignmentName: String,
+                                      pageSize: Int, hugepageSize: Int?,
                                       source: ConfigurationError.Source) throws(ConfigurationError) {
         if pools.isEmpty {
             throw .invalidValue(key: r.path(key), value: "[]", reason: "at least one payload pool is required", source: source)
         }
         for (i, pool) in pools.enumerated() {
             let entry = "\(r.path(key))[\(i)]"
-            if !isPowerOfTwo(pool.strideBytes) {
-                throw .invalidValue(key: "\(entry).stride_bytes", value: String(pool.strideBytes),
-                                    reason: "must be a power of two", source: source)
-            }
-            if pool.strideBytes % alignment != 0 {
-                throw .invalidValue(key: "\(entry).stride_bytes", value: String(pool.strideBytes),
-                                    reason: "must be a multiple of the \(alignmentName) (\(alignment))", source: source)
+            do {
+                try StrideRule.validate(strideBytes: Int(pool.strideBytes), pageSize: pageSize, hugepageSize: hugepageSize)
+            } catch {
+                let reason: String
+                if case .invalidStride(_, let why) = error { reason = why } else { reason = error.description }
+                throw .invalidValue(key: "\(entry).stride_bytes", value: String(pool.strideBytes), reason: reason, source: source)
             }
             if pools[..<i].contains(where: { $0.poolId == pool.poolId }) {
                 throw .invalidValue(key: "\(entry).pool_id", value: String(pool.poolId),

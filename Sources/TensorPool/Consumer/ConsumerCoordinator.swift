@@ -1,10 +1,11 @@
-/// Ties a consumer's mapping state machine, frame admission and slot-read validator together so
-/// their states cannot drift apart: every unmap resets admission, every successful map arms it for
-/// the new epoch and ring size, `ConsumerConfig` updates both, and a `seq` regression found by
-/// admission unmaps. Pure value; the caller performs the returned ``MappingAction``s (mapping
-/// regions, switching to a fallback) and the SHM reads.
+/// Ties a consumer's mapping state machine and frame admission together so their states cannot
+/// drift apart: every unmap resets admission, every successful map arms it for the new epoch and
+/// ring size, `ConsumerConfig` updates both, and a `seq` regression found by admission unmaps. Pure
+/// value; the caller performs the returned ``MappingAction``s (mapping regions with a fresh
+/// `TensorPoolCore.SeqlockReader`, switching to a fallback) and the seqlock reads.
 ///
-/// Hot path: ``offer(_:nowNs:)`` / ``takeLatest(nowNs:)`` then ``completeRead(_:commitBefore:commitAfter:headerFrameId:headerValid:nowNs:)``.
+/// Hot path: ``offer(_:nowNs:)`` / ``takeLatest(nowNs:)``, the seqlock read, then
+/// ``recordRead(_:outcome:nowNs:)`` (``SlotReadOutcome`` converts from `FrameReadResult`).
 public struct ConsumerCoordinator: Sendable {
     /// Stream consumed.
     public let streamId: UInt32
@@ -14,8 +15,6 @@ public struct ConsumerCoordinator: Sendable {
     public private(set) var mapping: ConsumerMappingStateMachine
     /// Frame admission and counters.
     public private(set) var admission: FrameAdmission
-    /// Seqlock read validation per slot.
-    public private(set) var validator: SlotReadValidator
     /// `ConsumerConfig` messages rejected (invalid settings).
     public private(set) var rejectedConfigs: UInt64 = 0
     /// Reason of the last rejected `ConsumerConfig`.
@@ -26,7 +25,6 @@ public struct ConsumerCoordinator: Sendable {
         self.consumerId = consumerId
         mapping = ConsumerMappingStateMachine(parameters: mappingParameters)
         admission = FrameAdmission(settings: settings)
-        validator = SlotReadValidator(headerNslots: 0)
     }
 
     /// Builds a coordinator from the `[consumer]` section and the consumer id in use.
@@ -53,7 +51,6 @@ public struct ConsumerCoordinator: Sendable {
         let actions = mapping.mapSucceeded(epoch: epoch, nowNs: nowNs)
         if case .mapped(let mapped) = mapping.state, mapped == epoch, let announce = mapping.currentAnnounce {
             admission.mapped(epoch: epoch, headerNslots: announce.headerNslots)
-            validator.reset(headerNslots: announce.headerNslots)
         }
         return follow(actions)
     }
@@ -108,17 +105,6 @@ public struct ConsumerCoordinator: Sendable {
     /// End of poll: the LATEST descriptor to read, if any.
     public mutating func takeLatest(nowNs: UInt64) -> FrameDescriptorValue? {
         admission.takeLatest(nowNs: nowNs)
-    }
-
-    /// Judges the seqlock read of `descriptor` and records the outcome. Returns it.
-    @discardableResult
-    public mutating func completeRead(_ descriptor: FrameDescriptorValue, commitBefore: UInt64, commitAfter: UInt64,
-                                      headerFrameId: UInt64, headerValid: Bool, nowNs: UInt64) -> SlotReadOutcome {
-        let outcome = validator.validate(seq: descriptor.seq, headerIndex: descriptor.headerIndex,
-                                         commitBefore: commitBefore, commitAfter: commitAfter,
-                                         headerFrameId: headerFrameId, headerValid: headerValid)
-        admission.recordRead(seq: descriptor.seq, outcome: outcome, nowNs: nowNs)
-        return outcome
     }
 
     /// Records a read judged by the SHM layer itself (TensorPoolCore's `SeqlockReader`, which does the

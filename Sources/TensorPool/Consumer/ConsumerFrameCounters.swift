@@ -33,6 +33,8 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
     public var staleCommit: UInt64 = 0
     /// Frames dropped for ``DropReason/invalidHeader``.
     public var invalidHeader: UInt64 = 0
+    /// Frames dropped for ``DropReason/destinationTooSmall``.
+    public var destinationTooSmall: UInt64 = 0
     /// Frames dropped for ``DropReason/resync``.
     public var resync: UInt64 = 0
     /// Frames dropped for ``DropReason/inFlightDiscarded``.
@@ -60,6 +62,7 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
             case .frameIdMismatch: frameIdMismatch
             case .staleCommit: staleCommit
             case .invalidHeader: invalidHeader
+            case .destinationTooSmall: destinationTooSmall
             case .resync: resync
             case .inFlightDiscarded: inFlightDiscarded
             case .decimated: decimated
@@ -79,6 +82,7 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
             case .frameIdMismatch: frameIdMismatch = newValue
             case .staleCommit: staleCommit = newValue
             case .invalidHeader: invalidHeader = newValue
+            case .destinationTooSmall: destinationTooSmall = newValue
             case .resync: resync = newValue
             case .inFlightDiscarded: inFlightDiscarded = newValue
             case .decimated: decimated = newValue

@@ -126,18 +126,14 @@ public struct ConsumerMappingStateMachine: Sendable {
             let prefix = leavingFallback()
             return startMapping(announce, nowNs: nowNs, prefix: prefix)
         case .mapping(let epoch):
+            if isConflictingProducer(announce) { return [] }
             if epoch == announce.epoch {
                 lastAnnounceNs = nowNs
                 return []
             }
             return startMapping(announce, nowNs: nowNs, prefix: [.dropInFlight, .unmap(.epochChanged)], cause: .epochChanged)
         case .mapped(let epoch):
-            if let current = currentAnnounce, current.producerId != announce.producerId {
-                // Single writer per stream (§15.14): another producer must not make us flip-flop.
-                // If ours is really gone, liveness unmaps first and the other one is then accepted.
-                counters.producerConflicts += 1
-                return []
-            }
+            if isConflictingProducer(announce) { return [] }
             if epoch == announce.epoch {
                 lastAnnounceNs = nowNs
                 if let current = currentAnnounce, !current.sameLayout(as: announce) {
@@ -314,6 +310,14 @@ public struct ConsumerMappingStateMachine: Sendable {
         state = .unmapped
         currentAnnounce = nil
         return [.dropInFlight, .unmap(cause)]
+    }
+
+    /// Single writer per stream (§15.14): another producer must not make us flip-flop between them.
+    /// If ours is really gone, liveness unmaps first and the other one is then accepted.
+    private mutating func isConflictingProducer(_ announce: AnnounceSummary) -> Bool {
+        guard let current = currentAnnounce, current.producerId != announce.producerId else { return false }
+        counters.producerConflicts += 1
+        return true
     }
 
     private mutating func leavingFallback() -> [MappingAction] {

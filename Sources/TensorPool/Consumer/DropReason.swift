@@ -36,6 +36,8 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
     case rateLimited
     /// LATEST mode: a newer descriptor replaced this one before it was read.
     case latestSuperseded
+    /// The consumer's destination buffer is smaller than the frame (a local sizing problem, not a loss).
+    case destinationTooSmall
 
     /// Counted in QoS `drops_late`: the frame existed but could not be read intact in time.
     public var isLate: Bool {
@@ -65,6 +67,7 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
         case .frameIdMismatch: "frameIdMismatch"
         case .staleCommit: "staleCommit"
         case .invalidHeader: "invalidHeader"
+        case .destinationTooSmall: "destinationTooSmall"
         case .resync: "resync"
         case .inFlightDiscarded: "inFlightDiscarded"
         case .decimated: "decimated"

@@ -34,6 +34,8 @@ public enum ConsumerCounter: Int, RoleCounterKind {
     case qosSent = 22
     /// Current mapped epoch (0 while unmapped).
     case epoch = 23
+    /// Frames larger than the consumer's destination buffer (a local sizing problem, not a loss).
+    case dropsDestinationTooSmall = 24
 
     public static var role: CounterRole { .consumer }
 
@@ -51,6 +53,7 @@ public enum ConsumerCounter: Int, RoleCounterKind {
         case .frameIdMismatch: .dropsFrameIdMismatch
         case .staleCommit: .dropsStaleCommit
         case .invalidHeader: .dropsInvalidHeader
+        case .destinationTooSmall: .dropsDestinationTooSmall
         case .resync: .dropsResync
         case .inFlightDiscarded: .dropsInFlightDiscarded
         case .decimated: .dropsDecimated
@@ -85,6 +88,7 @@ public enum ConsumerCounter: Int, RoleCounterKind {
         case .configsApplied: "configs applied"
         case .qosSent: "qos sent"
         case .epoch: "epoch"
+        case .dropsDestinationTooSmall: "drops destination too small"
         }
     }
 }

@@ -1,3 +1,5 @@
+import TensorPoolCore
+
 /// Where and under which identity a producer writes one frame (spec §8.3, §9, §15.19).
 public struct FramePlan: Sendable, Hashable {
     /// `seq` = `frame_id`.
@@ -12,7 +14,7 @@ public struct FramePlan: Sendable, Hashable {
     public var strideBytes: UInt32
 
     /// Commit word to store before writing (WRITING).
-    public var writingCommitWord: UInt64 { CommitWord.writing(frameId: seq) }
+    public var writingCommitWord: UInt64 { CommitWord.writing(seq) }
     /// Commit word to store with release once complete (COMMITTED).
-    public var committedCommitWord: UInt64 { CommitWord.committed(frameId: seq) }
+    public var committedCommitWord: UInt64 { CommitWord.committed(seq) }
 }

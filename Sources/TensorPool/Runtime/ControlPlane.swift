@@ -29,7 +29,9 @@ public final class ControlPlane {
     @usableFromInline let sendBuffer: UnsafeMutableRawPointer
     @usableFromInline var log: RateLimitedLog
     /// Publication per logical stream (index = `ControlPlaneStream.rawValue`), nil when not published.
-    @usableFromInline let publications: [Publication?]
+    /// Exclusive: one owner thread, and a session id of its own, so receivers can tell the roles of one process
+    /// (sharing one Aeron client) apart.
+    @usableFromInline let publications: [ExclusivePublication?]
     @usableFromInline let subscriptions: [Subscription]
     @usableFromInline let assemblers: [FragmentAssembler]
     /// Logical streams whose messages arrive on subscription `i` (for diagnostics).
@@ -38,6 +40,10 @@ public final class ControlPlane {
     /// handler call): identifies the sending publication, e.g. for consumer-id collision detection.
     public var receivingSessionId: Int32 { currentSessionId }
     @usableFromInline var currentSessionId: Int32 = 0
+    /// Aeron stream id of the subscription the message being dispatched arrived on (valid during a handler call).
+    /// A role sends on one publication per Aeron stream, so a sender is identified by (stream id, session id).
+    public var receivingStreamId: Int32 { currentStreamId }
+    @usableFromInline var currentStreamId: Int32 = 0
 
     /// Opens the publications and subscriptions (blocking until the driver answers each).
     ///
@@ -49,14 +55,14 @@ public final class ControlPlane {
                 logSink: TensorPoolLogSink = .standardError) throws(AeronError) {
         self.endpoint = endpoint
         self.roleName = roleName
-        var publicationByStreamId: [Int32: Publication] = [:]
-        var publications: [Publication?] = Array(repeating: nil, count: ControlPlaneStream.allCases.count)
+        var publicationByStreamId: [Int32: ExclusivePublication] = [:]
+        var publications: [ExclusivePublication?] = Array(repeating: nil, count: ControlPlaneStream.allCases.count)
         for stream in ControlPlaneStream.allCases where publishing.contains(stream) {
             let id = stream.streamId(in: endpoint)
             if let existing = publicationByStreamId[id] {
                 publications[stream.rawValue] = existing
             } else {
-                let publication = try aeron.addPublication(channel: endpoint.channel, streamId: id)
+                let publication = try aeron.addExclusivePublication(channel: endpoint.channel, streamId: id)
                 publicationByStreamId[id] = publication
                 publications[stream.rawValue] = publication
             }
@@ -105,6 +111,7 @@ public final class ControlPlane {
         var i = 0
         while i < subscriptions.count {
             let assembler = assemblers[i]
+            currentStreamId = subscribedStreamIds[i]
             fragments += subscriptions[i].poll(fragmentLimit: fragmentLimit) { payload, header in
                 assembler.onFragment(payload, header) { message, messageHeader in
                     self.currentSessionId = messageHeader.sessionId

@@ -2,15 +2,20 @@
 ///
 /// Rule, in two parts:
 ///
-/// 1. **Session binding** (when the Aeron session id of the sender is known, which it always is
-///    over Aeron: each consumer process has its own publication): the id is bound to the first
-///    session seen. A message from another session while the bound one is not EXPIRED is a
-///    **collision**; its data is ignored so it cannot pollute the bound consumer's QoS. A message from
-///    another session after the bound one EXPIRED is a **restart**: the id is rebound.
-/// 2. **Counter pattern** (session unknown): two sources interleaving their `QosConsumer` reports
-///    make `epoch`, `last_seq_seen` or the drop counters go backwards on alternate reports. One
-///    regression is a restart; a second regression within `collisionWindowNs` of the first is a
-///    (suspected) collision.
+/// 1. **Session alternation** (senders with distinct Aeron sessions, e.g. exclusive publications).
+///    A consumer sends hellos and QoS reports on different streams, so through different
+///    publications with different session ids: each kind of message is bound separately. A message
+///    from a new session rebinds the id to it and counts as a **restart** (a consumer that restarts
+///    gets new sessions and its old ones fall silent). A message from the session the id was just
+///    rebound *away from*, within `collisionWindowNs` of that session's last message, proves two live
+///    senders interleaving: a **collision**. Its data is ignored, so it cannot pollute the QoS of the
+///    consumer currently bound.
+/// 2. **Counter pattern** (always applied to QoS reports): two sources interleaving their
+///    `QosConsumer` reports make `epoch`, `last_seq_seen` or the drop counters go backwards on
+///    alternate reports. One regression is a restart; a second regression within `collisionWindowNs`
+///    of the first is a collision. This is the rule that works with *concurrent* publications: those
+///    of one channel and stream share a single session on a driver, so consumers on one host all
+///    look like the same sender and part 1 cannot tell them apart (pass `nil` then).
 ///
 /// A collision flag clears after `collisionWindowNs` without colliding evidence.
 public struct ConsumerIdentityGuard: Sendable, Hashable {
@@ -18,25 +23,43 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
     public enum Verdict: Sendable, Hashable {
         /// From the bound source: use its data.
         case accept
-        /// From a new source after the old one expired, or counters restarted: use it, reset windows.
+        /// From a new source (restart) or counters restarted: use it, reset windows.
         case restart
-        /// From a second source with the same id: do not use its data.
+        /// From a second live source with the same id: do not use its data.
         case collision
+    }
+
+    /// Which message kind a session binding is for.
+    public enum Kind: Sendable, Hashable {
+        case hello
+        case qos
+    }
+
+    struct Binding: Sendable, Hashable {
+        var bound: Int32?
+        var boundLastNs: UInt64 = 0
+        var previous: Int32?
+        var previousLastNs: UInt64 = 0
     }
 
     /// Window for collision evidence and flag expiry.
     public var collisionWindowNs: UInt64
-    /// Aeron session the id is bound to.
-    public private(set) var boundSession: Int32?
-    /// Session of the last colliding sender.
+    /// Session the collision evidence came from.
     public private(set) var collidingSession: Int32?
     /// Collisions detected.
     public private(set) var collisions: UInt64 = 0
     /// Restarts detected.
     public private(set) var restarts: UInt64 = 0
+    private var hello = Binding()
+    private var qos = Binding()
     private var lastCollisionNs: UInt64?
     private var lastRegressionNs: UInt64?
     private var lastReport: QosConsumerReport?
+
+    /// Session bound for `kind`.
+    public func boundSession(_ kind: Kind) -> Int32? {
+        kind == .hello ? hello.bound : qos.bound
+    }
 
     public init(collisionWindowNs: UInt64) {
         self.collisionWindowNs = collisionWindowNs
@@ -48,21 +71,28 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
         return nowNs < last || nowNs - last <= collisionWindowNs
     }
 
-    /// Judges a message from `session` (`nil` when unknown); `boundExpired` tells whether the bound
-    /// source is EXPIRED at `nowNs`. `report` is the QoS content when the message is a `QosConsumer`.
-    public mutating func judge(session: Int32?, report: QosConsumerReport?, boundExpired: Bool,
-                               nowNs: UInt64) -> Verdict {
+    /// Judges a message of `kind` from `session` (`nil` when unknown) at `nowNs`; `report` is the QoS
+    /// content for `.qos` messages.
+    public mutating func judge(kind: Kind, session: Int32?, report: QosConsumerReport?, nowNs: UInt64) -> Verdict {
         if let session {
-            if let bound = boundSession, bound != session {
-                if !boundExpired {
+            var binding = kind == .hello ? hello : qos
+            defer { if kind == .hello { hello = binding } else { qos = binding } }
+            if let bound = binding.bound, bound != session {
+                if session == binding.previous, nowNs >= binding.previousLastNs,
+                   nowNs - binding.previousLastNs <= collisionWindowNs {
+                    binding.previousLastNs = nowNs
                     return collide(session: session, nowNs: nowNs)
                 }
-                boundSession = session
+                binding.previous = bound
+                binding.previousLastNs = binding.boundLastNs
+                binding.bound = session
+                binding.boundLastNs = nowNs
                 lastReport = report
                 restarts += 1
                 return .restart
             }
-            boundSession = session
+            binding.bound = session
+            binding.boundLastNs = max(binding.boundLastNs, nowNs)
         }
         guard let report else { return .accept }
         defer { lastReport = report }
@@ -72,7 +102,7 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
                 && (report.lastSeqSeen < previous.lastSeqSeen || report.dropsGap < previous.dropsGap
                     || report.dropsLate < previous.dropsLate))
         guard regressed else { return .accept }
-        if let last = lastRegressionNs, nowNs >= last, nowNs - last <= collisionWindowNs, session == nil {
+        if let last = lastRegressionNs, nowNs >= last, nowNs - last <= collisionWindowNs {
             lastRegressionNs = nowNs
             return collide(session: nil, nowNs: nowNs)
         }

@@ -158,8 +158,7 @@ public final class SupervisorRegistry {
     public func onConsumerHello(_ hint: ConsumerHint, session: Int32?, nowNs: UInt64) -> ConsumerIdentityGuard.Verdict {
         let key = ConsumerKey(streamId: hint.streamId, consumerId: hint.consumerId)
         var record = consumers[key] ?? newConsumer(key)
-        let verdict = record.identity.judge(session: session, report: nil,
-                                            boundExpired: record.liveness.state(nowNs: nowNs) == .expired, nowNs: nowNs)
+        let verdict = record.identity.judge(kind: .hello, session: session, report: nil, nowNs: nowNs)
         if verdict != .collision {
             if verdict == .restart { record.window.reset(); record.commanded = nil; record.commandedAtNs = nil }
             record.hint = hint
@@ -174,8 +173,7 @@ public final class SupervisorRegistry {
     public func onQosConsumer(_ report: QosConsumerReport, session: Int32?, nowNs: UInt64) -> ConsumerIdentityGuard.Verdict {
         let key = ConsumerKey(streamId: report.streamId, consumerId: report.consumerId)
         var record = consumers[key] ?? newConsumer(key)
-        let verdict = record.identity.judge(session: session, report: report,
-                                            boundExpired: record.liveness.state(nowNs: nowNs) == .expired, nowNs: nowNs)
+        let verdict = record.identity.judge(kind: .qos, session: session, report: report, nowNs: nowNs)
         if verdict == .collision {
             consumers[key] = record
             return verdict

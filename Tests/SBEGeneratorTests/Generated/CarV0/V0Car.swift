@@ -23,13 +23,17 @@ public struct V0CarDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -390,12 +394,12 @@ public struct V0CarDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try fuelFigures()
-                case 1: _ = try performanceFigures()
-                case 2: _ = try manufacturer()
-                case 3: _ = try model()
-                case 4: _ = try activationCode()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try fuelFigures()
+            case 1: _ = try performanceFigures()
+            case 2: _ = try manufacturer()
+            case 3: _ = try model()
+            case 4: _ = try activationCode()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -407,15 +411,22 @@ public struct V0CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -430,10 +441,12 @@ public struct V0CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -448,6 +461,7 @@ public struct V0CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -466,6 +480,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -484,7 +499,7 @@ public struct V0CarDecoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -493,7 +508,7 @@ public struct V0CarDecoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadFloat(sbeBlock, 2)
         }
 
         /// `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -522,30 +537,37 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try usageDescription()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try usageDescription()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
 
     }
 
-    /// Reads entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Reads entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresDecoder {
         /// Entry block length written by this schema version.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
-        public static let minimumBlockLength = 1
+        public static let minimumBlockLength = 29
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -560,10 +582,12 @@ public struct V0CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -573,11 +597,12 @@ public struct V0CarDecoder {
             sbeBuffer = buffer
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
-            sbeActingBlockLength = 1
+            sbeActingBlockLength = 29
             count = 0
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -596,6 +621,7 @@ public struct V0CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -614,7 +640,67 @@ public struct V0CarDecoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt8(sbeBlock, 0)
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: V0LocationDecoder {
+            return V0LocationDecoder(unchecked: sbeBlock, offset: 1, actingVersion: sbeActingVersion)
+        }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// The raw bytes of `trackCode` (a view into the buffer, no copy; empty when absent).
+        @inlinable
+        public var trackCodeBytes: UnsafeRawBufferPointer {
+            return UnsafeRawBufferPointer(start: sbeBlock + 21, count: 6)
+        }
+
+        /// `trackCode` as a string: the characters before the first NUL (allocates).
+        public var trackCodeString: String { SBEText.fixedString(trackCodeBytes) }
+
+        /// Copies the bytes of `trackCode` into `destination`; returns the number of bytes copied.
+        @inlinable
+        public func getTrackCode(into destination: UnsafeMutableRawBufferPointer) throws(SBEError) -> Int {
+            try SBEVarData.copy(trackCodeBytes, into: destination)
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: V0OptionalExtras {
+            return V0OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27))
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        @inlinable
+        public var wet: V0BooleanType? {
+            let raw = SBEWire.loadUInt8(sbeBlock, 28)
+            if raw == 255 { return nil }
+            return V0BooleanType(rawValue: raw)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -636,8 +722,8 @@ public struct V0CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try acceleration()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try acceleration()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -649,15 +735,22 @@ public struct V0CarDecoder {
             /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
             public static let minimumBlockLength = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
+            /// Schema version the data was written with; newer fields read as nil.
             public let sbeActingVersion: Int
+            /// Block length the data was written with (from the header or the group dimension).
             public let sbeActingBlockLength: Int
             /// Number of entries announced by the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; zeroed memory before the first entry, so fields read before
+            /// `next()` (or of an empty group) read zeros, never past the buffer.
+            @usableFromInline var sbeBlock: UnsafeRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -671,10 +764,12 @@ public struct V0CarDecoder {
                 sbeCapacity = capacity
                 sbeActingVersion = actingVersion
                 sbeActingBlockLength = blockLength
-                count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                self.count = count
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// An empty group, for a group newer than the acting version.
@@ -688,6 +783,7 @@ public struct V0CarDecoder {
                 sbeIndex = -1
                 sbePosition = 0
                 sbeOffset = 0
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -704,6 +800,7 @@ public struct V0CarDecoder {
                 try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
                 sbePosition = sbeOffset + sbeActingBlockLength
                 return true
             }
@@ -726,7 +823,7 @@ public struct V0CarDecoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+                return SBEWire.loadUInt16(sbeBlock, 0)
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -735,7 +832,7 @@ public struct V0CarDecoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+                return SBEWire.loadFloat(sbeBlock, 2)
             }
 
         }
@@ -762,7 +859,9 @@ public struct V0CarEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -1120,6 +1219,14 @@ public struct V0CarEncoder {
         sbeCursor = 3
     }
 
+    /// Writes `manufacturer` from a byte array.
+    @inlinable
+    public mutating func manufacturer(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.manufacturer(raw)
+        }
+    }
+
     /// Writes `manufacturer` from a string (its UTF-8 bytes).
     public mutating func manufacturer(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1133,6 +1240,14 @@ public struct V0CarEncoder {
         try sbeAdvance(to: 3)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint8, maxLength: 255)
         sbeCursor = 4
+    }
+
+    /// Writes `model` from a byte array.
+    @inlinable
+    public mutating func model(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.model(raw)
+        }
     }
 
     /// Writes `model` from a string (US-ASCII only: other characters throw).
@@ -1150,6 +1265,14 @@ public struct V0CarEncoder {
         sbeCursor = 5
     }
 
+    /// Writes `activationCode` from a byte array.
+    @inlinable
+    public mutating func activationCode(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.activationCode(raw)
+        }
+    }
+
     /// Writes `activationCode` from a string (its UTF-8 bytes).
     public mutating func activationCode(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1163,12 +1286,12 @@ public struct V0CarEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
-                case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
-                case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
+            case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
+            case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -1178,13 +1301,18 @@ public struct V0CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1192,7 +1320,8 @@ public struct V0CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 6, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1201,6 +1330,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1217,6 +1347,7 @@ public struct V0CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 6
             sbeCursor = 0
         }
@@ -1235,8 +1366,8 @@ public struct V0CarEncoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -1245,8 +1376,8 @@ public struct V0CarEncoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadFloat(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
         }
 
         /// Writes `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -1255,6 +1386,14 @@ public struct V0CarEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
             sbeCursor = 1
+        }
+
+        /// Writes `usageDescription` from a byte array.
+        @inlinable
+        public mutating func usageDescription(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.usageDescription(raw)
+            }
         }
 
         /// Writes `usageDescription` from a string (its UTF-8 bytes).
@@ -1270,26 +1409,31 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
 
     }
 
-    /// Writes entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Writes entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresEncoder {
         /// Entry block length written by this codec.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1297,7 +1441,8 @@ public struct V0CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 29, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1306,6 +1451,7 @@ public struct V0CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1319,10 +1465,11 @@ public struct V0CarEncoder {
         public mutating func next() throws(SBEError) {
             if sbeIndex >= 0 { try sbeAdvance(to: 1) }
             guard sbeIndex + 1 < count else { throw SBEError.groupEntryOverflow(count: count) }
-            try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
+            try SBEBounds.check(offset: sbePosition, length: 29, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
-            sbePosition = sbeOffset + 1
+            sbeBlock = sbeBuffer + sbeOffset
+            sbePosition = sbeOffset + 29
             sbeCursor = 0
         }
 
@@ -1340,8 +1487,88 @@ public struct V0CarEncoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt8(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt8(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: V0LocationEncoder { V0LocationEncoder(unchecked: sbeBlock, offset: 1) }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// Sets the element of `trackCode` at `index` (0 ..< 6).
+        @inlinable
+        public func setTrackCode(at index: Int, _ value: UInt8) {
+            precondition(index >= 0 && index < 6, "index out of range")
+            SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+        }
+
+        /// Sets `trackCode` from up to 6 values, zero-filling the rest; more values throw.
+        @inlinable
+        public func setTrackCode(_ values: some Collection<UInt8>) throws(SBEError) {
+            guard values.count <= 6 else { throw SBEError.valueOutOfRange }
+            var index = 0
+            for value in values {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+                index += 1
+            }
+            while index < 6 {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, 0)
+                index += 1
+            }
+        }
+
+        /// Sets `trackCode` from raw bytes, NUL-padded; more than 6 bytes throw.
+        @inlinable
+        public func setTrackCode(bytes: UnsafeRawBufferPointer) throws(SBEError) {
+            try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+        }
+
+        /// Sets `trackCode` from a string (US-ASCII only), NUL-padded; a longer string throws.
+        public func setTrackCode(_ value: String) throws(SBEError) {
+            try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
+                try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+            }
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: V0OptionalExtras {
+            get { V0OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27)) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 27, newValue.rawValue) }
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        ///
+        /// `nil` is written as the null value.
+        @inlinable
+        public var wet: V0BooleanType? {
+            get { let raw = SBEWire.loadUInt8(sbeBlock, 28); return raw == 255 ? nil : V0BooleanType(rawValue: raw) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 28, newValue?.rawValue ?? 255) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
@@ -1372,8 +1599,8 @@ public struct V0CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: let group = try accelerationCount(0); try endAcceleration(group)
-                    default: throw SBEError.accessOutOfOrder
+                case 0: let group = try accelerationCount(0); try endAcceleration(group)
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1383,19 +1610,25 @@ public struct V0CarEncoder {
             /// Entry block length written by this codec.
             public static let blockLength: UInt16 = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeMutableRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
             /// Number of entries announced in the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; scratch memory before the first `next()`, so fields set too
+            /// early are discarded instead of written outside the buffer.
+            @usableFromInline var sbeBlock: UnsafeMutableRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
             init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
                 guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-                try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+                // The fixed part of every entry must fit now: a bad count fails before anything is written.
+                try SBEBounds.check(offset: headerOffset, length: 4 + count * 6, capacity: capacity)
                 SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
                 SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
                 sbeBuffer = buffer
@@ -1404,6 +1637,7 @@ public struct V0CarEncoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.scratch
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -1417,6 +1651,7 @@ public struct V0CarEncoder {
                 try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = sbeBuffer + sbeOffset
                 sbePosition = sbeOffset + 6
             }
 
@@ -1433,8 +1668,8 @@ public struct V0CarEncoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-                nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+                get { SBEWire.loadUInt16(sbeBlock, 0) }
+                nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -1443,8 +1678,8 @@ public struct V0CarEncoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-                nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+                get { SBEWire.loadFloat(sbeBlock, 2) }
+                nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
             }
 
         }

@@ -22,10 +22,10 @@ public enum V0Model: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 65: self = .a
-            case 66: self = .b
-            case 67: self = .c
-            default: self = .unrecognized(rawValue)
+        case 65: self = .a
+        case 66: self = .b
+        case 67: self = .c
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -33,20 +33,20 @@ public enum V0Model: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .a: return 65
-            case .b: return 66
-            case .c: return 67
-            case let .unrecognized(value): return value
+        case .a: return 65
+        case .b: return 66
+        case .c: return 67
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .a: return "A"
-            case .b: return "B"
-            case .c: return "C"
-            case .unrecognized: return nil
+        case .a: return "A"
+        case .b: return "B"
+        case .c: return "C"
+        case .unrecognized: return nil
         }
     }
 }

@@ -20,9 +20,9 @@ public enum BooleanType: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 0: self = .f
-            case 1: self = .t
-            default: self = .unrecognized(rawValue)
+        case 0: self = .f
+        case 1: self = .t
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -30,18 +30,18 @@ public enum BooleanType: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .f: return 0
-            case .t: return 1
-            case let .unrecognized(value): return value
+        case .f: return 0
+        case .t: return 1
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .f: return "F"
-            case .t: return "T"
-            case .unrecognized: return nil
+        case .f: return "F"
+        case .t: return "T"
+        case .unrecognized: return nil
         }
     }
 }

@@ -24,11 +24,11 @@ public enum BoostType: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 84: self = .turbo
-            case 83: self = .supercharger
-            case 78: self = .nitrous
-            case 75: self = .kers
-            default: self = .unrecognized(rawValue)
+        case 84: self = .turbo
+        case 83: self = .supercharger
+        case 78: self = .nitrous
+        case 75: self = .kers
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -36,22 +36,22 @@ public enum BoostType: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .turbo: return 84
-            case .supercharger: return 83
-            case .nitrous: return 78
-            case .kers: return 75
-            case let .unrecognized(value): return value
+        case .turbo: return 84
+        case .supercharger: return 83
+        case .nitrous: return 78
+        case .kers: return 75
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .turbo: return "TURBO"
-            case .supercharger: return "SUPERCHARGER"
-            case .nitrous: return "NITROUS"
-            case .kers: return "KERS"
-            case .unrecognized: return nil
+        case .turbo: return "TURBO"
+        case .supercharger: return "SUPERCHARGER"
+        case .nitrous: return "NITROUS"
+        case .kers: return "KERS"
+        case .unrecognized: return nil
         }
     }
 }

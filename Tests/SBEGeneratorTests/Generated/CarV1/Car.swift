@@ -23,13 +23,17 @@ public struct CarDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -436,13 +440,13 @@ public struct CarDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try fuelFigures()
-                case 1: _ = try performanceFigures()
-                case 2: _ = try manufacturer()
-                case 3: _ = try model()
-                case 4: _ = try activationCode()
-                case 5: _ = try notes()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try fuelFigures()
+            case 1: _ = try performanceFigures()
+            case 2: _ = try manufacturer()
+            case 3: _ = try model()
+            case 4: _ = try activationCode()
+            case 5: _ = try notes()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -454,15 +458,22 @@ public struct CarDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 6
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -477,10 +488,12 @@ public struct CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -495,6 +508,7 @@ public struct CarDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -513,6 +527,7 @@ public struct CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -531,7 +546,7 @@ public struct CarDecoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt16(sbeBlock, 0)
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -540,7 +555,7 @@ public struct CarDecoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+            return SBEWire.loadFloat(sbeBlock, 2)
         }
 
         /// Offset of `co2` from the start of the block.
@@ -550,7 +565,7 @@ public struct CarDecoder {
         @inlinable
         public var co2: UInt16? {
             guard sbeActingVersion >= 1 && sbeActingBlockLength >= 8 else { return nil }
-            return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 6)
+            return SBEWire.loadUInt16(sbeBlock, 6)
         }
 
         /// `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -579,30 +594,37 @@ public struct CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try usageDescription()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try usageDescription()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
 
     }
 
-    /// Reads entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Reads entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresDecoder {
         /// Entry block length written by this schema version.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
-        public static let minimumBlockLength = 1
+        public static let minimumBlockLength = 29
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
 
@@ -617,10 +639,12 @@ public struct CarDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -630,11 +654,12 @@ public struct CarDecoder {
             sbeBuffer = buffer
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
-            sbeActingBlockLength = 1
+            sbeActingBlockLength = 29
             count = 0
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
             sbeCursor = 1
         }
 
@@ -653,6 +678,7 @@ public struct CarDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             sbeCursor = 0
             return true
@@ -671,7 +697,67 @@ public struct CarDecoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt8(sbeBlock, 0)
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: LocationDecoder {
+            return LocationDecoder(unchecked: sbeBlock, offset: 1, actingVersion: sbeActingVersion)
+        }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// The raw bytes of `trackCode` (a view into the buffer, no copy; empty when absent).
+        @inlinable
+        public var trackCodeBytes: UnsafeRawBufferPointer {
+            return UnsafeRawBufferPointer(start: sbeBlock + 21, count: 6)
+        }
+
+        /// `trackCode` as a string: the characters before the first NUL (allocates).
+        public var trackCodeString: String { SBEText.fixedString(trackCodeBytes) }
+
+        /// Copies the bytes of `trackCode` into `destination`; returns the number of bytes copied.
+        @inlinable
+        public func getTrackCode(into destination: UnsafeMutableRawBufferPointer) throws(SBEError) -> Int {
+            try SBEVarData.copy(trackCodeBytes, into: destination)
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: OptionalExtras {
+            return OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27))
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        @inlinable
+        public var wet: BooleanType? {
+            let raw = SBEWire.loadUInt8(sbeBlock, 28)
+            if raw == 255 { return nil }
+            return BooleanType(rawValue: raw)
         }
 
         /// The `acceleration` repeating group (id 42).
@@ -693,8 +779,8 @@ public struct CarDecoder {
             guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: _ = try acceleration()
-                    default: throw SBEError.accessOutOfOrder
+                case 0: _ = try acceleration()
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -706,15 +792,22 @@ public struct CarDecoder {
             /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
             public static let minimumBlockLength = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
+            /// Schema version the data was written with; newer fields read as nil.
             public let sbeActingVersion: Int
+            /// Block length the data was written with (from the header or the group dimension).
             public let sbeActingBlockLength: Int
             /// Number of entries announced by the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; zeroed memory before the first entry, so fields read before
+            /// `next()` (or of an empty group) read zeros, never past the buffer.
+            @usableFromInline var sbeBlock: UnsafeRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
@@ -728,10 +821,12 @@ public struct CarDecoder {
                 sbeCapacity = capacity
                 sbeActingVersion = actingVersion
                 sbeActingBlockLength = blockLength
-                count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                let count = Int(SBEWire.loadUInt16(buffer, headerOffset + 2))
+                self.count = count
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// An empty group, for a group newer than the acting version.
@@ -745,6 +840,7 @@ public struct CarDecoder {
                 sbeIndex = -1
                 sbePosition = 0
                 sbeOffset = 0
+                sbeBlock = SBEEmptyBlock.readable
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -761,6 +857,7 @@ public struct CarDecoder {
                 try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
                 sbePosition = sbeOffset + sbeActingBlockLength
                 return true
             }
@@ -783,7 +880,7 @@ public struct CarDecoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                return SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0)
+                return SBEWire.loadUInt16(sbeBlock, 0)
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -792,7 +889,7 @@ public struct CarDecoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                return SBEWire.loadFloat(sbeBuffer, sbeOffset + 2)
+                return SBEWire.loadFloat(sbeBlock, 2)
             }
 
         }
@@ -819,7 +916,9 @@ public struct CarEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 93
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -1199,6 +1298,14 @@ public struct CarEncoder {
         sbeCursor = 3
     }
 
+    /// Writes `manufacturer` from a byte array.
+    @inlinable
+    public mutating func manufacturer(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.manufacturer(raw)
+        }
+    }
+
     /// Writes `manufacturer` from a string (its UTF-8 bytes).
     public mutating func manufacturer(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1212,6 +1319,14 @@ public struct CarEncoder {
         try sbeAdvance(to: 3)
         try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint8, maxLength: 255)
         sbeCursor = 4
+    }
+
+    /// Writes `model` from a byte array.
+    @inlinable
+    public mutating func model(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.model(raw)
+        }
     }
 
     /// Writes `model` from a string (US-ASCII only: other characters throw).
@@ -1229,6 +1344,14 @@ public struct CarEncoder {
         sbeCursor = 5
     }
 
+    /// Writes `activationCode` from a byte array.
+    @inlinable
+    public mutating func activationCode(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.activationCode(raw)
+        }
+    }
+
     /// Writes `activationCode` from a string (its UTF-8 bytes).
     public mutating func activationCode(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1244,6 +1367,14 @@ public struct CarEncoder {
         sbeCursor = 6
     }
 
+    /// Writes `notes` from a byte array.
+    @inlinable
+    public mutating func notes(_ bytes: [UInt8]) throws(SBEError) {
+        try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+            try self.notes(raw)
+        }
+    }
+
     /// Writes `notes` from a string (its UTF-8 bytes).
     public mutating func notes(_ value: String) throws(SBEError) {
         try SBEText.withBytes(of: value, asciiOnly: false) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
@@ -1257,13 +1388,13 @@ public struct CarEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
-                case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
-                case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
-                case 5: try notes(UnsafeRawBufferPointer(start: nil, count: 0))
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try fuelFiguresCount(0); try endFuelFigures(group)
+            case 1: let group = try performanceFiguresCount(0); try endPerformanceFigures(group)
+            case 2: try manufacturer(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 3: try model(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 4: try activationCode(UnsafeRawBufferPointer(start: nil, count: 0))
+            case 5: try notes(UnsafeRawBufferPointer(start: nil, count: 0))
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -1273,13 +1404,18 @@ public struct CarEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt16 = 8
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1287,7 +1423,8 @@ public struct CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 8, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1296,6 +1433,7 @@ public struct CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1312,6 +1450,7 @@ public struct CarEncoder {
             try SBEBounds.check(offset: sbePosition, length: 8, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 8
             sbeCursor = 0
         }
@@ -1330,8 +1469,8 @@ public struct CarEncoder {
         /// `speed` (id 31): uint16 at offset 0, 2 bytes.
         @inlinable
         public var speed: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `mpg` from the start of the block.
@@ -1340,8 +1479,8 @@ public struct CarEncoder {
         /// `mpg` (id 32): float at offset 2, 4 bytes.
         @inlinable
         public var mpg: Float {
-            get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-            nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+            get { SBEWire.loadFloat(sbeBlock, 2) }
+            nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
         }
 
         /// Offset of `co2` from the start of the block.
@@ -1350,8 +1489,8 @@ public struct CarEncoder {
         /// `co2` (id 33): uint16 at offset 6, 2 bytes, since version 1.
         @inlinable
         public var co2: UInt16 {
-            get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 6) }
-            nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 6, newValue) }
+            get { SBEWire.loadUInt16(sbeBlock, 6) }
+            nonmutating set { SBEWire.storeUInt16(sbeBlock, 6, newValue) }
         }
 
         /// Writes `usageDescription` (id 34): variable-length UTF-8 text with a uint16 length, at most 65535 bytes.
@@ -1360,6 +1499,14 @@ public struct CarEncoder {
             try sbeAdvance(to: 0)
             try SBEVarData.write(sbeBuffer, capacity: sbeCapacity, position: &sbePosition, bytes: bytes, lengthType: .uint16, maxLength: 65535)
             sbeCursor = 1
+        }
+
+        /// Writes `usageDescription` from a byte array.
+        @inlinable
+        public mutating func usageDescription(_ bytes: [UInt8]) throws(SBEError) {
+            try SBEText.withBytes(of: bytes) { (raw: UnsafeRawBufferPointer) throws(SBEError) in
+                try self.usageDescription(raw)
+            }
         }
 
         /// Writes `usageDescription` from a string (its UTF-8 bytes).
@@ -1375,26 +1522,31 @@ public struct CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
-                    default: throw SBEError.accessOutOfOrder
+                case 0: try usageDescription(UnsafeRawBufferPointer(start: nil, count: 0))
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
 
     }
 
-    /// Writes entries of the `performanceFigures` group (id 40, block length 1, dimension `groupSizeEncoding`).
+    /// Writes entries of the `performanceFigures` group (id 40, block length 29, dimension `groupSizeEncoding`).
     public struct PerformanceFiguresEncoder {
         /// Entry block length written by this codec.
-        public static let blockLength: UInt16 = 1
+        public static let blockLength: UInt16 = 29
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
         @usableFromInline var sbeCursor: Int
         @usableFromInline var sbeGroupOpen: Bool
@@ -1402,7 +1554,8 @@ public struct CarEncoder {
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-            try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 4 + count * 29, capacity: capacity)
             SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -1411,6 +1564,7 @@ public struct CarEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 4
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
             sbeCursor = 1
             sbeGroupOpen = false
         }
@@ -1424,10 +1578,11 @@ public struct CarEncoder {
         public mutating func next() throws(SBEError) {
             if sbeIndex >= 0 { try sbeAdvance(to: 1) }
             guard sbeIndex + 1 < count else { throw SBEError.groupEntryOverflow(count: count) }
-            try SBEBounds.check(offset: sbePosition, length: 1, capacity: sbeCapacity)
+            try SBEBounds.check(offset: sbePosition, length: 29, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
-            sbePosition = sbeOffset + 1
+            sbeBlock = sbeBuffer + sbeOffset
+            sbePosition = sbeOffset + 29
             sbeCursor = 0
         }
 
@@ -1445,8 +1600,88 @@ public struct CarEncoder {
         /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
         @inlinable
         public var octaneRating: UInt8 {
-            get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt8(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt8(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 0, newValue) }
+        }
+
+        /// Offset of `trackLocation` from the start of the block.
+        public static let trackLocationOffset = 1
+
+        /// `trackLocation` (id 45): composite Location at offset 1, 20 bytes.
+        @inlinable
+        public var trackLocation: LocationEncoder { LocationEncoder(unchecked: sbeBlock, offset: 1) }
+
+        /// Offset of `trackCode` from the start of the block.
+        public static let trackCodeOffset = 21
+
+        /// Number of elements of `trackCode`.
+        public static let trackCodeLength = 6
+
+        /// `trackCode` (id 46): VehicleCode (char[6]) at offset 21, 6 bytes.
+        ///
+        /// The element at `index` (0 ..< 6); an index out of range is a programming error.
+        @inlinable
+        public func trackCode(at index: Int) -> UInt8 {
+            precondition(index >= 0 && index < 6, "index out of range")
+            return SBEWire.loadUInt8(sbeBlock, 21 + index * 1)
+        }
+
+        /// Sets the element of `trackCode` at `index` (0 ..< 6).
+        @inlinable
+        public func setTrackCode(at index: Int, _ value: UInt8) {
+            precondition(index >= 0 && index < 6, "index out of range")
+            SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+        }
+
+        /// Sets `trackCode` from up to 6 values, zero-filling the rest; more values throw.
+        @inlinable
+        public func setTrackCode(_ values: some Collection<UInt8>) throws(SBEError) {
+            guard values.count <= 6 else { throw SBEError.valueOutOfRange }
+            var index = 0
+            for value in values {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, value)
+                index += 1
+            }
+            while index < 6 {
+                SBEWire.storeUInt8(sbeBlock, 21 + index * 1, 0)
+                index += 1
+            }
+        }
+
+        /// Sets `trackCode` from raw bytes, NUL-padded; more than 6 bytes throw.
+        @inlinable
+        public func setTrackCode(bytes: UnsafeRawBufferPointer) throws(SBEError) {
+            try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+        }
+
+        /// Sets `trackCode` from a string (US-ASCII only), NUL-padded; a longer string throws.
+        public func setTrackCode(_ value: String) throws(SBEError) {
+            try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
+                try SBEText.storeFixed(sbeBlock, 21, length: 6, bytes: bytes)
+            }
+        }
+
+
+        /// Offset of `conditions` from the start of the block.
+        public static let conditionsOffset = 27
+
+        /// `conditions` (id 47): set OptionalExtras (uint8) at offset 27, 1 byte.
+        @inlinable
+        public var conditions: OptionalExtras {
+            get { OptionalExtras(rawValue: SBEWire.loadUInt8(sbeBlock, 27)) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 27, newValue.rawValue) }
+        }
+
+        /// Offset of `wet` from the start of the block.
+        public static let wetOffset = 28
+
+        /// `wet` (id 48): enum BooleanType (uint8) at offset 28, 1 byte, optional (null 255).
+        ///
+        /// `nil` is written as the null value.
+        @inlinable
+        public var wet: BooleanType? {
+            get { let raw = SBEWire.loadUInt8(sbeBlock, 28); return raw == 255 ? nil : BooleanType(rawValue: raw) }
+            nonmutating set { SBEWire.storeUInt8(sbeBlock, 28, newValue?.rawValue ?? 255) }
         }
 
         /// Starts the `acceleration` repeating group (id 42) with `count` entries.
@@ -1477,8 +1712,8 @@ public struct CarEncoder {
             guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
             while sbeCursor < target {
                 switch sbeCursor {
-                    case 0: let group = try accelerationCount(0); try endAcceleration(group)
-                    default: throw SBEError.accessOutOfOrder
+                case 0: let group = try accelerationCount(0); try endAcceleration(group)
+                default: throw SBEError.accessOutOfOrder
                 }
             }
         }
@@ -1488,19 +1723,25 @@ public struct CarEncoder {
             /// Entry block length written by this codec.
             public static let blockLength: UInt16 = 6
 
+            /// Start of the wrapped memory (not owned: it must outlive the flyweight).
             public let sbeBuffer: UnsafeMutableRawPointer
+            /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
             public let sbeCapacity: Int
             /// Number of entries announced in the dimension header.
             public let count: Int
             @usableFromInline var sbeIndex: Int
             /// Offset of the current entry's block.
             @usableFromInline var sbeOffset: Int
+            /// The current entry's block; scratch memory before the first `next()`, so fields set too
+            /// early are discarded instead of written outside the buffer.
+            @usableFromInline var sbeBlock: UnsafeMutableRawPointer
             @usableFromInline var sbePosition: Int
 
             @inlinable
             init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
                 guard count >= 0, count <= 65535 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 65535) }
-                try SBEBounds.check(offset: headerOffset, length: 4, capacity: capacity)
+                // The fixed part of every entry must fit now: a bad count fails before anything is written.
+                try SBEBounds.check(offset: headerOffset, length: 4 + count * 6, capacity: capacity)
                 SBEWire.storeUInt16(buffer, headerOffset + 0, Self.blockLength)
                 SBEWire.storeUInt16(buffer, headerOffset + 2, UInt16(truncatingIfNeeded: count))
                 sbeBuffer = buffer
@@ -1509,6 +1750,7 @@ public struct CarEncoder {
                 sbeIndex = -1
                 sbePosition = headerOffset + 4
                 sbeOffset = sbePosition
+                sbeBlock = SBEEmptyBlock.scratch
             }
 
             /// Index of the current entry (-1 before the first `next()`).
@@ -1522,6 +1764,7 @@ public struct CarEncoder {
                 try SBEBounds.check(offset: sbePosition, length: 6, capacity: sbeCapacity)
                 sbeIndex += 1
                 sbeOffset = sbePosition
+                sbeBlock = sbeBuffer + sbeOffset
                 sbePosition = sbeOffset + 6
             }
 
@@ -1538,8 +1781,8 @@ public struct CarEncoder {
             /// `mph` (id 43): uint16 at offset 0, 2 bytes.
             @inlinable
             public var mph: UInt16 {
-                get { SBEWire.loadUInt16(sbeBuffer, sbeOffset + 0) }
-                nonmutating set { SBEWire.storeUInt16(sbeBuffer, sbeOffset + 0, newValue) }
+                get { SBEWire.loadUInt16(sbeBlock, 0) }
+                nonmutating set { SBEWire.storeUInt16(sbeBlock, 0, newValue) }
             }
 
             /// Offset of `seconds` from the start of the block.
@@ -1548,8 +1791,8 @@ public struct CarEncoder {
             /// `seconds` (id 44): float at offset 2, 4 bytes.
             @inlinable
             public var seconds: Float {
-                get { SBEWire.loadFloat(sbeBuffer, sbeOffset + 2) }
-                nonmutating set { SBEWire.storeFloat(sbeBuffer, sbeOffset + 2, newValue) }
+                get { SBEWire.loadFloat(sbeBlock, 2) }
+                nonmutating set { SBEWire.storeFloat(sbeBlock, 2, newValue) }
             }
 
         }

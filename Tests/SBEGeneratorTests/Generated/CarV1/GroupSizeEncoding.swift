@@ -12,8 +12,11 @@ public struct GroupSizeEncodingDecoder {
     /// Encoded size in bytes.
     public static let encodedLength = 4
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Offset of the composite from `sbeBuffer`.
     public let sbeOffset: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
 
     /// Wraps without a bounds check: the caller has checked `offset + encodedLength` fits.
@@ -58,7 +61,9 @@ public struct GroupSizeEncodingEncoder {
     /// Encoded size in bytes.
     public static let encodedLength = 4
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Offset of the composite from `sbeBuffer`.
     public let sbeOffset: Int
 
     /// Wraps without a bounds check: the caller has checked `offset + encodedLength` fits.

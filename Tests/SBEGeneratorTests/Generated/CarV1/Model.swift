@@ -24,11 +24,11 @@ public enum Model: Hashable, Sendable {
     @inlinable
     public init(rawValue: UInt8) {
         switch rawValue {
-            case 65: self = .a
-            case 66: self = .b
-            case 67: self = .c
-            case 68: self = .d
-            default: self = .unrecognized(rawValue)
+        case 65: self = .a
+        case 66: self = .b
+        case 67: self = .c
+        case 68: self = .d
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -36,22 +36,22 @@ public enum Model: Hashable, Sendable {
     @inlinable
     public var rawValue: UInt8 {
         switch self {
-            case .a: return 65
-            case .b: return 66
-            case .c: return 67
-            case .d: return 68
-            case let .unrecognized(value): return value
+        case .a: return 65
+        case .b: return 66
+        case .c: return 67
+        case .d: return 68
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .a: return "A"
-            case .b: return "B"
-            case .c: return "C"
-            case .d: return "D"
-            case .unrecognized: return nil
+        case .a: return "A"
+        case .b: return "B"
+        case .c: return "C"
+        case .d: return "D"
+        case .unrecognized: return nil
         }
     }
 }

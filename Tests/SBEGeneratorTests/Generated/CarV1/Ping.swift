@@ -23,13 +23,17 @@ public struct PingDecoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 8
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
     /// Offset of the root block.
     public let sbeOffset: Int
+    /// Block length the data was written with (from the header or the group dimension).
     public let sbeActingBlockLength: Int
+    /// Schema version the data was written with; newer fields read as nil.
     public let sbeActingVersion: Int
     @usableFromInline var sbePosition: Int
     @usableFromInline var sbeCursor: Int
@@ -160,8 +164,8 @@ public struct PingDecoder {
         guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: _ = try serviceHistory()
-                default: throw SBEError.accessOutOfOrder
+            case 0: _ = try serviceHistory()
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -175,15 +179,22 @@ public struct PingDecoder {
         /// Entry bytes the version-0 fields need; a shorter acting block length is rejected.
         public static let minimumBlockLength = 10
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
+        /// Schema version the data was written with; newer fields read as nil.
         public let sbeActingVersion: Int
+        /// Block length the data was written with (from the header or the group dimension).
         public let sbeActingBlockLength: Int
         /// Number of entries announced by the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; zeroed memory before the first entry, so fields read before
+        /// `next()` (or of an empty group) read zeros, never past the buffer.
+        @usableFromInline var sbeBlock: UnsafeRawPointer
         @usableFromInline var sbePosition: Int
 
         @inlinable
@@ -197,10 +208,13 @@ public struct PingDecoder {
             sbeCapacity = capacity
             sbeActingVersion = actingVersion
             sbeActingBlockLength = blockLength
-            count = Int(SBEWire.loadUInt8(buffer, headerOffset + 1))
+            let count = Int(SBEWire.loadUInt8(buffer, headerOffset + 1))
+            guard count <= 100 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 100) }
+            self.count = count
             sbeIndex = -1
             sbePosition = headerOffset + 2
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.readable
         }
 
         /// An empty group, for a group newer than the acting version.
@@ -214,6 +228,7 @@ public struct PingDecoder {
             sbeIndex = -1
             sbePosition = 0
             sbeOffset = 0
+            sbeBlock = SBEEmptyBlock.readable
         }
 
         /// Index of the current entry (-1 before the first `next()`).
@@ -230,6 +245,7 @@ public struct PingDecoder {
             try SBEBounds.check(offset: sbePosition, length: sbeActingBlockLength, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = UnsafeRawPointer(sbeBuffer + sbeOffset)
             sbePosition = sbeOffset + sbeActingBlockLength
             return true
         }
@@ -252,7 +268,7 @@ public struct PingDecoder {
         /// `mileage` (id 1): uint32 at offset 0, 4 bytes.
         @inlinable
         public var mileage: UInt32 {
-            return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0)
+            return SBEWire.loadUInt32(sbeBlock, 0)
         }
 
         /// Offset of `dealerCode` from the start of the block.
@@ -267,13 +283,13 @@ public struct PingDecoder {
         @inlinable
         public func dealerCode(at index: Int) -> UInt8 {
             precondition(index >= 0 && index < 6, "index out of range")
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 4 + index * 1)
+            return SBEWire.loadUInt8(sbeBlock, 4 + index * 1)
         }
 
         /// The raw bytes of `dealerCode` (a view into the buffer, no copy; empty when absent).
         @inlinable
         public var dealerCodeBytes: UnsafeRawBufferPointer {
-            return UnsafeRawBufferPointer(start: sbeBuffer + sbeOffset + 4, count: 6)
+            return UnsafeRawBufferPointer(start: sbeBlock + 4, count: 6)
         }
 
         /// `dealerCode` as a string: the characters before the first NUL (allocates).
@@ -308,7 +324,9 @@ public struct PingEncoder {
     /// Root block bytes the version-0 fields need; a shorter acting block length is rejected.
     public static let minimumBlockLength = 8
 
+    /// Start of the wrapped memory (not owned: it must outlive the flyweight).
     public let sbeBuffer: UnsafeMutableRawPointer
+    /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
     public let sbeCapacity: Int
     /// Offset of the message header, or of the root block when wrapped without a header.
     public let sbeStartOffset: Int
@@ -441,8 +459,8 @@ public struct PingEncoder {
         guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }
         while sbeCursor < target {
             switch sbeCursor {
-                case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
-                default: throw SBEError.accessOutOfOrder
+            case 0: let group = try serviceHistoryCount(0); try endServiceHistory(group)
+            default: throw SBEError.accessOutOfOrder
             }
         }
     }
@@ -454,19 +472,25 @@ public struct PingEncoder {
         /// Entry block length written by this codec.
         public static let blockLength: UInt8 = 10
 
+        /// Start of the wrapped memory (not owned: it must outlive the flyweight).
         public let sbeBuffer: UnsafeMutableRawPointer
+        /// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.
         public let sbeCapacity: Int
         /// Number of entries announced in the dimension header.
         public let count: Int
         @usableFromInline var sbeIndex: Int
         /// Offset of the current entry's block.
         @usableFromInline var sbeOffset: Int
+        /// The current entry's block; scratch memory before the first `next()`, so fields set too
+        /// early are discarded instead of written outside the buffer.
+        @usableFromInline var sbeBlock: UnsafeMutableRawPointer
         @usableFromInline var sbePosition: Int
 
         @inlinable
         init(sbeBuffer buffer: UnsafeMutableRawPointer, capacity: Int, headerOffset: Int, count: Int) throws(SBEError) {
             guard count >= 0, count <= 100 else { throw SBEError.groupCountOutOfRange(count: count, maximum: 100) }
-            try SBEBounds.check(offset: headerOffset, length: 2, capacity: capacity)
+            // The fixed part of every entry must fit now: a bad count fails before anything is written.
+            try SBEBounds.check(offset: headerOffset, length: 2 + count * 10, capacity: capacity)
             SBEWire.storeUInt8(buffer, headerOffset + 0, Self.blockLength)
             SBEWire.storeUInt8(buffer, headerOffset + 1, UInt8(truncatingIfNeeded: count))
             sbeBuffer = buffer
@@ -475,6 +499,7 @@ public struct PingEncoder {
             sbeIndex = -1
             sbePosition = headerOffset + 2
             sbeOffset = sbePosition
+            sbeBlock = SBEEmptyBlock.scratch
         }
 
         /// Index of the current entry (-1 before the first `next()`).
@@ -488,6 +513,7 @@ public struct PingEncoder {
             try SBEBounds.check(offset: sbePosition, length: 10, capacity: sbeCapacity)
             sbeIndex += 1
             sbeOffset = sbePosition
+            sbeBlock = sbeBuffer + sbeOffset
             sbePosition = sbeOffset + 10
         }
 
@@ -504,8 +530,8 @@ public struct PingEncoder {
         /// `mileage` (id 1): uint32 at offset 0, 4 bytes.
         @inlinable
         public var mileage: UInt32 {
-            get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0) }
-            nonmutating set { SBEWire.storeUInt32(sbeBuffer, sbeOffset + 0, newValue) }
+            get { SBEWire.loadUInt32(sbeBlock, 0) }
+            nonmutating set { SBEWire.storeUInt32(sbeBlock, 0, newValue) }
         }
 
         /// Offset of `dealerCode` from the start of the block.
@@ -520,14 +546,14 @@ public struct PingEncoder {
         @inlinable
         public func dealerCode(at index: Int) -> UInt8 {
             precondition(index >= 0 && index < 6, "index out of range")
-            return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 4 + index * 1)
+            return SBEWire.loadUInt8(sbeBlock, 4 + index * 1)
         }
 
         /// Sets the element of `dealerCode` at `index` (0 ..< 6).
         @inlinable
         public func setDealerCode(at index: Int, _ value: UInt8) {
             precondition(index >= 0 && index < 6, "index out of range")
-            SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, value)
+            SBEWire.storeUInt8(sbeBlock, 4 + index * 1, value)
         }
 
         /// Sets `dealerCode` from up to 6 values, zero-filling the rest; more values throw.
@@ -536,11 +562,11 @@ public struct PingEncoder {
             guard values.count <= 6 else { throw SBEError.valueOutOfRange }
             var index = 0
             for value in values {
-                SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, value)
+                SBEWire.storeUInt8(sbeBlock, 4 + index * 1, value)
                 index += 1
             }
             while index < 6 {
-                SBEWire.storeUInt8(sbeBuffer, sbeOffset + 4 + index * 1, 0)
+                SBEWire.storeUInt8(sbeBlock, 4 + index * 1, 0)
                 index += 1
             }
         }
@@ -548,13 +574,13 @@ public struct PingEncoder {
         /// Sets `dealerCode` from raw bytes, NUL-padded; more than 6 bytes throw.
         @inlinable
         public func setDealerCode(bytes: UnsafeRawBufferPointer) throws(SBEError) {
-            try SBEText.storeFixed(sbeBuffer, sbeOffset + 4, length: 6, bytes: bytes)
+            try SBEText.storeFixed(sbeBlock, 4, length: 6, bytes: bytes)
         }
 
         /// Sets `dealerCode` from a string (US-ASCII only), NUL-padded; a longer string throws.
         public func setDealerCode(_ value: String) throws(SBEError) {
             try SBEText.withBytes(of: value, asciiOnly: true) { (bytes: UnsafeRawBufferPointer) throws(SBEError) in
-                try SBEText.storeFixed(sbeBuffer, sbeOffset + 4, length: 6, bytes: bytes)
+                try SBEText.storeFixed(sbeBlock, 4, length: 6, bytes: bytes)
             }
         }
 

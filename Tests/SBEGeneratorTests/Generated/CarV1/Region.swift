@@ -22,10 +22,10 @@ public enum Region: Hashable, Sendable {
     @inlinable
     public init(rawValue: Int16) {
         switch rawValue {
-            case -1: self = .northAmerica
-            case 1: self = .europe
-            case 300: self = .asia
-            default: self = .unrecognized(rawValue)
+        case -1: self = .northAmerica
+        case 1: self = .europe
+        case 300: self = .asia
+        default: self = .unrecognized(rawValue)
         }
     }
 
@@ -33,20 +33,20 @@ public enum Region: Hashable, Sendable {
     @inlinable
     public var rawValue: Int16 {
         switch self {
-            case .northAmerica: return -1
-            case .europe: return 1
-            case .asia: return 300
-            case let .unrecognized(value): return value
+        case .northAmerica: return -1
+        case .europe: return 1
+        case .asia: return 300
+        case let .unrecognized(value): return value
         }
     }
 
     /// The schema name of the value, or nil when the schema does not define it.
     public var schemaName: String? {
         switch self {
-            case .northAmerica: return "NORTH_AMERICA"
-            case .europe: return "EUROPE"
-            case .asia: return "ASIA"
-            case .unrecognized: return nil
+        case .northAmerica: return "NORTH_AMERICA"
+        case .europe: return "EUROPE"
+        case .asia: return "ASIA"
+        case .unrecognized: return nil
         }
     }
 }

@@ -1,0 +1,58 @@
+import Histogram
+import Synchronization
+import TensorPool
+
+/// Counters of a `tp` consumer's handler, read by the main thread while the consumer runs.
+final class ConsumerHandlerCounters: Sendable {
+    enum Index: Int, CaseIterable { case verified, corrupt, torn, bytes, latencySumNs }
+    let values = SingleWriterCounters(count: Index.allCases.count)
+    /// Largest latency since the last ``takeIntervalMaxNs()`` (written by the agent, swapped by the reader).
+    let intervalMaxNs = Atomic<UInt64>(0)
+    subscript(index: Index) -> UInt64 { values[index.rawValue] }
+    func takeIntervalMaxNs() -> UInt64 { intervalMaxNs.exchange(0, ordering: .relaxed) }
+}
+
+/// Checks each frame against ``SyntheticFramePattern`` (with `--verify`), measures descriptor → callback latency
+/// from the header timestamp, and accepts a result only when the seqlock held (`onFrameCompleted(intact:)`).
+struct ConsumerVerifyingHandler: TensorFrameHandler {
+    let verify: Bool
+    let counters = ConsumerHandlerCounters()
+    /// Latency of accepted frames (ns), on the consumer's thread; read it after the consumer stopped.
+    var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    /// Epochs frames were received from, in order.
+    private(set) var epochs: [UInt64] = []
+    /// First frame that failed verification (seq, epoch), if any.
+    private(set) var firstCorrupt: (seq: UInt64, epoch: UInt64)?
+    private var pending: (seq: UInt64, epoch: UInt64, ok: Bool, latencyNs: UInt64, bytes: Int)?
+
+    init(verify: Bool) {
+        self.verify = verify
+    }
+
+    mutating func onFrame(_ frame: borrowing TensorFrame) {
+        let ok = !verify || frame.withBytes { SyntheticFramePattern.matches($0, epoch: frame.epoch, seq: frame.seq) }
+        pending = (frame.seq, frame.epoch, ok, frame.latencyNs, frame.byteCount)
+    }
+
+    mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
+        guard let p = pending, p.seq == seq else { return }
+        pending = nil
+        guard intact else {
+            counters.values.add(ConsumerHandlerCounters.Index.torn.rawValue)
+            return
+        }
+        if epochs.last != p.epoch { epochs.append(p.epoch) }
+        if p.ok {
+            counters.values.add(ConsumerHandlerCounters.Index.verified.rawValue)
+        } else {
+            counters.values.add(ConsumerHandlerCounters.Index.corrupt.rawValue)
+            if firstCorrupt == nil { firstCorrupt = (p.seq, p.epoch) }
+        }
+        counters.values.add(ConsumerHandlerCounters.Index.bytes.rawValue, UInt64(p.bytes))
+        counters.values.add(ConsumerHandlerCounters.Index.latencySumNs.rawValue, p.latencyNs)
+        _ = latency.record(p.latencyNs)
+        if p.latencyNs > counters.intervalMaxNs.load(ordering: .relaxed) {
+            counters.intervalMaxNs.store(p.latencyNs, ordering: .relaxed)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+@preconcurrency import Glibc
+import AeronConcurrent
+import ArgumentParser
+import Foundation
+import TensorPool
+
+/// `tp supervisor`: the supervisor agent (liveness, collisions, drop-rate policy) with a periodic status view.
+struct SupervisorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervisor",
+        abstract: "Supervise producers and consumers: liveness from announces, QoS and superblock activity; consumer id collisions; drop-rate policy.",
+        discussion: """
+        Prints a status table every --status-interval seconds (or one JSON object per line with --json). \
+        Uses the [supervisor] section of --config (TP_SUPERVISOR_* environment overrides apply); flags override it.
+        """)
+
+    @Option(help: "TOML configuration file ([supervisor] section).")
+    var config: String?
+
+    @Option(help: "Connect to the media driver in this Aeron directory (e.g. the Aeron C driver or `tp driver`) instead of the embedded one.")
+    var aeronDir: String?
+
+    @Flag(inversion: .prefixedNo, help: "Without --aeron-dir: launch the embedded Swift driver in the configured aeron_dir (or use the driver already running there).")
+    var embeddedDriver = true
+
+    @Option(help: "Map announced header rings under this directory read-only to read their activity timestamps (default: producer.shm_root_dir when it exists).")
+    var shmRoot: String?
+
+    @Flag(help: "Do not map header rings: liveness from the control plane only.")
+    var noShm = false
+
+    @Option(help: "Seconds between status prints (0 = none).")
+    var statusInterval: Double = 1
+
+    @Flag(help: "Print status as one JSON object per line instead of a table.")
+    var json = false
+
+    @Option(help: "Producer announce cadence in milliseconds.")
+    var announceIntervalMs: UInt32?
+
+    @Option(help: "Consumer QoS cadence in milliseconds.")
+    var qosIntervalMs: UInt32?
+
+    @Option(help: "STALE after this many silent cadences.")
+    var staleMultiple: UInt32?
+
+    @Option(help: "EXPIRED after this many silent cadences.")
+    var expiredMultiple: UInt32?
+
+    @Flag(help: "Disable the drop-rate policy.")
+    var noPolicy = false
+
+    @Option(help: "Supervisor id in counter labels.")
+    var supervisorId: UInt32 = 1
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    func run() throws {
+        let environment = ProcessInfoEnvironment.current
+        let loaded = try config.map { try TensorPoolConfiguration.load(path: $0, environment: environment) }
+            ?? TensorPoolConfiguration.parse(toml: "", environment: environment)
+        var configuration = loaded.supervisor
+        if let aeronDir { configuration.aeron.aeronDir = aeronDir }
+        if let announceIntervalMs { configuration.announceIntervalMs = announceIntervalMs }
+        if let qosIntervalMs { configuration.qosIntervalMs = qosIntervalMs }
+        if let staleMultiple { configuration.staleMultiple = staleMultiple }
+        if let expiredMultiple { configuration.expiredMultiple = expiredMultiple }
+        guard configuration.announceIntervalMs > 0, configuration.qosIntervalMs > 0, configuration.staleMultiple > 0 else {
+            throw ValidationError("cadences and --stale-multiple must be > 0")
+        }
+        guard configuration.expiredMultiple > configuration.staleMultiple else {
+            throw ValidationError("--expired-multiple must be greater than --stale-multiple")
+        }
+        if noPolicy { configuration.policy.enabled = false }
+        guard statusInterval >= 0, statusInterval.isFinite else { throw ValidationError("--status-interval must be >= 0") }
+
+        var root: String? = nil
+        if !noShm {
+            if let shmRoot {
+                root = shmRoot
+            } else {
+                var isDirectory: ObjCBool = false
+                let configured = loaded.producer.shmRootDir
+                if FileManager.default.fileExists(atPath: configured, isDirectory: &isDirectory), isDirectory.boolValue { root = configured }
+            }
+        }
+
+        let stop = DemoStopSignal()
+        let session = try DemoAeronSession(
+            externalDirectory: aeronDir ?? (embeddedDriver ? nil : configuration.aeron.aeronDir),
+            embeddedDirectory: configuration.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp supervisor: \($0)") }
+        defer { session.close() }
+        let intervalNs = UInt64(statusInterval * 1e9)
+        let settings = SupervisorSettings(configuration: configuration, shmRoot: root, supervisorId: supervisorId,
+                                          statusIntervalNs: intervalNs,
+                                          logSink: TensorPoolLogSink { line in demoPrint("tp supervisor: \(line)") })
+        let agent = try SupervisorAgent(aeron: session.aeron, settings: settings)
+        let board = agent.statusBoard
+        let runner = AgentRunner(agent: agent, idleStrategy: BackoffIdleStrategy()) { error in
+            demoPrint("tp supervisor: error: \(error)")
+        }
+        try runner.start()
+        demoPrint("tp supervisor: ready aeron \(session.directory) shm-root \(root ?? "-") announce \(configuration.announceIntervalMs) ms qos \(configuration.qosIntervalMs) ms stale x\(configuration.staleMultiple) expired x\(configuration.expiredMultiple) policy \(configuration.policy.enabled ? "on" : "off") pid \(getpid())")
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        var printed: UInt64 = 0
+        while !stop.isStopped {
+            stop.sleep(seconds: 0.05)
+            let publications = board.publications
+            if intervalNs > 0, publications != printed, let status = board.status {
+                printed = publications
+                if json {
+                    demoPrint(status.jsonLine)
+                } else {
+                    demoPrint(status.table)
+                }
+            }
+            if let duration, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= duration { break }
+        }
+        try runner.close()
+        demoPrint("tp supervisor: closed")
+    }
+}
