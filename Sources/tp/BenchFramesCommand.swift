@@ -1,0 +1,241 @@
+@preconcurrency import Glibc
+import AeronDriver
+import ArgumentParser
+import Foundation
+
+/// `tp bench frames`: producer and consumers in separate processes over a media driver, against the references
+/// measured in the same run (memcpy, cache-line round trip, the C prototype of this design).
+struct BenchFrames: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames",
+        abstract: "Frames/s, GiB/s, commit→callback latency, drops, CPU and RSS per process, with references.",
+        discussion: """
+        Spawns itself as `tp bench frames-producer` / `frames-consumer` children on an embedded Swift media driver \
+        (owned by this process) or, with --real-driver, the Aeron C driver (Tests/Interop/aeron_peer.py, \
+        TP_PYAERON_SO). Without selectors the default matrix runs every size with copy and claim paths and full \
+        reads plus header-only reads (1 consumer), then 2/4/8 consumers at 64 KiB; any of --sizes/--consumers/\
+        --modes/--reads selects the full cross product of the selection. Build with -c release.
+        """)
+
+    @Option(help: "Payload sizes, comma separated (suffixes k/m): default 64,64k,640k,4m.") var sizes: String?
+    @Option(help: "Consumer counts, comma separated (default 1; the default matrix adds 2,4,8 at 64 KiB).") var consumers: String?
+    @Option(help: "Producer paths: copy,claim.") var modes: String?
+    @Option(help: "Consumer reads: full,header.") var reads: String?
+    @Option(help: "Measured seconds per case (after the warm-up).") var seconds: Double?
+    @Option(help: "Warm-up seconds per case.") var warmup: Double = 0.5
+    @Option(help: "Header ring and pool slots (power of two); 4 like the C prototype.") var nslots: UInt32 = 4
+    @Option(help: "closed: the producer stays at most --nslots frames ahead of the slowest consumer (like the C prototype's releases; no slot overwritten while read); open: it publishes freely and late consumers drop.")
+    var flow: String = "closed"
+    @Flag(help: "Smoke run (~30 s): 64 KiB and 4 MiB, 1 s per case, short references.") var quick = false
+    @Flag(help: "Use the real Aeron C media driver (needs TP_PYAERON_SO or scripts/install-test-deps.sh).") var realDriver = false
+    @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
+    @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
+    @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
+    @Option(help: "Run every case (and the C prototype) this many times, interleaved, and keep the best frames/s of each: on a shared machine the best run approximates the uncontended figure.")
+    var repeats: Int = 1
+    @Option(help: "Producer rate in frames/s (0 = as fast as possible): a paced run measures latency without queueing.")
+    var rate: Double = 0
+    @Option(help: "Write the report as JSON here.") var json: String?
+
+    func run() throws {
+        guard flow == "closed" || flow == "open" else { throw ValidationError("--flow closed|open") }
+        let plan = try casePlan()
+        let secondsPerCase = seconds ?? (quick ? 1 : 2)
+        let loadBefore = BenchProcessUsage.loadAverage()
+        let started = ISO8601DateFormatter().string(from: Date())
+        let executable = Self.executablePath()
+        let root = Self.repositoryRoot(from: executable)
+        let work = NSTemporaryDirectory() + "tp-bench-frames-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let aeronDir = "/dev/shm/tp-bench-frames-\(getpid())"
+        print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow), nslots \(nslots)")
+        fflush(stdout)
+
+        var cases: [BenchFramesCase] = []
+        do {
+            let driver = try BenchDriverHost(realDriver: realDriver, directory: aeronDir, repositoryRoot: root, work: work)
+            defer { driver.close() }
+            var best: [BenchFramesCase?] = Array(repeating: nil, count: plan.count)
+            for round in 0..<max(repeats, 1) {
+                for (index, spec) in plan.enumerated() {
+                    let result = try runCase(spec, index: round * plan.count + index, executable: executable,
+                                             aeronDir: aeronDir, work: work, seconds: secondsPerCase,
+                                             measuresDriver: !realDriver)
+                    if best[index].map({ $0.framesPerSecond < result.framesPerSecond }) ?? true { best[index] = result }
+                    print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                    fflush(stdout)
+                }
+            }
+            cases = best.compactMap { $0 }
+        }
+
+        print("tp bench frames: references (memcpy, cache-line round trip\(noCPrototype ? "" : ", C prototype"))")
+        fflush(stdout)
+        let sizes = Array(Set(plan.map(\.bytes))).sorted()
+        var memcpy: [String: Double] = [:]
+        for size in sizes { memcpy[String(size)] = BenchReferenceMeasurements.memcpyGiBps(bytes: size, totalBytes: quick ? 1 << 30 : 2 << 30) }
+        let roundTrip = BenchReferenceMeasurements.cacheLineRoundTripNs(roundTrips: quick ? 50_000 : 200_000)
+        let touch = BenchReferenceMeasurements.firstTouchGiBps()
+        var references = BenchFramesReferences(memcpyGiBps: memcpy, cacheLineRoundTripNs: roundTrip,
+                                               firstTouchGiBps: touch?.first, secondPassGiBps: touch?.second)
+        if !noCPrototype {
+            if let anchorDir = BenchCPrototypeRunner.locate(explicit: anchors, repositoryRoot: root) {
+                do {
+                    references.cPrototype = try BenchCPrototypeRunner(anchors: anchorDir, repositoryRoot: root)
+                        .run(sizes: sizes, seconds: Int(secondsPerCase.rounded(.up)), repeats: max(repeats, 1),
+                             workDirectory: work)
+                } catch {
+                    references.cPrototypeError = "\(error)"
+                }
+            } else {
+                references.cPrototypeError = "C anchors not found: pass --anchors <dir of run.sh>"
+            }
+        }
+        let report = BenchFramesReport(
+            startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
+            nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
+            secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, pinned: pin, cases: cases, references: references,
+            ratios: BenchFramesTable.ratios(cases: cases, references: references))
+        print(BenchFramesTable.render(report))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            print("tp bench frames: JSON written to \(json)")
+        }
+    }
+
+    // MARK: cases
+
+    struct CaseSpec {
+        var bytes: Int
+        var path: String
+        var read: String
+        var consumers: Int
+    }
+
+    func casePlan() throws -> [CaseSpec] {
+        func list(_ text: String?, _ fallback: [String]) -> [String] {
+            text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? fallback
+        }
+        let sizeList = try list(sizes, quick ? ["64k", "4m"] : ["64", "64k", "640k", "4m"]).map { text -> Int in
+            guard let value = DriverCommand.parseSize(text) else { throw ValidationError("invalid size \(text)") }
+            return value
+        }
+        let consumerList = try list(consumers, ["1"]).map { text -> Int in
+            guard let value = Int(text), (1...64).contains(value) else { throw ValidationError("invalid consumer count \(text)") }
+            return value
+        }
+        let pathList = list(modes, ["copy", "claim"])
+        let readList = list(reads, ["full", "header"])
+        for path in pathList where path != "copy" && path != "claim" { throw ValidationError("--modes takes copy,claim") }
+        for read in readList where read != "full" && read != "header" { throw ValidationError("--reads takes full,header") }
+        if sizes != nil || consumers != nil || modes != nil || reads != nil {
+            var plan: [CaseSpec] = []
+            for bytes in sizeList { for path in pathList { for read in readList { for n in consumerList {
+                plan.append(CaseSpec(bytes: bytes, path: path, read: read, consumers: n))
+            } } } }
+            return plan
+        }
+        var plan: [CaseSpec] = []
+        for bytes in sizeList {
+            plan.append(CaseSpec(bytes: bytes, path: "copy", read: "full", consumers: 1))
+            plan.append(CaseSpec(bytes: bytes, path: "claim", read: "full", consumers: 1))
+            if !quick { plan.append(CaseSpec(bytes: bytes, path: "copy", read: "header", consumers: 1)) }
+        }
+        let fanOutSize = 64 << 10
+        for n in quick ? [4] : [2, 4, 8] {
+            plan.append(CaseSpec(bytes: fanOutSize, path: "copy", read: "full", consumers: n))
+            if !quick { plan.append(CaseSpec(bytes: fanOutSize, path: "copy", read: "header", consumers: n)) }
+        }
+        if !quick { plan.insert(CaseSpec(bytes: fanOutSize, path: "copy", read: "header", consumers: 1), at: plan.count - 6) }
+        // Deduplicate while keeping order (the 64 KiB header case may already be there).
+        var seen = Set<String>()
+        return plan.filter { seen.insert("\($0.bytes)/\($0.path)/\($0.read)/\($0.consumers)").inserted }
+    }
+
+    func runCase(_ spec: CaseSpec, index: Int, executable: String, aeronDir: String, work: String, seconds: Double,
+                 measuresDriver: Bool) throws -> BenchFramesCase {
+        let name = "\(BenchFramesTable.sizeLabel(spec.bytes)) \(spec.path) \(spec.read) x\(spec.consumers)"
+        let caseDir = work + "/case-\(index)"
+        let shmRoot = "/dev/shm/tp-bench-frames-\(getpid())-\(index)"
+        try FileManager.default.createDirectory(atPath: caseDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: shmRoot, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
+        let stream = UInt32(20_000 + index)
+        let ackFile = "/dev/shm/tp-bench-frames-\(getpid())-\(index)-acks"
+        let board = flow == "closed" ? try BenchFramesAckBoard(path: ackFile, consumers: spec.consumers, create: true) : nil
+        defer { if board != nil { unlink(ackFile) } }
+        let flowArguments = board != nil ? ["--ack-file", ackFile] : []
+        var children: [BenchChild] = []
+        defer { for child in children { child.kill() } }
+        let cpus = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+        func pinned(_ cpu: Int, _ arguments: [String]) -> (String, [String]) {
+            pin ? ("/usr/bin/taskset", ["-c", "\(cpu % cpus)", executable] + arguments) : (executable, arguments)
+        }
+        for c in 0..<spec.consumers {
+            let (program, arguments) = pinned(cpus > 1 ? 1 + c % (cpus - 1) : 0, ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
+                            "--consumer-id", "\(1000 + c)", "--read", spec.read, "--warmup", "\(warmup)",
+                            "--result-file", caseDir + "/consumer-\(c).json", "--ack-index", "\(c)",
+                            "--consumers", "\(spec.consumers)"] + flowArguments)
+            children.append(try BenchChild.spawn(executable: program, arguments: arguments, log: caseDir + "/consumer-\(c).log"))
+        }
+        let parentBefore = BenchProcessUsage.now()
+        let (producerProgram, producerArguments) = pinned(0, ["bench", "frames-producer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
+                        "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
+                        "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
+                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)"] + flowArguments)
+        let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
+                                            log: caseDir + "/producer.log")
+        children.append(producer)
+        guard producer.wait(timeoutSeconds: seconds + warmup + 60) else {
+            throw BenchFramesError("\(name): producer did not finish: \(producer.logTail())")
+        }
+        let parentAfter = BenchProcessUsage.now()
+        guard producer.exitStatus == 0 else { throw BenchFramesError("\(name): producer failed: \(producer.logTail())") }
+        usleep(300_000) // the last descriptors reach the consumers
+        for child in children.dropLast() { child.interrupt() }
+        for child in children.dropLast() where !child.wait(timeoutSeconds: 15) {
+            throw BenchFramesError("\(name): a consumer did not stop: \(child.logTail())")
+        }
+        let decoder = JSONDecoder()
+        let producerResult = try decoder.decode(BenchFramesProducerResult.self,
+                                                from: Data(contentsOf: URL(fileURLWithPath: caseDir + "/producer.json")))
+        var consumerResults: [BenchFramesConsumerResult] = []
+        for c in 0..<spec.consumers {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: caseDir + "/consumer-\(c).json")) else {
+                throw BenchFramesError("\(name): consumer \(c) wrote no result: \(children[c].logTail())")
+            }
+            consumerResults.append(try decoder.decode(BenchFramesConsumerResult.self, from: data))
+        }
+        return BenchFramesTable.summarize(
+            name: name, bytes: spec.bytes, path: spec.path, read: spec.read, consumers: spec.consumers,
+            nslots: Int(nslots), producer: producerResult, consumers: consumerResults,
+            driverCpuNs: measuresDriver ? parentAfter.cpuNs - parentBefore.cpuNs : nil)
+    }
+
+    // MARK: locations
+
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The first folder above the executable holding Package.swift.
+    static func repositoryRoot(from executable: String) -> String? {
+        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while url.path != "/" {
+            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
+            url = url.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    static func format(_ load: [Double]) -> String { load.map { String(format: "%.2f", $0) }.joined(separator: " ") }
+
+    static func progressLine(_ c: BenchFramesCase) -> String {
+        "  " + c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+            + String(format: " %10.0f frames/s %7.2f GiB/s  p50 %7.1f us  prod %6.2f us/frame",
+                     c.framesPerSecond, c.gibPerSecond, Double(c.latencyNs.p50) / 1000, c.producerCpuNsPerFrame / 1000)
+    }
+}

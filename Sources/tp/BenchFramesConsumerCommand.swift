@@ -1,0 +1,171 @@
+@preconcurrency import Glibc
+import AeronClient
+import ArgumentParser
+import Foundation
+import Histogram
+import TensorPool
+import TensorPoolCore
+
+/// Counts and latencies of a bench consumer (single-threaded: the consumer's loop and its handler).
+final class BenchFrameTally {
+    let readPayload: Bool
+    let warmupNs: UInt64
+    let acks: BenchFramesAckBoard?
+    let ackIndex: Int
+    var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    var delivered: UInt64 = 0
+    var measured: UInt64 = 0
+    var tornInCallback: UInt64 = 0
+    var firstTimestampNs: UInt64 = 0
+    var firstMeasuredTimestampNs: UInt64 = 0
+    var lastMeasuredTimestampNs: UInt64 = 0
+    var checksum: UInt64 = 0
+
+    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int) {
+        self.readPayload = readPayload
+        self.warmupNs = warmupNs
+        self.acks = acks
+        self.ackIndex = ackIndex
+    }
+}
+
+/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback.
+struct BenchFrameHandler: TensorFrameHandler {
+    let tally: BenchFrameTally
+    private var pendingLatencyNs: UInt64 = 0
+    private var pendingTimestampNs: UInt64 = 0
+    private var pendingSum: UInt64 = 0
+
+    init(tally: BenchFrameTally) { self.tally = tally }
+
+    mutating func onFrame(_ frame: borrowing TensorFrame) {
+        let now = TensorPoolClock.monotonicNs()
+        let stamp = frame.header.timestampNs
+        pendingTimestampNs = stamp
+        pendingLatencyNs = now >= stamp ? now - stamp : 0
+        if tally.readPayload {
+            pendingSum = frame.withBytes { Self.sum($0) }
+        } else {
+            pendingSum = UInt64(frame.header.valuesLenBytes)
+        }
+    }
+
+    mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
+        tally.acks?.acknowledge(tally.ackIndex, seq: seq)
+        guard intact else {
+            tally.tornInCallback += 1
+            return
+        }
+        tally.delivered += 1
+        tally.checksum &+= pendingSum
+        if tally.firstTimestampNs == 0 { tally.firstTimestampNs = pendingTimestampNs }
+        if pendingTimestampNs >= tally.firstTimestampNs &+ tally.warmupNs {
+            if tally.measured == 0 { tally.firstMeasuredTimestampNs = pendingTimestampNs }
+            tally.measured += 1
+            tally.lastMeasuredTimestampNs = pendingTimestampNs
+            _ = tally.latency.record(pendingLatencyNs)
+        }
+    }
+
+    /// Four independent accumulators, like the C prototype's consumer.
+    @inline(__always)
+    static func sum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
+        let words = bytes.count / 8
+        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+        var i = 0
+        while i + 4 <= words {
+            a &+= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            b &+= base.loadUnaligned(fromByteOffset: i * 8 + 8, as: UInt64.self)
+            c &+= base.loadUnaligned(fromByteOffset: i * 8 + 16, as: UInt64.self)
+            d &+= base.loadUnaligned(fromByteOffset: i * 8 + 24, as: UInt64.self)
+            i += 4
+        }
+        while i < words {
+            a &+= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            i += 1
+        }
+        return a &+ b &+ c &+ d
+    }
+}
+
+/// `tp bench frames-consumer` (hidden): a consumer process of `tp bench frames`. Busy-polls (like the C
+/// prototype) until SIGTERM, then writes its ``BenchFramesConsumerResult`` to `--result-file`.
+struct BenchFramesConsumer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames-consumer", abstract: "Consumer child of `tp bench frames`.", shouldDisplay: false)
+
+    @Option var aeronDir: String
+    @Option var shmRoot: String
+    @Option var stream: UInt32
+    @Option var consumerId: UInt32
+    @Option(help: "full or header") var read: String
+    @Option var warmup: Double
+    @Option var resultFile: String
+    @Option(help: "Flow-control board (closed loop) and this consumer's line in it.") var ackFile: String?
+    @Option var ackIndex: Int = 0
+    @Option var consumers: Int = 1
+
+    func run() throws {
+        guard read == "full" || read == "header" else { throw ValidationError("--read full|header") }
+        let stop = DemoStopSignal()
+        var aeronContext = AeronContext(directory: aeronDir)
+        aeronContext.driverTimeoutMs = 10_000
+        let aeron = try Aeron.connect(aeronContext)
+        defer { aeron.close() }
+        var config = ConsumerConfiguration(user: "bench")
+        config.streamId = stream
+        config.consumerId = consumerId
+        config.aeron = AeronEndpointConfiguration(aeronDir: aeronDir)
+        var options = ConsumerOptions(shmRootDir: shmRoot)
+        options.logSink = .discard
+        let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
+        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks, ackIndex: ackIndex)
+        let consumer = try TensorPoolConsumer(configuration: config, aeron: aeron,
+                                              handler: BenchFrameHandler(tally: tally), options: options)
+        defer { consumer.close() }
+
+        // CPU window: from the first measured frame to the last snapshot taken right after a measured frame.
+        var usageAtStart: BenchProcessUsage?
+        var usageAtEnd: BenchProcessUsage?
+        var framesAtStart: UInt64 = 0
+        var framesAtEnd: UInt64 = 0
+        while !stop.isStopped {
+            let work = try consumer.doWork(nowNs: TensorPoolClock.monotonicNs())
+            let measured = tally.measured
+            if measured == 0 { continue }
+            if usageAtStart == nil {
+                usageAtStart = BenchProcessUsage.now()
+                framesAtStart = measured
+            } else if measured != framesAtEnd && (work == 0 || measured - framesAtEnd >= 1024) {
+                usageAtEnd = BenchProcessUsage.now()
+                framesAtEnd = measured
+            }
+        }
+        let final = BenchProcessUsage.now()
+        let counters = consumer.frameCounters
+        var drops: [String: UInt64] = [
+            "drops_gap": counters.dropsGap, "drops_late": counters.dropsLate, "torn_in_callback": tally.tornInCallback,
+        ]
+        var raw: UInt8 = 0
+        while let reason = DropReason(rawValue: raw) {
+            drops[reason.description] = counters[reason]
+            raw += 1
+        }
+        drops = drops.filter { $0.value > 0 }
+        let h = tally.latency
+        let latency = BenchLatency(
+            count: h.totalCount, p50: h.totalCount > 0 ? h.valueAtPercentile(50) : 0,
+            p99: h.totalCount > 0 ? h.valueAtPercentile(99) : 0, p999: h.totalCount > 0 ? h.valueAtPercentile(99.9) : 0,
+            max: h.totalCount > 0 ? h.max : 0)
+        let start = usageAtStart ?? final
+        let end = usageAtEnd ?? start
+        let result = BenchFramesConsumerResult(
+            delivered: tally.delivered, measuredFrames: tally.measured,
+            measuredSeconds: Double(tally.lastMeasuredTimestampNs &- tally.firstMeasuredTimestampNs) / 1e9,
+            latencyNs: latency, drops: drops, cpuNs: end.cpuNs - start.cpuNs,
+            cpuFrames: framesAtEnd > framesAtStart ? framesAtEnd - framesAtStart : 0,
+            maxRssKiB: final.maxRssKiB, checksum: tally.checksum)
+        try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
+    }
+}

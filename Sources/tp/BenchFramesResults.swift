@@ -1,0 +1,136 @@
+/// What one `tp bench frames-producer` child measured (written as JSON to its `--result-file`).
+struct BenchFramesProducerResult: Codable {
+    /// Successful publishes (descriptor offered) inside the measured window.
+    var frames: UInt64
+    var seconds: Double
+    /// Frames refused or lost by the producer, by reason (whole run, warm-up included).
+    var drops: [String: UInt64]
+    /// user+sys CPU of the process over the measured window.
+    var cpuNs: UInt64
+    /// Wall time inside publish (copy path) or claim + fill + commit (claim path) over the window, without the
+    /// closed-loop wait for consumers: the producer's own cost.
+    var publishNs: UInt64
+    var maxRssKiB: Int
+}
+
+/// What one `tp bench frames-consumer` child measured.
+struct BenchFramesConsumerResult: Codable {
+    /// Intact frames delivered (whole run).
+    var delivered: UInt64
+    /// Intact frames delivered whose header timestamp is after the warm-up.
+    var measuredFrames: UInt64
+    /// Header-timestamp span of the measured frames.
+    var measuredSeconds: Double
+    /// Producer commit (header `timestamp_ns`, CLOCK_MONOTONIC) to the start of the `onFrame` callback.
+    var latencyNs: BenchLatency
+    /// Consumer drops by `DropReason` plus `drops_gap` / `drops_late` / `torn_in_callback` (whole run).
+    var drops: [String: UInt64]
+    var cpuNs: UInt64
+    /// Frames counted over the CPU window (`cpuNs / cpuFrames` = CPU per frame).
+    var cpuFrames: UInt64
+    var maxRssKiB: Int
+    /// Sum of the bytes read, so the read cannot be optimised away.
+    var checksum: UInt64
+}
+
+/// Latency percentiles in nanoseconds (HdrHistogram, 3 significant digits).
+struct BenchLatency: Codable {
+    var count: UInt64
+    var p50: UInt64
+    var p99: UInt64
+    var p999: UInt64
+    var max: UInt64
+}
+
+/// One measured configuration of `tp bench frames`.
+struct BenchFramesCase: Codable {
+    var name: String
+    var bytes: Int
+    /// `copy` (`publish`, the producer copies every byte) or `claim` (`claim` + memcpy into the slot + `commit`).
+    var path: String
+    /// `full` (every payload byte read inside the seqlock) or `header` (header only).
+    var read: String
+    var consumers: Int
+    var nslots: Int
+    var producer: BenchFramesProducerResult
+    var consumerResults: [BenchFramesConsumerResult]
+    /// Published frames per second (successful publishes only).
+    var framesPerSecond: Double
+    var gibPerSecond: Double
+    /// Intact frames per second at the slowest consumer.
+    var deliveredPerSecondMin: Double
+    /// Latency merged over the consumers (max of their percentiles: the worst consumer).
+    var latencyNs: BenchLatency
+    var producerCpuNsPerFrame: Double
+    /// Producer time inside the publish path per published frame (excludes waiting for consumers).
+    var producerPublishNsPerFrame: Double
+    var consumerCpuNsPerFrameMax: Double
+    /// CPU of the parent process (embedded Swift driver thread) per published frame; nil with `--real-driver`.
+    var driverCpuNsPerFrame: Double?
+    var producerMaxRssKiB: Int
+    var consumerMaxRssKiBMax: Int
+    var consumerDrops: [String: UInt64]
+}
+
+/// The reference figures measured in the same run.
+struct BenchFramesReferences: Codable {
+    /// Single-thread memcpy GiB/s per payload size.
+    var memcpyGiBps: [String: Double]
+    /// Two threads ping-ponging one cache line: ns per round trip (median of runs).
+    var cacheLineRoundTripNs: Double
+    /// Writing a fresh 256 MiB tmpfs mapping: first touch (page faults) and second pass, GiB/s.
+    var firstTouchGiBps: Double?
+    var secondPassGiBps: Double?
+    /// The C prototype (`aeron_shm_frames`), one entry per size (`bytes:slots:write:read`), or nil when not run.
+    var cPrototype: [String: BenchCPrototypeResult]?
+    var cPrototypeError: String?
+}
+
+/// One `RESULT aeron_shm_frames ...` line.
+struct BenchCPrototypeResult: Codable {
+    var bytes: Int
+    var fps: Double
+    var gibPerSecond: Double
+    var descP50Ns: Double?
+    var descP99Ns: Double?
+    var descP999Ns: Double?
+    var raw: String
+}
+
+/// Each of our figures divided by its reference.
+struct BenchFramesRatio: Codable {
+    var caseName: String
+    /// frames/s ÷ C prototype frames/s (same size, copy + full read in C).
+    var fpsVsC: Double?
+    /// latency p50 ÷ C prototype descriptor latency p50.
+    var latencyP50VsC: Double?
+    /// latency p50 ÷ cache-line round trip.
+    var latencyP50VsCacheLine: Double?
+    /// GiB/s ÷ single-thread memcpy GiB/s.
+    var gibpsVsMemcpy: Double?
+    /// producer CPU/frame ÷ the same size/path/read with one consumer.
+    var producerCpuVsOneConsumer: Double?
+    /// producer publish-path time/frame ÷ the same with one consumer.
+    var producerPublishVsOneConsumer: Double?
+}
+
+/// The whole JSON document of `tp bench frames --json`.
+struct BenchFramesReport: Codable {
+    var startedAt: String
+    var loadAverageBefore: [Double]
+    var loadAverageAfter: [Double]
+    var nproc: Int
+    var driver: String
+    var secondsPerCase: Double
+    /// Rounds per case; each case is the best frames/s of its rounds (the C prototype likewise).
+    var repeats: Int
+    /// Producer pacing in frames/s (0 = as fast as possible).
+    var rateHz: Double
+    /// `closed` (producer at most nslots ahead of the slowest consumer) or `open`.
+    var flow: String
+    /// Producer on CPU 0, consumers on the others (`--pin`).
+    var pinned: Bool
+    var cases: [BenchFramesCase]
+    var references: BenchFramesReferences
+    var ratios: [BenchFramesRatio]
+}

@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import Foundation
+import Testing
+import AeronInteropSupport
+
+/// `tp bench frames` end to end with the smallest configuration: separate producer and consumer processes on the
+/// embedded driver, the JSON report has its keys and the case moved frames. Not a timing assertion.
+@Suite struct BenchFramesSystemTests {
+    @Test func minimalBenchWritesJSONWithFrames() throws {
+        let json = NSTemporaryDirectory() + "tp-bench-frames-test-\(getpid())-\(UInt32.random(in: 0..<UInt32.max)).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let bench = try WiringProcess("bench", arguments: [
+            "bench", "frames", "--sizes", "64k", "--consumers", "1", "--modes", "copy", "--reads", "full",
+            "--seconds", "1", "--warmup", "0.3", "--nslots", "16", "--no-c-prototype", "--json", json,
+        ])
+        let status = bench.waitForExit(timeout: 120)
+        try #require(status == 0, "tp bench frames failed (\(String(describing: status))): \(bench.output.suffix(1500))")
+        let data = try Data(contentsOf: URL(fileURLWithPath: json))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for key in ["cases", "references", "ratios", "loadAverageBefore", "loadAverageAfter", "driver", "nproc"] {
+            #expect(root[key] != nil, "missing key \(key)")
+        }
+        let cases = try #require(root["cases"] as? [[String: Any]])
+        try #require(cases.count == 1)
+        let only = cases[0]
+        for key in ["framesPerSecond", "gibPerSecond", "latencyNs", "producerCpuNsPerFrame", "consumerCpuNsPerFrameMax",
+                    "producerMaxRssKiB", "consumerMaxRssKiBMax", "consumerDrops", "producer", "consumerResults"] {
+            #expect(only[key] != nil, "missing case key \(key)")
+        }
+        #expect((only["bytes"] as? Int) == 65536)
+        let producer = try #require(only["producer"] as? [String: Any])
+        #expect(((producer["frames"] as? NSNumber)?.uint64Value ?? 0) > 0, "producer published nothing in the window")
+        let consumers = try #require(only["consumerResults"] as? [[String: Any]])
+        #expect(consumers.count == 1)
+        #expect(((consumers.first?["delivered"] as? NSNumber)?.uint64Value ?? 0) > 0, "consumer received nothing")
+        let latency = try #require(only["latencyNs"] as? [String: Any])
+        for key in ["p50", "p99", "p999", "max", "count"] { #expect(latency[key] != nil, "missing latency key \(key)") }
+        let references = try #require(root["references"] as? [String: Any])
+        #expect(references["memcpyGiBps"] != nil && references["cacheLineRoundTripNs"] != nil)
+    }
+}
