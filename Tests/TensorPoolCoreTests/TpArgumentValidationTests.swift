@@ -126,3 +126,23 @@ extension TpArgumentValidationTests {
         }
     }
 }
+
+extension TpArgumentValidationTests {
+    @Test func aeronStatRejectsAnIntervalThatWouldOverflowTheSleep() throws {
+        let dir = TemporaryDirectory("tp-args-aeron-stat")
+        for interval in ["99999999999", "0", "-3"] {
+            let (output, status) = try InspectionTests.runWithStatus(tp(), ["aeron", "stat", "--dir", dir.path, "--interval-ms=\(interval)"])
+            #expect(status == Self.usageError, "--interval-ms \(interval): \(output)")
+            #expect(output.contains("--interval-ms"), "\(output)")
+        }
+    }
+
+    @Test func aeronPubRejectsNonFiniteOrHugeDurations() throws {
+        let dir = TemporaryDirectory("tp-args-aeron-pub")
+        for (option, value) in [("--linger-s", "1e300"), ("--linger-s", "nan"), ("--timeout-s", "inf"), ("--timeout-s", "-1")] {
+            let (output, status) = try InspectionTests.runWithStatus(tp(), ["aeron", "pub", "--dir", dir.path, "\(option)=\(value)"])
+            #expect(status == Self.usageError, "\(option) \(value): \(output)")
+            #expect(output.contains(option), "\(output)")
+        }
+    }
+}
