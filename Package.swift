@@ -77,9 +77,9 @@ let package = Package(
 
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
-        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter", "sbe-swift"], exclude: ["Resources"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp"], swiftSettings: swiftSettings),
+        .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter", "sbe-swift", "AeronInteropSupport"], exclude: ["Resources"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolCoreTests", dependencies: ["TensorPoolCore", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),

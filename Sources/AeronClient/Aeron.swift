@@ -58,7 +58,7 @@ public final class Aeron: @unchecked Sendable {
     /// Why the client closed, or nil while it is open.
     public var closeReason: AeronError? { conductor.lock.withLock { _ in conductor.closeReason } }
     /// True once closed (explicitly, or because the driver died or timed the client out).
-    public var isClosed: Bool { closeReason != nil }
+    public var isClosed: Bool { conductor.isClosedFlag.load(ordering: .acquiring) }
     /// Malformed and unknown-type driver responses seen (each was also reported to the error handler).
     public var responseErrorCounts: (malformed: Int, unknown: Int) { conductor.responseErrorCounts }
 

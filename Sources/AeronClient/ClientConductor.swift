@@ -68,6 +68,8 @@ final class ClientConductor: @unchecked Sendable {
     private var timeOfLastKeepaliveNs: Int64
     private var timeOfLastServiceNs: Int64
     private(set) var closeReason: AeronError?
+    /// Mirrors `closeReason != nil` without the lock, for cheap checks in application loops.
+    let isClosedFlag = Atomic<Bool>(false)
     private(set) var malformedResponses = 0
     private(set) var unknownResponses = 0
 
@@ -362,6 +364,7 @@ final class ClientConductor: @unchecked Sendable {
     private func forceClose(_ reason: AeronError) {
         guard closeReason == nil else { return }
         closeReason = reason
+        isClosedFlag.store(true, ordering: .releasing)
         closeAllResources(reason: reason)
         if case .closed = reason { return }
         report(reason)

@@ -6,9 +6,11 @@ public enum SBEBounds {
         guard offset >= 0, capacity >= 0 else {
             throw SBEError.invalidOffset(offset: offset, capacity: capacity)
         }
-        // Lengths come from the wire as at most 32-bit values, so this sum cannot overflow an Int.
-        guard length >= 0, offset &+ length <= capacity else {
-            throw SBEError.bufferTooShort(required: offset &+ length, capacity: capacity)
+        // The offset is the caller's (a cursor, or an offset computed from a slot index) and may be anything up
+        // to Int.max: a wrapping sum would turn an out-of-range end into a small one that passes.
+        let (end, overflow) = offset.addingReportingOverflow(length)
+        guard length >= 0, !overflow, end <= capacity else {
+            throw SBEError.bufferTooShort(required: overflow ? Int.max : end, capacity: capacity)
         }
     }
 }

@@ -212,26 +212,35 @@ struct SwiftFieldWriter {
         code.line()
     }
 
+    /// The `…Length` constant and the `member(at:)` element reader shared by array decoders and encoders;
+    /// `versioned` adds the acting-version guard (decoders of fields newer than version 0).
+    private func writeArrayElementGetter(
+        _ f: FieldSpec, _ t: SBEEncodedType, member: String, stem: String, versioned: Bool, into code: inout CodeBuffer
+    ) throws(SchemaError) {
+        let p = t.primitiveType
+        code.line("/// Number of elements of `\(f.name)`.")
+        code.line("public static let \(stem)Length = \(t.length)")
+        code.line()
+        code.doc(docLines(f) + ["", "The element at `index` (0 ..< \(t.length)); an index out of range is a programming error."]
+            + (versioned ? ["Reads the null value when the field is absent in the acting version."] : []))
+        code.line("@inlinable")
+        try code.block("public func \(member)(at index: Int) -> \(p.swiftType)") { c throws(SchemaError) in
+            c.line("precondition(index >= 0 && index < \(t.length), \"index out of range\")")
+            if versioned {
+                c.line("guard \(presentCondition(f)) else { return \(p.literal(t.nullValue ?? p.defaultNullValue)) }")
+            }
+            c.line("return \(load(p, "\(offsetPrefix)\(f.offset) + index * \(p.size)"))")
+        }
+        code.line()
+    }
+
     private func writeArrayDecoder(
         _ f: FieldSpec, _ t: SBEEncodedType, member: String, stem: String, into code: inout CodeBuffer
     ) throws(SchemaError) {
         let p = t.primitiveType
         let size = p.size
         let upperStem = SwiftNames.upperCamel(stem)
-        code.line("/// Number of elements of `\(f.name)`.")
-        code.line("public static let \(stem)Length = \(t.length)")
-        code.line()
-        code.doc(docLines(f) + ["", "The element at `index` (0 ..< \(t.length)); an index out of range is a programming error."]
-            + (f.versioned ? ["Reads the null value when the field is absent in the acting version."] : []))
-        code.line("@inlinable")
-        try code.block("public func \(member)(at index: Int) -> \(p.swiftType)") { c throws(SchemaError) in
-            c.line("precondition(index >= 0 && index < \(t.length), \"index out of range\")")
-            if f.versioned {
-                c.line("guard \(presentCondition(f)) else { return \(p.literal(t.nullValue ?? p.defaultNullValue)) }")
-            }
-            c.line("return \(load(p, "\(offsetPrefix)\(f.offset) + index * \(size)"))")
-        }
-        code.line()
+        try writeArrayElementGetter(f, t, member: member, stem: stem, versioned: f.versioned, into: &code)
         code.line("/// The raw bytes of `\(f.name)` (a view into the buffer, no copy; empty when absent).")
         code.line("@inlinable")
         try code.block("public var \(stem)Bytes: UnsafeRawBufferPointer") { c throws(SchemaError) in
@@ -319,16 +328,8 @@ struct SwiftFieldWriter {
         let p = t.primitiveType
         let size = p.size
         let upperStem = SwiftNames.upperCamel(stem)
-        code.line("/// Number of elements of `\(f.name)`.")
-        code.line("public static let \(stem)Length = \(t.length)")
-        code.line()
-        code.doc(docLines(f) + ["", "The element at `index` (0 ..< \(t.length)); an index out of range is a programming error."])
-        code.line("@inlinable")
-        try code.block("public func \(member)(at index: Int) -> \(p.swiftType)") { c throws(SchemaError) in
-            c.line("precondition(index >= 0 && index < \(t.length), \"index out of range\")")
-            c.line("return \(load(p, "\(offsetPrefix)\(f.offset) + index * \(size)"))")
-        }
-        code.line()
+        // Encoders write the current version: no acting-version guard.
+        try writeArrayElementGetter(f, t, member: member, stem: stem, versioned: false, into: &code)
         code.line("/// Sets the element of `\(f.name)` at `index` (0 ..< \(t.length)).")
         code.line("@inlinable")
         try code.block("public func set\(upperStem)(at index: Int, _ value: \(p.swiftType))") { c throws(SchemaError) in

@@ -305,32 +305,36 @@ struct SwiftMessageWriter {
             }
             b.line()
         }
-        if cursorEnd(block) > 0 {
-            b.line("/// Moves the cursor to element `target`, skipping the groups and data before it.")
-            b.line("@inlinable")
-            try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
-                i.line("guard sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
-                try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
-                        var k = 0
-                        for entry in blockNames.groups {
-                            s.line("case \(k): _ = try \(entry.member)()")
-                            k += 1
-                        }
-                        for entry in blockNames.data {
-                            s.line("case \(k): _ = try \(entry.member)()")
-                            k += 1
-                        }
-                        s.line("default: throw SBEError.accessOutOfOrder")
-                    }
-                }
-            }
-            b.line()
-        }
+        try writeAdvance(
+            block, blockNames, doc: "skipping the groups and data before it",
+            guardCondition: "sbeCursor <= target",
+            groupStep: { "_ = try \($0.member)()" }, dataStep: { "_ = try \($0.member)()" }, into: &b)
         for (group, entry) in zip(block.groups, blockNames.groups) {
             try writeGroupDecoder(group, typeName: groupTypeStem(entry) + "Decoder", into: &b)
             b.line()
         }
+    }
+
+    /// `sbeAdvance(to:)` of a decoder or an encoder block: steps the cursor over the groups and var data before
+    /// `target` (SBE order), each with `groupStep`/`dataStep`; nothing when the block has neither.
+    private func writeAdvance(
+        _ block: SBEBlock, _ blockNames: BlockNames, doc: String, guardCondition: String,
+        groupStep: (BlockNames.Entry) -> String, dataStep: (BlockNames.Entry) -> String, into b: inout CodeBuffer
+    ) throws(SchemaError) {
+        guard cursorEnd(block) > 0 else { return }
+        b.line("/// Moves the cursor to element `target`, \(doc).")
+        b.line("@inlinable")
+        try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
+            i.line("guard \(guardCondition) else { throw SBEError.accessOutOfOrder }")
+            try i.block("while sbeCursor < target") { w throws(SchemaError) in
+                try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
+                    let steps = blockNames.groups.map(groupStep) + blockNames.data.map(dataStep)
+                    for (k, step) in steps.enumerated() { s.line("case \(k): \(step)") }
+                    s.line("default: throw SBEError.accessOutOfOrder")
+                }
+            }
+        }
+        b.line()
     }
 
     private func writeBlockEncoderMembers(_ block: SBEBlock, _ blockNames: BlockNames, inGroup: Bool, into b: inout CodeBuffer) throws(SchemaError) {
@@ -391,28 +395,11 @@ struct SwiftMessageWriter {
             }
             b.line()
         }
-        if cursorEnd(block) > 0 {
-            b.line("/// Moves the cursor to element `target`, writing skipped groups and data as empty.")
-            b.line("@inlinable")
-            try b.block("mutating func sbeAdvance(to target: Int) throws(SBEError)") { i throws(SchemaError) in
-                i.line("guard !sbeGroupOpen, sbeCursor <= target else { throw SBEError.accessOutOfOrder }")
-                try i.block("while sbeCursor < target") { w throws(SchemaError) in
-                    try w.switchBlock("switch sbeCursor") { s throws(SchemaError) in
-                        var k = 0
-                        for entry in blockNames.groups {
-                            s.line("case \(k): let group = try \(entry.stem)Count(0); try end\(entry.upperStem)(group)")
-                            k += 1
-                        }
-                        for entry in blockNames.data {
-                            s.line("case \(k): try \(entry.member)(UnsafeRawBufferPointer(start: nil, count: 0))")
-                            k += 1
-                        }
-                        s.line("default: throw SBEError.accessOutOfOrder")
-                    }
-                }
-            }
-            b.line()
-        }
+        try writeAdvance(
+            block, blockNames, doc: "writing skipped groups and data as empty",
+            guardCondition: "!sbeGroupOpen, sbeCursor <= target",
+            groupStep: { "let group = try \($0.stem)Count(0); try end\($0.upperStem)(group)" },
+            dataStep: { "try \($0.member)(UnsafeRawBufferPointer(start: nil, count: 0))" }, into: &b)
         for (group, entry) in zip(block.groups, blockNames.groups) {
             try writeGroupEncoder(group, typeName: groupTypeStem(entry) + "Encoder", into: &b)
             b.line()

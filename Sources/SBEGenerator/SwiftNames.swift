@@ -55,7 +55,7 @@ enum SwiftNames {
         let parts = words(name)
         // A single mixed-case word keeps its inner capitals (`TensorSlotHeader256`).
         return parts.map { w in
-            w == w.uppercased() ? capitalised(w) : String(w.first!).uppercased() + w.dropFirst()
+            w == w.uppercased() ? capitalised(w) : w.prefix(1).uppercased() + w.dropFirst()
         }.joined()
     }
 

@@ -30,7 +30,21 @@ public struct HugepageBacking: Equatable, Sendable {
 
     /// Verifies `path` is on hugetlbfs and returns the hugepage size; else ``RegionError/notHugepageBacked(path:filesystemType:)``.
     public static func requireHugepages(path: String) throws(RegionError) -> Int {
-        let backing = try of(path: path)
+        try requireHugepages(of: try of(path: path), path: path)
+    }
+
+    /// As ``requireHugepages(path:)`` for the file open as `fd` (named `path` in errors): the file that is
+    /// mapped is the one checked, even if `path` now names another. `statfs` follows the `/proc/self/fd` link
+    /// to the open file.
+    public static func requireHugepages(fileDescriptor fd: Int32, path: String) throws(RegionError) -> Int {
+        let backing: HugepageBacking
+        do { backing = try of(path: "/proc/self/fd/\(fd)") } catch .system(let error) {
+            throw .system(SystemError(error.operation, path: path, errno: error.errno))
+        } catch { throw error }
+        return try requireHugepages(of: backing, path: path)
+    }
+
+    private static func requireHugepages(of backing: HugepageBacking, path: String) throws(RegionError) -> Int {
         guard backing.isHugetlbfs else { throw .notHugepageBacked(path: path, filesystemType: backing.filesystemType) }
         return backing.blockSize
     }

@@ -12,14 +12,18 @@ enum RegionMapping {
         uri: ShmRegionURI, root: RegionRoot, expected: RegionExpectation, writable: Bool
     ) throws(RegionError) -> MappedFile {
         try validateSlotCount(Int(expected.nslots))
+        // The stride rules first: a hostile stride is named as such, not as the huge file it would need.
+        let isPool = expected.regionType == .payloadPool
+        if isPool { try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize) }
         let length = expected.regionLength
         let opened: (fd: Int32, size: Int)
         do { opened = try root.openRegionFile(uri.path, writable: writable, minimumLength: length) } catch { throw .path(error) }
         defer { close(opened.fd) }
-        var hugepageSize: Int?
-        if uri.requireHugepages { hugepageSize = try HugepageBacking.requireHugepages(path: uri.path) }
-        if expected.regionType == .payloadPool {
-            try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
+        if uri.requireHugepages {
+            let hugepageSize = try HugepageBacking.requireHugepages(fileDescriptor: opened.fd, path: uri.path)
+            if isPool {
+                try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
+            }
         }
         let file: MappedFile
         do {

@@ -43,9 +43,11 @@ public struct RegionRoot: Sendable, Equatable, CustomStringConvertible {
         try openRegionFile(path, writable: writable, minimumLength: minimumLength, betweenCheckAndOpen: nil)
     }
 
-    /// As above; `betweenCheckAndOpen` lets tests replace the file after the `lstat` check (TOCTOU simulation).
+    /// As above; `betweenCheckAndOpen` lets tests replace the file after the `lstat` check, and
+    /// `afterResolvingParent` a parent directory after `realpath` (TOCTOU simulations).
     func openRegionFile(
-        _ path: String, writable: Bool, minimumLength: Int, betweenCheckAndOpen: (() -> Void)?
+        _ path: String, writable: Bool, minimumLength: Int, betweenCheckAndOpen: (() -> Void)?,
+        afterResolvingParent: (() -> Void)? = nil
     ) throws(RegionPathError) -> (fd: Int32, size: Int) {
         guard path.hasPrefix("/") else { throw .notAbsolute(path) }
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -58,9 +60,17 @@ public struct RegionRoot: Sendable, Equatable, CustomStringConvertible {
             throw .outsideRoot(path: path, resolved: resolved, root: self.path)
         }
 
+        afterResolvingParent?()
+
         let dirfd = open(resolvedParent, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard dirfd >= 0 else { throw .system(.current("open", path: resolvedParent)) }
         defer { close(dirfd) }
+        // O_NOFOLLOW guards only the last component: a directory above it may have been swapped for a symlink
+        // since `realpath`. Where the opened directory really is decides, and every later step is relative to it.
+        guard let openedDirectory = Self.path(ofOpenDirectory: dirfd) else { throw .system(.current("readlink", path: resolvedParent)) }
+        guard openedDirectory == resolvedParent else {
+            throw .outsideRoot(path: path, resolved: openedDirectory + "/" + name, root: self.path)
+        }
 
         var checked = stat()
         let nameString = String(name)
@@ -95,6 +105,14 @@ public struct RegionRoot: Sendable, Equatable, CustomStringConvertible {
             throw .tooSmall(path: path, size: size, required: minimumLength)
         }
         return (fd, size)
+    }
+
+    /// The canonical path of the directory open as `fd` (`/proc/self/fd/<fd>`), or nil when it cannot be read.
+    static func path(ofOpenDirectory fd: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func realpath(_ path: String) -> String? {

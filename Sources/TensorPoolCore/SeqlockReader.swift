@@ -24,7 +24,9 @@ import TensorPoolCodecs
 ///
 /// One reader per consumer thread (it keeps per-slot state).
 public final class SeqlockReader {
+    /// The ring read (kept alive by the reader).
     public let headerRing: HeaderRing
+    /// The pools read, with the ring's slot count.
     public let pools: [PayloadPool]
     /// Highest commit word accepted per slot (§15.3 stale detection).
     @usableFromInline var highestCommitSeen: [UInt64]

@@ -16,7 +16,9 @@ import TensorPoolCodecs
 /// visible before it. An aborted claim (``abort(_:)``) leaves the slot WRITING: readers drop it as
 /// ``FrameDrop/notCommitted`` until the next claim of that slot overwrites it.
 public final class SlotWriter: @unchecked Sendable {
+    /// The ring written (kept alive by the writer).
     public let headerRing: HeaderRing
+    /// The pools written, with the ring's slot count.
     public let pools: [PayloadPool]
 
     /// A writer over writable mappings; every pool must have the ring's slot count (§15.5).

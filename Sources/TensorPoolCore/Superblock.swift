@@ -6,18 +6,29 @@ import TensorPoolCodecs
 /// `regionType` is kept as its raw wire value so that a superblock with an undefined type can still be read,
 /// printed and rejected by name (see ``SuperblockField/regionType``).
 public struct Superblock: Equatable, Sendable {
+    /// `magic`: `TPOLSHM1` in a region of ours (§7.1).
     public var magic: UInt64
+    /// `layout_version`: SHM layout compatibility, independent of the SBE schema version.
     public var layoutVersion: UInt32
+    /// `epoch`: bumped by every producer restart or layout change (§15.2).
     public var epoch: UInt64
+    /// `stream_id` of the data source.
     public var streamId: UInt32
     /// Raw `region_type`; see ``regionType``.
     public var regionTypeRaw: Int16
+    /// `pool_id`: 0 for a header ring, the announced pool id for a payload pool.
     public var poolId: UInt16
+    /// `nslots`: a power of two, the same in the ring and all its pools (§15.5).
     public var nslots: UInt32
+    /// `slot_bytes` (see ``RegionExpectation`` for the convention used).
     public var slotBytes: UInt32
+    /// `stride_bytes`: distance between slot starts.
     public var strideBytes: UInt32
+    /// `pid` of the producer: informational, never compared (§15.1).
     public var pid: UInt64
+    /// `start_timestamp_ns`: when the producer created the region (CLOCK_MONOTONIC).
     public var startTimestampNs: UInt64
+    /// `activity_timestamp_ns`: the producer's heartbeat; stale means dead (§15.14).
     public var activityTimestampNs: UInt64
 
     /// The decoded region type (`.unrecognized` for an undefined wire value).

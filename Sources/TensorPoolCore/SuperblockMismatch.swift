@@ -4,10 +4,14 @@
 /// failed); the message names the field and both values so an operator can tell a stale epoch from a
 /// misconfigured pool.
 public struct SuperblockMismatch: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// The first field that differs.
     public let field: SuperblockField
+    /// The announced (or configured) value, widened to 64 bits.
     public let expected: UInt64
+    /// The value found in the region, widened to 64 bits.
     public let actual: UInt64
 
+    /// A mismatch of `field`.
     public init(field: SuperblockField, expected: UInt64, actual: UInt64) {
         self.field = field
         self.expected = expected

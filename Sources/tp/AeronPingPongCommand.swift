@@ -29,7 +29,16 @@ struct AeronPongCommand: ParsableCommand {
         let publication = try client.addExclusivePublication(channel: streams.pongChannel, streamId: streams.pongStream)
         print("ready")
         fflush(stdout)
+        let echoed = Self.echo(subscription, publication, client: client, count: count,
+                               idleTimeoutNs: idleTimeoutS > 0 ? Int64(idleTimeoutS * 1e9) : 0)
+        print("done echoed=\(echoed)")
+    }
+
+    /// The echo loop, with options copied to locals: option property wrappers and the client's close check are
+    /// far too slow for a spin loop, so the close check runs only every 4096 idle polls.
+    static func echo(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, count: Int, idleTimeoutNs: Int64) -> Int {
         var echoed = 0
+        var idlePolls = 0
         var lastActivity = AeronClock.nanoTime()
         while count == 0 || echoed < count {
             let n = subscription.poll(fragmentLimit: 16) { payload, _ in
@@ -39,12 +48,17 @@ struct AeronPongCommand: ParsableCommand {
                 echoed += 1
             }
             if n > 0 {
-                lastActivity = AeronClock.nanoTime()
-            } else if client.isClosed || (idleTimeoutS > 0 && AeronClock.nanoTime() - lastActivity > Int64(idleTimeoutS * 1e9)) {
-                break
+                idlePolls = 0
+                if idleTimeoutNs > 0 { lastActivity = AeronClock.nanoTime() }
+                continue
+            }
+            idlePolls &+= 1
+            if idlePolls & 4095 == 0 {
+                if client.isClosed || publication.isClosed { break }
+                if idleTimeoutNs > 0 && AeronClock.nanoTime() - lastActivity > idleTimeoutNs { break }
             }
         }
-        print("done echoed=\(echoed)")
+        return echoed
     }
 }
 
@@ -77,24 +91,33 @@ struct AeronPingCommand: ParsableCommand {
         let message = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 8)
         defer { message.deallocate() }
         message.initializeMemory(as: UInt8.self, repeating: 0)
+        let (samples, stale) = Self.measure(publication, subscription, message: message, warmup: warmup, count: count)
+        let sorted = samples.sorted()
+        func percentile(_ p: Double) -> Int64 { sorted[min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))] }
+        let mean = sorted.reduce(0, +) / Int64(max(sorted.count, 1))
+        print("result kind=pingpong length=\(length) count=\(count) stale_replies=\(stale) rtt_ns min=\(sorted.first ?? 0) p50=\(percentile(50)) p90=\(percentile(90)) p99=\(percentile(99)) p99.9=\(percentile(99.9)) p99.99=\(percentile(99.99)) max=\(sorted.last ?? 0) mean=\(mean)")
+    }
+
+    /// Warm-up then measured round trips; only the reply carrying this ping's stamp counts.
+    static func measure(_ publication: ExclusivePublication, _ subscription: Subscription, message: UnsafeMutableRawBufferPointer,
+                        warmup: Int, count: Int) -> (samples: [Int64], stale: Int) {
         var samples = [Int64](repeating: 0, count: count)
-        func roundTrip() -> Int64 {
+        var stale = 0
+        for i in 0..<(warmup + count) {
             let sent = AeronClock.nanoTime()
             message.storeBytes(of: sent, as: Int64.self)
             while publication.offer(UnsafeRawBufferPointer(message)).position == nil {}
-            var rtt: Int64 = -1
-            while rtt < 0 {
+            var received = false
+            var staleHere = 0
+            while !received {
                 _ = subscription.poll(fragmentLimit: 1) { payload, _ in
-                    rtt = AeronClock.nanoTime() - payload.loadUnaligned(as: Int64.self)
+                    if payload.count >= 8, payload.loadUnaligned(as: Int64.self) == sent { received = true } else { staleHere += 1 }
                 }
             }
-            return rtt
+            let rtt = AeronClock.nanoTime() - sent
+            stale += staleHere
+            if i >= warmup { samples[i - warmup] = rtt }
         }
-        for _ in 0..<warmup { _ = roundTrip() }
-        for i in 0..<count { samples[i] = roundTrip() }
-        samples.sort()
-        func percentile(_ p: Double) -> Int64 { samples[min(samples.count - 1, max(0, Int((p / 100 * Double(samples.count)).rounded(.up)) - 1))] }
-        let mean = samples.reduce(0, +) / Int64(max(samples.count, 1))
-        print("result kind=pingpong length=\(length) count=\(count) rtt_ns min=\(samples.first ?? 0) p50=\(percentile(50)) p90=\(percentile(90)) p99=\(percentile(99)) p99.9=\(percentile(99.9)) p99.99=\(percentile(99.99)) max=\(samples.last ?? 0) mean=\(mean)")
+        return (samples, stale)
     }
 }

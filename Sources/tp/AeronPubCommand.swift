@@ -1,5 +1,6 @@
 import ArgumentParser
 import AeronClient
+import AeronConcurrent
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -16,6 +17,14 @@ struct AeronPubCommand: ParsableCommand {
     @Flag(help: "Use tryClaim + commit (every size must fit one frame).") var tryClaim = false
     @Option(help: "Seconds to wait for a subscriber and for the whole run.") var timeoutS: Double = 60
     @Option(help: "Keep the publication open this many seconds after sending (lets subscribers drain).") var lingerS: Double = 0
+
+    func validate() throws {
+        // Bounded so the nanosecond and microsecond conversions below cannot trap.
+        for (name, value) in [("--timeout-s", timeoutS), ("--linger-s", lingerS)] where !(0...86_400).contains(value) {
+            throw ValidationError("\(name) must be between 0 and 86400 seconds, not \(value)")
+        }
+        guard count >= 0 else { throw ValidationError("--count must not be negative, not \(count)") }
+    }
 
     func run() throws {
         let sizes = try parseSizes(self.sizes)
@@ -77,6 +86,6 @@ struct AeronPubCommand: ParsableCommand {
         }
         print("done sent=\(sent) position=\(lastPosition)")
         fflush(stdout)
-        if lingerS > 0 { usleep(useconds_t(lingerS * 1e6)) }
+        if lingerS > 0 { ThreadPark.sleep(nanoseconds: Int(lingerS * 1e9)) }
     }
 }

@@ -16,7 +16,12 @@ struct AeronStatCommand: ParsableCommand {
     @Option(help: "Only counters with this type id.") var type: Int32?
     @Flag(help: "Also show type id, registration and owner ids.") var verbose = false
 
+    func validate() throws {
+        _ = try WatchInterval(milliseconds: intervalMs, option: "--interval-ms")
+    }
+
     func run() throws {
+        let interval = try WatchInterval(milliseconds: intervalMs, option: "--interval-ms")
         let cnc: CncFile
         do { cnc = try CncFile.open(path: aeron.directory + "/" + CncFileDescriptor.fileName) }
         catch { throw ValidationError("\(error)") }
@@ -38,7 +43,7 @@ struct AeronStatCommand: ParsableCommand {
                 }
             }
             fflush(stdout)
-            if !once { usleep(useconds_t(max(intervalMs, 10) * 1000)) }
+            if !once { interval.sleep() }
         } while !once
     }
 }

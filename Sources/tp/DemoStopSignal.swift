@@ -25,7 +25,9 @@ final class DemoStopSignal: @unchecked Sendable {
 
     /// Sleeps up to `seconds`, returning early when stopped.
     func sleep(seconds: Double) {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0) * 1e9)
+        // Clamped to a year so NaN, negative or huge values cannot trap the conversion.
+        let bounded = seconds.isNaN ? 0 : min(max(seconds, 0), 365 * 86_400)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(bounded * 1e9)
         while !isStopped && DispatchTime.now().uptimeNanoseconds < deadline { usleep(5_000) }
     }
 }

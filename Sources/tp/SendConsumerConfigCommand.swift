@@ -38,6 +38,15 @@ struct SendConsumerConfigCommand: ParsableCommand {
     @Option(help: "Seconds to wait for a subscriber.")
     var timeout: Double = 10
 
+    /// One day: a longer wait is certainly a typo, and bounds the deadline arithmetic.
+    static let maximumTimeoutSeconds: Double = 86_400
+
+    func validate() throws {
+        guard timeout.isFinite, timeout >= 0, timeout <= Self.maximumTimeoutSeconds else {
+            throw ValidationError("--timeout must be between 0 and \(Int(Self.maximumTimeoutSeconds)) seconds, not \(timeout)")
+        }
+    }
+
     func run() throws {
         guard let parsedMode = ConsumerMode(name: mode) else { throw ValidationError("unknown --mode \(mode) (stream, latest, decimated)") }
         guard decimation >= 1 else { throw ValidationError("--decimation must be >= 1") }
@@ -63,7 +72,7 @@ struct SendConsumerConfigCommand: ParsableCommand {
         defer { plane.close() }
         let command = ConsumerConfigCommand(streamId: stream, consumerId: consumer, useShm: useShm, mode: parsedMode,
                                             decimation: parsedMode == .decimated ? decimation : 1, payloadFallbackUri: fallbackUri)
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(timeout, 0) * 1e9)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
         var last = PublicationResult.notConnected
         while DispatchTime.now().uptimeNanoseconds < deadline {
             last = plane.sendConsumerConfig(command)

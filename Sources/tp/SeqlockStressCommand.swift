@@ -26,8 +26,16 @@ struct SeqlockWriter: ParsableCommand {
     @Option(help: "Stop after this many seconds.") var seconds = 120
     @Option(help: "Stop after this many frames (0 = unlimited).") var frames: UInt64 = 0
 
+    func validate() throws {
+        // One day at most: bounds the conversion of the deadline to nanoseconds.
+        guard seconds >= 0, seconds <= 86_400 else { throw ValidationError("--seconds must be between 0 and 86400, not \(seconds)") }
+        // values_len_bytes is a u32 and the pool stride the next power of two: 1 GiB keeps both representable.
+        guard payload > 0, payload % 8 == 0, payload <= 1 << 30 else {
+            throw ValidationError("--payload must be a positive multiple of 8 up to 2^30, not \(payload)")
+        }
+    }
+
     func run() throws {
-        guard payload % 8 == 0, payload > 0 else { throw ValidationError("--payload must be a positive multiple of 8") }
         let page = HugepageBacking.pageSize
         let stride = max(page, 1 << (Int.bitWidth - (payload - 1).leadingZeroBitCount))
         let regions = try RegionSet.create(

@@ -16,7 +16,13 @@ struct StatCommand: ParsableCommand {
     @Option(help: "Refresh every N milliseconds (default: print once).")
     var watchMs: Int?
 
+    func validate() throws {
+        if let watchMs { _ = try WatchInterval(milliseconds: watchMs, option: "--watch-ms") }
+    }
+
     func run() throws {
+        // Below 10 ms the reprints would only burn the CPU the watched roles need.
+        let interval = try watchMs.map { ms throws(ValidationError) in try WatchInterval(milliseconds: max(ms, 10), option: "--watch-ms") }
         let directory = aeronDir ?? ProcessInfoEnvironment.current["AERON_DIR"]
             ?? "/dev/shm/aeron-\(ProcessInfoEnvironment.current["USER"] ?? "default")"
         let cnc: CncFile
@@ -31,7 +37,7 @@ struct StatCommand: ParsableCommand {
                 print("\(pad(s.counterId, 4)): \(pad(s.value, 20)) - \(s.label)")
             }
             fflush(stdout)
-            if let watchMs { usleep(useconds_t(max(watchMs, 10) * 1000)) }
-        } while watchMs != nil
+            interval?.sleep()
+        } while interval != nil
     }
 }

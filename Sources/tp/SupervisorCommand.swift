@@ -56,6 +56,15 @@ struct SupervisorCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds.")
     var duration: Double?
 
+    /// One day: longer is certainly a typo, and it bounds the conversion to nanoseconds.
+    static let maximumStatusIntervalSeconds: Double = 86_400
+
+    func validate() throws {
+        guard statusInterval.isFinite, statusInterval >= 0, statusInterval <= Self.maximumStatusIntervalSeconds else {
+            throw ValidationError("--status-interval must be between 0 and \(Int(Self.maximumStatusIntervalSeconds)) seconds, not \(statusInterval)")
+        }
+    }
+
     func run() throws {
         let environment = ProcessInfoEnvironment.current
         let loaded = try config.map { try TensorPoolConfiguration.load(path: $0, environment: environment) }
@@ -73,7 +82,6 @@ struct SupervisorCommand: ParsableCommand {
             throw ValidationError("--expired-multiple must be greater than --stale-multiple")
         }
         if noPolicy { configuration.policy.enabled = false }
-        guard statusInterval >= 0, statusInterval.isFinite else { throw ValidationError("--status-interval must be >= 0") }
 
         var root: String? = nil
         if !noShm {

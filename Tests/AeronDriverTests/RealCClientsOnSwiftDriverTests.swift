@@ -133,7 +133,10 @@ struct RealCClientsOnSwiftDriverTests {
         let releasedAfter = ContinuousClock.now - killedAt
         #expect(driver.clientCount == 1, "the killed client is gone")
         #expect(driver.publicationCount == 0, "its publication is released")
-        #expect(releasedAfter < .seconds(2 + 3), "released within the liveness timeout plus timer slack: \(releasedAfter)")
+        // Nominally liveness (2 s) + one timer tick (0.1 s) + the client's keepalive period (0.5 s); the bound is
+        // generous for a loaded machine but still far below what a missed timeout path would take (never).
+        print("killed client released after \(releasedAfter) (liveness timeout 2 s)")
+        #expect(releasedAfter < .seconds(10), "released after \(releasedAfter)")
         #expect(reader.state(limitId) == .reclaimed)
         #expect(reader.value(SystemCounters.clientTimeouts) == 1)
         let remainingHeartbeats = (0...reader.maxCounterId).filter { reader.state($0) == .allocated && reader.typeId($0) == 11 }

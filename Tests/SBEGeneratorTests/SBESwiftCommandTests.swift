@@ -1,3 +1,4 @@
+import AeronInteropSupport
 import Foundation
 import SBEGenerator
 import Testing
@@ -18,25 +19,10 @@ import Testing
         return found
     }
 
+    /// Runs `sbe-swift` to completion (bounded, see ``BoundedProcessRun``).
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { usleep(1000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "sbe-swift timed out"])
-        }
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let run = try BoundedProcessRun.run(executable(), arguments, timeout: 60)
+        return (run.signalled ? -run.status : run.status, run.stdout, run.stderr)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -41,6 +41,9 @@ import Testing
         #expect(throws: SBEError.invalidOffset(offset: -1, capacity: 8)) { try SBEBounds.check(offset: -1, length: 1, capacity: 8) }
         #expect(throws: SBEError.invalidOffset(offset: 0, capacity: -1)) { try SBEBounds.check(offset: 0, length: 0, capacity: -1) }
         #expect(throws: SBEError.bufferTooShort(required: 3, capacity: 8)) { try SBEBounds.check(offset: 4, length: -1, capacity: 8) }
+        // An offset near Int.max must not wrap the end of the range round to a small value.
+        #expect(throws: SBEError.bufferTooShort(required: Int.max, capacity: 8)) { try SBEBounds.check(offset: Int.max, length: 2, capacity: 8) }
+        #expect(throws: SBEError.bufferTooShort(required: Int.max, capacity: 8)) { try SBEBounds.check(offset: Int.max - 3, length: 8, capacity: 8) }
     }
 }
 

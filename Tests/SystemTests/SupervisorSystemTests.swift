@@ -246,7 +246,13 @@ struct SupervisorRealDriverTests {
             }
         }
         heartbeats.start()
-        let rows = try AeronPeerProcess.run("counters", directory: driver.path, timeout: 60).all("counter")
+        // The supervisor refreshes its counters on its own cadence, after the status line: read until it shows.
+        var rows: [PeerEvent] = []
+        for _ in 0..<5 {
+            rows = try AeronPeerProcess.run("counters", directory: driver.path, timeout: 60).all("counter")
+            if rows.contains(where: { $0.string("label") == "tp supervisor producers live supervisor=1" && $0.int("value") == 1 }) { break }
+            usleep(200_000)
+        }
         heartbeating.running.store(false, ordering: .releasing)
         while !heartbeats.isFinished { usleep(10_000) }
         #expect(rows.contains { $0.string("label") == "tp supervisor producers live supervisor=1" && $0.int("value") == 1 }, "\(rows.map { $0.string("label") ?? "" })")

@@ -1,15 +1,10 @@
+import AeronInteropSupport
 import Foundation
 import Testing
 import TensorPoolCodecs
 
 /// Runs the built `tp` binary: `tp wire decode/encode` round trips and error reporting.
 @Suite struct WireCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     static func tpExecutable() throws -> URL {
         var candidates: [URL] = []
         let argument0 = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -25,31 +20,9 @@ import TensorPoolCodecs
         return found
     }
 
-    /// Runs `tp` with `arguments`, feeding `input` on stdin; bounded by a timeout, the child is always reaped.
-    static func run(_ arguments: [String], input: Data) throws -> Run {
-        let process = Process()
-        process.executableURL = try tpExecutable()
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
-        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errData = stderr.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(1000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "tp \(arguments) timed out"])
-        }
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    /// Runs `tp` with `arguments`, feeding `input` on stdin (bounded, see ``BoundedProcessRun``).
+    static func run(_ arguments: [String], input: Data) throws -> BoundedProcessRun {
+        try BoundedProcessRun.run(tpExecutable(), arguments, input: input)
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -107,51 +80,71 @@ import TensorPoolCodecs
         #expect(encoded.stdout == Self.hex(bytes) + "\n")
     }
 
+    /// Corrupted message streams: `tp wire decode` prints what it could decode and fails cleanly (status 0 or 1),
+    /// never dies of a signal.
+    @Test func corruptedStreamsNeverCrashTheDecoder() throws {
+        let stream = GoldenSamples.all.filter(\.hasHeader).flatMap(\.golden)
+        var rng = SplitMix64(seed: 0x7770)
+        var rejected = 0
+        for round in 0..<40 {
+            var corrupt = stream
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                corrupt[Int.random(in: 0..<corrupt.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            if round % 4 == 0 { corrupt.removeLast(Int.random(in: 1...40, using: &rng)) }
+            let run = try Self.run(["wire", "decode", "--raw"], input: Data(corrupt))
+            #expect(!run.signalled && (run.status == 0 || run.status == 1), "round \(round): status \(run.status) \(run.stderr)")
+            if run.status == 1 && run.stderr.contains("tp wire: message at byte offset") { rejected += 1 }
+        }
+        // The corruption really reaches the error paths (every truncated stream at least is rejected).
+        #expect(rejected >= 10)
+    }
+
     @Test func errorsNameTheProblemAndExitNonZero() throws {
         let short = try Self.run(["wire", "decode", "--hex"], input: Data(Self.hex(Array(GoldenSamples.frameDescriptor.golden.prefix(20))).utf8))
-        #expect(short.status != 0)
+        #expect(short.status != 0 && !short.signalled, "a clean failure exit, not a crash")
         #expect(short.stderr.contains("short buffer"))
 
         var wrongSchema = GoldenSamples.heartbeat.golden
         wrongSchema[4] = 0x85
         let schema = try Self.run(["wire", "decode"], input: Data(Self.hex(wrongSchema).utf8))
-        #expect(schema.status != 0)
+        #expect(schema.status != 0 && !schema.signalled, "a clean failure exit, not a crash")
         #expect(schema.stderr.contains("wrong schema id 901 (expected 900)"))
 
         var unknown = GoldenSamples.heartbeat.golden
         unknown[2] = 99
         let template = try Self.run(["wire", "decode"], input: Data(Self.hex(unknown).utf8))
-        #expect(template.status != 0)
+        #expect(template.status != 0 && !template.signalled, "a clean failure exit, not a crash")
         #expect(template.stderr.contains("unknown template id 99"))
 
         let name = try Self.run(["wire", "encode"], input: Data(#"{"template":"NoSuchMessage"}"#.utf8))
-        #expect(name.status != 0)
+        #expect(name.status != 0 && !name.signalled, "a clean failure exit, not a crash")
         #expect(name.stderr.contains("unknown template 'NoSuchMessage'"))
 
         let type = try Self.run(["wire", "decode", "--type", "Bogus"], input: Data("00".utf8))
-        #expect(type.status != 0)
+        #expect(type.status != 0 && !type.signalled, "a clean failure exit, not a crash")
         #expect(type.stderr.contains("unknown type 'Bogus'"))
 
         let badJSON = try Self.run(["wire", "encode"], input: Data(#"{"template":"Heartbeat","#.utf8))
-        #expect(badJSON.status != 0)
+        #expect(badJSON.status != 0 && !badJSON.signalled, "a clean failure exit, not a crash")
         #expect(badJSON.stderr.contains("invalid JSON"))
 
         let missing = try Self.run(["wire", "encode"], input: Data(#"{"template":"Heartbeat","streamId":1}"#.utf8))
-        #expect(missing.status != 0)
+        #expect(missing.status != 0 && !missing.signalled, "a clean failure exit, not a crash")
         #expect(missing.stderr.contains("Heartbeat.producerId"))
 
         let range = try Self.run(["wire", "encode"], input: Data(#"{"template":"Heartbeat","streamId":4294967296,"producerId":1,"epoch":1,"timestampNs":1}"#.utf8))
-        #expect(range.status != 0)
+        #expect(range.status != 0 && !range.signalled, "a clean failure exit, not a crash")
         #expect(range.stderr.contains("4294967296 is not a valid uint32"))
 
         let typo = try Self.run(["wire", "encode"], input: Data(#"{"template":"Heartbeat","streamId":1,"producerId":1,"epoch":1,"timestampNs":1,"timestmpNs":2}"#.utf8))
-        #expect(typo.status != 0)
+        #expect(typo.status != 0 && !typo.signalled, "a clean failure exit, not a crash")
         #expect(typo.stderr.contains("Heartbeat.timestmpNs"))
 
         // The second message is truncated: the first is still printed, then the error.
         let partial = GoldenSamples.heartbeat.golden + Array(GoldenSamples.heartbeat.golden.prefix(12))
         let run = try Self.run(["wire", "decode", "--raw"], input: Data(partial))
-        #expect(run.status != 0)
+        #expect(run.status != 0 && !run.signalled, "a clean failure exit, not a crash")
         #expect(run.stdout.split(separator: "\n").count == 1)
         #expect(run.stderr.contains("message at byte offset 32"))
     }

@@ -1,3 +1,4 @@
+import AeronInteropSupport
 import Foundation
 import SharedMemory
 import Testing
@@ -95,20 +96,13 @@ import Testing
 
     /// Runs `tp` to completion (bounded) and returns stdout + stderr.
     static func run(_ tp: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = tp
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Reading to EOF waits for the child to exit: a watchdog kills it if it hangs.
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: watchdog)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return String(decoding: data, as: UTF8.self)
+        try runWithStatus(tp, arguments).output
+    }
+
+    /// Runs `tp` to completion (bounded); the output (stdout + stderr) and the exit status, `nil` when the
+    /// process died of a signal (a trap); a hang is killed after 20 s and thrown as a timeout.
+    static func runWithStatus(_ tp: URL, _ arguments: [String]) throws -> (output: String, exitStatus: Int32?) {
+        let run = try BoundedProcessRun.run(tp, arguments, timeout: 20)
+        return (run.stdout + run.stderr, run.signalled ? nil : run.status)
     }
 }

@@ -134,6 +134,25 @@ import Testing
         }
     }
 
+    /// `root/stream/epoch/header.ring` whose `stream` directory is swapped for a symlink to another tree after the
+    /// parent was resolved: the directory actually opened is outside the root and must be refused.
+    @Test func refusesAParentDirectorySwappedForASymlinkAfterResolution() throws {
+        let dir = TemporaryDirectory()
+        let root = try RegionRoot(dir.makeDirectory("root"))
+        _ = dir.makeDirectory("root/stream/epoch")
+        let path = dir.write("root/stream/epoch/header.ring", bytes: 128)
+        _ = dir.makeDirectory("outside/epoch")
+        _ = dir.write("outside/epoch/header.ring", bytes: 128)
+        let stream = dir.sub("root/stream")
+        let outside = dir.sub("outside")
+        #expect(throws: RegionPathError.self) {
+            _ = try root.openRegionFile(path, writable: false, minimumLength: 64, betweenCheckAndOpen: nil, afterResolvingParent: {
+                #expect(rename(stream, stream + ".moved") == 0)
+                #expect(symlink(outside, stream) == 0)
+            })
+        }
+    }
+
     @Test func rootMustBeAnExistingAbsoluteDirectory() throws {
         let dir = TemporaryDirectory()
         #expect(throws: RegionPathError.notAbsolute("relative")) { try RegionRoot("relative") }

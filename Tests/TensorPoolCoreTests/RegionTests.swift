@@ -216,3 +216,49 @@ import Testing
         #expect(access(existing, F_OK) == 0)
     }
 }
+
+/// Announces are untrusted: a slot count and stride whose product does not fit in an `Int` must be refused with
+/// an error, never trap in the length arithmetic.
+@Suite struct HostileGeometryTests {
+    @Test func anOverflowingAnnouncedGeometryIsRejectedNotTrapped() throws {
+        let dir = TemporaryDirectory()
+        let regions = try RegionSet.create(
+            .init(root: dir.path, streamId: 7, epoch: 1, nslots: 4, pools: [.init(poolId: 1, strideBytes: HugepageBacking.pageSize)]),
+            nowNs: 1)
+        defer { regions.close() }
+        let root = try RegionRoot(dir.path)
+        let hostile = RegionExpectation.payloadPool(epoch: 1, streamId: 7, poolId: 1, nslots: .max, strideBytes: .max)
+        // (2^32 - 1)^2 exceeds Int.max: the length saturates (no file is that long) instead of trapping.
+        #expect(hostile.regionLength == Int.max)
+        #expect(throws: RegionError.invalidSlotCount(nslots: Int(UInt32.max), reason: "must be in 1...2^30")) {
+            _ = try PayloadPool.map(uri: regions.poolURIs[0], root: root, expected: hostile)
+        }
+        // The largest geometry the rules allow (2^30 slots of 2^31 bytes) is 2^61 bytes: a clean "too small".
+        let huge = RegionExpectation.payloadPool(epoch: 1, streamId: 7, poolId: 1, nslots: 1 << 30, strideBytes: 1 << 31)
+        #expect(throws: RegionError.path(.tooSmall(path: regions.pools[0].path, size: 64 + 4 * HugepageBacking.pageSize, required: 64 + (1 << 61)))) {
+            _ = try PayloadPool.map(uri: regions.poolURIs[0], root: root, expected: huge)
+        }
+        let ring = RegionExpectation.headerRing(epoch: 1, streamId: 7, nslots: .max)
+        #expect(throws: RegionError.invalidSlotCount(nslots: Int(UInt32.max), reason: "must be in 1...2^30")) {
+            _ = try HeaderRing.map(uri: regions.headerRingURI, root: root, expected: ring)
+        }
+    }
+}
+
+@Suite struct HugepageDescriptorCheckTests {
+    /// The hugepage check of a mapping looks at the open file, and names the region path (not /proc) in errors.
+    @Test func theOpenFileIsCheckedAndThePathNamed() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("region", bytes: 4096)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let tmpfs = try HugepageBacking.of(path: dir.path).filesystemType
+        #expect(throws: RegionError.notHugepageBacked(path: path, filesystemType: tmpfs)) {
+            _ = try HugepageBacking.requireHugepages(fileDescriptor: fd, path: path)
+        }
+        #expect(throws: RegionError.system(SystemError("statfs", path: path, errno: ENOENT))) {
+            _ = try HugepageBacking.requireHugepages(fileDescriptor: 1_000_000, path: path)
+        }
+    }
+}

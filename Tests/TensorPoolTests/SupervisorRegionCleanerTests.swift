@@ -21,16 +21,34 @@ func makeRegions(root: String, stream: UInt32, pid: UInt64, activityNs: UInt64) 
     return set.directory
 }
 
+/// A root and a directory outside it (both removed by ``remove()``), a dead pid and timestamps around now.
+struct CleanerScenario {
+    let root: TemporaryRoot
+    let outside: TemporaryRoot
+    let now = TensorPoolClock.monotonicNs()
+    let dead: UInt64
+    /// A minute before `now`: stale for the 10 s threshold the tests use.
+    var stale: UInt64 { now > 60_000_000_000 ? now - 60_000_000_000 : 1 }
+
+    init(_ tag: String = #function) throws {
+        root = try TemporaryRoot(tag)
+        outside = try TemporaryRoot("outside")
+        dead = try deadPid()
+    }
+
+    func remove() {
+        root.remove()
+        outside.remove()
+    }
+}
+
 @Suite("tp clean logic: SupervisorRegionCleaner")
 struct SupervisorRegionCleanerTests {
     @Test("removes regions of a dead producer with stale activity; keeps live pid, fresh activity; skips hostile entries")
     func cleans() throws {
-        let root = try TemporaryRoot()
-        let outside = try TemporaryRoot("outside")
-        defer { root.remove(); outside.remove() }
-        let now = TensorPoolClock.monotonicNs()
-        let stale = now > 60_000_000_000 ? now - 60_000_000_000 : 1
-        let dead = try deadPid()
+        let scenario = try CleanerScenario()
+        defer { scenario.remove() }
+        let (root, outside, now, stale, dead) = (scenario.root, scenario.outside, scenario.now, scenario.stale, scenario.dead)
         let deadDir = try makeRegions(root: root.path, stream: 1, pid: dead, activityNs: stale)
         let liveDir = try makeRegions(root: root.path, stream: 2, pid: UInt64(getpid()), activityNs: stale)
         let freshDir = try makeRegions(root: root.path, stream: 3, pid: dead, activityNs: now)
@@ -78,5 +96,31 @@ struct SupervisorRegionCleanerTests {
         #expect(throws: SupervisorRegionCleaner.CleanError.self) { try SupervisorRegionCleaner(root: link).run() }
         #expect(throws: SupervisorRegionCleaner.CleanError.self) { try SupervisorRegionCleaner(root: root.path + "/missing").run() }
         #expect(throws: SupervisorRegionCleaner.CleanError.self) { try SupervisorRegionCleaner(root: "relative").run() }
+    }
+}
+
+@Suite("tp clean: a directory swapped for a symlink during the walk")
+struct SupervisorRegionCleanerSwapTests {
+    @Test("a subdirectory replaced by a symlink after its check is not followed: nothing outside the root is removed")
+    func swappedDirectoryIsNotFollowed() throws {
+        let scenario = try CleanerScenario()
+        defer { scenario.remove() }
+        let (root, outside, now, stale, dead) = (scenario.root, scenario.outside, scenario.now, scenario.stale, scenario.dead)
+        try makeRegions(root: root.path, stream: 1, pid: dead, activityNs: stale)
+        let outsideDir = try makeRegions(root: outside.path, stream: 1, pid: dead, activityNs: stale)
+        var cleaner = SupervisorRegionCleaner(root: root.path, staleAfterNs: 10_000_000_000)
+        let swapped = root.path + "/1"
+        let outsideStream = outside.path + "/1"
+        cleaner.beforeDescend = { @Sendable path in
+            guard path == swapped else { return }
+            // The attacker moves the checked directory away and puts a symlink to another tree in its place.
+            _ = rename(swapped, swapped + ".moved")
+            _ = symlink(outsideStream, swapped)
+        }
+        let entries = try cleaner.run(nowNs: now)
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: outsideDir + "/header.ring"), "a file outside the root was removed: \(entries)")
+        #expect(fm.fileExists(atPath: outsideDir + "/pool-1.pool"), "a file outside the root was removed: \(entries)")
+        #expect(entries.contains { $0.path == swapped && $0.action == .skipped })
     }
 }

@@ -135,11 +135,11 @@ public enum LogBufferDescriptor {
     }
 
     /// Partition index of a term count.
-    @inlinable public static func indexByTermCount(_ termCount: Int64) -> Int { Int(termCount % 3) }
+    @inlinable @inline(__always) public static func indexByTermCount(_ termCount: Int64) -> Int { Int(truncatingIfNeeded: termCount % 3) }
 
     /// Partition index of the term holding `position`.
-    @inlinable public static func indexByPosition(_ position: Int64, positionBitsToShift: Int) -> Int {
-        Int((UInt64(bitPattern: position) >> UInt64(positionBitsToShift)) % 3)
+    @inlinable @inline(__always) public static func indexByPosition(_ position: Int64, positionBitsToShift: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: position) &>> UInt64(truncatingIfNeeded: positionBitsToShift)) % 3)
     }
 
     /// Absolute position of `termOffset` in term `activeTermId`.

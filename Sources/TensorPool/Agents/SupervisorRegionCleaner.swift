@@ -50,6 +50,8 @@ public struct SupervisorRegionCleaner: Sendable {
     public var staleAfterNs: UInt64
     public var dryRun: Bool
     public var maxDepth: Int
+    /// Test hook: runs after a subdirectory passed its `lstat` check and before it is entered (TOCTOU tests).
+    var beforeDescend: (@Sendable (String) -> Void)?
 
     public init(root: String, staleAfterNs: UInt64 = 10_000_000_000, dryRun: Bool = false, maxDepth: Int = 4) {
         self.root = root
@@ -76,14 +78,20 @@ public struct SupervisorRegionCleaner: Sendable {
         guard (st.st_mode & S_IFMT) == S_IFDIR else {
             throw .rootUnusable(root, reason: (st.st_mode & S_IFMT) == S_IFLNK ? "is a symbolic link (not followed)" : "not a directory")
         }
+        let rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard rootfd >= 0 else { throw .rootUnusable(root, reason: String(cString: strerror(errno))) }
+        defer { close(rootfd) }
         var entries: [Entry] = []
-        _ = walk(root, depth: 0, nowNs: nowNs, into: &entries)
+        _ = walk(rootfd, path: root, depth: 0, nowNs: nowNs, into: &entries)
         return entries
     }
 
-    /// Returns whether something was removed below `directory`.
-    private func walk(_ directory: String, depth: Int, nowNs: UInt64, into entries: inout [Entry]) -> Bool {
-        guard let names = Self.list(directory) else {
+    /// Returns whether something was removed below the directory open as `dirfd` (named `directory` in the
+    /// report). Every step is relative to an open directory descriptor (`fstatat`, `openat(O_NOFOLLOW)`,
+    /// `unlinkat`), never to a path: a directory swapped for a symlink after its check cannot redirect the walk
+    /// or a removal outside the root.
+    private func walk(_ dirfd: Int32, path directory: String, depth: Int, nowNs: UInt64, into entries: inout [Entry]) -> Bool {
+        guard let names = Self.list(dirfd) else {
             entries.append(Entry(path: directory, action: .skipped, reason: "cannot list: \(String(cString: strerror(errno)))"))
             return false
         }
@@ -91,7 +99,7 @@ public struct SupervisorRegionCleaner: Sendable {
         for name in names.sorted() {
             let path = directory + "/" + name
             var st = stat()
-            guard lstat(path, &st) == 0 else {
+            guard fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
                 entries.append(Entry(path: path, action: .skipped, reason: "lstat failed: \(String(cString: strerror(errno)))"))
                 continue
             }
@@ -103,14 +111,27 @@ public struct SupervisorRegionCleaner: Sendable {
                     entries.append(Entry(path: path, action: .skipped, reason: "deeper than \(maxDepth) levels"))
                     continue
                 }
-                if walk(path, depth: depth + 1, nowNs: nowNs, into: &entries) {
+                beforeDescend?(path)
+                let child = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                guard child >= 0 else {
+                    let reason = errno == ELOOP || errno == ENOTDIR
+                        ? "replaced by a non-directory during the walk, not followed" : "cannot open: \(String(cString: strerror(errno)))"
+                    entries.append(Entry(path: path, action: .skipped, reason: reason))
+                    continue
+                }
+                defer { close(child) }
+                guard Self.isSameFile(child, as: st) else {
+                    entries.append(Entry(path: path, action: .skipped, reason: "replaced during the walk, not entered"))
+                    continue
+                }
+                if walk(child, path: path, depth: depth + 1, nowNs: nowNs, into: &entries) {
                     removedSomething = true
-                    if rmdir(path) == 0 {
+                    if unlinkat(dirfd, name, AT_REMOVEDIR) == 0 {
                         entries.append(Entry(path: path, action: .removed, reason: "directory left empty"))
                     }
                 }
             case S_IFREG:
-                let entry = judge(path, nowNs: nowNs)
+                let entry = judge(dirfd, name: name, path: path, nowNs: nowNs)
                 if entry.action == .removed { removedSomething = true }
                 entries.append(entry)
             default:
@@ -120,10 +141,13 @@ public struct SupervisorRegionCleaner: Sendable {
         return removedSomething
     }
 
-    /// Decides (and applies) the fate of one regular file.
-    func judge(_ path: String, nowNs: UInt64) -> Entry {
+    /// Decides (and applies) the fate of the regular file `name` in the directory open as `dirfd`.
+    func judge(_ dirfd: Int32, name: String, path: String, nowNs: UInt64) -> Entry {
+        let fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return Entry(path: path, action: .skipped, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
         let superblock: Superblock
-        switch Self.readSuperblock(path) {
+        switch Self.readSuperblock(fd) {
         case .failure(let failure): return Entry(path: path, action: .skipped, reason: failure.description)
         case .success(let value): superblock = value
         }
@@ -154,17 +178,25 @@ public struct SupervisorRegionCleaner: Sendable {
         }
         let why = "producer pid \(pid) is gone (ESRCH) and activity is stale (\(age / 1_000_000) ms)"
         if dryRun { return Entry(path: path, action: .wouldRemove, reason: why) }
-        guard unlink(path) == 0 else {
+        // The name must still denote the file that was judged (not one renamed into its place meanwhile).
+        var now = stat()
+        guard fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0, Self.isSameFile(fd, as: now) else {
+            return Entry(path: path, action: .skipped, reason: "replaced during the check, not removed")
+        }
+        guard unlinkat(dirfd, name, 0) == 0 else {
             return Entry(path: path, action: .failed, reason: "\(why); unlink failed: \(String(cString: strerror(errno)))")
         }
         return Entry(path: path, action: .removed, reason: why)
     }
 
-    /// Reads the first 64 bytes without following a symlink; refuses short or non-regular files.
-    static func readSuperblock(_ path: String) -> Result<Superblock, ReadFailure> {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(ReadFailure("cannot open: \(String(cString: strerror(errno)))")) }
-        defer { close(fd) }
+    /// True when the open descriptor `fd` is the file `expected` describes (same device and inode).
+    static func isSameFile(_ fd: Int32, as expected: stat) -> Bool {
+        var opened = stat()
+        return fstat(fd, &opened) == 0 && opened.st_dev == expected.st_dev && opened.st_ino == expected.st_ino
+    }
+
+    /// Reads the first 64 bytes of the open file `fd`; refuses short or non-regular files.
+    static func readSuperblock(_ fd: Int32) -> Result<Superblock, ReadFailure> {
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadFailure("not a regular file")) }
         let size = RegionLayout.superblockSize
@@ -193,9 +225,17 @@ public struct SupervisorRegionCleaner: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    static func list(_ directory: String) -> [String]? {
-        guard let dir = opendir(directory) else { return nil }
+    /// The entry names of the directory open as `dirfd` (read through a duplicate descriptor, which
+    /// `closedir` closes; `dirfd` itself stays open).
+    static func list(_ dirfd: Int32) -> [String]? {
+        let copy = dup(dirfd)
+        guard copy >= 0 else { return nil }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
         defer { closedir(dir) }
+        rewinddir(dir)  // the duplicate shares the file offset with `dirfd`
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {

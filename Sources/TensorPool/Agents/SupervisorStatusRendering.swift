@@ -51,10 +51,12 @@ extension SupervisorStatus {
         return decimal(value)
     }
 
-    /// Two decimals without Foundation formatting.
+    /// Two decimals without Foundation formatting. Rates come from peers' counters and may be huge: beyond what
+    /// hundredths in an `Int64` can hold, Swift's shortest round-trip form (`1.8446744073709552e+19`, valid JSON).
     private static func decimal(_ value: Double) -> String {
         guard value.isFinite else { return "-" }
-        let hundredths = Int64((value * 100).rounded())
+        let scaled = (value * 100).rounded()
+        guard let hundredths = Int64(exactly: scaled) else { return "\(value)" }
         let sign = hundredths < 0 ? "-" : ""
         let magnitude = hundredths.magnitude
         let fraction = magnitude % 100

@@ -63,7 +63,7 @@ public struct SupervisorStatus: Sendable, Hashable, CustomStringConvertible {
         }
         lines.append("consumers: \(consumers.count)")
         for c in consumers {
-            let rate = c.dropsPerSecond.map { String(Int($0.rounded())) } ?? "-"
+            let rate = c.dropsPerSecond.map { Int64(exactly: $0.rounded()).map(String.init) ?? String($0) } ?? "-"
             var line = "  stream=\(c.key.streamId) consumer=\(c.key.consumerId) state=\(c.state) mode=\(c.mode?.name ?? "-") lastSeq=\(c.lastSeqSeen.map(String.init) ?? "-") dropsGap=\(c.dropsGap) dropsLate=\(c.dropsLate) drops/s=\(rate)"
             if c.colliding { line += " COLLISION(\(c.collisions))" }
             if let m = c.commandedMode { line += " commanded=\(m.name)" }
