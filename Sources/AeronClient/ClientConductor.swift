@@ -130,17 +130,38 @@ final class ClientConductor: @unchecked Sendable {
             work += onKeepalive()
         }
         if !pending.isEmpty { work += checkPendingTimeouts(nowNs: nowNs) }
-        if !lingering.isEmpty { lingering.removeAll { $0.deadlineNs <= nowNs } }
+        if !lingering.isEmpty { expireLingering(nowNs: nowNs) }
         return work
     }
 
+    /// Drops lingering resources whose deadline passed, keeping the others in order. Indexed rather than
+    /// `removeAll(where:)`: the generic algorithm allocated on every duty cycle in debug builds while anything lingered.
+    private func expireLingering(nowNs: Int64) {
+        let count = lingering.count
+        var kept = 0
+        var i = 0
+        while i < count {
+            if lingering[i].deadlineNs > nowNs {
+                if kept != i { lingering[kept] = lingering[i] }
+                kept += 1
+            }
+            i += 1
+        }
+        if kept < count { lingering.removeSubrange(kept..<count) }
+    }
+
     private func runDeferred() {
-        let callbacks: [() -> Void] = lock.withLock { _ in
+        // Nothing deferred is the steady state: return before copying the array or making an iterator
+        // (a `for … in` iterator allocates in debug builds).
+        let callbacks: [() -> Void]? = lock.withLock { _ in
+            if deferred.isEmpty { return nil }
             let pendingCallbacks = deferred
             deferred.removeAll()
             return pendingCallbacks
         }
-        for callback in callbacks { callback() }
+        guard let callbacks else { return }
+        var i = 0
+        while i < callbacks.count { callbacks[i](); i += 1 }
     }
 
     private func onKeepalive() -> Int {
