@@ -168,9 +168,7 @@ import TensorPoolCore
         // owners: the Aeron client conductor in invoker mode allocates ~10 times per duty cycle; the producer's and
         // the consumer's duty cycles allocate on some periodic paths (a few hundred over 100 000 frames, none per
         // frame). When one is fixed its known issue is no longer recorded and this test fails: make it a hard zero.
-        withKnownIssue("Aeron client conductor duty cycle allocates (invoker mode)") {
-            #expect(byComponent.client == 0, "client conductor: \(byComponent.client) allocations over \(frames) frames")
-        }
+        #expect(byComponent.client == 0, "client conductor: \(byComponent.client) allocations over \(frames) frames")
         withKnownIssue("producer duty cycle allocates on a periodic path") {
             #expect(byComponent.producer == 0, "producer doWork: \(byComponent.producer) allocations over \(frames) frames")
         }
