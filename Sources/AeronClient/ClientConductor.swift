@@ -546,6 +546,9 @@ final class ClientConductor: @unchecked Sendable {
         if let id = try asyncReleaseCounter(registrationId: registrationId) { _ = try awaitOutcome(id) }
     }
 
+    /// Closed images and replaced image lists still waiting out their linger time.
+    var lingeringResourceCount: Int { lock.withLock { _ in lingering.count } }
+
     /// Counts of malformed and unknown driver responses seen so far.
     var responseErrorCounts: (malformed: Int, unknown: Int) { lock.withLock { _ in (malformedResponses, unknownResponses) } }
 

@@ -70,7 +70,7 @@ import AeronDriver
         #expect(clientAllocations == 0, "client conductor: \(clientAllocations) allocations over 20000 duty cycles")
         #expect(received - receivedBefore > 10_000, "traffic flowed during the measured cycles")
         // The keepalive (1 ms) fired during the measured cycles, so its path was counted too.
-        #expect(clientWork > 0 || elapsedMs == 0)
+        #expect(clientWork > 0 || elapsedMs < 2)
         #expect(aeron.isClosed == false)
     }
 }
