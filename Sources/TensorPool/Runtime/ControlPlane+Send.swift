@@ -153,7 +153,10 @@ extension ControlPlane {
             e.headerSlotBytes = announce.headerSlotBytes
             e.maxDims = announce.maxDims
             var pools = try e.payloadPoolsCount(announce.pools.count)
-            for pool in announce.pools {
+            var index = 0
+            while index < announce.pools.count {
+                let pool = announce.pools[index]
+                index += 1
                 try pools.next()
                 pools.poolId = pool.poolId
                 pools.poolNslots = pool.nslots
@@ -212,6 +215,14 @@ extension ControlPlane {
 
     /// Replaces non-ASCII bytes by `?` and truncates: diagnostics must always encode.
     static func asciiOnly(_ text: String, limit: Int) -> String {
-        String(decoding: text.utf8.prefix(limit).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        // Already clean (the usual case, sent at the announce cadence): returned as is, without allocating.
+        var clean = text.utf8.count <= limit
+        var index = text.utf8.startIndex
+        while clean, index != text.utf8.endIndex {
+            if text.utf8[index] >= 0x80 { clean = false }
+            text.utf8.formIndex(after: &index)
+        }
+        if clean { return text }
+        return String(decoding: text.utf8.prefix(limit).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
     }
 }

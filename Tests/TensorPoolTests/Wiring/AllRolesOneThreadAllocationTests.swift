@@ -171,12 +171,8 @@ import TensorPoolCore
         withKnownIssue("Aeron client conductor duty cycle allocates (invoker mode)") {
             #expect(byComponent.client == 0, "client conductor: \(byComponent.client) allocations over \(frames) frames")
         }
-        withKnownIssue("producer duty cycle allocates on a periodic path") {
-            #expect(byComponent.producer == 0, "producer doWork: \(byComponent.producer) allocations over \(frames) frames")
-        }
-        withKnownIssue("consumer duty cycle allocates on a periodic path") {
-            #expect(byComponent.consumer == 0, "consumer doWork: \(byComponent.consumer) allocations over \(frames) frames")
-        }
+        #expect(byComponent.producer == 0, "producer doWork: \(byComponent.producer) allocations over \(frames) frames")
+        #expect(byComponent.consumer == 0, "consumer doWork: \(byComponent.consumer) allocations over \(frames) frames")
         let accounted = byComponent.driver + byComponent.client + byComponent.producer + byComponent.consumer
             + byComponent.supervisor + byComponent.publish
         #expect(Int(allocations) == accounted, "\(allocations) allocations on the thread, \(accounted) attributed: \(byComponent)")
