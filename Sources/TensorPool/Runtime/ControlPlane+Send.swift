@@ -193,20 +193,15 @@ extension ControlPlane {
             e.metaVersion = metaVersion
             e.timestampNs = timestampNs
             var group = try e.attributesCount(attributes.count)
-            for attribute in attributes {
+            // Index loop and the encoder's own byte-array writer: a closure capturing `group` here cost one
+            // allocation per attribute in debug builds, and metadata is re-sent at the announce cadence.
+            var index = 0
+            while index < attributes.count {
                 try group.next()
-                try group.key(attribute.key)
-                try group.format(attribute.format)
-                // A typed-throws closure must not be passed to the rethrows `withUnsafeBytes` (Swift 6.3 IRGen crash).
-                let written: Result<Void, SBEError> = attribute.value.withUnsafeBytes { bytes in
-                    do throws(SBEError) {
-                        try group.value(bytes)
-                        return .success(())
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-                try written.get()
+                try group.key(attributes[index].key)
+                try group.format(attributes[index].format)
+                try group.value(attributes[index].value)
+                index += 1
             }
             try e.endAttributes(group)
             return try e.finish()
