@@ -114,5 +114,12 @@ import TensorPoolCore
         #expect(consumer.mappedEpoch == producer.epoch, "consumer lost its mapping")
         #expect(producerAllocations == 0, "producer doWork: \(producerAllocations) allocations over \(announces) announces")
         #expect(consumerAllocations == 0, "consumer doWork: \(consumerAllocations) allocations over \(consumerQos) QoS")
+
+        // Closing removes publications and subscriptions, which waits for the driver: drive it meanwhile.
+        let closer = DriverHelperThread(driver: driver)
+        closer.start()
+        consumer.close()
+        producer.close()
+        closer.stop()
     }
 }
