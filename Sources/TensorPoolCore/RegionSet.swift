@@ -147,7 +147,11 @@ public final class RegionSet: @unchecked Sendable {
     /// Refreshes `activity_timestamp_ns` in every region (release stores), e.g. at the announce cadence.
     public func refreshActivity(nowNs: UInt64) {
         headerRing.refreshActivity(nowNs: nowNs)
-        for pool in pools { pool.refreshActivity(nowNs: nowNs) }
+        var index = 0
+        while index < pools.count {
+            pools[index].refreshActivity(nowNs: nowNs)
+            index += 1
+        }
     }
 
     /// Clean shutdown: unlinks the region files and the epoch directory if configured. Mappings stay valid

@@ -112,8 +112,27 @@ public struct Superblock: Equatable, Sendable {
         return result
     }
 
+    /// The first field that differs from `expected`, in the order of ``mismatches(against:)``. Allocates nothing
+    /// (consumers re-check mapped superblocks at the announce cadence on their duty cycle).
+    public func firstMismatch(against expected: RegionExpectation) -> SuperblockMismatch? {
+        if let m = Self.differs(.magic, RegionLayout.magic, magic) { return m }
+        if let m = Self.differs(.layoutVersion, UInt64(expected.layoutVersion), UInt64(layoutVersion)) { return m }
+        if let m = Self.differs(.epoch, expected.epoch, epoch) { return m }
+        if let m = Self.differs(.streamId, UInt64(expected.streamId), UInt64(streamId)) { return m }
+        if let m = Self.differs(.regionType, UInt64(UInt16(bitPattern: expected.regionType.rawValue)),
+                                UInt64(UInt16(bitPattern: regionTypeRaw))) { return m }
+        if let m = Self.differs(.poolId, UInt64(expected.poolId), UInt64(poolId)) { return m }
+        if let m = Self.differs(.nslots, UInt64(expected.nslots), UInt64(nslots)) { return m }
+        if let m = Self.differs(.slotBytes, UInt64(expected.slotBytes), UInt64(slotBytes)) { return m }
+        return Self.differs(.strideBytes, UInt64(expected.strideBytes), UInt64(strideBytes))
+    }
+
+    private static func differs(_ field: SuperblockField, _ want: UInt64, _ have: UInt64) -> SuperblockMismatch? {
+        want == have ? nil : SuperblockMismatch(field: field, expected: want, actual: have)
+    }
+
     /// Throws the first field that differs from `expected` (see ``mismatches(against:)``).
     public func validate(against expected: RegionExpectation) throws(SuperblockMismatch) {
-        if let first = mismatches(against: expected).first { throw first }
+        if let first = firstMismatch(against: expected) { throw first }
     }
 }

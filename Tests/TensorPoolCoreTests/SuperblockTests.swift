@@ -26,6 +26,7 @@ import Testing
             try sb.write(to: buffer)
             #expect(try Superblock(from: buffer) == sb)
             #expect(try Superblock(from: buffer).mismatches(against: Self.expectation()).isEmpty)
+            #expect(try Superblock(from: buffer).firstMismatch(against: Self.expectation()) == nil)
         }
     }
 
@@ -72,6 +73,7 @@ import Testing
             let decoded = try Superblock(from: buffer)
             let mismatch = SuperblockMismatch(field: field, expected: expected, actual: actual)
             #expect(decoded.mismatches(against: Self.expectation()) == [mismatch])
+            #expect(decoded.firstMismatch(against: Self.expectation()) == mismatch)
             #expect(throws: mismatch) { try decoded.validate(against: Self.expectation()) }
             let message = mismatch.description
             #expect(message.contains(field.rawValue))

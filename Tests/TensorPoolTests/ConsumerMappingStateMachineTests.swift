@@ -51,6 +51,31 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
         #expect(m.state == .mapped(epoch: 5))
     }
 
+    @Test func repeatedAnnounceRefreshesLivenessLikeTheFullPath() {
+        var m = mapped()
+        var withoutRepeat = mapped()
+        let refreshed = m.onRepeatedAnnounce(announce(epoch: 5), nowNs: 2 * second)
+        #expect(refreshed)
+        // Liveness was refreshed at 2 s: not stale at 4 s (window 3 s), while a machine without it is.
+        #expect(m.tick(nowNs: 4 * second) == [])
+        #expect(m.state == .mapped(epoch: 5))
+        #expect(withoutRepeat.tick(nowNs: 4 * second) != [])
+        // Anything else takes the full path.
+        var other = mapped()
+        let otherEpoch = other.onRepeatedAnnounce(announce(epoch: 6), nowNs: second)
+        let otherLayout = other.onRepeatedAnnounce(announce(epoch: 5, nslots: 32), nowNs: second)
+        #expect(!otherEpoch && !otherLayout)
+        #expect(other.state == .mapped(epoch: 5))
+        var unmapped = machine()
+        let whileUnmapped = unmapped.onRepeatedAnnounce(announce(epoch: 5), nowNs: 0)
+        #expect(!whileUnmapped)
+        #expect(unmapped.state == .unmapped)
+        var mapping = machine()
+        _ = mapping.onAnnounce(announce(epoch: 5), nowNs: 0)
+        let whileMapping = mapping.onRepeatedAnnounce(announce(epoch: 5), nowNs: 0)
+        #expect(!whileMapping)
+    }
+
     @Test func sameEpochWithChangedLayoutRemaps() {
         var m = mapped()
         let a = announce(epoch: 5, nslots: 32)

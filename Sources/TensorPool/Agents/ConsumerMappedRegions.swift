@@ -40,15 +40,20 @@ struct ConsumerMappedRegions {
         var mismatch: String?
         let ringExpected = RegionExpectation.headerRing(epoch: announce.epoch, streamId: announce.streamId,
                                                         nslots: announce.headerNslots, layoutVersion: announce.layoutVersion)
-        if let first = ring.mismatches(against: ringExpected).first {
+        if let first = ring.firstMismatch(against: ringExpected) {
             mismatch = "header ring: \(first)"
         }
-        for (pool, announced) in zip(pools, announce.pools) where mismatch == nil {
+        // Index loop, no String unless something differs: this runs on the duty cycle at the announce cadence.
+        var i = 0
+        while i < pools.count, i < announce.pools.count, mismatch == nil {
+            let pool = pools[i]
+            let announced = announce.pools[i]
+            i += 1
             let expected = RegionExpectation.payloadPool(
                 epoch: announce.epoch, streamId: announce.streamId, poolId: announced.poolId, nslots: announced.nslots,
                 strideBytes: announced.strideBytes, layoutVersion: announce.layoutVersion)
             let superblock = pool.superblock
-            if let first = superblock.mismatches(against: expected).first {
+            if let first = superblock.firstMismatch(against: expected) {
                 mismatch = "pool \(announced.poolId): \(first)"
             } else if superblock.pid != ring.pid {
                 mismatch = "pool \(announced.poolId): pid \(superblock.pid) != header ring pid \(ring.pid)"

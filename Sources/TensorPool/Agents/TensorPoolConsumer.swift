@@ -40,6 +40,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private var tickCadence: Cadence
     private var countersCadence: Cadence
     private var isClosed = false
+    /// Bytes of the last `ShmPoolAnnounce` decoded and its summary: a byte-identical repeat (every announce
+    /// cadence in steady state) is recognised without decoding it into new Strings and Arrays.
+    private var lastAnnounceBytes: [UInt8] = []
+    private var lastAnnounce: AnnounceSummary?
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
 
@@ -146,6 +150,11 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
 
     public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
+        let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
+        if let cached = lastAnnounce, Self.equalBytes(lastAnnounceBytes, raw),
+           coordinator.onRepeatedAnnounce(cached, nowNs: nowNs) {
+            return
+        }
         var decoder = message
         var pools: [AnnounceSummary.Pool] = []
         var group = try decoder.payloadPools()
@@ -158,7 +167,20 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             layoutVersion: message.layoutVersion, headerRegionUri: try decoder.headerRegionUriString(),
             headerNslots: message.headerNslots, headerSlotBytes: message.headerSlotBytes, maxDims: message.maxDims,
             pools: pools)
+        lastAnnounceBytes.removeAll(keepingCapacity: true)
+        lastAnnounceBytes.append(contentsOf: raw)
+        lastAnnounce = announce
         perform(coordinator.onAnnounce(announce, nowNs: nowNs), nowNs: nowNs)
+    }
+
+    private static func equalBytes(_ bytes: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count == raw.count else { return false }
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] != raw[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     @inlinable

@@ -46,6 +46,12 @@ public struct ConsumerCoordinator: Sendable {
         follow(mapping.onAnnounce(announce, nowNs: nowNs))
     }
 
+    /// The announce already applied arrived again while mapped: liveness refreshed, `true`; `false` when
+    /// ``onAnnounce(_:nowNs:)`` must run (see ``ConsumerMappingStateMachine/onRepeatedAnnounce(_:nowNs:)``).
+    public mutating func onRepeatedAnnounce(_ announce: AnnounceSummary, nowNs: UInt64) -> Bool {
+        mapping.onRepeatedAnnounce(announce, nowNs: nowNs)
+    }
+
     /// The SHM layer mapped and validated the regions of `epoch`.
     public mutating func mapSucceeded(epoch: UInt64, nowNs: UInt64) -> [MappingAction] {
         let actions = mapping.mapSucceeded(epoch: epoch, nowNs: nowNs)

@@ -150,6 +150,18 @@ public struct ConsumerMappingStateMachine: Sendable {
         }
     }
 
+    /// `announce`, equal to the one already applied, arrived again while MAPPED: refreshes announce liveness
+    /// exactly as ``onAnnounce(_:nowNs:)`` does in that case, without building an action list (this is the
+    /// steady state at the announce cadence, on the duty cycle). `false` when ``onAnnounce(_:nowNs:)`` must run.
+    public mutating func onRepeatedAnnounce(_ announce: AnnounceSummary, nowNs: UInt64) -> Bool {
+        guard !shmDisabled, retiredEpoch == nil, case .mapped(let epoch) = state, epoch == announce.epoch,
+              announce.streamId == parameters.streamId, let current = currentAnnounce, current == announce else {
+            return false
+        }
+        lastAnnounceNs = nowNs
+        return true
+    }
+
     /// The SHM layer mapped and validated the regions of `epoch`.
     public mutating func mapSucceeded(epoch: UInt64, nowNs: UInt64) -> [MappingAction] {
         guard case .mapping(let pending) = state, pending == epoch else { return [] }

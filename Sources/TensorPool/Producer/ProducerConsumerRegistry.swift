@@ -65,6 +65,18 @@ public final class ProducerConsumerRegistry {
     @discardableResult
     public func expire(nowNs: UInt64) -> Bool {
         let window = LivenessTracker.window(cadenceNs, expiryMultiple)
+        // Scan first without allocating: the expiry cadence runs on the duty cycle and usually removes nobody.
+        var anyExpired = false
+        var index = entries.startIndex
+        while index != entries.endIndex {
+            let lastSeenNs = entries.values[index].lastSeenNs
+            if nowNs > lastSeenNs && nowNs - lastSeenNs > window {
+                anyExpired = true
+                break
+            }
+            entries.formIndex(after: &index)
+        }
+        guard anyExpired else { return false }
         let before = entries.count
         entries = entries.filter { _, entry in nowNs <= entry.lastSeenNs || nowNs - entry.lastSeenNs <= window }
         let removed = before - entries.count

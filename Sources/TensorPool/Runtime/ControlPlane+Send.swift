@@ -153,7 +153,10 @@ extension ControlPlane {
             e.headerSlotBytes = announce.headerSlotBytes
             e.maxDims = announce.maxDims
             var pools = try e.payloadPoolsCount(announce.pools.count)
-            for pool in announce.pools {
+            var index = 0
+            while index < announce.pools.count {
+                let pool = announce.pools[index]
+                index += 1
                 try pools.next()
                 pools.poolId = pool.poolId
                 pools.poolNslots = pool.nslots
@@ -190,20 +193,15 @@ extension ControlPlane {
             e.metaVersion = metaVersion
             e.timestampNs = timestampNs
             var group = try e.attributesCount(attributes.count)
-            for attribute in attributes {
+            // Index loop and the encoder's own byte-array writer: a closure capturing `group` here cost one
+            // allocation per attribute in debug builds, and metadata is re-sent at the announce cadence.
+            var index = 0
+            while index < attributes.count {
                 try group.next()
-                try group.key(attribute.key)
-                try group.format(attribute.format)
-                // A typed-throws closure must not be passed to the rethrows `withUnsafeBytes` (Swift 6.3 IRGen crash).
-                let written: Result<Void, SBEError> = attribute.value.withUnsafeBytes { bytes in
-                    do throws(SBEError) {
-                        try group.value(bytes)
-                        return .success(())
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-                try written.get()
+                try group.key(attributes[index].key)
+                try group.format(attributes[index].format)
+                try group.value(attributes[index].value)
+                index += 1
             }
             try e.endAttributes(group)
             return try e.finish()
@@ -212,6 +210,14 @@ extension ControlPlane {
 
     /// Replaces non-ASCII bytes by `?` and truncates: diagnostics must always encode.
     static func asciiOnly(_ text: String, limit: Int) -> String {
-        String(decoding: text.utf8.prefix(limit).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        // Already clean (the usual case, sent at the announce cadence): returned as is, without allocating.
+        var clean = text.utf8.count <= limit
+        var index = text.utf8.startIndex
+        while clean, index != text.utf8.endIndex {
+            if text.utf8[index] >= 0x80 { clean = false }
+            text.utf8.formIndex(after: &index)
+        }
+        if clean { return text }
+        return String(decoding: text.utf8.prefix(limit).map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
     }
 }

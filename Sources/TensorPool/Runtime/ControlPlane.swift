@@ -108,10 +108,16 @@ public final class ControlPlane {
     @inlinable
     public func poll<H: ControlMessageHandler>(_ handler: inout H, nowNs: UInt64, fragmentLimit: Int = 64) -> Int {
         var fragments = 0
+        // The arrays are read from the class once per poll, not once per subscription: each read of a class's
+        // array property is a retain/release pair of its buffer around the opaque poll call.
+        let subscriptions = self.subscriptions
+        let assemblers = self.assemblers
+        let streamIds = subscribedStreamIds
+        let count = subscriptions.count
         var i = 0
-        while i < subscriptions.count {
+        while i < count {
             let assembler = assemblers[i]
-            currentStreamId = subscribedStreamIds[i]
+            currentStreamId = streamIds[i]
             fragments += subscriptions[i].poll(fragmentLimit: fragmentLimit) { payload, header in
                 assembler.onFragment(payload, header) { message, messageHeader in
                     self.currentSessionId = messageHeader.sessionId

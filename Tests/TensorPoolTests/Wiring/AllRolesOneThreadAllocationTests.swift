@@ -160,21 +160,15 @@ import TensorPoolCore
         for _ in 0..<frames where !(try frame()) { failures += 1 }
         let allocations = malloc_counter_thread_allocations() - before
 
-        // Hard zero: the media driver's duty cycle, the supervisor's, and publish / claim / commit.
+        // Hard zero for every component (debug build, real clock so every cadence fires): the media driver's duty
+        // cycle, the client conductor, the producer's and consumer's duty cycles, the supervisor's, and
+        // publish / claim / commit.
         #expect(byComponent.driver == 0, "driver duty cycle: \(byComponent.driver) allocations over \(frames) frames")
         #expect(byComponent.supervisor == 0, "supervisor duty cycle: \(byComponent.supervisor) allocations")
         #expect(byComponent.publish == 0, "publish / claim / commit: \(byComponent.publish) allocations")
-        // Known failures found by this test (debug build, real clock so every cadence fires), reported to their
-        // owners: the Aeron client conductor in invoker mode allocates ~10 times per duty cycle; the producer's and
-        // the consumer's duty cycles allocate on some periodic paths (a few hundred over 100 000 frames, none per
-        // frame). When one is fixed its known issue is no longer recorded and this test fails: make it a hard zero.
         #expect(byComponent.client == 0, "client conductor: \(byComponent.client) allocations over \(frames) frames")
-        withKnownIssue("producer duty cycle allocates on a periodic path") {
-            #expect(byComponent.producer == 0, "producer doWork: \(byComponent.producer) allocations over \(frames) frames")
-        }
-        withKnownIssue("consumer duty cycle allocates on a periodic path") {
-            #expect(byComponent.consumer == 0, "consumer doWork: \(byComponent.consumer) allocations over \(frames) frames")
-        }
+        #expect(byComponent.producer == 0, "producer doWork: \(byComponent.producer) allocations over \(frames) frames")
+        #expect(byComponent.consumer == 0, "consumer doWork: \(byComponent.consumer) allocations over \(frames) frames")
         let accounted = byComponent.driver + byComponent.client + byComponent.producer + byComponent.consumer
             + byComponent.supervisor + byComponent.publish
         #expect(Int(allocations) == accounted, "\(allocations) allocations on the thread, \(accounted) attributed: \(byComponent)")
