@@ -40,6 +40,12 @@ import Testing
             }
         }
         let (ring, pool) = try #require(mapped, "writer did not create its regions within 30 s")
+        // A slot the writer has not reached yet holds commit word 0, which reads as a committed frame 0 with an
+        // all-zero (invalid) header: start reading only once every slot has been written at least once, or a
+        // slow writer start on a loaded machine shows up as spurious invalid-header drops.
+        func everySlotWritten() -> Bool { (0..<nslots).allSatisfy { ring.commitWord(slot: $0) != 0 } }
+        while !everySlotWritten() && Date() < deadline && writer.isRunning { usleep(1_000) }
+        try #require(everySlotWritten(), "writer did not write every slot within 30 s")
         // Two reader threads (each with its own SeqlockReader, as two consumers would have): on a loaded
         // 2-core machine this doubles the test's CPU share; every thread checks every frame it accepts.
         let readers = 2
