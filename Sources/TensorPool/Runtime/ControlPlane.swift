@@ -36,14 +36,25 @@ public final class ControlPlane {
     @usableFromInline let assemblers: [FragmentAssembler]
     /// Logical streams whose messages arrive on subscription `i` (for diagnostics).
     public let subscribedStreamIds: [Int32]
+    /// The subscriptions and their assemblers as unretained references, walked by ``poll(_:nowNs:fragmentLimit:)``
+    /// without a retain/release pair per subscription per duty cycle. Sound because ``subscriptions`` and
+    /// ``assemblers`` are `let` arrays of this object: they keep every referent alive as long as the table lives
+    /// (it is freed in `deinit`).
+    @usableFromInline let pollTable: UnsafeMutablePointer<PollEntry>
+    @usableFromInline struct PollEntry {
+        @usableFromInline let subscription: Unmanaged<Subscription>
+        @usableFromInline let assembler: Unmanaged<FragmentAssembler>
+        @usableFromInline let streamId: Int32
+    }
+    /// The ids of the message being dispatched, behind a pointer: a stored `var` of a class pays a dynamic
+    /// exclusivity check on every write, i.e. once per subscription and once per message.
+    @usableFromInline let receiving: UnsafeMutablePointer<(streamId: Int32, sessionId: Int32)>
     /// Aeron session id of the message being dispatched by ``poll(_:nowNs:fragmentLimit:)`` (valid during a
     /// handler call): identifies the sending publication, e.g. for consumer-id collision detection.
-    public var receivingSessionId: Int32 { currentSessionId }
-    @usableFromInline var currentSessionId: Int32 = 0
+    public var receivingSessionId: Int32 { receiving.pointee.sessionId }
     /// Aeron stream id of the subscription the message being dispatched arrived on (valid during a handler call).
     /// A role sends on one publication per Aeron stream, so a sender is identified by (stream id, session id).
-    public var receivingStreamId: Int32 { currentStreamId }
-    @usableFromInline var currentStreamId: Int32 = 0
+    public var receivingStreamId: Int32 { receiving.pointee.streamId }
 
     /// Opens the publications and subscriptions (blocking until the driver answers each).
     ///
@@ -79,12 +90,24 @@ public final class ControlPlane {
         self.subscriptions = subscriptions
         self.assemblers = subscriptions.map { _ in FragmentAssembler(initialBufferLength: 8192) }
         self.subscribedStreamIds = subscribedIds
+        pollTable = .allocate(capacity: max(subscriptions.count, 1))
+        for i in subscriptions.indices {
+            (pollTable + i).initialize(to: PollEntry(subscription: .passUnretained(subscriptions[i]),
+                                                     assembler: .passUnretained(assemblers[i]),
+                                                     streamId: subscribedIds[i]))
+        }
+        receiving = .allocate(capacity: 1)
+        receiving.initialize(to: (0, 0))
         sendBuffer = UnsafeMutableRawPointer.allocate(byteCount: Self.sendBufferCapacity, alignment: 64)
         sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.sendBufferCapacity)
         log = RateLimitedLog(sink: logSink, prefix: roleName, keys: ControlMessageRejection.allCases.count + 8)
     }
 
-    deinit { sendBuffer.deallocate() }
+    deinit {
+        sendBuffer.deallocate()
+        pollTable.deallocate()
+        receiving.deallocate()
+    }
 
     /// Closes the publications and subscriptions (the Aeron client stays open).
     public func close() {
@@ -108,20 +131,21 @@ public final class ControlPlane {
     @inlinable
     public func poll<H: ControlMessageHandler>(_ handler: inout H, nowNs: UInt64, fragmentLimit: Int = 64) -> Int {
         var fragments = 0
-        // The arrays are read from the class once per poll, not once per subscription: each read of a class's
-        // array property is a retain/release pair of its buffer around the opaque poll call.
-        let subscriptions = self.subscriptions
-        let assemblers = self.assemblers
-        let streamIds = subscribedStreamIds
+        let table = pollTable
+        let receiving = self.receiving
         let count = subscriptions.count
         var i = 0
         while i < count {
-            let assembler = assemblers[i]
-            currentStreamId = streamIds[i]
-            fragments += subscriptions[i].poll(fragmentLimit: fragmentLimit) { payload, header in
-                assembler.onFragment(payload, header) { message, messageHeader in
-                    self.currentSessionId = messageHeader.sessionId
-                    self.dispatch(message, to: &handler, nowNs: nowNs)
+            let entry = table[i]
+            receiving.pointee.streamId = entry.streamId
+            fragments += entry.subscription._withUnsafeGuaranteedRef { subscription in
+                entry.assembler._withUnsafeGuaranteedRef { assembler in
+                    subscription.poll(fragmentLimit: fragmentLimit) { payload, header in
+                        assembler.onFragment(payload, header) { message, messageHeader in
+                            receiving.pointee.sessionId = messageHeader.sessionId
+                            self.dispatch(message, to: &handler, nowNs: nowNs)
+                        }
+                    }
                 }
             }
             i += 1
