@@ -32,6 +32,10 @@ public final class ControlPlane {
     /// Exclusive: one owner thread, and a session id of its own, so receivers can tell the roles of one process
     /// (sharing one Aeron client) apart.
     @usableFromInline let publications: [ExclusivePublication?]
+    /// ``publications`` as unretained references (nil bits when not published), read by ``offerEncoded(_:length:)``
+    /// without retaining the publication per offer. Sound because the `let` array keeps every referent alive as
+    /// long as the table lives (freed in `deinit`).
+    @usableFromInline let unretainedPublications: UnsafeMutablePointer<Unmanaged<ExclusivePublication>?>
     @usableFromInline let subscriptions: [Subscription]
     @usableFromInline let assemblers: [FragmentAssembler]
     /// Logical streams whose messages arrive on subscription `i` (for diagnostics).
@@ -96,6 +100,10 @@ public final class ControlPlane {
                                                      assembler: .passUnretained(assemblers[i]),
                                                      streamId: subscribedIds[i]))
         }
+        unretainedPublications = .allocate(capacity: max(publications.count, 1))
+        for i in publications.indices {
+            (unretainedPublications + i).initialize(to: publications[i].map { .passUnretained($0) })
+        }
         receiving = .allocate(capacity: 1)
         receiving.initialize(to: (0, 0))
         sendBuffer = UnsafeMutableRawPointer.allocate(byteCount: Self.sendBufferCapacity, alignment: 64)
@@ -106,6 +114,7 @@ public final class ControlPlane {
     deinit {
         sendBuffer.deallocate()
         pollTable.deallocate()
+        unretainedPublications.deallocate()
         receiving.deallocate()
     }
 
@@ -235,11 +244,12 @@ public final class ControlPlane {
     /// Offers the first `length` bytes of the send buffer on `stream` and counts the outcome.
     @inlinable
     public func offerEncoded(_ stream: ControlPlaneStream, length: Int) -> PublicationResult {
-        guard let publication = publications[stream.rawValue] else {
+        guard let publication = unretainedPublications[stream.rawValue] else {
             counters.countOtherOfferFailure()
             return .closed
         }
-        let result = publication.offer(UnsafeRawBufferPointer(start: sendBuffer, count: length))
+        let buffer = UnsafeRawBufferPointer(start: sendBuffer, count: length)
+        let result = publication._withUnsafeGuaranteedRef { $0.offer(buffer) }
         switch result {
         case .position: counters.countOffered()
         case .backPressured, .adminAction: counters.countBackPressured()
