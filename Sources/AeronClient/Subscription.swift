@@ -98,32 +98,19 @@ public final class Subscription: @unchecked Sendable {
     /// Allocation-free; `handler` may be a capturing closure (it is not escaping).
     @inlinable
     public func poll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
-        withImageList { images, count in
-            if count == 0 { return 0 }
-            var start = roundRobin.pointee
-            roundRobin.pointee = start + 1
-            if start >= count {
-                start = 0
-                roundRobin.pointee = 1
-            }
-            var fragmentsRead = 0
-            var i = start
-            while i < count && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.poll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
-                i += 1
-            }
-            i = 0
-            while i < start && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.poll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
-                i += 1
-            }
-            return fragmentsRead
-        }
+        pollRoundRobin(fragmentLimit: fragmentLimit) { image, limit in image.poll(fragmentLimit: limit, handler) }
     }
 
     /// Controlled poll over the images round-robin (see ``Image/controlledPoll(fragmentLimit:_:)``).
     @inlinable
     public func controlledPoll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> ControlledPollAction) -> Int {
+        pollRoundRobin(fragmentLimit: fragmentLimit) { image, limit in image.controlledPoll(fragmentLimit: limit, handler) }
+    }
+
+    /// Visits the images starting one further each call (so no image starves the others) until `fragmentLimit`
+    /// fragments were read; `pollImage(image, remaining)` returns the fragments it read.
+    @inlinable
+    func pollRoundRobin(fragmentLimit: Int, _ pollImage: (Image, Int) -> Int) -> Int {
         withImageList { images, count in
             if count == 0 { return 0 }
             var start = roundRobin.pointee
@@ -135,12 +122,12 @@ public final class Subscription: @unchecked Sendable {
             var fragmentsRead = 0
             var i = start
             while i < count && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { pollImage($0, fragmentLimit - fragmentsRead) }
                 i += 1
             }
             i = 0
             while i < start && fragmentsRead < fragmentLimit {
-                fragmentsRead += images[i]._withUnsafeGuaranteedRef { $0.controlledPoll(fragmentLimit: fragmentLimit - fragmentsRead, handler) }
+                fragmentsRead += images[i]._withUnsafeGuaranteedRef { pollImage($0, fragmentLimit - fragmentsRead) }
                 i += 1
             }
             return fragmentsRead
