@@ -76,7 +76,14 @@ import TensorPoolCore
             helper.stop()
             throw error
         }
-        defer { supervisor.onClose(); consumer.close(); producer.close() }
+        defer {
+            // Closing removes the roles' publications and subscriptions and waits for the driver's answers: run
+            // the driver's duty cycle again (the measurement is over), or each removal waits out the driver timeout.
+            let closing = DriverHelperThread(driver: driver)
+            closing.start()
+            supervisor.onClose(); consumer.close(); producer.close()
+            closing.stop()
+        }
         helper.stop()
 
         let layout = TensorLayout(dtype: .float32, shape: [8, 8])
