@@ -69,6 +69,7 @@ import Testing
         policy_action = "decimated"
         policy_decimation = 3
         policy_max_drop_fraction = 0
+        policy_restore_after_ms = 2500
 
         [driver]
         aeron_dir = "/tmp/aeron-x"
@@ -89,6 +90,7 @@ import Testing
         #expect(c.supervisor.registryParameters.staleMultiple == 4)
         #expect(c.supervisor.policy.action == .decimated && c.supervisor.policy.decimation == 3)
         #expect(c.supervisor.policy.maxDropFraction == 0)
+        #expect(c.supervisor.policy.restoreAfterNs == 2_500_000_000 && c.supervisor.policy.maxRestoreAfterNs == 960_000_000_000)
         #expect(c.driver.aeronDir == "/tmp/aeron-x" && c.driver.termBufferLength == 65536 && c.driver.dirDeleteOnStart)
     }
 
@@ -188,6 +190,10 @@ import Testing
              needles: ["= 10", "producer.progress_min_interval_us (50)"]),
         Case(name: "expired not above stale", toml: "[supervisor]\nstale_multiple = 5\nexpired_multiple = 5", key: "supervisor.expired_multiple", needles: ["greater"]),
         Case(name: "drop fraction above one", toml: "[supervisor]\npolicy_max_drop_fraction = 1.5", key: "supervisor.policy_max_drop_fraction", needles: ["1.5", "0...1"]),
+        Case(name: "restore cap below delay", toml: "[supervisor]\npolicy_restore_after_ms = 5000\npolicy_max_restore_after_ms = 1000",
+             key: "supervisor.policy_max_restore_after_ms", needles: ["1000", "policy_restore_after_ms (5000)"]),
+        Case(name: "restore delay overflows ns", toml: "[supervisor]\npolicy_restore_after_ms = 9000000000000000000",
+             key: "supervisor.policy_restore_after_ms", needles: ["must be <="]),
         Case(name: "policy action stream", toml: "[supervisor]\npolicy_action = \"stream\"", key: "supervisor.policy_action", needles: ["latest or decimated"]),
         Case(name: "term length", toml: "[driver]\nterm_buffer_length = 100000", key: "driver.term_buffer_length", needles: ["100000", "power of two"]),
         Case(name: "mtu", toml: "[driver]\nmtu_length = 1000", key: "driver.mtu_length", needles: ["multiple of 32"]),

@@ -18,7 +18,8 @@ import TensorPoolCodecs
 /// - LIVE → STALE → EXPIRED after the configured multiples of the cadences, found by a sweep every
 ///   housekeeping interval; transitions are logged, an EXPIRED producer's ring is unmapped;
 /// - `ConsumerConfig` messages from the ``DropRatePolicy`` (a consumer that keeps dropping is moved to LATEST
-///   or DECIMATED), from ``submit(_:)`` (any thread) or ``send(_:)`` (agent thread);
+///   or DECIMATED, and one moved out of STREAM is probed back into STREAM after
+///   ``DropRatePolicy/restoreAfterNs``, see ``ConsumerDemotion``), from ``submit(_:)`` (any thread) or ``send(_:)`` (agent thread);
 /// - ``SupervisorCounters`` (Aeron counters) refreshed every housekeeping interval, and a
 ///   ``SupervisorStatus`` snapshot on ``statusBoard`` every status interval.
 ///

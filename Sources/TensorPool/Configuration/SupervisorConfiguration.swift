@@ -12,6 +12,8 @@
 /// | `policy_min_frames` | 10 | |
 /// | `policy_action` | `latest` | `latest` or `decimated` |
 /// | `policy_decimation` | 2 | ≥ 1 |
+/// | `policy_restore_after_ms` | 60000 | time demoted before a STREAM probe; 0 = never restore |
+/// | `policy_max_restore_after_ms` | 960000 | ≥ `policy_restore_after_ms`; the delay doubles per failed probe |
 /// | aeron keys | see ``AeronEndpointConfiguration`` | |
 public struct SupervisorConfiguration: Sendable, Hashable {
     /// `supervisor.announce_interval_ms`
@@ -69,6 +71,19 @@ public struct SupervisorConfiguration: Sendable, Hashable {
         if c.policy.decimation == 0 {
             throw .invalidValue(key: r.path("policy_decimation"), value: "0", reason: "must be >= 1", source: r.sourceOf("policy_decimation"))
         }
+        let restoreMs: UInt64 = try r.integer("policy_restore_after_ms", default: 60_000)
+        let maxRestoreMs: UInt64 = try r.integer("policy_max_restore_after_ms", default: max(960_000, restoreMs))
+        if maxRestoreMs < restoreMs {
+            throw .invalidValue(key: r.path("policy_max_restore_after_ms"), value: String(maxRestoreMs),
+                                reason: "must be >= supervisor.policy_restore_after_ms (\(restoreMs))",
+                                source: r.sourceOf("policy_max_restore_after_ms"))
+        }
+        let msLimit = UInt64.max / 1_000_000
+        for (key, value) in [("policy_restore_after_ms", restoreMs), ("policy_max_restore_after_ms", maxRestoreMs)] where value > msLimit {
+            throw .invalidValue(key: r.path(key), value: String(value), reason: "must be <= \(msLimit)", source: r.sourceOf(key))
+        }
+        c.policy.restoreAfterNs = restoreMs * 1_000_000
+        c.policy.maxRestoreAfterNs = maxRestoreMs * 1_000_000
         c.aeron = try AeronEndpointConfiguration.read(&r, user: user)
         return c
     }

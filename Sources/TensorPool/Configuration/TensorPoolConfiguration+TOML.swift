@@ -94,6 +94,8 @@ extension TensorPoolConfiguration {
         line("policy_min_frames", "\(s.policy.minFrames)")
         line("policy_action", str(s.policy.action.name))
         line("policy_decimation", "\(s.policy.decimation)")
+        line("policy_restore_after_ms", "\(s.policy.restoreAfterNs / 1_000_000)")
+        line("policy_max_restore_after_ms", "\(s.policy.maxRestoreAfterNs / 1_000_000)")
         aeron(s.aeron)
 
         let d = driver

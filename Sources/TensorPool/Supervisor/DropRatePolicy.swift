@@ -4,6 +4,9 @@
 /// `last_seq_seen` and `Δdrops` the advance of `drops_gap + drops_late` over the window, the
 /// consumer is sent `ConsumerConfig(mode: action, decimation:)` when `Δframes >= minFrames` and
 /// `Δdrops / Δframes > maxDropFraction`, unless it already reports that mode.
+///
+/// A consumer demoted from STREAM is probed back: after `restoreAfterNs` the supervisor commands STREAM
+/// again, and the first complete window decides (see ``ConsumerDemotion``).
 public struct DropRatePolicy: Sendable, Hashable {
     /// `false` disables the policy.
     public var enabled: Bool
@@ -17,15 +20,22 @@ public struct DropRatePolicy: Sendable, Hashable {
     public var action: ConsumerMode
     /// Decimation sent with DECIMATED.
     public var decimation: UInt16
+    /// Time a consumer demoted from STREAM stays demoted before it is probed with STREAM again; 0 = never.
+    public var restoreAfterNs: UInt64
+    /// Upper bound of the probe delay, which doubles after every failed probe.
+    public var maxRestoreAfterNs: UInt64
 
     public init(enabled: Bool = true, windowNs: UInt64 = 5_000_000_000, maxDropFraction: Double = 0.01,
-                minFrames: UInt64 = 10, action: ConsumerMode = .latest, decimation: UInt16 = 2) {
+                minFrames: UInt64 = 10, action: ConsumerMode = .latest, decimation: UInt16 = 2,
+                restoreAfterNs: UInt64 = 60_000_000_000, maxRestoreAfterNs: UInt64 = 960_000_000_000) {
         self.enabled = enabled
         self.windowNs = windowNs
         self.maxDropFraction = maxDropFraction
         self.minFrames = minFrames
         self.action = action
         self.decimation = decimation
+        self.restoreAfterNs = restoreAfterNs
+        self.maxRestoreAfterNs = max(maxRestoreAfterNs, restoreAfterNs)
     }
 
     /// Judges one completed window; returns the mode/decimation to command, or `nil`.

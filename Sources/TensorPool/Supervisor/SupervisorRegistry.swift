@@ -84,8 +84,18 @@ public final class SupervisorRegistry {
         public var commanded: ConsumerConfigCommand?
         /// When that command was decided.
         public var commandedAtNs: UInt64?
+        /// Set while the drop-rate policy keeps the consumer out of STREAM.
+        public var demotion: ConsumerDemotion?
         /// State as of the last ``SupervisorRegistry/sweep(nowNs:)`` (transitions are reported there).
         public var state: LivenessState = .live
+
+        /// A restarted consumer starts over: no window, no command, no demotion.
+        mutating func forgetPolicyState() {
+            window.reset()
+            commanded = nil
+            commandedAtNs = nil
+            demotion = nil
+        }
     }
 
     /// A change of liveness state found by ``sweep(nowNs:)``.
@@ -160,7 +170,7 @@ public final class SupervisorRegistry {
         var record = consumers[key] ?? newConsumer(key)
         let verdict = record.identity.judge(kind: .hello, session: session, report: nil, nowNs: nowNs)
         if verdict != .collision {
-            if verdict == .restart { record.window.reset(); record.commanded = nil; record.commandedAtNs = nil }
+            if verdict == .restart { record.forgetPolicyState() }
             record.hint = hint
             record.liveness.observe(nowNs: nowNs)
         }
@@ -178,23 +188,58 @@ public final class SupervisorRegistry {
             consumers[key] = record
             return verdict
         }
-        if verdict == .restart { record.window.reset(); record.commanded = nil; record.commandedAtNs = nil }
+        if verdict == .restart { record.forgetPolicyState() }
         record.lastReport = report
         record.liveness.observe(nowNs: nowNs)
-        if let completed = record.window.add(report, nowNs: nowNs),
-           let decision = parameters.policy.decide(framesInWindow: completed.frames, dropsInWindow: completed.drops,
-                                                   reportedMode: report.mode) {
-            let command = ConsumerConfigCommand(streamId: key.streamId, consumerId: key.consumerId, useShm: true,
-                                                mode: decision.mode, decimation: decision.decimation)
-            let resendDue = record.commandedAtNs.map { nowNs >= $0 && nowNs - $0 >= parameters.policy.windowNs } ?? true
-            if record.commanded != command || resendDue {
-                record.commanded = command
-                record.commandedAtNs = nowNs
-                pendingCommands.append(command)
-            }
-        }
+        applyPolicy(to: &record, report: report, completed: record.window.add(report, nowNs: nowNs), nowNs: nowNs)
         consumers[key] = record
         return verdict
+    }
+
+    private func applyPolicy(to record: inout ConsumerRecord, report: QosConsumerReport,
+                             completed: ConsumerQosWindow.Completed?, nowNs: UInt64) {
+        let policy = parameters.policy
+        if let completed, let decision = policy.decide(framesInWindow: completed.frames, dropsInWindow: completed.drops,
+                                                       reportedMode: report.mode) {
+            let command = ConsumerConfigCommand(streamId: record.key.streamId, consumerId: record.key.consumerId,
+                                                useShm: true, mode: decision.mode, decimation: decision.decimation)
+            let resendDue = record.commandedAtNs.map { nowNs >= $0 && nowNs - $0 >= policy.windowNs } ?? true
+            if record.commanded != command || resendDue {
+                if record.commanded != command {
+                    if record.demotion?.probing == true {
+                        record.demotion?.probeFailed(nowNs: nowNs, maxDelayNs: policy.maxRestoreAfterNs)
+                    } else if report.mode == .stream {
+                        record.demotion = ConsumerDemotion(demotedAtNs: nowNs, probeDelayNs: policy.restoreAfterNs)
+                    }
+                }
+                issue(command, to: &record, nowNs: nowNs)
+            }
+            return
+        }
+        guard var demotion = record.demotion else { return }
+        if demotion.probing {
+            // Only a complete window spent in STREAM with enough frames judges the probe.
+            if let completed, report.mode == .stream, completed.frames >= policy.minFrames {
+                record.demotion = nil
+            } else if report.mode != .stream, let command = record.commanded,
+                      let at = record.commandedAtNs, nowNs >= at, nowNs - at >= policy.windowNs {
+                issue(command, to: &record, nowNs: nowNs)   // the probe command was lost or ignored
+            }
+            return
+        }
+        guard policy.restoreAfterNs > 0, report.mode == policy.action, let due = demotion.probeDueNs, nowNs >= due else { return }
+        demotion.probing = true
+        record.demotion = demotion
+        // The probe is judged on a window that starts now, not on one mixing the demoted mode in.
+        record.window.reset()
+        issue(ConsumerConfigCommand(streamId: record.key.streamId, consumerId: record.key.consumerId,
+                                    useShm: true, mode: .stream, decimation: 1), to: &record, nowNs: nowNs)
+    }
+
+    private func issue(_ command: ConsumerConfigCommand, to record: inout ConsumerRecord, nowNs: UInt64) {
+        record.commanded = command
+        record.commandedAtNs = nowNs
+        pendingCommands.append(command)
     }
 
     /// `true` when ``drainCommands()`` has something to return (lets a duty cycle skip the drain without allocating).
