@@ -103,6 +103,7 @@ public enum MediaDriverError: Error, CustomStringConvertible, Sendable {
     /// Creating the directory or its files failed.
     case io(String)
 
+    /// What is wrong and how to fix it, for the error that stops the driver from starting.
     public var description: String {
         switch self {
         case .activeDriverDetected(let dir, let age, let pid):
