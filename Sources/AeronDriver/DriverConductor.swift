@@ -614,7 +614,7 @@ final class DriverConductor {
             registrationId: publication.registrationId, destinationRegistrationId: -1, sessionId: publication.sessionId,
             streamId: publication.streamId, receiverId: -1, groupTag: -1, addressType: 1, sourcePort: 0,
             sourceAddress: [1, 0, 0, 0x7F], errorCode: ControlErrorCode.imageRejected.rawValue, errorMessage: reason)
-        recordError("(\(frame.errorCode)) onPublicationError: registrationId=\(frame.registrationId), destinationRegistrationId=-1, "
+        recordError("onPublicationError: registrationId=\(frame.registrationId), destinationRegistrationId=-1, "
                     + "sessionId=\(frame.sessionId), streamId=\(frame.streamId), receiverId=-1, groupId=-1, "
                     + "errorCode=\(frame.errorCode), errorMessage=\(reason)")
         proxy.onPublicationError(frame)
