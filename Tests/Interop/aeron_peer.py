@@ -1115,7 +1115,8 @@ def cmd_reject(aeron, args):
             constants = image_constants(aeron, image)
             aeron.aeron_subscription_image_release(sub, image)
             emit({"event": "image_back", "after_ms": int((time.monotonic() - start) * 1000),
-                  "correlation_id": constants.correlation_id, "session_id": constants.session_id})
+                  "correlation_id": constants.correlation_id, "session_id": constants.session_id,
+                  "join_position": constants.join_position})
         return 0
     finally:
         client.close()
