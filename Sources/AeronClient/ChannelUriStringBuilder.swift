@@ -17,7 +17,9 @@
 public struct ChannelUriStringBuilder: Sendable, Equatable, CustomStringConvertible {
     /// The transport after `aeron:`.
     public struct Media: RawRepresentable, Sendable, Equatable {
+        /// The text after `aeron:`, e.g. `ipc`.
         public let rawValue: String
+        /// Any media name (the driver decides whether it supports it).
         public init(rawValue: String) { self.rawValue = rawValue }
         /// Shared-memory IPC.
         public static let ipc = Media(rawValue: "ipc")
@@ -27,7 +29,9 @@ public struct ChannelUriStringBuilder: Sendable, Equatable, CustomStringConverti
 
     /// The `control-mode` parameter.
     public struct ControlMode: RawRepresentable, Sendable, Equatable {
+        /// The parameter's value, e.g. `response`.
         public let rawValue: String
+        /// Any control mode value.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// Destinations added by the publisher.
         public static let manual = ControlMode(rawValue: "manual")
@@ -47,6 +51,7 @@ public struct ChannelUriStringBuilder: Sendable, Equatable, CustomStringConverti
     /// A builder for `aeron:<media>`.
     public init(media: Media) { self.media = media }
 
+    /// Same media, spy prefix and parameters in the same order.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.media == rhs.media && lhs.isSpy == rhs.isSpy
             && lhs.parameters.map(\.key) == rhs.parameters.map(\.key) && lhs.parameters.map(\.value) == rhs.parameters.map(\.value)
@@ -100,5 +105,6 @@ public struct ChannelUriStringBuilder: Sendable, Equatable, CustomStringConverti
         return uri
     }
 
+    /// The URI, or a note that it is invalid.
     public var description: String { (try? build()) ?? "invalid channel URI aeron:\(media.rawValue) \(parameters)" }
 }

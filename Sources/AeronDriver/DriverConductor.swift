@@ -355,10 +355,22 @@ final class DriverConductor {
         publications.append(publication)
         publication.refCount = 1
         client.publicationLinks.append(publication)
+        pairResponseSubscription(with: publication)
         proxy.onPublicationReady(correlationId: correlationId, registrationId: correlationId, sessionId: publication.sessionId,
                                  streamId: streamId, publicationLimitCounterId: publication.pubLmtCounterId,
                                  logFileName: publication.logFileName, isExclusive: isExclusive)
         linkSubscriptions(to: publication)
+    }
+
+    /// IPC response channels, as the C driver pairs them: a new publication whose `response-correlation-id` names
+    /// an existing (request) publication answers it; the request publication's own `response-correlation-id`
+    /// names the client's `control-mode=response` subscription, which from now on matches exactly the new
+    /// publication's session (and is linked to it with the other matching subscriptions).
+    private func pairResponseSubscription(with publication: IpcPublication) {
+        guard publication.responseCorrelationId != -1,
+              let request = publications.first(where: { $0.registrationId == publication.responseCorrelationId }),
+              let subscription = subscriptions.first(where: { $0.registrationId == request.responseCorrelationId }) else { return }
+        subscription.sessionId = publication.sessionId
     }
 
     private func checkMatchesShared(_ channel: IpcChannel, _ shared: IpcPublication) throws(ControlError) {
