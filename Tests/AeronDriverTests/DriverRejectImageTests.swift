@@ -220,6 +220,28 @@ import AeronInteropSupport
         #expect(values.count == 2 && (values[1] == values[0] + 1 || values[1] == 1001))
     }
 
+    @Test func swiftPublicationRevokeOnTheSwiftDriverIsSeenByARealCSubscriber() throws {
+        let driver = try Self.launch()
+        defer { driver.close() }
+        let aeron = try Aeron.connect(Self.context(driver))
+        defer { aeron.close() }
+        let sub = try AeronPeerProcess("sub", directory: driver.aeronDirectory,
+                                       arguments: ["--stream", "24", "--count", "10", "--sizes", "64", "--wait-image-gone", "15", "--timeout-s", "30"])
+        _ = try sub.waitForEvent("ready", timeout: 30)
+        let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 24)
+        #expect(Self.await { publication.isConnected })
+        for i in 0..<10 {
+            let message = MessagePattern.bytes(index: UInt64(i), size: 64)
+            #expect(message.withUnsafeBytes { b in Self.await { publication.offer(b).position != nil } })
+        }
+        _ = try sub.waitForEvent("done", timeout: 30)
+        try publication.revoke()
+        // The C subscriber's image goes (revoked: end of stream at once, no drain wait).
+        let run = try sub.waitForSuccess(timeout: 30)
+        #expect(run.last("image_gone") != nil)
+        #expect(driver.countersReader.value(SystemCounters.publicationsRevoked) == 1)
+    }
+
     @Test func realCExclusivePublicationRevokeOnTheSwiftDriver() throws {
         let driver = try Self.launch()
         defer { driver.close() }
