@@ -69,6 +69,7 @@ public struct PublicationError: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line naming the code, the publication and the source.
     public var description: String {
         "publication error \(errorCode) (\(errorCode.rawValue)) registrationId=\(registrationId) sessionId=\(sessionId) "
             + "streamId=\(streamId) source=\(sourceAddress ?? "?"):\(sourcePort): \(errorMessage)"
