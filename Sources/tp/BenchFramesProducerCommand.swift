@@ -25,9 +25,15 @@ struct BenchFramesProducer: ParsableCommand {
     @Option(help: "Flow-control board: stay at most --window frames ahead of the slowest consumer.") var ackFile: String?
     @Option var window: Int = 4
     @Option(help: "Frames per second (0 = as fast as possible).") var rate: Double = 0
+    @Option(help: "commit: the producer stamps timestamp_ns at commit, after the payload copy (FrameTimestamp.atCommit, like the C prototype); call: the time before publish/claim, so latency includes the copy.")
+    var stamp: String = "commit"
+    @Option(help: "Paced runs only: between frames spin on the duty cycle (spin) or sleep until the next frame is due (sleep), so process CPU counts only the producer's work.")
+    var idle: String = "spin"
 
     func run() throws {
         guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
+        guard stamp == "commit" || stamp == "call" else { throw ValidationError("--stamp commit|call") }
+        guard idle == "spin" || idle == "sleep" else { throw ValidationError("--idle spin|sleep") }
         var aeronContext = AeronContext(directory: aeronDir)
         aeronContext.driverTimeoutMs = 10_000
         let aeron = try Aeron.connect(aeronContext)
@@ -77,29 +83,44 @@ struct BenchFramesProducer: ParsableCommand {
         var published: UInt64 = 0
         var usageAtStart = BenchProcessUsage.now()
         let zeroCopy = path == "claim"
+        let stampAtCommit = stamp == "commit"
+        let sleepsWhenIdle = idle == "sleep" && rate > 0
         let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
         let window = UInt64(max(window, 1))
         var flowTimeouts: UInt64 = 0
-        var publishNsTotal: UInt64 = 0
-        var publishNsAtStart: UInt64 = 0
+        var meter = BenchProducerWorkMeter()
         let intervalNs = rate > 0 ? UInt64(1e9 / rate) : 0
         var nextDueNs: UInt64 = 0
         while true {
             var now = TensorPoolClock.monotonicNs()
-            _ = try producer.doWork(nowNs: now)
             if intervalNs > 0 {
                 // Paced: latency without queueing behind earlier frames.
-                if now < nextDueNs { continue }
-                nextDueNs = now &+ intervalNs
+                if nextDueNs == 0 { nextDueNs = now }
+                if now < nextDueNs {
+                    if sleepsWhenIdle {
+                        BenchFramesProducer.sleep(untilMonotonicNs: nextDueNs)
+                        now = TensorPoolClock.monotonicNs()
+                    } else {
+                        meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: TensorPoolClock.monotonicNs())
+                        continue
+                    }
+                }
+                // A late wake-up (or a slow frame) does not make the next frames burst to catch up.
+                nextDueNs = now - nextDueNs >= intervalNs ? now &+ intervalNs : nextDueNs &+ intervalNs
             }
+            let afterDuty = TensorPoolClock.monotonicNs()
+            meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: afterDuty)
+            now = afterDuty
             if let acks, producer.nextSeq &- acks.minimumAcknowledged() >= window {
                 // Closed loop: wait for the slowest consumer (a consumer that dropped a frame before reading it
-                // never acknowledges it: give up after 100 ms, counted).
+                // never acknowledges it: give up after 100 ms, counted). Only duty cycles that did work count
+                // as the producer's work; the rest of the wait is flow-control waiting.
                 let waitStart = now
                 while producer.nextSeq &- acks.minimumAcknowledged() >= window {
                     now = TensorPoolClock.monotonicNs()
                     if now - waitStart > 100_000_000 { flowTimeouts += 1; break }
-                    _ = try producer.doWork(nowNs: now)
+                    let work = try producer.doWork(nowNs: now)
+                    if work > 0 { meter.dutyCycle(work, from: now, to: TensorPoolClock.monotonicNs()) }
                 }
                 now = TensorPoolClock.monotonicNs()
             }
@@ -108,14 +129,17 @@ struct BenchFramesProducer: ParsableCommand {
             if zeroCopy {
                 guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
                 if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
-                // Commit time, as the C prototype stamps its descriptor after the copy.
-                let committedAt = TensorPoolClock.monotonicNs()
-                result = producer.commit(claim, layout: layout, valuesLength: bytes, timestampNs: committedAt, nowNs: committedAt)
+                result = producer.commit(claim, layout: layout, valuesLength: bytes,
+                                         timestamp: stampAtCommit ? .atCommit : .ns(publishStart), nowNs: now)
             } else {
-                result = producer.publish(payload, layout: layout, timestampNs: now, nowNs: now)
+                result = producer.publish(payload, layout: layout, timestamp: stampAtCommit ? .atCommit : .ns(publishStart),
+                                          nowNs: now)
             }
-            publishNsTotal &+= TensorPoolClock.monotonicNs() &- publishStart
-            if case .published = result {
+            let publishEnd = TensorPoolClock.monotonicNs()
+            let isPublished: Bool
+            if case .published = result { isPublished = true } else { isPublished = false }
+            meter.publish(from: publishStart, to: publishEnd, published: isPublished, measuring: windowStartNs != 0)
+            if isPublished {
                 published &+= 1
                 if firstPublishNs == 0 { firstPublishNs = now }
             }
@@ -124,7 +148,7 @@ struct BenchFramesProducer: ParsableCommand {
                 if now - firstPublishNs >= warmupNs {
                     windowStartNs = now
                     framesAtStart = published
-                    publishNsAtStart = publishNsTotal
+                    meter.startWindow()
                     usageAtStart = BenchProcessUsage.now()
                 }
             } else if now - windowStartNs >= windowNs {
@@ -146,8 +170,15 @@ struct BenchFramesProducer: ParsableCommand {
         drops = drops.filter { $0.value > 0 }
         let result = BenchFramesProducerResult(
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
-            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: publishNsTotal - publishNsAtStart,
-            maxRssKiB: usageAtEnd.maxRssKiB)
+            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
+            dutyWorkNs: meter.windowDutyWorkNs, workPerFrameNs: meter.percentiles(), stamp: stamp,
+            idle: sleepsWhenIdle ? "sleep" : "spin", maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
+    }
+
+    /// `clock_nanosleep` to an absolute `CLOCK_MONOTONIC` time (paced `--idle sleep`).
+    static func sleep(untilMonotonicNs deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
     }
 }
