@@ -119,8 +119,7 @@ struct BenchFramesProducer: ParsableCommand {
                 while producer.nextSeq &- acks.minimumAcknowledged() >= window {
                     now = TensorPoolClock.monotonicNs()
                     if now - waitStart > 100_000_000 { flowTimeouts += 1; break }
-                    let work = try producer.doWork(nowNs: now)
-                    if work > 0 { meter.dutyCycle(work, from: now, to: TensorPoolClock.monotonicNs()) }
+                    meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: TensorPoolClock.monotonicNs())
                 }
                 now = TensorPoolClock.monotonicNs()
             }
@@ -171,7 +170,8 @@ struct BenchFramesProducer: ParsableCommand {
         let result = BenchFramesProducerResult(
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
             cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
-            dutyWorkNs: meter.windowDutyWorkNs, workPerFrameNs: meter.percentiles(), stamp: stamp,
+            dutyWorkNs: meter.windowDutyWorkNs, idleDutyNsPerCall: meter.windowIdleDutyNsPerCall,
+            workPerFrameNs: meter.percentiles(), stamp: stamp,
             idle: sleepsWhenIdle ? "sleep" : "spin", maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }

@@ -12,6 +12,9 @@ struct BenchFramesProducerResult: Codable {
     var publishNs: UInt64
     /// Wall time of the duty cycles that did work (`doWork` > 0) over the window (idle ones excluded).
     var dutyWorkNs: UInt64
+    /// Mean wall time of one duty cycle that found nothing to do (polling cost; grows with the consumers'
+    /// publications on the control/QoS streams).
+    var idleDutyNsPerCall: Double
     /// Per published frame: publish time + working duty cycles since the previous frame (``BenchProducerWorkMeter``).
     var workPerFrameNs: BenchLatency
     /// `commit` (timestamp_ns read at commit, after the copy) or `call` (before publish/claim).

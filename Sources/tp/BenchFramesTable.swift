@@ -100,6 +100,7 @@ enum BenchFramesTable {
         "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",
         "producerWorkNsPerFrame": "producer work ÷ published frames: wall time in publish (or claim+fill+commit) plus duty cycles that did work (doWork > 0: hellos, QoS, announces); excludes idle duty cycles and flow-control waiting",
         "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
+        "pollns (producer.idleDutyNsPerCall)": "mean wall time of one producer duty cycle that found nothing to do: the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
         "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
         "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
         "medians": "with --repeats N: per-case medians over rounds; latency and CPU/work ratios use them, frames/s is the best round",
@@ -116,7 +117,7 @@ enum BenchFramesTable {
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
             + pad("queued", 7)
             + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
-            + pad("pubus", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
+            + pad("pubus", 8) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
             + pad("RSSprodMiB", 11) + pad("RSSconsMiB", 11) + "  drops")
         for (c, r) in zip(report.cases, report.ratios) {
             let m = figures(c)
@@ -133,6 +134,7 @@ enum BenchFramesTable {
                 + pad(String(format: "%.2f", m.producerWorkNsPerFrame / 1000), 8) + pad(x(r.producerWorkVsOneConsumer), 7)
                 + pad(String(format: "%.2f", m.producerWorkP50Ns / 1000), 8) + pad(x(r.producerWorkP50VsOneConsumer), 7)
                 + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8)
+                + pad(String(format: "%.0f", c.producer.idleDutyNsPerCall), 8)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
                 + pad(String(format: "%.1f", Double(c.producerMaxRssKiB) / 1024), 11)

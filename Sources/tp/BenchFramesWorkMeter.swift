@@ -14,11 +14,22 @@ struct BenchProducerWorkMeter {
     private var publishNsAtStart: UInt64 = 0
     private var dutyWorkNsAtStart: UInt64 = 0
     private var pendingNs: UInt64 = 0
+    /// Duty cycles that found nothing to do: their cost per call is the producer's polling cost (it grows with
+    /// the images of its control/QoS subscriptions, one per publisher: 1 + consumers each).
+    private(set) var idleDutyNs: UInt64 = 0
+    private(set) var idleDutyCalls: UInt64 = 0
+    private var idleDutyNsAtStart: UInt64 = 0
+    private var idleDutyCallsAtStart: UInt64 = 0
     private(set) var perFrame = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
 
     /// A duty cycle from `start` to `end` that did `work` (0: idle, not counted).
     mutating func dutyCycle(_ work: Int, from start: UInt64, to end: UInt64) {
-        guard work > 0, end >= start else { return }
+        guard end >= start else { return }
+        guard work > 0 else {
+            idleDutyNs &+= end - start
+            idleDutyCalls &+= 1
+            return
+        }
         dutyWorkNs &+= end - start
         pendingNs &+= end - start
     }
@@ -37,11 +48,18 @@ struct BenchProducerWorkMeter {
     mutating func startWindow() {
         publishNsAtStart = publishNs
         dutyWorkNsAtStart = dutyWorkNs
+        idleDutyNsAtStart = idleDutyNs
+        idleDutyCallsAtStart = idleDutyCalls
         perFrame.reset()
     }
 
     var windowPublishNs: UInt64 { publishNs &- publishNsAtStart }
     var windowDutyWorkNs: UInt64 { dutyWorkNs &- dutyWorkNsAtStart }
+    /// Mean wall time of an idle duty cycle in the window (0 when none).
+    var windowIdleDutyNsPerCall: Double {
+        let calls = idleDutyCalls &- idleDutyCallsAtStart
+        return calls > 0 ? Double(idleDutyNs &- idleDutyNsAtStart) / Double(calls) : 0
+    }
 
     /// Percentiles of the per-frame work samples of the window.
     func percentiles() -> BenchLatency { BenchLatency(perFrame) }
