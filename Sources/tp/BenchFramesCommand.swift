@@ -31,7 +31,7 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
     @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
     @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
-    @Option(help: "Run every case (and the C prototype) this many times, interleaved, and keep the best frames/s of each: on a shared machine the best run approximates the uncontended figure.")
+    @Option(help: "Run every case (and the C prototype) this many times, interleaved: frames/s is the best round of each (on a shared machine the best run approximates the uncontended figure); latency and producer CPU/work are the medians over rounds (a best-of-N latency would flatter).")
     var repeats: Int = 1
     @Option(help: "Producer rate in frames/s (0 = as fast as possible): a paced run measures latency without queueing.")
     var rate: Double = 0
