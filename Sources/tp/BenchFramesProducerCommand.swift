@@ -128,8 +128,10 @@ struct BenchFramesProducer: ParsableCommand {
             if zeroCopy {
                 guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
                 if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
+                let filled = TensorPoolClock.monotonicNs()
                 result = producer.commit(claim, layout: layout, valuesLength: bytes,
                                          timestamp: stampAtCommit ? .atCommit : .ns(publishStart), nowNs: now)
+                meter.commit(from: filled, to: TensorPoolClock.monotonicNs(), measuring: windowStartNs != 0)
             } else {
                 result = producer.publish(payload, layout: layout, timestamp: stampAtCommit ? .atCommit : .ns(publishStart),
                                           nowNs: now)
@@ -171,7 +173,7 @@ struct BenchFramesProducer: ParsableCommand {
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
             cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
             dutyWorkNs: meter.windowDutyWorkNs, idleDutyNsPerCall: meter.windowIdleDutyNsPerCall,
-            workPerFrameNs: meter.percentiles(), stamp: stamp,
+            workPerFrameNs: meter.percentiles(), commitNs: zeroCopy ? BenchLatency(meter.commits) : nil, stamp: stamp,
             idle: sleepsWhenIdle ? "sleep" : "spin", maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }

@@ -17,6 +17,8 @@ struct BenchFramesProducerResult: Codable {
     var idleDutyNsPerCall: Double
     /// Per published frame: publish time + working duty cycles since the previous frame (``BenchProducerWorkMeter``).
     var workPerFrameNs: BenchLatency
+    /// Claim path only: wall time of `commit` (stamp → header → commit word → descriptor offer) per frame.
+    var commitNs: BenchLatency?
     /// `commit` (timestamp_ns read at commit, after the copy) or `call` (before publish/claim).
     var stamp: String
     /// `spin` (busy duty cycle between frames) or `sleep` (paced: sleeps until the next frame is due).
@@ -130,6 +132,10 @@ struct BenchCPrototypeResult: Codable {
     var descP50Ns: Double?
     var descP99Ns: Double?
     var descP999Ns: Double?
+    /// Medians over `REPS` runs of `desc_p50_ns` / `desc_p99_ns` (run.sh's `SUMMARY` line), when REPS > 1: the
+    /// latency ratios use these, like ours use the medians over rounds.
+    var descP50MedianNs: Double?
+    var descP99MedianNs: Double?
     var raw: String
 }
 

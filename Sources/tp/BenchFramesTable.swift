@@ -53,7 +53,7 @@ enum BenchFramesTable {
             let m = figures(c)
             return BenchFramesRatio(
                 caseName: c.name, fpsVsC: ratio(c.framesPerSecond, reference?.fps),
-                latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50Ns),
+                latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50MedianNs ?? reference?.descP50Ns),
                 latencyP50VsSmallest: smallest.flatMap { $0.bytes == c.bytes ? nil : ratio(m.latencyP50Ns, figures($0).latencyP50Ns) },
                 latencyP50VsCacheLine: ratio(m.latencyP50Ns, references.cacheLineRoundTripNs),
                 gibpsVsMemcpy: ratio(c.gibPerSecond, memcpy),
@@ -95,12 +95,14 @@ enum BenchFramesTable {
     static let definitions: [String: String] = [
         "framesPerSecond": "successful publishes (descriptor offered) per second in the measured window; best round",
         "latency": "producer commit (header timestamp_ns, FrameTimestamp.atCommit: read after the payload copy, right before the commit; with --stamp call: before publish/claim, so it includes the copy) to the start of the consumer's onFrame callback (descriptor polled, header read under the seqlock), worst consumer; C prototype: t_pub after its memcpy to t_rx at descriptor receipt",
+        "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over REPS runs when --repeats > 1)",
         "latencyP50VsSmallest": "p50 ÷ the smallest payload's p50 with the same path/read/consumers (target: 4 MiB ≤ 1.2× 64 B)",
         "queued": "share of measured frames committed before the consumer had finished the previous one (latency then includes queueing behind that read, not only the hand-off)",
         "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",
         "producerWorkNsPerFrame": "producer work ÷ published frames: wall time in publish (or claim+fill+commit) plus duty cycles that did work (doWork > 0: hellos, QoS, announces); excludes idle duty cycles and flow-control waiting",
         "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
         "pollns (producer.idleDutyNsPerCall)": "mean wall time of one producer duty cycle that found nothing to do: the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
+        "commitP50 (producer.commitNs)": "claim path: median wall time of commit alone (stamp, header write, commit word release, descriptor offer), the producer's share of the commit → callback latency",
         "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
         "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
         "medians": "with --repeats N: per-case medians over rounds; latency and CPU/work ratios use them, frames/s is the best round",
@@ -117,7 +119,7 @@ enum BenchFramesTable {
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
             + pad("queued", 7)
             + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
-            + pad("pubus", 8) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
+            + pad("pubus", 8) + pad("commitP50", 10) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
             + pad("RSSprodMiB", 11) + pad("RSSconsMiB", 11) + "  drops")
         for (c, r) in zip(report.cases, report.ratios) {
             let m = figures(c)
@@ -134,6 +136,7 @@ enum BenchFramesTable {
                 + pad(String(format: "%.2f", m.producerWorkNsPerFrame / 1000), 8) + pad(x(r.producerWorkVsOneConsumer), 7)
                 + pad(String(format: "%.2f", m.producerWorkP50Ns / 1000), 8) + pad(x(r.producerWorkP50VsOneConsumer), 7)
                 + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8)
+                + pad(c.producer.commitNs.map { String(format: "%.2f", Double($0.p50) / 1000) } ?? "-", 10)
                 + pad(String(format: "%.0f", c.producer.idleDutyNsPerCall), 8)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
@@ -151,7 +154,10 @@ enum BenchFramesTable {
         }
         if let c = report.references.cPrototype {
             for (_, r) in c.sorted(by: { $0.value.bytes < $1.value.bytes }) {
-                lines.append("  C prototype \(sizeLabel(r.bytes)) copy/full 4 slots: \(String(format: "%.0f", r.fps)) frames/s \(String(format: "%.2f", r.gibPerSecond)) GiB/s desc p50 \(r.descP50Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us p99 \(r.descP99Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us")
+                let medians = r.descP50MedianNs.map { p50 in
+                    " (medians over runs: p50 \(String(format: "%.1f", p50 / 1000)) us p99 \(r.descP99MedianNs.map { String(format: "%.1f", $0 / 1000) } ?? "-") us)"
+                } ?? ""
+                lines.append("  C prototype \(sizeLabel(r.bytes)) copy/full 4 slots, closed loop: \(String(format: "%.0f", r.fps)) frames/s \(String(format: "%.2f", r.gibPerSecond)) GiB/s desc p50 \(r.descP50Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us p99 \(r.descP99Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us (best run)" + medians)
             }
         }
         if let error = report.references.cPrototypeError { lines.append("  C prototype not measured: \(error)") }

@@ -21,6 +21,14 @@ struct BenchProducerWorkMeter {
     private var idleDutyNsAtStart: UInt64 = 0
     private var idleDutyCallsAtStart: UInt64 = 0
     private(set) var perFrame = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    /// Claim path: wall time of `commit` alone (stamp → header → commit word → descriptor offer), the producer's
+    /// share of the commit → callback latency.
+    private(set) var commits = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+
+    /// One `commit` call of the claim path (recorded when `measuring`).
+    mutating func commit(from start: UInt64, to end: UInt64, measuring: Bool) {
+        if measuring, end >= start { _ = commits.record(end - start) }
+    }
 
     /// A duty cycle from `start` to `end` that did `work` (0: idle, not counted).
     mutating func dutyCycle(_ work: Int, from start: UInt64, to end: UInt64) {
@@ -51,6 +59,7 @@ struct BenchProducerWorkMeter {
         idleDutyNsAtStart = idleDutyNs
         idleDutyCallsAtStart = idleDutyCalls
         perFrame.reset()
+        commits.reset()
     }
 
     var windowPublishNs: UInt64 { publishNs &- publishNsAtStart }

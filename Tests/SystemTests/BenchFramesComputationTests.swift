@@ -8,7 +8,7 @@ import Testing
                          workP50: UInt64 = 0) -> BenchFramesProducerResult {
         BenchFramesProducerResult(
             frames: frames, seconds: 1, drops: [:], cpuNs: cpuNs, publishNs: publishNs, dutyWorkNs: dutyWorkNs, idleDutyNsPerCall: 0,
-            workPerFrameNs: BenchLatency(count: frames, p50: workP50, p99: workP50, p999: workP50, max: workP50),
+            workPerFrameNs: BenchLatency(count: frames, p50: workP50, p99: workP50, p999: workP50, max: workP50), commitNs: nil,
             stamp: "commit", idle: "spin", maxRssKiB: 1024)
     }
 
@@ -89,5 +89,22 @@ import Testing
         // Ratios use the medians, not the best round's latency.
         let refs = BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 70)
         #expect(BenchFramesTable.ratios(cases: [combined], references: refs)[0].latencyP50VsCacheLine == 10)
+    }
+
+    @Test func cPrototypeLatencyRatioUsesTheMedianOverRuns() throws {
+        let log = """
+        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=90000.0 GiBps=0.005 per_frame_us=11.1 frames=1 desc_p50_ns=400 desc_p99_ns=900 desc_p99.9_ns=990 consumed_p50_ns=1
+        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=120000.0 GiBps=0.007 per_frame_us=8.3 frames=1 desc_p50_ns=100 desc_p99_ns=300 desc_p99.9_ns=330 consumed_p50_ns=1
+        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=60000.0 GiBps=0.004 per_frame_us=16.6 frames=1 desc_p50_ns=700 desc_p99_ns=2000 desc_p99.9_ns=2200 consumed_p50_ns=1
+        SUMMARY aeron_shm_frames bytes=64 slots=4 write=copy read=full runs=3 fps=90000 GiBps=0.005 per_frame_us=11.1 desc_p50_ns=400 desc_p99_ns=900
+        """
+        let parsed = BenchCPrototypeRunner.parse(log)
+        let c = try #require(parsed["64"])
+        #expect(c.fps == 120_000)                         // best run for frames/s
+        #expect(c.descP50Ns == 100)                       // that run's latency
+        #expect(c.descP50MedianNs == 400 && c.descP99MedianNs == 900)
+        let ours = Self.summarize(bytes: 64, consumers: 1, producer: Self.producer(frames: 10, cpuNs: 0, publishNs: 0), p50s: [600])
+        let refs = BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 0, cPrototype: parsed)
+        #expect(BenchFramesTable.ratios(cases: [ours], references: refs)[0].latencyP50VsC == 1.5)
     }
 }
