@@ -39,6 +39,8 @@ struct BenchFrames: ParsableCommand {
     var stamp: String = "commit"
     @Option(help: "Paced runs (--rate): the producer spins on its duty cycle between frames (spin) or sleeps until the next one is due (sleep: process CPU/frame is then the producer's whole cost per frame).")
     var idle: String = "spin"
+    @Option(help: "Run the producer's duty cycle (doWork: control/QoS polling, one Aeron image per consumer and stream) at most every N µs while publishing, instead of once per frame (0, the default).")
+    var dutyEveryUs: Double = 0
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
@@ -192,7 +194,7 @@ struct BenchFrames: ParsableCommand {
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
                         "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)",
-                        "--stamp", stamp, "--idle", idle] + flowArguments)
+                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments)
         let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
                                             log: caseDir + "/producer.log")
         children.append(producer)

@@ -29,6 +29,8 @@ struct BenchFramesProducer: ParsableCommand {
     var stamp: String = "commit"
     @Option(help: "Paced runs only: between frames spin on the duty cycle (spin) or sleep until the next frame is due (sleep), so process CPU counts only the producer's work.")
     var idle: String = "spin"
+    @Option(help: "Run the producer's duty cycle (control/QoS polling) at most every N µs instead of once per loop iteration (0).")
+    var dutyEveryUs: Double = 0
 
     func run() throws {
         guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
@@ -91,6 +93,18 @@ struct BenchFramesProducer: ParsableCommand {
         var meter = BenchProducerWorkMeter()
         let intervalNs = rate > 0 ? UInt64(1e9 / rate) : 0
         var nextDueNs: UInt64 = 0
+        let dutyIntervalNs = UInt64(max(dutyEveryUs, 0) * 1_000)
+        var lastDutyNs: UInt64 = 0
+        /// One producer duty cycle (metered), or none when `--duty-every-us` says it is not due yet; returns the time after.
+        @discardableResult
+        func duty(_ now: UInt64) throws -> UInt64 {
+            guard dutyIntervalNs == 0 || now &- lastDutyNs >= dutyIntervalNs else { return now }
+            lastDutyNs = now
+            let work = try producer.doWork(nowNs: now)
+            let after = TensorPoolClock.monotonicNs()
+            meter.dutyCycle(work, from: now, to: after)
+            return after
+        }
         while true {
             var now = TensorPoolClock.monotonicNs()
             if intervalNs > 0 {
@@ -101,16 +115,14 @@ struct BenchFramesProducer: ParsableCommand {
                         BenchFramesProducer.sleep(untilMonotonicNs: nextDueNs)
                         now = TensorPoolClock.monotonicNs()
                     } else {
-                        meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: TensorPoolClock.monotonicNs())
+                        try duty(now)
                         continue
                     }
                 }
                 // A late wake-up (or a slow frame) does not make the next frames burst to catch up.
                 nextDueNs = now - nextDueNs >= intervalNs ? now &+ intervalNs : nextDueNs &+ intervalNs
             }
-            let afterDuty = TensorPoolClock.monotonicNs()
-            meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: afterDuty)
-            now = afterDuty
+            now = try duty(now)
             if let acks, producer.nextSeq &- acks.minimumAcknowledged() >= window {
                 // Closed loop: wait for the slowest consumer (a consumer that dropped a frame before reading it
                 // never acknowledges it: give up after 100 ms, counted). Only duty cycles that did work count
@@ -119,7 +131,7 @@ struct BenchFramesProducer: ParsableCommand {
                 while producer.nextSeq &- acks.minimumAcknowledged() >= window {
                     now = TensorPoolClock.monotonicNs()
                     if now - waitStart > 100_000_000 { flowTimeouts += 1; break }
-                    meter.dutyCycle(try producer.doWork(nowNs: now), from: now, to: TensorPoolClock.monotonicNs())
+                    try duty(now)
                 }
                 now = TensorPoolClock.monotonicNs()
             }
@@ -174,7 +186,7 @@ struct BenchFramesProducer: ParsableCommand {
             cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
             dutyWorkNs: meter.windowDutyWorkNs, idleDutyNsPerCall: meter.windowIdleDutyNsPerCall,
             workPerFrameNs: meter.percentiles(), commitNs: zeroCopy ? BenchLatency(meter.commits) : nil, stamp: stamp,
-            idle: sleepsWhenIdle ? "sleep" : "spin", maxRssKiB: usageAtEnd.maxRssKiB)
+            idle: sleepsWhenIdle ? "sleep" : "spin", dutyEveryUs: dutyEveryUs, maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 

@@ -23,6 +23,8 @@ struct BenchFramesProducerResult: Codable {
     var stamp: String
     /// `spin` (busy duty cycle between frames) or `sleep` (paced: sleeps until the next frame is due).
     var idle: String
+    /// `--duty-every-us` (0: a duty cycle every loop iteration).
+    var dutyEveryUs: Double
     var maxRssKiB: Int
 }
 

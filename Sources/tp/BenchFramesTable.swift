@@ -163,7 +163,8 @@ enum BenchFramesTable {
         if let error = report.references.cPrototypeError { lines.append("  C prototype not measured: \(error)") }
         let stamps = Set(report.cases.map(\.producer.stamp)).sorted().joined(separator: ",")
         let idles = Set(report.cases.map(\.producer.idle)).sorted().joined(separator: ",")
-        lines.append("# producer stamp=\(stamps) idle=\(idles); p50/p99/prodCPU/work columns are medians over \(report.repeats) round(s), the rest the best-frames/s round")
+        let duty = Set(report.cases.map { String(format: "%g", $0.producer.dutyEveryUs) }).sorted().joined(separator: ",")
+        lines.append("# producer stamp=\(stamps) idle=\(idles) duty-every-us=\(duty); p50/p99/prodCPU/work columns are medians over \(report.repeats) round(s), the rest the best-frames/s round")
         lines.append("# definitions")
         for (key, text) in definitions.sorted(by: { $0.key < $1.key }) { lines.append("  \(key): \(text)") }
         return lines.joined(separator: "\n")

@@ -9,7 +9,7 @@ import Testing
         BenchFramesProducerResult(
             frames: frames, seconds: 1, drops: [:], cpuNs: cpuNs, publishNs: publishNs, dutyWorkNs: dutyWorkNs, idleDutyNsPerCall: 0,
             workPerFrameNs: BenchLatency(count: frames, p50: workP50, p99: workP50, p999: workP50, max: workP50), commitNs: nil,
-            stamp: "commit", idle: "spin", maxRssKiB: 1024)
+            stamp: "commit", idle: "spin", dutyEveryUs: 0, maxRssKiB: 1024)
     }
 
     static func consumer(p50: UInt64, measured: UInt64 = 1000, queued: UInt64 = 0) -> BenchFramesConsumerResult {
