@@ -185,6 +185,7 @@ struct BenchFramesProducer: ParsableCommand {
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
             cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
             dutyWorkNs: meter.windowDutyWorkNs, idleDutyNsPerCall: meter.windowIdleDutyNsPerCall,
+            idleDutyP50Ns: BenchLatency(meter.idleDuty).p50,
             workPerFrameNs: meter.percentiles(), commitNs: zeroCopy ? BenchLatency(meter.commits) : nil, stamp: stamp,
             idle: sleepsWhenIdle ? "sleep" : "spin", dutyEveryUs: dutyEveryUs, maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))

@@ -15,6 +15,8 @@ struct BenchFramesProducerResult: Codable {
     /// Mean wall time of one duty cycle that found nothing to do (polling cost; grows with the consumers'
     /// publications on the control/QoS streams).
     var idleDutyNsPerCall: Double
+    /// Median of the idle duty cycles' durations.
+    var idleDutyP50Ns: UInt64
     /// Per published frame: publish time + working duty cycles since the previous frame (``BenchProducerWorkMeter``).
     var workPerFrameNs: BenchLatency
     /// Claim path only: wall time of `commit` (stamp → header → commit word → descriptor offer) per frame.

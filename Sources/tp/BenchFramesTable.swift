@@ -101,7 +101,7 @@ enum BenchFramesTable {
         "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",
         "producerWorkNsPerFrame": "producer work ÷ published frames: wall time in publish (or claim+fill+commit) plus duty cycles that did work (doWork > 0: hellos, QoS, announces); excludes idle duty cycles and flow-control waiting",
         "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
-        "pollns (producer.idleDutyNsPerCall)": "mean wall time of one producer duty cycle that found nothing to do: the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
+        "pollns (producer.idleDutyP50Ns)": "median wall time of one producer duty cycle that found nothing to do (JSON: also the mean, idleDutyNsPerCall): the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
         "commitP50 (producer.commitNs)": "claim path: median wall time of commit alone (stamp, header write, commit word release, descriptor offer), the producer's share of the commit → callback latency",
         "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
         "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
@@ -137,7 +137,7 @@ enum BenchFramesTable {
                 + pad(String(format: "%.2f", m.producerWorkP50Ns / 1000), 8) + pad(x(r.producerWorkP50VsOneConsumer), 7)
                 + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8)
                 + pad(c.producer.commitNs.map { String(format: "%.2f", Double($0.p50) / 1000) } ?? "-", 10)
-                + pad(String(format: "%.0f", c.producer.idleDutyNsPerCall), 8)
+                + pad(String(format: "%llu", c.producer.idleDutyP50Ns), 8)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
                 + pad(String(format: "%.1f", Double(c.producerMaxRssKiB) / 1024), 11)

@@ -20,6 +20,9 @@ struct BenchProducerWorkMeter {
     private(set) var idleDutyCalls: UInt64 = 0
     private var idleDutyNsAtStart: UInt64 = 0
     private var idleDutyCallsAtStart: UInt64 = 0
+    /// Idle duty-cycle durations of the window (the median is robust to preemption, the mean is not).
+    private(set) var idleDuty = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .two)
+    private var measuring = false
     private(set) var perFrame = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     /// Claim path: wall time of `commit` alone (stamp → header → commit word → descriptor offer), the producer's
     /// share of the commit → callback latency.
@@ -36,6 +39,7 @@ struct BenchProducerWorkMeter {
         guard work > 0 else {
             idleDutyNs &+= end - start
             idleDutyCalls &+= 1
+            if measuring { _ = idleDuty.record(end - start) }
             return
         }
         dutyWorkNs &+= end - start
@@ -60,6 +64,8 @@ struct BenchProducerWorkMeter {
         idleDutyCallsAtStart = idleDutyCalls
         perFrame.reset()
         commits.reset()
+        idleDuty.reset()
+        measuring = true
     }
 
     var windowPublishNs: UInt64 { publishNs &- publishNsAtStart }

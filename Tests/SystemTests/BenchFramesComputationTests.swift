@@ -7,7 +7,7 @@ import Testing
     static func producer(frames: UInt64, cpuNs: UInt64, publishNs: UInt64, dutyWorkNs: UInt64 = 0,
                          workP50: UInt64 = 0) -> BenchFramesProducerResult {
         BenchFramesProducerResult(
-            frames: frames, seconds: 1, drops: [:], cpuNs: cpuNs, publishNs: publishNs, dutyWorkNs: dutyWorkNs, idleDutyNsPerCall: 0,
+            frames: frames, seconds: 1, drops: [:], cpuNs: cpuNs, publishNs: publishNs, dutyWorkNs: dutyWorkNs, idleDutyNsPerCall: 0, idleDutyP50Ns: 0,
             workPerFrameNs: BenchLatency(count: frames, p50: workP50, p99: workP50, p999: workP50, max: workP50), commitNs: nil,
             stamp: "commit", idle: "spin", dutyEveryUs: 0, maxRssKiB: 1024)
     }
@@ -41,6 +41,7 @@ import Testing
         #expect(meter.windowPublishNs == 300 + 700 + 400)
         #expect(meter.windowDutyWorkNs == 200)
         #expect(meter.windowIdleDutyNsPerCall == 10_050)   // the two idle cycles of the window, not the warm-up one
+        #expect(meter.idleDuty.totalCount == 2)
         let samples = meter.percentiles()
         #expect(samples.count == 2)                      // only published frames of the window are samples
         #expect(samples.max >= 1_199 && samples.max <= 1_201) // 200 duty + 300 failed + 700 published
