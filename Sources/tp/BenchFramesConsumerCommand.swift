@@ -20,6 +20,10 @@ final class BenchFrameTally {
     var firstMeasuredTimestampNs: UInt64 = 0
     var lastMeasuredTimestampNs: UInt64 = 0
     var checksum: UInt64 = 0
+    /// When the previous frame's callback finished (`onFrameCompleted`).
+    var lastDoneNs: UInt64 = 0
+    /// Measured frames committed before the previous frame was finished.
+    var queuedBehindPrevious: UInt64 = 0
 
     init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int) {
         self.readPayload = readPayload
@@ -29,12 +33,16 @@ final class BenchFrameTally {
     }
 }
 
-/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback.
+/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback:
+/// latency = the clock at the start of `onFrame` (the consumer's callback: descriptor polled, admitted, commit
+/// word and header read under the seqlock) − the header's `timestamp_ns` (the producer's commit). The C
+/// prototype takes its `t_rx` at descriptor receipt, before touching the pool: ours adds the header read.
 struct BenchFrameHandler: TensorFrameHandler {
     let tally: BenchFrameTally
     private var pendingLatencyNs: UInt64 = 0
     private var pendingTimestampNs: UInt64 = 0
     private var pendingSum: UInt64 = 0
+    private var pendingQueued = false
 
     init(tally: BenchFrameTally) { self.tally = tally }
 
@@ -43,6 +51,7 @@ struct BenchFrameHandler: TensorFrameHandler {
         let stamp = frame.header.timestampNs
         pendingTimestampNs = stamp
         pendingLatencyNs = now >= stamp ? now - stamp : 0
+        pendingQueued = stamp < tally.lastDoneNs
         if tally.readPayload {
             pendingSum = frame.withBytes { Self.sum($0) }
         } else {
@@ -52,6 +61,7 @@ struct BenchFrameHandler: TensorFrameHandler {
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
         tally.acks?.acknowledge(tally.ackIndex, seq: seq)
+        tally.lastDoneNs = TensorPoolClock.monotonicNs()
         guard intact else {
             tally.tornInCallback += 1
             return
@@ -63,6 +73,7 @@ struct BenchFrameHandler: TensorFrameHandler {
             if tally.measured == 0 { tally.firstMeasuredTimestampNs = pendingTimestampNs }
             tally.measured += 1
             tally.lastMeasuredTimestampNs = pendingTimestampNs
+            if pendingQueued { tally.queuedBehindPrevious += 1 }
             _ = tally.latency.record(pendingLatencyNs)
         }
     }
@@ -153,11 +164,7 @@ struct BenchFramesConsumer: ParsableCommand {
             raw += 1
         }
         drops = drops.filter { $0.value > 0 }
-        let h = tally.latency
-        let latency = BenchLatency(
-            count: h.totalCount, p50: h.totalCount > 0 ? h.valueAtPercentile(50) : 0,
-            p99: h.totalCount > 0 ? h.valueAtPercentile(99) : 0, p999: h.totalCount > 0 ? h.valueAtPercentile(99.9) : 0,
-            max: h.totalCount > 0 ? h.max : 0)
+        let latency = BenchLatency(tally.latency)
         let start = usageAtStart ?? final
         let end = usageAtEnd ?? start
         let result = BenchFramesConsumerResult(
@@ -165,7 +172,7 @@ struct BenchFramesConsumer: ParsableCommand {
             measuredSeconds: Double(tally.lastMeasuredTimestampNs &- tally.firstMeasuredTimestampNs) / 1e9,
             latencyNs: latency, drops: drops, cpuNs: end.cpuNs - start.cpuNs,
             cpuFrames: framesAtEnd > framesAtStart ? framesAtEnd - framesAtStart : 0,
-            maxRssKiB: final.maxRssKiB, checksum: tally.checksum)
+            maxRssKiB: final.maxRssKiB, checksum: tally.checksum, queuedBehindPrevious: tally.queuedBehindPrevious)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

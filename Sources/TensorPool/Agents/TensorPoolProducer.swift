@@ -187,6 +187,15 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable
     public func publish(_ payload: UnsafeRawBufferPointer, layout: TensorLayout, timestampNs: UInt64,
                         metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        publish(payload, layout: layout, timestamp: .ns(timestampNs), metaVersion: metaVersion, nowNs: nowNs)
+    }
+
+    /// Copies `payload` into the smallest fitting pool, commits it and sends its `FrameDescriptor`, stamped as
+    /// `timestamp` says: ``FrameTimestamp/atCommit`` reads the clock after the copy, right before the commit, so
+    /// consumer latency excludes the copy.
+    @inlinable
+    public func publish(_ payload: UnsafeRawBufferPointer, layout: TensorLayout, timestamp: FrameTimestamp,
+                        metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
         if isClosed { return .dropped(.closed) }
         let expected = oldestOpenSeq
         if planner.sequence.nextSeq != expected {
@@ -204,7 +213,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         if let base = payload.baseAddress, payload.count > 0 {
             claim.payload.baseAddress!.copyMemory(from: base, byteCount: payload.count)
         }
-        return commitClaimed(claim, layout: layout, valuesLength: payload.count, timestampNs: timestampNs,
+        return commitClaimed(claim, layout: layout, valuesLength: payload.count, timestamp: timestamp,
                              metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
     }
 
@@ -245,6 +254,15 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable
     public func commit(_ claim: ProducerClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
                        metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        commit(claim, layout: layout, valuesLength: valuesLength, timestamp: .ns(timestampNs), metaVersion: metaVersion,
+               nowNs: nowNs)
+    }
+
+    /// Commits a claimed frame like ``commit(_:layout:valuesLength:timestampNs:metaVersion:nowNs:)``, stamped as
+    /// `timestamp` says (``FrameTimestamp/atCommit``: the clock read right before the commit).
+    @inlinable
+    public func commit(_ claim: ProducerClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
+                       metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
         if isClosed { return .dropped(.closed) }
         guard claim.epoch == epoch, claim.seq >= oldestOpenSeq, claim.seq < planner.sequence.nextSeq,
               !abortedSlots[Int(claim.headerIndex)] else {
@@ -260,7 +278,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             statistics.add(.invalidLayoutDrops)
             return .dropped(.invalidLayout("values length \(valuesLength) outside the \(claim.strideBytes)-byte slot"))
         }
-        return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestampNs: timestampNs,
+        return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestamp: timestamp,
                              metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
     }
 
@@ -442,9 +460,11 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     @inlinable func slotClaim(_ claim: ProducerClaim) -> SlotClaim { claim.slot }
 
-    @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
+    @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
                                   metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
+        // Read once (the header and the descriptor carry the same value), after the payload is in the slot.
+        let timestampNs = timestamp.resolve()
         let header = layout.header(valuesLength: valuesLength, timestampNs: timestampNs, metaVersion: metaVersion)
         if let failure = writer.commit(claim, header: header) {
             writer.abort(claim)
