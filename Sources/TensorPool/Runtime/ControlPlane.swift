@@ -148,18 +148,35 @@ public final class ControlPlane {
             let entry = table[i]
             receiving.pointee.streamId = entry.streamId
             fragments += entry.subscription._withUnsafeGuaranteedRef { subscription in
-                entry.assembler._withUnsafeGuaranteedRef { assembler in
-                    subscription.poll(fragmentLimit: fragmentLimit) { payload, header in
-                        assembler.onFragment(payload, header) { message, messageHeader in
-                            receiving.pointee.sessionId = messageHeader.sessionId
-                            self.dispatch(message, to: &handler, nowNs: nowNs)
-                        }
+                subscription.poll(fragmentLimit: fragmentLimit) { payload, header in
+                    // Unfragmented messages (every message of the frame path) skip the assembler: inlined, its
+                    // stored vars cost a dynamic exclusivity check that the optimiser hoisted to every image poll.
+                    if header.flags & DataFrameHeader.unfragmentedFlags == DataFrameHeader.unfragmentedFlags {
+                        receiving.pointee.sessionId = header.sessionId
+                        self.dispatch(payload, to: &handler, nowNs: nowNs)
+                    } else {
+                        self.reassemble(payload, header, entry.assembler, to: &handler, nowNs: nowNs)
                     }
                 }
             }
             i += 1
         }
         return fragments
+    }
+
+    /// Feeds one fragment of a fragmented message to the subscription's assembler and dispatches the message once
+    /// whole. Out of line: keeps the assembler's state accesses off the unfragmented path.
+    @inlinable @inline(never)
+    func reassemble<H: ControlMessageHandler>(_ payload: UnsafeRawBufferPointer, _ header: Header,
+                                              _ assembler: Unmanaged<FragmentAssembler>, to handler: inout H,
+                                              nowNs: UInt64) {
+        let receiving = self.receiving
+        assembler._withUnsafeGuaranteedRef { assembler in
+            assembler.onFragment(payload, header) { message, messageHeader in
+                receiving.pointee.sessionId = messageHeader.sessionId
+                self.dispatch(message, to: &handler, nowNs: nowNs)
+            }
+        }
     }
 
     /// Decodes one whole message by its SBE header and calls the matching handler method; rejects (counts and
