@@ -74,7 +74,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         do {
             controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
                                         publishing: [.control, .qos],
-                                        subscribing: [.control, .descriptor, .qos, .metadata], logSink: options.logSink)
+                                        subscribing: [.control, .descriptor, .qos, .metadata], prioritizing: .descriptor,
+                                        logSink: options.logSink)
         } catch {
             Self.release(state, handlerStorage)
             throw error
