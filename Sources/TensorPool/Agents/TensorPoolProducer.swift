@@ -66,6 +66,11 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public var metaVersion: UInt32 { state.pointee.metaVersion }
     private var metaAttributes: [MetaAttribute] = []
 
+    /// While no control message arrives, the producer's control and QoS subscriptions are polled at most this often
+    /// (and at least every ``ControlPlane/secondaryPollInterval`` duty cycles): a producer publishing on every duty
+    /// cycle does not poll its idle control images per frame. 20 µs is far below every control cadence.
+    public static let controlPollIntervalNs: UInt64 = 20_000
+
     /// Allocates the epoch, creates the regions and opens the Aeron streams.
     public init(configuration: ProducerConfiguration, aeron: Aeron, options: ProducerOptions = ProducerOptions()) throws(ProducerError) {
         self.configuration = configuration
@@ -103,7 +108,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         do {
             controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
                                             publishing: [.control, .descriptor, .qos, .metadata],
-                                            subscribing: [.control, .qos], logSink: options.logSink)
+                                            subscribing: [.control, .qos],
+                                            idlePollIntervalNs: Self.controlPollIntervalNs, logSink: options.logSink)
         } catch {
             regions.close()
             throw .aeron(error)

@@ -61,8 +61,12 @@ public final class ControlPlane {
     public var receivingStreamId: Int32 { receiving.pointee.streamId }
     /// Whether the first subscription of ``pollTable`` is the prioritized stream's (see `init`).
     @usableFromInline let prioritized: Bool
-    /// Polls made so far (prioritized mode), behind a pointer like ``receiving``.
+    /// Polls made so far, when the last idle poll happened and whether the last poll read anything, behind a
+    /// pointer like ``receiving``.
     @usableFromInline let pollCycle: UnsafeMutablePointer<UInt64>
+    @usableFromInline let idlePollState: UnsafeMutablePointer<(lastNs: UInt64, readSomething: Bool)>
+    /// See `init(idlePollIntervalNs:)`; 0 = every poll.
+    @usableFromInline let idlePollIntervalNs: UInt64
     /// While the prioritized subscription delivers, the other subscriptions are polled on one poll in this many.
     public static let secondaryPollInterval: UInt64 = 8
 
@@ -75,9 +79,13 @@ public final class ControlPlane {
     ///     descriptors); while it delivers fragments, the other subscriptions are polled only on one poll in
     ///     ``secondaryPollInterval`` (whenever it is idle, on every poll), so a busy frame path does not pay for
     ///     polling low-rate control streams on every duty cycle. `nil`: every subscription on every poll.
+    ///   - idlePollIntervalNs: without a prioritized stream, after a poll that read nothing, the next polls are
+    ///     skipped until this much time has passed (by their `nowNs`) or ``secondaryPollInterval`` polls were
+    ///     skipped, whichever comes first (a role whose only received streams are low-rate control streams, e.g. a
+    ///     producer publishing on every duty cycle). 0: every poll.
     public init(aeron: Aeron, endpoint: AeronEndpointConfiguration, roleName: String,
                 publishing: Set<ControlPlaneStream>, subscribing: Set<ControlPlaneStream>,
-                prioritizing: ControlPlaneStream? = nil,
+                prioritizing: ControlPlaneStream? = nil, idlePollIntervalNs: UInt64 = 0,
                 logSink: TensorPoolLogSink = .standardError) throws(AeronError) {
         self.endpoint = endpoint
         self.roleName = roleName
@@ -126,6 +134,9 @@ public final class ControlPlane {
         receiving.initialize(to: (0, 0))
         pollCycle = .allocate(capacity: 1)
         pollCycle.initialize(to: 0)
+        idlePollState = .allocate(capacity: 1)
+        idlePollState.initialize(to: (0, true))
+        self.idlePollIntervalNs = idlePollIntervalNs
         sendBuffer = UnsafeMutableRawPointer.allocate(byteCount: Self.sendBufferCapacity, alignment: 64)
         sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.sendBufferCapacity)
         log = RateLimitedLog(sink: logSink, prefix: roleName, keys: ControlMessageRejection.allCases.count + 8)
@@ -137,6 +148,7 @@ public final class ControlPlane {
         unretainedPublications.deallocate()
         receiving.deallocate()
         pollCycle.deallocate()
+        idlePollState.deallocate()
     }
 
     /// Closes the publications and subscriptions (the Aeron client stays open).
@@ -169,6 +181,20 @@ public final class ControlPlane {
             let cycle = pollCycle.pointee &+ 1
             pollCycle.pointee = cycle
             if fragments > 0 && cycle % Self.secondaryPollInterval != 0 { return fragments }
+        } else if idlePollIntervalNs > 0 {
+            let cycle = pollCycle.pointee &+ 1
+            pollCycle.pointee = cycle
+            let state = idlePollState.pointee
+            if !state.readSomething && nowNs >= state.lastNs && nowNs - state.lastNs < idlePollIntervalNs
+                && cycle % Self.secondaryPollInterval != 0 {
+                return 0
+            }
+            while i < count {
+                fragments += poll(entry: i, &handler, nowNs: nowNs, fragmentLimit: fragmentLimit)
+                i += 1
+            }
+            idlePollState.pointee = (nowNs, fragments > 0)
+            return fragments
         }
         while i < count {
             fragments += poll(entry: i, &handler, nowNs: nowNs, fragmentLimit: fragmentLimit)
