@@ -83,6 +83,9 @@ struct FramePathCost: ParsableCommand {
         let payload = UnsafeRawBufferPointer(start: source.baseAddress, count: bytes)
         let layout = TensorLayout(dtype: .uint8, shape: [bytes])
         let zeroCopy = path == "claim"
+        // A local copy: reading an ArgumentParser `@Option` property costs a generic metadata lookup (~500
+        // instructions) per access.
+        let bytes = self.bytes
 
         func cycle(_ now: UInt64) throws {
             _ = driver.doWork(nowNs: Int64(now))
