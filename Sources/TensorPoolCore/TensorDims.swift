@@ -23,6 +23,18 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
         withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: count) }
     }
 
+    /// Stores the wire image (little-endian int32[8], 32 bytes) at `destination`.
+    @inlinable
+    func storeWireImage(to destination: UnsafeMutableRawPointer) {
+        #if _endian(little)
+        withUnsafeBytes(of: storage) { destination.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        #else
+        for i in 0..<RegionLayout.maxDims {
+            destination.storeBytes(of: self[i].littleEndian, toByteOffset: i * 4, as: Int32.self)
+        }
+        #endif
+    }
+
     // A switch over the tuple's elements, not a pointer closure: debug builds run it several times faster.
     /// The value at `index` (0 ..< 8); an index outside that range is a programming error and traps.
     @inlinable public subscript(index: Int) -> Int32 {

@@ -77,8 +77,10 @@ public struct TensorSlotHeader: Equatable, Sendable {
         payloadSlot = d.payloadSlot
         payloadOffset = d.payloadOffset
         poolId = d.poolId
-        dtypeRaw = d.dtype.rawValue
-        majorOrderRaw = d.majorOrder.rawValue
+        // Raw wire values straight from the block (the enum round trip is a two-switch detour per frame).
+        let block = d.sbeBuffer + d.sbeOffset
+        dtypeRaw = Int16(littleEndian: block.loadUnaligned(fromByteOffset: TensorSlotHeader256Decoder.dtypeOffset, as: Int16.self))
+        majorOrderRaw = Int16(littleEndian: block.loadUnaligned(fromByteOffset: TensorSlotHeader256Decoder.majorOrderOffset, as: Int16.self))
         ndims = d.ndims
         dims = TensorDims(wireBytes: d.dimsBytes)
         strides = TensorDims(wireBytes: d.stridesBytes)
@@ -97,13 +99,14 @@ public struct TensorSlotHeader: Equatable, Sendable {
         e.payloadSlot = payloadSlot
         e.payloadOffset = payloadOffset
         e.poolId = poolId
-        e.dtype = Dtype(rawValue: dtypeRaw)
-        e.majorOrder = MajorOrder(rawValue: majorOrderRaw)
         e.ndims = ndims
         e.padAlign = 0
-        for i in 0..<RegionLayout.maxDims {
-            e.setDims(at: i, dims[i])
-            e.setStrides(at: i, strides[i])
-        }
+        // Raw enum values and the two int32[8] arrays stored directly at the flyweight's offsets (the slot is in
+        // bounds: the encoder checked 256 bytes): per-element setters cost 16 bounds-checked calls per frame.
+        let block = e.sbeBuffer + e.sbeOffset
+        block.storeBytes(of: dtypeRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.dtypeOffset, as: Int16.self)
+        block.storeBytes(of: majorOrderRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.majorOrderOffset, as: Int16.self)
+        dims.storeWireImage(to: block + TensorSlotHeader256Encoder.dimsOffset)
+        strides.storeWireImage(to: block + TensorSlotHeader256Encoder.stridesOffset)
     }
 }
