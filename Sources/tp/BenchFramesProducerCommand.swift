@@ -62,6 +62,8 @@ struct BenchFramesProducer: ParsableCommand {
         for i in 0..<source.count { source[i] = UInt8(truncatingIfNeeded: i &* 131) }
         let payload = UnsafeRawBufferPointer(start: source.baseAddress, count: bytes)
         let layout = TensorLayout(dtype: .uint8, shape: [bytes])
+        // An @Option read goes through ArgumentParser's property wrapper (~550 instructions): never in the loop.
+        let frameBytes = bytes
 
         // Every consumer has said hello (and got the announce): they map the regions during the warm-up.
         let connectDeadline = TensorPoolClock.monotonicNs() + 30_000_000_000
@@ -138,10 +140,10 @@ struct BenchFramesProducer: ParsableCommand {
             let result: ProducerPublishResult
             let publishStart = now
             if zeroCopy {
-                guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
-                if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
+                guard let claim = producer.claim(byteCount: frameBytes, nowNs: now) else { continue }
+                if frameBytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: frameBytes) }
                 let filled = TensorPoolClock.monotonicNs()
-                result = producer.commit(claim, layout: layout, valuesLength: bytes,
+                result = producer.commit(claim, layout: layout, valuesLength: frameBytes,
                                          timestamp: stampAtCommit ? .atCommit : .ns(publishStart), nowNs: now)
                 meter.commit(from: filled, to: TensorPoolClock.monotonicNs(), measuring: windowStartNs != 0)
             } else {
