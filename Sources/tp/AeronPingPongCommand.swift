@@ -36,7 +36,7 @@ struct AeronPongCommand: ParsableCommand {
 
     /// Fragments one poll may deliver, on both sides: the C harness's ping/pong (`aeron_ipc_bench.c`, `frag=10`).
     static let fragmentLimit = 10
-    /// A ping stamp that asks the pong to stop (as the C harness's ping sends at the end).
+    /// A ping stamp that asks the pong to stop (the C harness's ping sends it at the end).
     static let stopStamp: Int64 = -1
 
     /// The echo loop, busy-polling like the C pong (no idle strategy), with options copied to locals: option
@@ -109,7 +109,8 @@ struct AeronPingCommand: ParsableCommand {
     /// Warm-up then measured round trips, the C harness's way (`ping_run` in `aeron_ipc_bench.c`): stamp, offer
     /// (retrying), busy-poll with a fragment limit of 10 until one more reply arrived, stamp again; the handler only
     /// keeps the reply's stamp and counts it. A reply whose stamp is not this ping's is counted as stale afterwards,
-    /// outside the timed loop. Ends by sending ``AeronPongCommand/stopStamp``.
+    /// outside the timed loop. Unlike the C ping it does not end with a stop stamp: a pong started with `--count`
+    /// has already exited, and the stamp left in the log would stop the next pong joining the same stream.
     static func measure(_ publication: ExclusivePublication, _ subscription: Subscription, message: UnsafeMutableRawBufferPointer,
                         warmup: Int, count: Int) -> (samples: [Int64], stale: Int) {
         let samples = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(count, 1))
@@ -133,9 +134,6 @@ struct AeronPingCommand: ParsableCommand {
             if lastStamp != sent { stale += 1 }
             if i >= warmup { samples[i - warmup] = rtt }
         }
-        message.storeBytes(of: AeronPongCommand.stopStamp, as: Int64.self)
-        var attempts = 0
-        while publication.offer(payload).position == nil && attempts < 1_000_000 { attempts += 1 }
         return (Array(samples), stale)
     }
 }
