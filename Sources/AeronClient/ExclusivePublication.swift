@@ -14,27 +14,10 @@ public final class ExclusivePublication: @unchecked Sendable {
     public let streamId: Int32
     /// Session id (unique to this publication).
     public let sessionId: Int32
-    /// Initial term id of the log.
-    public let initialTermId: Int32
-    /// Term length.
-    public let termLength: Int
-    /// Largest payload of one frame (`mtu − 32`).
-    public let maxPayloadLength: Int
-    /// Largest message ``offer(_:)`` accepts.
-    public let maxMessageLength: Int
     /// Counter id of the publisher limit.
     public let publicationLimitCounterId: Int32
 
-    @usableFromInline let logBuffers: LogBuffers
-    @usableFromInline let metadata: AtomicBuffer
-    @usableFromInline let appender0: ExclusiveTermAppender
-    @usableFromInline let appender1: ExclusiveTermAppender
-    @usableFromInline let appender2: ExclusiveTermAppender
-    @usableFromInline let headerWriter: HeaderWriter
-    @usableFromInline let limitBuffer: AtomicBuffer
-    @usableFromInline let limitOffset: Int
-    @usableFromInline let positionBitsToShift: Int
-    @usableFromInline let maxPossiblePosition: Int64
+    @usableFromInline let log: PublicationLog
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     /// The single writer's tail state. Kept behind a pointer rather than in stored `var`s: class properties get
     /// dynamic exclusivity checks (`swift_beginAccess`) on every access, which cost a third of an offer.
@@ -49,123 +32,130 @@ public final class ExclusivePublication: @unchecked Sendable {
         streamId = ready.streamId
         sessionId = ready.sessionId
         publicationLimitCounterId = ready.publicationLimitCounterId
-        self.logBuffers = logBuffers
-        metadata = logBuffers.metadata
-        initialTermId = LogBufferDescriptor.initialTermId(metadata)
-        termLength = logBuffers.termLength
-        maxPayloadLength = LogBufferDescriptor.mtuLength(metadata) - DataFrameHeader.length
-        maxMessageLength = LogBufferDescriptor.computeMaxMessageLength(termLength: termLength)
-        appender0 = ExclusiveTermAppender(termBuffer: logBuffers.termBuffers[0], metadata: metadata, partitionIndex: 0)
-        appender1 = ExclusiveTermAppender(termBuffer: logBuffers.termBuffers[1], metadata: metadata, partitionIndex: 1)
-        appender2 = ExclusiveTermAppender(termBuffer: logBuffers.termBuffers[2], metadata: metadata, partitionIndex: 2)
-        headerWriter = HeaderWriter(sessionId: ready.sessionId, streamId: ready.streamId)
-        limitBuffer = countersValues
-        limitOffset = CounterDescriptor.valueRecordOffset(ready.publicationLimitCounterId)
-        positionBitsToShift = LogBufferDescriptor.positionBitsToShift(termLength: termLength)
-        maxPossiblePosition = LogBufferDescriptor.maxPossiblePosition(termLength: termLength)
-        let termCount = LogBufferDescriptor.activeTermCount(metadata)
+        log = PublicationLog(logBuffers: logBuffers, countersValues: countersValues, publicationLimitCounterId: ready.publicationLimitCounterId,
+                             sessionId: ready.sessionId, streamId: ready.streamId)
+        let termCount = LogBufferDescriptor.activeTermCount(log.metadata)
         let activePartitionIndex = LogBufferDescriptor.indexByTermCount(Int64(termCount))
-        let rawTail = LogBufferDescriptor.rawTailVolatile(metadata, activePartitionIndex)
+        let rawTail = LogBufferDescriptor.rawTailVolatile(log.metadata, activePartitionIndex)
         let termId = LogBufferDescriptor.termId(rawTail: rawTail)
         state = .allocate(capacity: 1)
         state.initialize(to: ExclusivePublicationState(
-            termOffset: LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: termLength),
+            termOffset: LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: log.termLength),
             termId: termId,
-            termBeginPosition: LogBufferDescriptor.computeTermBeginPosition(termId: termId, positionBitsToShift: positionBitsToShift, initialTermId: initialTermId),
+            termBeginPosition: log.termBeginPosition(termId: termId),
             activePartitionIndex: activePartitionIndex))
         self.keepAlive = keepAlive
         self.conductor = conductor
     }
 
-    deinit { state.deallocate() }
-
-    @inlinable @inline(__always)
-    func appender(_ index: Int) -> ExclusiveTermAppender {
-        index == 0 ? appender0 : (index == 1 ? appender1 : appender2)
+    deinit {
+        state.deallocate()
+        log.deallocate()
     }
+
+    /// Initial term id of the log.
+    public var initialTermId: Int32 { log.initialTermId }
+    /// Term length.
+    public var termLength: Int { log.termLength }
+    /// Largest payload of one frame (`mtu − 32`).
+    public var maxPayloadLength: Int { log.maxPayloadLength }
+    /// Largest message ``offer(_:)`` accepts.
+    public var maxMessageLength: Int { log.maxMessageLength }
 
     /// True once closed.
     @inlinable public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
     /// True when at least one subscriber is connected.
-    public var isConnected: Bool { !isClosed && LogBufferDescriptor.isConnected(metadata) }
+    public var isConnected: Bool { !isClosed && log.isConnected }
     /// Position limit before back-pressure.
-    public var positionLimit: Int64 { isClosed ? 0 : limitBuffer.int64Acquire(at: limitOffset) }
+    public var positionLimit: Int64 { isClosed ? 0 : log.positionLimit }
     /// Position where the next message goes.
     public var position: Int64 { state.pointee.termBeginPosition + Int64(state.pointee.termOffset) }
 
     /// Offers one message (fragmented above ``maxPayloadLength``).
-    @inlinable
+    @inlinable @inline(__always)
     public func offer(_ message: UnsafeRawBufferPointer) -> PublicationResult {
-        offer(message, UnsafeRawBufferPointer(start: nil, count: 0))
+        offerGathered(message, UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// Offers the concatenation of two buffers as one message.
-    @inlinable
+    @inlinable @inline(__always)
     public func offer(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
-        if isClosed { return .closed }
-        let length = first.count + second.count
-        let limit = limitBuffer.int64Acquire(at: limitOffset)
+        offerGathered(first, second)
+    }
+
+    /// The body of both offers, inlined into each so the one-buffer offer drops the second buffer's copy.
+    @inlinable @inline(__always)
+    func offerGathered(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
+        let length = first.count &+ second.count
+        if let refused = refusal(length: length) { return refused }
+        if length > log.maxPayloadLength { return offerFragmented(first, second) }
         let current = state.pointee
-        let position = current.termBeginPosition + Int64(current.termOffset)
-        guard position < limit else { return backPressureStatus(position, length) }
-        let appender = appender(current.activePartitionIndex)
-        let resultingOffset: Int
-        if length <= maxPayloadLength {
-            resultingOffset = appender.appendUnfragmented(termId: current.termId, termOffset: current.termOffset, header: headerWriter, first, second)
-        } else {
-            guard length <= maxMessageLength else { return .messageTooLong }
-            resultingOffset = appender.appendFragmented(termId: current.termId, termOffset: current.termOffset, header: headerWriter, first, second, maxPayloadLength: maxPayloadLength)
-        }
+        let resultingOffset = appender(current.activePartitionIndex)
+            .appendUnfragmented(termId: current.termId, termOffset: current.termOffset, header: log.headerWriter, first, second)
+        return newPosition(resultingOffset)
+    }
+
+    /// The fragmenting part of ``offer(_:_:)``, out of line so the one-frame path stays small.
+    @usableFromInline @inline(never)
+    func offerFragmented(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
+        guard first.count + second.count <= log.maxMessageLength else { return .messageTooLong }
+        let current = state.pointee
+        let resultingOffset = appender(current.activePartitionIndex)
+            .appendFragmented(termId: current.termId, termOffset: current.termOffset, header: log.headerWriter, first, second,
+                              maxPayloadLength: log.maxPayloadLength)
         return newPosition(resultingOffset)
     }
 
     /// Claims `length` bytes (at most ``maxPayloadLength``) for the caller to fill and commit.
-    @inlinable
+    @inlinable @inline(__always)
     public func tryClaim(length: Int, into claim: inout BufferClaim) -> PublicationResult {
-        guard length >= 0, length <= maxPayloadLength else { return .messageTooLong }
-        if isClosed { return .closed }
-        let limit = limitBuffer.int64Acquire(at: limitOffset)
+        guard length >= 0, length <= log.maxPayloadLength else { return .messageTooLong }
+        if let refused = refusal(length: length) { return refused }
         let current = state.pointee
-        let position = current.termBeginPosition + Int64(current.termOffset)
-        guard position < limit else { return backPressureStatus(position, length) }
         let appender = appender(current.activePartitionIndex)
-        let frameOffset = current.termOffset
-        let resultingOffset = appender.claim(termId: current.termId, termOffset: frameOffset, header: headerWriter, length: length)
+        let resultingOffset = appender.claim(termId: current.termId, termOffset: current.termOffset, header: log.headerWriter, length: length)
         if resultingOffset > 0 {
-            claim.wrap(appender.termBuffer, frameOffset: frameOffset, frameLength: length + DataFrameHeader.length)
+            claim.wrap(appender.termBuffer, frameOffset: current.termOffset, frameLength: length &+ DataFrameHeader.length)
         }
         return newPosition(resultingOffset)
+    }
+
+    @inlinable @inline(__always)
+    func appender(_ index: Int) -> ExclusiveTermAppender {
+        ExclusiveTermAppender(termBuffer: log.term(index), metadata: log.metadata, partitionIndex: index)
+    }
+
+    /// Refuses when closed or when the tail reached the publisher limit; nil when the offer may proceed.
+    @inlinable @inline(__always)
+    func refusal(length: Int) -> PublicationResult? {
+        if isClosed { return .closed }
+        let limit = log.positionLimit
+        let position = state.pointee.termBeginPosition &+ Int64(state.pointee.termOffset)
+        if position >= limit { return log.backPressureStatus(position, length) }
+        return nil
     }
 
     @inlinable @inline(__always)
     func newPosition(_ resultingOffset: Int) -> PublicationResult {
         if resultingOffset > 0 {
             state.pointee.termOffset = resultingOffset
-            return .position(state.pointee.termBeginPosition + Int64(resultingOffset))
+            return .position(state.pointee.termBeginPosition &+ Int64(resultingOffset))
         }
-        if state.pointee.termBeginPosition + Int64(termLength) >= maxPossiblePosition { return .maxPositionExceeded }
-        rotate()
-        return .adminAction
+        return rotate()
     }
 
     @usableFromInline
-    func rotate() {
+    func rotate() -> PublicationResult {
         let current = state.pointee
+        if current.termBeginPosition + Int64(log.termLength) >= log.maxPossiblePosition { return .maxPositionExceeded }
         let nextIndex = (current.activePartitionIndex + 1) % LogBufferDescriptor.partitionCount
         let nextTermId = current.termId &+ 1
-        LogBufferDescriptor.initialiseTailWithTermId(metadata, index: nextIndex, termId: nextTermId)
-        LogBufferDescriptor.setActiveTermCountOrdered(metadata, nextTermId &- initialTermId)
+        LogBufferDescriptor.initialiseTailWithTermId(log.metadata, index: nextIndex, termId: nextTermId)
+        LogBufferDescriptor.setActiveTermCountOrdered(log.metadata, nextTermId &- log.initialTermId)
         state.pointee = ExclusivePublicationState(termOffset: 0, termId: nextTermId,
-                                                  termBeginPosition: current.termBeginPosition + Int64(termLength),
+                                                  termBeginPosition: current.termBeginPosition + Int64(log.termLength),
                                                   activePartitionIndex: nextIndex)
-    }
-
-    @usableFromInline
-    func backPressureStatus(_ position: Int64, _ length: Int) -> PublicationResult {
-        if position + Int64(alignUp(length + DataFrameHeader.length, to: DataFrameHeader.frameAlignment)) >= maxPossiblePosition {
-            return .maxPositionExceeded
-        }
-        return LogBufferDescriptor.isConnected(metadata) ? .backPressured : .notConnected
+        return .adminAction
     }
 
     /// Removes the publication from the driver (blocking until the driver confirms, or the client is closed).

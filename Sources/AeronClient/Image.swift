@@ -85,7 +85,7 @@ public final class Image: @unchecked Sendable {
     public var isPublicationRevoked: Bool { LogBufferDescriptor.isPublicationRevoked(metadata) }
 
     /// Delivers up to `fragmentLimit` fragments to `handler(payload, header)`; returns how many. Allocation-free.
-    @inlinable
+    @inlinable @inline(__always)
     public func poll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
         if isClosed { return 0 }
         let position = positionBuffer.int64Relaxed(at: positionOffset)
@@ -94,7 +94,7 @@ public final class Image: @unchecked Sendable {
         // A local header (not a stored var): stored class properties pay a dynamic exclusivity check per access.
         var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
         let result = TermReader.read(termBuffer, termOffset: termOffset, fragmentsLimit: fragmentLimit, header: &header, handler)
-        let newPosition = position + Int64(result.offset - termOffset)
+        let newPosition = position &+ Int64(result.offset &- termOffset)
         if newPosition > position { positionBuffer.setInt64Release(newPosition, at: positionOffset) }
         return result.fragmentsRead
     }

@@ -15,29 +15,12 @@ public final class Publication: @unchecked Sendable {
     public let streamId: Int32
     /// Session id.
     public let sessionId: Int32
-    /// Initial term id of the log.
-    public let initialTermId: Int32
-    /// Term length.
-    public let termLength: Int
-    /// Largest payload of one frame (`mtu − 32`); larger messages are fragmented.
-    public let maxPayloadLength: Int
-    /// Largest message ``offer(_:)`` accepts.
-    public let maxMessageLength: Int
     /// Counter id of the publisher limit.
     public let publicationLimitCounterId: Int32
     /// Channel status indicator counter id (−1 for IPC).
     public let channelStatusIndicatorId: Int32
 
-    @usableFromInline let logBuffers: LogBuffers
-    @usableFromInline let metadata: AtomicBuffer
-    @usableFromInline let appender0: TermAppender
-    @usableFromInline let appender1: TermAppender
-    @usableFromInline let appender2: TermAppender
-    @usableFromInline let headerWriter: HeaderWriter
-    @usableFromInline let limitBuffer: AtomicBuffer
-    @usableFromInline let limitOffset: Int
-    @usableFromInline let positionBitsToShift: Int
-    @usableFromInline let maxPossiblePosition: Int64
+    @usableFromInline let log: PublicationLog
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     let keepAlive: AnyObject
     weak var conductor: ClientConductor?
@@ -51,117 +34,122 @@ public final class Publication: @unchecked Sendable {
         sessionId = ready.sessionId
         publicationLimitCounterId = ready.publicationLimitCounterId
         channelStatusIndicatorId = ready.channelStatusIndicatorId
-        self.logBuffers = logBuffers
-        metadata = logBuffers.metadata
-        initialTermId = LogBufferDescriptor.initialTermId(metadata)
-        termLength = logBuffers.termLength
-        maxPayloadLength = LogBufferDescriptor.mtuLength(metadata) - DataFrameHeader.length
-        maxMessageLength = LogBufferDescriptor.computeMaxMessageLength(termLength: termLength)
-        appender0 = TermAppender(termBuffer: logBuffers.termBuffers[0], metadata: metadata, partitionIndex: 0)
-        appender1 = TermAppender(termBuffer: logBuffers.termBuffers[1], metadata: metadata, partitionIndex: 1)
-        appender2 = TermAppender(termBuffer: logBuffers.termBuffers[2], metadata: metadata, partitionIndex: 2)
-        headerWriter = HeaderWriter(sessionId: ready.sessionId, streamId: ready.streamId)
-        limitBuffer = countersValues
-        limitOffset = CounterDescriptor.valueRecordOffset(ready.publicationLimitCounterId)
-        positionBitsToShift = LogBufferDescriptor.positionBitsToShift(termLength: termLength)
-        maxPossiblePosition = LogBufferDescriptor.maxPossiblePosition(termLength: termLength)
+        log = PublicationLog(logBuffers: logBuffers, countersValues: countersValues, publicationLimitCounterId: ready.publicationLimitCounterId,
+                             sessionId: ready.sessionId, streamId: ready.streamId)
         self.keepAlive = keepAlive
         self.conductor = conductor
     }
 
-    @inlinable @inline(__always)
-    func appender(_ index: Int) -> TermAppender {
-        index == 0 ? appender0 : (index == 1 ? appender1 : appender2)
-    }
+    deinit { log.deallocate() }
+
+    /// Initial term id of the log.
+    public var initialTermId: Int32 { log.initialTermId }
+    /// Term length.
+    public var termLength: Int { log.termLength }
+    /// Largest payload of one frame (`mtu − 32`); larger messages are fragmented.
+    public var maxPayloadLength: Int { log.maxPayloadLength }
+    /// Largest message ``offer(_:)`` accepts.
+    public var maxMessageLength: Int { log.maxMessageLength }
 
     /// True once closed (by ``close()``, the client closing, or the driver going away).
     @inlinable public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
 
     /// True when at least one subscriber is connected (per the driver).
-    public var isConnected: Bool { !isClosed && LogBufferDescriptor.isConnected(metadata) }
+    public var isConnected: Bool { !isClosed && log.isConnected }
 
     /// Position limit the publication may reach before back-pressure.
-    public var positionLimit: Int64 { isClosed ? 0 : limitBuffer.int64Acquire(at: limitOffset) }
+    public var positionLimit: Int64 { isClosed ? 0 : log.positionLimit }
 
     /// Current position of the publication's tail (where the next message goes).
     public var position: Int64 {
-        let termCount = Int64(LogBufferDescriptor.activeTermCount(metadata))
-        let rawTail = LogBufferDescriptor.rawTailVolatile(metadata, LogBufferDescriptor.indexByTermCount(termCount))
-        let termOffset = LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: termLength)
-        return LogBufferDescriptor.computePosition(termId: LogBufferDescriptor.termId(rawTail: rawTail), termOffset: termOffset,
-                                                   positionBitsToShift: positionBitsToShift, initialTermId: initialTermId)
+        let termCount = Int64(LogBufferDescriptor.activeTermCount(log.metadata))
+        let rawTail = LogBufferDescriptor.rawTailVolatile(log.metadata, LogBufferDescriptor.indexByTermCount(termCount))
+        return log.termBeginPosition(termId: LogBufferDescriptor.termId(rawTail: rawTail))
+            + Int64(LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: log.termLength))
     }
 
     /// Offers one message (fragmented above ``maxPayloadLength``).
-    @inlinable
+    @inlinable @inline(__always)
     public func offer(_ message: UnsafeRawBufferPointer) -> PublicationResult {
-        offer(message, UnsafeRawBufferPointer(start: nil, count: 0))
+        offerGathered(message, UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// Offers the concatenation of two buffers as one message (e.g. a header and a body) without copying them
     /// together first.
-    @inlinable
+    @inlinable @inline(__always)
     public func offer(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
-        if isClosed { return .closed }
-        let length = first.count + second.count
-        let limit = limitBuffer.int64Acquire(at: limitOffset)
-        let termCount = LogBufferDescriptor.activeTermCount(metadata)
-        let appender = appender(LogBufferDescriptor.indexByTermCount(Int64(termCount)))
-        let rawTail = appender.rawTailVolatile
-        let termOffset = LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: termLength)
-        let termId = LogBufferDescriptor.termId(rawTail: rawTail)
-        if termCount != termId &- initialTermId { return .adminAction }
-        let position = LogBufferDescriptor.computeTermBeginPosition(termId: termId, positionBitsToShift: positionBitsToShift, initialTermId: initialTermId) + Int64(termOffset)
-        guard position < limit else { return backPressureStatus(position, length) }
-        let result: TermAppendResult
-        if length <= maxPayloadLength {
-            result = appender.appendUnfragmented(header: headerWriter, first, second)
-        } else {
-            guard length <= maxMessageLength else { return .messageTooLong }
-            result = appender.appendFragmented(header: headerWriter, first, second, maxPayloadLength: maxPayloadLength)
-        }
+        offerGathered(first, second)
+    }
+
+    /// The body of both offers, inlined into each so the one-buffer offer drops the second buffer's copy.
+    @inlinable @inline(__always)
+    func offerGathered(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
+        let length = first.count &+ second.count
+        var termCount: Int32 = 0
+        if let refused = activeTerm(length: length, termCount: &termCount) { return refused }
+        if length > log.maxPayloadLength { return offerFragmented(termCount: termCount, first, second) }
+        return newPosition(termCount: termCount, appender(termCount).appendUnfragmented(header: log.headerWriter, first, second))
+    }
+
+    /// The fragmenting part of ``offer(_:_:)``, out of line so the one-frame path stays small.
+    @usableFromInline @inline(never)
+    func offerFragmented(termCount: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> PublicationResult {
+        guard first.count + second.count <= log.maxMessageLength else { return .messageTooLong }
+        let result = appender(termCount).appendFragmented(header: log.headerWriter, first, second, maxPayloadLength: log.maxPayloadLength)
         return newPosition(termCount: termCount, result)
     }
 
     /// Claims `length` bytes (at most ``maxPayloadLength``) in the log for the caller to fill in place; on
     /// success `claim` is ready for ``BufferClaim/commit()``.
-    @inlinable
+    @inlinable @inline(__always)
     public func tryClaim(length: Int, into claim: inout BufferClaim) -> PublicationResult {
-        guard length >= 0, length <= maxPayloadLength else { return .messageTooLong }
-        if isClosed { return .closed }
-        let limit = limitBuffer.int64Acquire(at: limitOffset)
-        let termCount = LogBufferDescriptor.activeTermCount(metadata)
-        let appender = appender(LogBufferDescriptor.indexByTermCount(Int64(termCount)))
-        let rawTail = appender.rawTailVolatile
-        let termOffset = LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: termLength)
-        let termId = LogBufferDescriptor.termId(rawTail: rawTail)
-        if termCount != termId &- initialTermId { return .adminAction }
-        let position = LogBufferDescriptor.computeTermBeginPosition(termId: termId, positionBitsToShift: positionBitsToShift, initialTermId: initialTermId) + Int64(termOffset)
-        guard position < limit else { return backPressureStatus(position, length) }
-        let result = appender.claim(header: headerWriter, length: length)
+        guard length >= 0, length <= log.maxPayloadLength else { return .messageTooLong }
+        var termCount: Int32 = 0
+        if let refused = activeTerm(length: length, termCount: &termCount) { return refused }
+        let appender = appender(termCount)
+        let result = appender.claim(header: log.headerWriter, length: length)
         if result.resultingOffset > 0 {
-            let frameLength = length + DataFrameHeader.length
-            let frameOffset = result.resultingOffset - alignUp(frameLength, to: DataFrameHeader.frameAlignment)
+            let frameLength = length &+ DataFrameHeader.length
+            let frameOffset = result.resultingOffset &- DataFrameHeader.alignedLength(frameLength)
             claim.wrap(appender.termBuffer, frameOffset: frameOffset, frameLength: frameLength)
         }
         return newPosition(termCount: termCount, result)
     }
 
+    /// The appender of the partition of `termCount`.
+    @inlinable @inline(__always)
+    func appender(_ termCount: Int32) -> TermAppender {
+        let index = LogBufferDescriptor.indexByTermCount(Int64(termCount))
+        return TermAppender(termBuffer: log.term(index), metadata: log.metadata, partitionIndex: index)
+    }
+
+    /// Reads the active term and refuses when the publication is closed, the log is rotating or the tail reached
+    /// the publisher limit; otherwise sets `termCount` and returns nil.
+    @inlinable @inline(__always)
+    func activeTerm(length: Int, termCount: inout Int32) -> PublicationResult? {
+        if isClosed { return .closed }
+        let limit = log.positionLimit
+        termCount = LogBufferDescriptor.activeTermCount(log.metadata)
+        let rawTail = LogBufferDescriptor.rawTailVolatile(log.metadata, LogBufferDescriptor.indexByTermCount(Int64(termCount)))
+        let termId = LogBufferDescriptor.termId(rawTail: rawTail)
+        if termCount != termId &- log.initialTermId { return .adminAction }
+        let position = log.termBeginPosition(termId: termId) &+ Int64(LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: log.termLength))
+        if position >= limit { return log.backPressureStatus(position, length) }
+        return nil
+    }
+
     @inlinable @inline(__always)
     func newPosition(termCount: Int32, _ result: TermAppendResult) -> PublicationResult {
-        let termBegin = LogBufferDescriptor.computeTermBeginPosition(termId: result.termId, positionBitsToShift: positionBitsToShift, initialTermId: initialTermId)
-        if result.resultingOffset > 0 { return .position(termBegin + Int64(result.resultingOffset)) }
-        if termBegin + Int64(termLength) >= maxPossiblePosition { return .maxPositionExceeded }
-        LogBufferDescriptor.rotateLog(metadata, termCount: termCount, termId: result.termId)
-        return .adminAction
+        let termBegin = log.termBeginPosition(termId: result.termId)
+        if result.resultingOffset > 0 { return .position(termBegin &+ Int64(result.resultingOffset)) }
+        return rotate(termCount: termCount, termId: result.termId, termBegin: termBegin)
     }
 
     @usableFromInline
-    func backPressureStatus(_ position: Int64, _ length: Int) -> PublicationResult {
-        if position + Int64(alignUp(length + DataFrameHeader.length, to: DataFrameHeader.frameAlignment)) >= maxPossiblePosition {
-            return .maxPositionExceeded
-        }
-        return LogBufferDescriptor.isConnected(metadata) ? .backPressured : .notConnected
+    func rotate(termCount: Int32, termId: Int32, termBegin: Int64) -> PublicationResult {
+        if termBegin + Int64(log.termLength) >= log.maxPossiblePosition { return .maxPositionExceeded }
+        LogBufferDescriptor.rotateLog(log.metadata, termCount: termCount, termId: termId)
+        return .adminAction
     }
 
     /// Removes the publication from the driver (blocking until the driver confirms, or the client is closed).

@@ -96,7 +96,7 @@ public final class Subscription: @unchecked Sendable {
 
     /// Polls the images round-robin, delivering up to `fragmentLimit` fragments to `handler(payload, header)`.
     /// Allocation-free; `handler` may be a capturing closure (it is not escaping).
-    @inlinable
+    @inlinable @inline(__always)
     public func poll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
         pollRoundRobin(fragmentLimit: fragmentLimit) { image, limit in image.poll(fragmentLimit: limit, handler) }
     }
@@ -109,7 +109,7 @@ public final class Subscription: @unchecked Sendable {
 
     /// Visits the images starting one further each call (so no image starves the others) until `fragmentLimit`
     /// fragments were read; `pollImage(image, remaining)` returns the fragments it read.
-    @inlinable
+    @inlinable @inline(__always)
     func pollRoundRobin(fragmentLimit: Int, _ pollImage: (Image, Int) -> Int) -> Int {
         withImageList { images, count in
             if count == 0 { return 0 }

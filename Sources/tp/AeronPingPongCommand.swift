@@ -34,16 +34,24 @@ struct AeronPongCommand: ParsableCommand {
         print("done echoed=\(echoed)")
     }
 
-    /// The echo loop, with options copied to locals: option property wrappers and the client's close check are
-    /// far too slow for a spin loop, so the close check runs only every 4096 idle polls.
+    /// Fragments one poll may deliver, on both sides: the C harness's ping/pong (`aeron_ipc_bench.c`, `frag=10`).
+    static let fragmentLimit = 10
+    /// A ping stamp that asks the pong to stop (the C harness's ping sends it at the end).
+    static let stopStamp: Int64 = -1
+
+    /// The echo loop, busy-polling like the C pong (no idle strategy), with options copied to locals: option
+    /// property wrappers and the client's close check are far too slow for a spin loop, so the close check runs
+    /// only every 4096 idle polls.
     static func echo(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, count: Int, idleTimeoutNs: Int64) -> Int {
         var echoed = 0
+        var stop = false
         var idlePolls = 0
         var lastActivity = AeronClock.nanoTime()
-        while count == 0 || echoed < count {
-            let n = subscription.poll(fragmentLimit: 16) { payload, _ in
+        while !stop && (count == 0 || echoed < count) {
+            let n = subscription.poll(fragmentLimit: fragmentLimit) { payload, _ in
+                if payload.count >= 8 && payload.loadUnaligned(as: Int64.self) == stopStamp { stop = true }
                 while publication.offer(payload).position == nil {
-                    if publication.isClosed { return }
+                    if publication.isClosed { stop = true; return }
                 }
                 echoed += 1
             }
@@ -98,26 +106,34 @@ struct AeronPingCommand: ParsableCommand {
         print("result kind=pingpong length=\(length) count=\(count) stale_replies=\(stale) rtt_ns min=\(sorted.first ?? 0) p50=\(percentile(50)) p90=\(percentile(90)) p99=\(percentile(99)) p99.9=\(percentile(99.9)) p99.99=\(percentile(99.99)) max=\(sorted.last ?? 0) mean=\(mean)")
     }
 
-    /// Warm-up then measured round trips; only the reply carrying this ping's stamp counts.
+    /// Warm-up then measured round trips, the C harness's way (`ping_run` in `aeron_ipc_bench.c`): stamp, offer
+    /// (retrying), busy-poll with a fragment limit of 10 until one more reply arrived, stamp again; the handler only
+    /// keeps the reply's stamp and counts it. A reply whose stamp is not this ping's is counted as stale afterwards,
+    /// outside the timed loop. Unlike the C ping it does not end with a stop stamp: a pong started with `--count`
+    /// has already exited, and the stamp left in the log would stop the next pong joining the same stream.
     static func measure(_ publication: ExclusivePublication, _ subscription: Subscription, message: UnsafeMutableRawBufferPointer,
                         warmup: Int, count: Int) -> (samples: [Int64], stale: Int) {
-        var samples = [Int64](repeating: 0, count: count)
+        let samples = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(count, 1))
+        defer { samples.deallocate() }
+        samples.initialize(repeating: 0)
         var stale = 0
+        var received = 0
+        var lastStamp: Int64 = 0
+        let payload = UnsafeRawBufferPointer(message)
         for i in 0..<(warmup + count) {
             let sent = AeronClock.nanoTime()
             message.storeBytes(of: sent, as: Int64.self)
-            while publication.offer(UnsafeRawBufferPointer(message)).position == nil {}
-            var received = false
-            var staleHere = 0
-            while !received {
-                _ = subscription.poll(fragmentLimit: 1) { payload, _ in
-                    if payload.count >= 8, payload.loadUnaligned(as: Int64.self) == sent { received = true } else { staleHere += 1 }
+            while publication.offer(payload).position == nil {}
+            while received <= i {
+                _ = subscription.poll(fragmentLimit: AeronPongCommand.fragmentLimit) { reply, _ in
+                    lastStamp = reply.count >= 8 ? reply.loadUnaligned(as: Int64.self) : 0
+                    received += 1
                 }
             }
             let rtt = AeronClock.nanoTime() - sent
-            stale += staleHere
+            if lastStamp != sent { stale += 1 }
             if i >= warmup { samples[i - warmup] = rtt }
         }
-        return (samples, stale)
+        return (Array(samples), stale)
     }
 }

@@ -17,16 +17,26 @@ struct AeronThroughputCommand: ParsableCommand {
     @Option(help: "Message length.") var length: Int = 32
     @Option(help: "Seconds to run.") var secs: Int = 5
     @Option(help: "exclusive | concurrent | claim (tryClaim on an exclusive publication).") var pub: PublicationKind = .exclusive
+    @Option(help: "Instead of the two-thread run: offer one message and poll it back, this many times, on one thread (a fixed amount of work per message, to count instructions with callgrind).")
+    var sameThreadMessages: Int = 0
+    @Option(help: "Instead of the two-thread run: poll the (empty) subscription this many times on one thread.")
+    var emptyPolls: Int = 0
 
     final class Shared: @unchecked Sendable {
         let running = Atomic<Bool>(true)
         let sent = Atomic<Int>(0)
         let received = Atomic<Int>(0)
+        let bytes = Atomic<Int>(0)
     }
 
     func run() throws {
         let client = try Aeron.connect(aeron.context())
         defer { client.close() }
+        if sameThreadMessages > 0 || emptyPolls > 0 {
+            let retries = try sameThread(client)
+            print("result kind=same_thread pub=\(pub.rawValue) length=\(length) messages=\(sameThreadMessages) empty_polls=\(emptyPolls) offer_retries_or_fragments=\(retries)")
+            return
+        }
         let subscription = try client.addSubscription(channel: stream.channel, streamId: stream.stream)
         let shared = Shared()
         let length = self.length
@@ -68,28 +78,36 @@ struct AeronThroughputCommand: ParsableCommand {
         }
     }
 
+    /// The publisher loops mirror the C harness's `tp_publisher` (`aeron_ipc_bench.c`): one offer (or claim) per
+    /// iteration, the running flag read every iteration, the count stamped into the message's first 8 bytes (into
+    /// the claimed payload, without copying the rest, for `claim`), progress published every 1024 messages.
     nonisolated static func startExclusive(_ publication: ExclusivePublication, claim useClaim: Bool, length: Int, shared: Shared) -> AeronBenchThread {
         AeronBenchThread.start {
             let message = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 8), alignment: 8)
             defer { message.deallocate() }
-            message.initializeMemory(as: UInt8.self, repeating: 7)
+            message.initializeMemory(as: UInt8.self, repeating: 0xAB)
             let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
+            let stamp = length >= 8
             var claim = BufferClaim()
             var sent = 0
             while shared.running.load(ordering: .relaxed) {
-                for _ in 0..<256 {
-                    if useClaim {
-                        if publication.tryClaim(length: length, into: &claim).position != nil {
-                            claim.payload.copyMemory(from: payload)
-                            claim.commit()
-                            sent += 1
-                        }
-                    } else if publication.offer(payload).position != nil {
-                        sent += 1
+                let published: Bool
+                if useClaim {
+                    published = publication.tryClaim(length: length, into: &claim).position != nil
+                    if published {
+                        if stamp { claim.payload.storeBytes(of: sent, as: Int.self) }
+                        claim.commit()
                     }
+                } else {
+                    if stamp { message.storeBytes(of: sent, as: Int.self) }
+                    published = publication.offer(payload).position != nil
                 }
-                shared.sent.store(sent, ordering: .relaxed)
+                if published {
+                    sent += 1
+                    if sent & 1023 == 0 { shared.sent.store(sent, ordering: .relaxed) }
+                }
             }
+            shared.sent.store(sent, ordering: .relaxed)
         }
     }
 
@@ -97,23 +115,94 @@ struct AeronThroughputCommand: ParsableCommand {
         AeronBenchThread.start {
             let message = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 8), alignment: 8)
             defer { message.deallocate() }
-            message.initializeMemory(as: UInt8.self, repeating: 7)
+            message.initializeMemory(as: UInt8.self, repeating: 0xAB)
             let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
+            let stamp = length >= 8
             var sent = 0
             while shared.running.load(ordering: .relaxed) {
-                for _ in 0..<256 where publication.offer(payload).position != nil { sent += 1 }
-                shared.sent.store(sent, ordering: .relaxed)
+                if stamp { message.storeBytes(of: sent, as: Int.self) }
+                if publication.offer(payload).position != nil {
+                    sent += 1
+                    if sent & 1023 == 0 { shared.sent.store(sent, ordering: .relaxed) }
+                }
             }
+            shared.sent.store(sent, ordering: .relaxed)
         }
     }
 
+    /// The subscriber loop: poll with a fragment limit of 256, the handler counting messages and bytes (the C
+    /// harness's `tp_handler`).
     nonisolated static func startSubscriber(_ subscription: Subscription, shared: Shared) -> AeronBenchThread {
         AeronBenchThread.start {
             var received = 0
+            var bytes = 0
             while shared.running.load(ordering: .relaxed) {
-                received += subscription.poll(fragmentLimit: 256) { _, _ in }
+                _ = subscription.poll(fragmentLimit: 256) { payload, _ in
+                    received += 1
+                    bytes &+= payload.count
+                }
                 shared.received.store(received, ordering: .relaxed)
             }
+            shared.bytes.store(bytes, ordering: .relaxed)
         }
+    }
+
+    /// Runs `--same-thread-messages` or `--empty-polls` on this thread, on its own publication and subscription
+    /// (the subscription has the publication's image, so an empty poll looks at one image, as in the C harness).
+    func sameThread(_ client: Aeron) throws -> Int {
+        let message = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 8), alignment: 8)
+        defer { message.deallocate() }
+        message.initializeMemory(as: UInt8.self, repeating: 0xAB)
+        let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
+        let subscription = try client.addSubscription(channel: stream.channel, streamId: stream.stream)
+        switch pub {
+        case .exclusive, .claim:
+            let publication = try client.addExclusivePublication(channel: stream.channel, streamId: stream.stream)
+            try waitConnected { publication.isConnected && subscription.imageCount > 0 }
+            if emptyPolls > 0 { return Self.pollEmpty(subscription, polls: emptyPolls) }
+            return Self.offerAndPollExclusive(publication, subscription, payload, claim: pub == .claim, messages: sameThreadMessages)
+        case .concurrent:
+            let publication = try client.addPublication(channel: stream.channel, streamId: stream.stream)
+            try waitConnected { publication.isConnected && subscription.imageCount > 0 }
+            if emptyPolls > 0 { return Self.pollEmpty(subscription, polls: emptyPolls) }
+            return Self.offerAndPollConcurrent(publication, subscription, payload, messages: sameThreadMessages)
+        }
+    }
+
+    /// `polls` polls of an empty subscription (fragment limit 10, as the ping/pong loops).
+    @inline(never)
+    static func pollEmpty(_ subscription: Subscription, polls: Int) -> Int {
+        var fragments = 0
+        for _ in 0..<polls { fragments &+= subscription.poll(fragmentLimit: 10) { _, _ in } }
+        return fragments
+    }
+
+    /// Offer one message, poll until it is back, `messages` times; returns the offers that had to be retried.
+    @inline(never)
+    static func offerAndPollExclusive(_ publication: ExclusivePublication, _ subscription: Subscription, _ payload: UnsafeRawBufferPointer,
+                                      claim useClaim: Bool, messages: Int) -> Int {
+        var retries = 0
+        var claim = BufferClaim()
+        for _ in 0..<messages {
+            if useClaim {
+                while publication.tryClaim(length: payload.count, into: &claim).position == nil { retries += 1 }
+                claim.payload.copyMemory(from: payload)
+                claim.commit()
+            } else {
+                while publication.offer(payload).position == nil { retries += 1 }
+            }
+            while subscription.poll(fragmentLimit: 10, { _, _ in }) == 0 {}
+        }
+        return retries
+    }
+
+    @inline(never)
+    static func offerAndPollConcurrent(_ publication: Publication, _ subscription: Subscription, _ payload: UnsafeRawBufferPointer, messages: Int) -> Int {
+        var retries = 0
+        for _ in 0..<messages {
+            while publication.offer(payload).position == nil { retries += 1 }
+            while subscription.poll(fragmentLimit: 10, { _, _ in }) == 0 {}
+        }
+        return retries
     }
 }

@@ -47,12 +47,12 @@ public enum DataFrameHeader {
 
     /// Length of the frame at `offset` (acquire).
     @inlinable public static func frameLengthVolatile(_ buffer: AtomicBuffer, _ offset: Int) -> Int32 {
-        buffer.int32Acquire(at: offset + frameLengthOffset)
+        buffer.int32Acquire(at: offset &+ frameLengthOffset)
     }
 
     /// Release-writes the frame length (publishes the frame when positive).
     @inlinable public static func setFrameLengthOrdered(_ buffer: AtomicBuffer, _ offset: Int, _ length: Int32) {
-        buffer.setInt32Release(length, at: offset + frameLengthOffset)
+        buffer.setInt32Release(length, at: offset &+ frameLengthOffset)
     }
 
     /// Frame type at `offset`.
@@ -61,6 +61,12 @@ public enum DataFrameHeader {
     @inlinable public static func isPaddingFrame(_ buffer: AtomicBuffer, _ offset: Int) -> Bool { frameType(buffer, offset) == typePadding }
     /// Flags of the frame at `offset`.
     @inlinable public static func flags(_ buffer: AtomicBuffer, _ offset: Int) -> UInt8 { buffer.uint8(at: offset + flagsOffset) }
+
+    /// `frameLength` rounded up to ``frameAlignment``, with wrapping arithmetic: frame lengths are bounded by the
+    /// term length (≤ 1 GiB), so this cannot overflow, and it costs no overflow checks on the hot paths.
+    @inlinable @inline(__always) public static func alignedLength(_ frameLength: Int) -> Int {
+        (frameLength &+ (frameAlignment &- 1)) & ~(frameAlignment &- 1)
+    }
 
     /// Bytes a message of `length` occupies once fragmented into frames of at most `maxPayloadLength` payload.
     @inlinable public static func fragmentedFrameLength(_ length: Int, maxPayloadLength: Int) -> Int {

@@ -12,6 +12,7 @@ public struct ExclusiveTermAppender: @unchecked Sendable {
     public let tailCounterOffset: Int
 
     /// An appender for partition `index` of a log.
+    @inlinable
     public init(termBuffer: AtomicBuffer, metadata: AtomicBuffer, partitionIndex index: Int) {
         self.termBuffer = termBuffer
         self.metadata = metadata
@@ -25,31 +26,25 @@ public struct ExclusiveTermAppender: @unchecked Sendable {
 
     /// Claims one frame at `termOffset`; header written with a negative length. Returns the resulting offset or
     /// ``TermAppender/tripped``.
-    @inlinable
+    @inlinable @inline(__always)
     public func claim(termId: Int32, termOffset: Int, header: HeaderWriter, length: Int) -> Int {
-        let frameLength = length + DataFrameHeader.length
-        let alignedLength = alignUp(frameLength, to: DataFrameHeader.frameAlignment)
-        let resultingOffset = termOffset + alignedLength
+        let frameLength = length &+ DataFrameHeader.length
+        let resultingOffset = termOffset &+ DataFrameHeader.alignedLength(frameLength)
         putRawTailOrdered(termId: termId, termOffset: resultingOffset)
-        if resultingOffset > termBuffer.capacity { return handleEndOfLog(header: header, termOffset: termOffset, termId: termId) }
+        if resultingOffset > termBuffer.capacity { return padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId) }
         header.write(termBuffer, offset: termOffset, length: frameLength, termId: termId)
         return resultingOffset
     }
 
     /// Appends a message that fits one frame, gathered from `first ‖ second`.
-    @inlinable
+    @inlinable @inline(__always)
     public func appendUnfragmented(termId: Int32, termOffset: Int, header: HeaderWriter,
                                    _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, reservedValue: Int64 = 0) -> Int {
-        let length = first.count + second.count
-        let frameLength = length + DataFrameHeader.length
-        let alignedLength = alignUp(frameLength, to: DataFrameHeader.frameAlignment)
-        let resultingOffset = termOffset + alignedLength
+        let frameLength = first.count &+ second.count &+ DataFrameHeader.length
+        let resultingOffset = termOffset &+ DataFrameHeader.alignedLength(frameLength)
         putRawTailOrdered(termId: termId, termOffset: resultingOffset)
-        if resultingOffset > termBuffer.capacity { return handleEndOfLog(header: header, termOffset: termOffset, termId: termId) }
-        header.write(termBuffer, offset: termOffset, length: frameLength, termId: termId)
-        copyGather(termBuffer, to: termOffset + DataFrameHeader.length, first, second, from: 0, count: length)
-        if reservedValue != 0 { termBuffer.setInt64(reservedValue, at: termOffset + DataFrameHeader.reservedValueOffset) }
-        DataFrameHeader.setFrameLengthOrdered(termBuffer, termOffset, Int32(frameLength))
+        if resultingOffset > termBuffer.capacity { return padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId) }
+        writeUnfragmented(termBuffer, header: header, termOffset: termOffset, termId: termId, frameLength: frameLength, first, second, reservedValue: reservedValue)
         return resultingOffset
     }
 
@@ -61,17 +56,8 @@ public struct ExclusiveTermAppender: @unchecked Sendable {
         let requiredLength = DataFrameHeader.fragmentedFrameLength(length, maxPayloadLength: maxPayloadLength)
         let resultingOffset = termOffset + requiredLength
         putRawTailOrdered(termId: termId, termOffset: resultingOffset)
-        if resultingOffset > termBuffer.capacity { return handleEndOfLog(header: header, termOffset: termOffset, termId: termId) }
+        if resultingOffset > termBuffer.capacity { return padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId) }
         writeFragments(termBuffer, header: header, termOffset: termOffset, termId: termId, first, second, maxPayloadLength: maxPayloadLength)
         return resultingOffset
-    }
-
-    @usableFromInline
-    func handleEndOfLog(header: HeaderWriter, termOffset: Int, termId: Int32) -> Int {
-        let termLength = termBuffer.capacity
-        if termOffset < termLength {
-            header.writePadding(termBuffer, offset: termOffset, length: termLength - termOffset, termId: termId)
-        }
-        return TermAppender.tripped
     }
 }

@@ -27,11 +27,11 @@ public struct HeaderWriter: Sendable {
     /// Writes a header with `flags` and the negated `length` at `offset` of term `termId`.
     @inlinable @inline(__always)
     public func write(_ termBuffer: AtomicBuffer, offset: Int, length: Int, termId: Int32, flags: UInt8 = DataFrameHeader.unfragmentedFlags) {
-        let negated = Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: -length)))
+        let negated = Int64(UInt32(truncatingIfNeeded: 0 &- length))
         termBuffer.setInt64Release(versionTypeWord | (Int64(flags) << 40) | negated, at: offset)
         AtomicBuffer.releaseFence()
-        termBuffer.setInt64((Int64(sessionId) << 32) | Int64(UInt32(truncatingIfNeeded: offset)), at: offset + DataFrameHeader.termOffsetOffset)
-        termBuffer.setInt64((Int64(termId) << 32) | Int64(UInt32(bitPattern: streamId)), at: offset + DataFrameHeader.streamIdOffset)
+        termBuffer.setInt64((Int64(sessionId) << 32) | Int64(UInt32(truncatingIfNeeded: offset)), at: offset &+ DataFrameHeader.termOffsetOffset)
+        termBuffer.setInt64((Int64(termId) << 32) | Int64(UInt32(bitPattern: streamId)), at: offset &+ DataFrameHeader.streamIdOffset)
     }
 
     /// Writes a complete padding frame of `length` bytes at `offset` (header, then release of the length).
@@ -50,11 +50,11 @@ func copyGather(_ buffer: AtomicBuffer, to offset: Int, _ first: UnsafeRawBuffer
     var source = from
     var destination = offset
     if source < first.count, remaining > 0, let base = first.baseAddress {
-        let n = min(remaining, first.count - source)
+        let n = min(remaining, first.count &- source)
         buffer.copy(from: base + source, count: n, to: destination)
-        remaining -= n; source += n; destination += n
+        remaining &-= n; source &+= n; destination &+= n
     }
     if remaining > 0, let base = second.baseAddress {
-        buffer.copy(from: base + (source - first.count), count: remaining, to: destination)
+        buffer.copy(from: base + (source &- first.count), count: remaining, to: destination)
     }
 }

@@ -32,6 +32,7 @@ public struct TermAppender: @unchecked Sendable {
     public let tailCounterOffset: Int
 
     /// An appender for partition `index` of a log.
+    @inlinable
     public init(termBuffer: AtomicBuffer, metadata: AtomicBuffer, partitionIndex index: Int) {
         self.termBuffer = termBuffer
         self.metadata = metadata
@@ -48,40 +49,34 @@ public struct TermAppender: @unchecked Sendable {
 
     /// Claims one frame for `length` payload bytes and writes its header with a negative length; the caller fills
     /// the payload at `resultingOffset - align(length + 32, 32) + 32` and then commits or aborts.
-    @inlinable
+    @inlinable @inline(__always)
     public func claim(header: HeaderWriter, length: Int) -> TermAppendResult {
-        let frameLength = length + DataFrameHeader.length
-        let alignedLength = alignUp(frameLength, to: DataFrameHeader.frameAlignment)
+        let frameLength = length &+ DataFrameHeader.length
+        let alignedLength = DataFrameHeader.alignedLength(frameLength)
         let rawTail = getAndAddRawTail(alignedLength)
-        let termLength = termBuffer.capacity
         let termOffset = Int(rawTail & 0xFFFF_FFFF)
         let termId = LogBufferDescriptor.termId(rawTail: rawTail)
-        let resultingOffset = termOffset + alignedLength
-        if resultingOffset > termLength {
-            return TermAppendResult(termId: termId, resultingOffset: handleEndOfLog(header: header, termOffset: termOffset, termId: termId))
+        let resultingOffset = termOffset &+ alignedLength
+        if resultingOffset > termBuffer.capacity {
+            return TermAppendResult(termId: termId, resultingOffset: padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId))
         }
         header.write(termBuffer, offset: termOffset, length: frameLength, termId: termId)
         return TermAppendResult(termId: termId, resultingOffset: resultingOffset)
     }
 
     /// Appends a message that fits one frame, gathered from `first ‖ second`.
-    @inlinable
+    @inlinable @inline(__always)
     public func appendUnfragmented(header: HeaderWriter, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, reservedValue: Int64 = 0) -> TermAppendResult {
-        let length = first.count + second.count
-        let frameLength = length + DataFrameHeader.length
-        let alignedLength = alignUp(frameLength, to: DataFrameHeader.frameAlignment)
+        let frameLength = first.count &+ second.count &+ DataFrameHeader.length
+        let alignedLength = DataFrameHeader.alignedLength(frameLength)
         let rawTail = getAndAddRawTail(alignedLength)
-        let termLength = termBuffer.capacity
         let termOffset = Int(rawTail & 0xFFFF_FFFF)
         let termId = LogBufferDescriptor.termId(rawTail: rawTail)
-        let resultingOffset = termOffset + alignedLength
-        if resultingOffset > termLength {
-            return TermAppendResult(termId: termId, resultingOffset: handleEndOfLog(header: header, termOffset: termOffset, termId: termId))
+        let resultingOffset = termOffset &+ alignedLength
+        if resultingOffset > termBuffer.capacity {
+            return TermAppendResult(termId: termId, resultingOffset: padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId))
         }
-        header.write(termBuffer, offset: termOffset, length: frameLength, termId: termId)
-        copyGather(termBuffer, to: termOffset + DataFrameHeader.length, first, second, from: 0, count: length)
-        if reservedValue != 0 { termBuffer.setInt64(reservedValue, at: termOffset + DataFrameHeader.reservedValueOffset) }
-        DataFrameHeader.setFrameLengthOrdered(termBuffer, termOffset, Int32(frameLength))
+        writeUnfragmented(termBuffer, header: header, termOffset: termOffset, termId: termId, frameLength: frameLength, first, second, reservedValue: reservedValue)
         return TermAppendResult(termId: termId, resultingOffset: resultingOffset)
     }
 
@@ -96,20 +91,34 @@ public struct TermAppender: @unchecked Sendable {
         let termId = LogBufferDescriptor.termId(rawTail: rawTail)
         let resultingOffset = termOffset + requiredLength
         if resultingOffset > termLength {
-            return TermAppendResult(termId: termId, resultingOffset: handleEndOfLog(header: header, termOffset: termOffset, termId: termId))
+            return TermAppendResult(termId: termId, resultingOffset: padToEndOfTerm(termBuffer, header: header, termOffset: termOffset, termId: termId))
         }
         writeFragments(termBuffer, header: header, termOffset: termOffset, termId: termId, first, second, maxPayloadLength: maxPayloadLength)
         return TermAppendResult(termId: termId, resultingOffset: resultingOffset)
     }
 
-    @usableFromInline
-    func handleEndOfLog(header: HeaderWriter, termOffset: Int, termId: Int32) -> Int {
-        let termLength = termBuffer.capacity
-        if termOffset < termLength {
-            header.writePadding(termBuffer, offset: termOffset, length: termLength - termOffset, termId: termId)
-        }
-        return Self.tripped
+}
+
+/// Pads from `termOffset` to the end of the term after a claim went past it (shared by both appenders); returns
+/// ``TermAppender/tripped`` so the caller rotates the log.
+@usableFromInline
+func padToEndOfTerm(_ termBuffer: AtomicBuffer, header: HeaderWriter, termOffset: Int, termId: Int32) -> Int {
+    let termLength = termBuffer.capacity
+    if termOffset < termLength {
+        header.writePadding(termBuffer, offset: termOffset, length: termLength - termOffset, termId: termId)
     }
+    return TermAppender.tripped
+}
+
+/// Writes one complete frame of `frameLength` bytes gathered from `first ‖ second` into claimed space: header with a
+/// negative length, payload, reserved value, then the release of the positive length (shared by both appenders).
+@inlinable @inline(__always)
+func writeUnfragmented(_ termBuffer: AtomicBuffer, header: HeaderWriter, termOffset: Int, termId: Int32, frameLength: Int,
+                       _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, reservedValue: Int64) {
+    header.write(termBuffer, offset: termOffset, length: frameLength, termId: termId)
+    copyGather(termBuffer, to: termOffset &+ DataFrameHeader.length, first, second, from: 0, count: frameLength &- DataFrameHeader.length)
+    if reservedValue != 0 { termBuffer.setInt64(reservedValue, at: termOffset &+ DataFrameHeader.reservedValueOffset) }
+    DataFrameHeader.setFrameLengthOrdered(termBuffer, termOffset, Int32(truncatingIfNeeded: frameLength))
 }
 
 /// Writes the frames of a fragmented message into already-claimed space (shared by both appenders).
@@ -124,7 +133,7 @@ func writeFragments(_ termBuffer: AtomicBuffer, header: HeaderWriter, termOffset
     repeat {
         let bytesToWrite = min(remaining, maxPayloadLength)
         let frameLength = bytesToWrite + DataFrameHeader.length
-        let alignedLength = alignUp(frameLength, to: DataFrameHeader.frameAlignment)
+        let alignedLength = DataFrameHeader.alignedLength(frameLength)
         if remaining <= maxPayloadLength { flags |= DataFrameHeader.endFlag }
         header.write(termBuffer, offset: frameOffset, length: frameLength, termId: termId, flags: flags)
         copyGather(termBuffer, to: frameOffset + DataFrameHeader.length, first, second, from: sourceOffset, count: bytesToWrite)

@@ -17,7 +17,7 @@ public struct TermReadResult: Sendable {
 /// length is not yet positive, skips padding, never crosses the term end.
 public enum TermReader {
     /// Delivers up to `fragmentsLimit` data frames from `termOffset` to `handler(payload, header)`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func read(_ termBuffer: AtomicBuffer, termOffset: Int, fragmentsLimit: Int, header: inout Header,
                             _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> TermReadResult {
         var offset = termOffset
@@ -30,11 +30,12 @@ public enum TermReader {
             let frameOffset = offset
             // A hostile or corrupt length must not move the reader outside the term.
             guard frameLength >= DataFrameHeader.length, frameLength <= capacity - frameOffset else { break }
-            offset += alignUp(frameLength, to: DataFrameHeader.frameAlignment)
+            // Validated above: frameLength ≤ capacity − frameOffset, so the wrapping sum stays inside the term.
+            offset = frameOffset &+ DataFrameHeader.alignedLength(frameLength)
             if !DataFrameHeader.isPaddingFrame(termBuffer, frameOffset) {
                 header.offset = frameOffset
-                handler(termBuffer.bytes(at: frameOffset + DataFrameHeader.length, count: frameLength - DataFrameHeader.length), header)
-                fragmentsRead += 1
+                handler(termBuffer.bytes(at: frameOffset &+ DataFrameHeader.length, count: frameLength &- DataFrameHeader.length), header)
+                fragmentsRead &+= 1
             }
         }
         return TermReadResult(fragmentsRead: fragmentsRead, offset: offset)
