@@ -21,6 +21,7 @@ struct TP: ParsableCommand {
             SendConsumerConfigCommand.self,
             CleanCommand.self,
             StatCommand.self,
+            DecimatorCommand.self,
         ]
     )
 }
