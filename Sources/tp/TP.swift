@@ -22,6 +22,7 @@ struct TP: ParsableCommand {
             CleanCommand.self,
             StatCommand.self,
             DecimatorCommand.self,
+            BridgeCommand.self,
         ]
     )
 }
