@@ -168,6 +168,46 @@ public final class Aeron: @unchecked Sendable {
         return counter
     }
 
+    // MARK: Session ids
+
+    /// Asks the driver for a session id no publication on `streamId` uses (GET_NEXT_AVAILABLE_SESSION_ID), e.g. to
+    /// put in a channel's `session-id` parameter; returns the command's correlation id (poll with
+    /// ``nextAvailableSessionId(correlationId:)``). A driver older than control protocol 1.0.0 (``controlProtocolVersion``
+    /// below 65536) does not serve the command: then, as in the C client, a random id is chosen locally.
+    public func asyncNextAvailableSessionId(streamId: Int32) throws(AeronError) -> Int64 {
+        try conductor.asyncNextAvailableSessionId(streamId: streamId)
+    }
+
+    /// The session id once the driver answered the command sent as `correlationId`, nil while pending.
+    public func nextAvailableSessionId(correlationId: Int64) throws(AeronError) -> Int32? {
+        guard let resource = try conductor.poll(correlationId) else { return nil }
+        guard case .sessionId(let sessionId) = resource else { throw .invalidArgument("\(correlationId) is not a session id request") }
+        return sessionId
+    }
+
+    /// A session id no publication on `streamId` uses, waiting for the driver (see
+    /// ``asyncNextAvailableSessionId(streamId:)``).
+    public func nextAvailableSessionId(streamId: Int32) throws(AeronError) -> Int32 {
+        let id = try asyncNextAvailableSessionId(streamId: streamId)
+        guard case .sessionId(let sessionId) = try conductor.awaitOutcome(id) else { throw .invalidArgument("unexpected resource") }
+        return sessionId
+    }
+
+    // MARK: Image rejection
+
+    /// Sends REJECT_IMAGE for the image with correlation id `imageCorrelationId` (``Image/correlationId``) without
+    /// waiting; poll the returned correlation id with ``isOperationComplete(correlationId:)``. See
+    /// ``Image/rejectImage(reason:)`` for what the driver does.
+    public func asyncRejectImage(imageCorrelationId: Int64, position: Int64, reason: String) throws(AeronError) -> Int64 {
+        try conductor.asyncRejectImage(imageCorrelationId: imageCorrelationId, position: position, reason: reason)
+    }
+
+    /// True once the driver confirmed the command sent as `correlationId` (an asynchronous removal, revoke or
+    /// image rejection); throws the driver's error if it refused.
+    public func isOperationComplete(correlationId: Int64) throws(AeronError) -> Bool {
+        try conductor.poll(correlationId) != nil
+    }
+
     // MARK: Asynchronous removal
 
     /// Closes `publication` locally and sends REMOVE_PUBLICATION without waiting; poll the returned correlation id
@@ -181,6 +221,19 @@ public final class Aeron: @unchecked Sendable {
     public func asyncRemove(_ publication: ExclusivePublication) throws(AeronError) -> Int64? {
         guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
         return try conductor.asyncReleasePublication(registrationId: publication.registrationId)
+    }
+
+    /// Closes `publication` locally and revokes it without waiting (see ``Publication/revoke()``); poll the
+    /// returned correlation id with ``isOperationComplete(correlationId:)``. Nil when already closed.
+    public func asyncRevoke(_ publication: Publication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId, revoke: true)
+    }
+
+    /// Asynchronous revoke of an exclusive publication (see ``ExclusivePublication/revoke()``).
+    public func asyncRevoke(_ publication: ExclusivePublication) throws(AeronError) -> Int64? {
+        guard publication.closedFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return try conductor.asyncReleasePublication(registrationId: publication.registrationId, revoke: true)
     }
 
     /// Asynchronous removal of a subscription: its images close at once, the driver is told without waiting.

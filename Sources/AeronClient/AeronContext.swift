@@ -21,6 +21,10 @@ public struct AeronContext: Sendable {
     public var availableCounterHandler: (@Sendable (Int64, Int32) -> Void)?
     /// Called on the conductor when any counter goes away: (registration id, counter id).
     public var unavailableCounterHandler: (@Sendable (Int64, Int32) -> Void)?
+    /// Called on the conductor (never on an offer path) when the driver reports an error against one of this
+    /// client's publications (ON_PUBLICATION_ERROR), e.g. a subscriber rejected its image. When nil, such errors
+    /// go to ``errorHandler`` as ``AeronError/driver(code:message:correlationId:)`` instead.
+    public var publicationErrorHandler: (@Sendable (PublicationError) -> Void)?
 
     /// Default settings (directory from `AERON_DIR` or the platform default).
     public init() {}

@@ -16,6 +16,9 @@ final class ClientConductor: @unchecked Sendable {
         case counter
         case staticCounter(registrationId: Int64)
         case removal(what: String)
+        /// A command answered by ON_OPERATION_SUCCESS or ON_ERROR (e.g. REJECT_IMAGE).
+        case operation(what: String)
+        case nextSessionId(streamId: Int32)
 
         var what: String {
             switch self {
@@ -25,6 +28,8 @@ final class ClientConductor: @unchecked Sendable {
             case .counter: "add counter"
             case .staticCounter: "add static counter"
             case .removal(let w): w
+            case .operation(let w): w
+            case .nextSessionId(let streamId): "get next available session id for stream \(streamId)"
             }
         }
     }
@@ -34,6 +39,7 @@ final class ClientConductor: @unchecked Sendable {
         case exclusivePublication(ExclusivePublication)
         case subscription(Subscription)
         case counter(Counter)
+        case sessionId(Int32)
         case done
     }
 
@@ -240,14 +246,9 @@ final class ClientConductor: @unchecked Sendable {
         case ControlResponseTypeId.onClientTimeout:
             if let m = decode(ClientTimeout.self, buffer, length), m.clientId == clientId { forceClose(.clientTimeout(clientId: clientId)) }
         case ControlResponseTypeId.onPublicationError:
-            // A receiver rejected one of our publications' images: report it against that publication.
-            if let m = decode(PublicationErrorFrame.self, buffer, length),
-               publications[m.registrationId] != nil || exclusivePublications[m.registrationId] != nil
-                || publications.values.contains(where: { $0.originalRegistrationId == m.registrationId }) {
-                report(.driver(code: AeronErrorCode(rawValue: m.errorCode), message: m.errorMessage, correlationId: m.registrationId))
-            }
+            if let m = decode(PublicationErrorFrame.self, buffer, length) { onPublicationError(m) }
         case ControlResponseTypeId.onNextAvailableSessionId:
-            _ = decode(NextAvailableSessionId.self, buffer, length)
+            if let m = decode(NextAvailableSessionId.self, buffer, length) { onNextAvailableSessionId(m) }
         default:
             unknownResponses += 1
         }
@@ -261,6 +262,24 @@ final class ClientConductor: @unchecked Sendable {
     private func complete(_ correlationId: Int64, _ resource: Resource) {
         guard awaitingKind(correlationId) != nil else { return }
         pending[correlationId] = .completed(.success(resource))
+    }
+
+    /// A receiver complained about a publication: only publications of this client are reported (every client
+    /// sees every broadcast), once per message, to the dedicated handler on the conductor.
+    private func onPublicationError(_ m: PublicationErrorFrame) {
+        guard exclusivePublications[m.registrationId] != nil
+                || publications.values.contains(where: { $0.originalRegistrationId == m.registrationId }) else { return }
+        if let handler = context.publicationErrorHandler {
+            let error = PublicationError(m)
+            deferred.append { handler(error) }
+        } else {
+            report(.driver(code: AeronErrorCode(rawValue: m.errorCode), message: m.errorMessage, correlationId: m.registrationId))
+        }
+    }
+
+    private func onNextAvailableSessionId(_ m: NextAvailableSessionId) {
+        guard case .nextSessionId? = awaitingKind(m.correlationId) else { return }
+        pending[m.correlationId] = .completed(.success(.sessionId(m.nextSessionId)))
     }
 
     private func onError(_ m: ErrorResponse) {
@@ -328,6 +347,7 @@ final class ClientConductor: @unchecked Sendable {
                 return
             }
             let image = Image(ready: m, logBuffers: log, countersValues: countersReader.valuesBuffer, keepAlive: cnc)
+            image.conductor = self
             linger(subscription.replaceImages(current + [image]))
             if let handler = subscription.availableImageHandler { deferred.append { handler(image) } }
         case .failure(let error):
@@ -452,6 +472,33 @@ final class ClientConductor: @unchecked Sendable {
         }
     }
 
+    /// Control protocol version from which the driver serves GET_NEXT_AVAILABLE_SESSION_ID (1.0.0).
+    static let sessionIdCommandProtocolVersion = Int64(SemanticVersion.compose(major: 1, minor: 0, patch: 0))
+
+    /// Asks the driver for a session id not in use on `streamId`; a driver older than control protocol 1.0.0
+    /// does not know the command, so (as the C client does) a random id is chosen locally and the outcome is
+    /// ready at once.
+    func asyncNextAvailableSessionId(streamId: Int32) throws(AeronError) -> Int64 {
+        if controlProtocolVersion >= Self.sessionIdCommandProtocolVersion {
+            return try register(.nextSessionId(streamId: streamId)) { () throws(AeronError) -> Int64 in
+                try proxy.getNextAvailableSessionId(streamId: streamId)
+            }
+        }
+        return try lock.withLock { (_) throws(AeronError) -> Int64 in
+            if let reason = closeReason { throw .closed("client is closed (\(reason))") }
+            let correlationId = proxy.nextCorrelationId()
+            pending[correlationId] = .completed(.success(.sessionId(Int32.random(in: .min ... .max))))
+            return correlationId
+        }
+    }
+
+    /// Sends REJECT_IMAGE; the driver answers ON_OPERATION_SUCCESS (or ON_ERROR for an unknown image).
+    func asyncRejectImage(imageCorrelationId: Int64, position: Int64, reason: String) throws(AeronError) -> Int64 {
+        try register(.operation(what: "reject image \(imageCorrelationId)")) { () throws(AeronError) -> Int64 in
+            try proxy.rejectImage(imageCorrelationId: imageCorrelationId, position: position, reason: reason)
+        }
+    }
+
     /// The outcome of a command if it completed (removing it), nil while still awaited.
     func poll(_ correlationId: Int64) throws(AeronError) -> Resource? {
         let result: Result<Resource, AeronError>? = lock.withLock { _ in
@@ -500,9 +547,10 @@ final class ClientConductor: @unchecked Sendable {
 
     /// Sends REMOVE_PUBLICATION and closes the local object; returns the command's correlation id (nil when
     /// the client is already closed and there is nothing to wait for).
-    func asyncReleasePublication(registrationId: Int64) throws(AeronError) -> Int64? {
-        try asyncRemove("remove publication \(registrationId)", { () throws(AeronError) -> Int64 in
-            try proxy.removePublication(registrationId: registrationId)
+    /// With `revoke` the driver ends the stream at once for every subscriber (REMOVE_PUBLICATION flag bit 0).
+    func asyncReleasePublication(registrationId: Int64, revoke: Bool = false) throws(AeronError) -> Int64? {
+        try asyncRemove("\(revoke ? "revoke" : "remove") publication \(registrationId)", { () throws(AeronError) -> Int64 in
+            try proxy.removePublication(registrationId: registrationId, revoke: revoke)
         }, forget: {
             publications[registrationId]?.markClosed()
             exclusivePublications[registrationId]?.markClosed()
@@ -534,8 +582,8 @@ final class ClientConductor: @unchecked Sendable {
         })
     }
 
-    func releasePublication(registrationId: Int64) throws(AeronError) {
-        if let id = try asyncReleasePublication(registrationId: registrationId) { _ = try awaitOutcome(id) }
+    func releasePublication(registrationId: Int64, revoke: Bool = false) throws(AeronError) {
+        if let id = try asyncReleasePublication(registrationId: registrationId, revoke: revoke) { _ = try awaitOutcome(id) }
     }
 
     func releaseSubscription(registrationId: Int64) throws(AeronError) {

@@ -95,6 +95,28 @@ struct DriverProxy: @unchecked Sendable {
         return correlationId
     }
 
+    /// Longest reason text the driver accepts in REJECT_IMAGE (C `AERON_ERROR_MAX_TEXT_LENGTH`).
+    static let maxRejectReasonLength = 1023
+
+    func rejectImage(imageCorrelationId: Int64, position: Int64, reason: String) throws(AeronError) -> Int64 {
+        let count = reason.utf8.count
+        guard count <= Self.maxRejectReasonLength else {
+            throw .invalidArgument("reject reason of \(count) bytes is longer than \(Self.maxRejectReasonLength)")
+        }
+        let correlationId = nextCorrelationId()
+        try send(ControlCommandTypeId.rejectImage,
+                 RejectImageMessage(clientId: clientId, correlationId: correlationId, imageCorrelationId: imageCorrelationId,
+                                    position: position, reason: reason))
+        return correlationId
+    }
+
+    func getNextAvailableSessionId(streamId: Int32) throws(AeronError) -> Int64 {
+        let correlationId = nextCorrelationId()
+        try send(ControlCommandTypeId.getNextAvailableSessionId,
+                 GetNextAvailableSessionIdMessage(clientId: clientId, correlationId: correlationId, streamId: streamId))
+        return correlationId
+    }
+
     func clientClose() throws(AeronError) {
         try send(ControlCommandTypeId.clientClose, CorrelatedMessage(clientId: clientId, correlationId: -1))
     }

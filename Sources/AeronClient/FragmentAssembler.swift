@@ -4,6 +4,9 @@ import AeronConcurrent
 /// Reassembles fragmented messages (PROTOCOL_FACTS §9.3) per session before handing them on. Unfragmented
 /// messages pass straight through; a fragment that does not continue the message in progress drops it.
 /// One assembler per polling thread. After each session's first fragmented message, allocation-free.
+///
+/// For ``Subscription/controlledPoll(fragmentLimit:_:)`` use ``ControlledFragmentAssembler``: this assembler
+/// forgets a message once delivered, so a poll that aborts on its last fragment would lose it.
 public final class FragmentAssembler {
     /// One session's partial message. Its fields live behind a pointer: stored `var`s of a class would pay a
     /// dynamic exclusivity check on every access in the per-fragment path.

@@ -36,6 +36,8 @@ public final class Image: @unchecked Sendable {
     @usableFromInline let closedFlag = Atomic<Bool>(false)
     let finalPositionValue = Atomic<Int64>(0)
     let keepAlive: AnyObject
+    /// Set by the conductor that created the image (commands such as ``rejectImage(reason:)`` go through it).
+    weak var conductor: ClientConductor?
 
     init(ready: ImageBuffersReady, logBuffers: LogBuffers, countersValues: AtomicBuffer, keepAlive: AnyObject) {
         correlationId = ready.correlationId

@@ -89,6 +89,12 @@ final class ClientProxy {
         send(ControlResponseTypeId.onClientTimeout, ClientTimeout(clientId: clientId))
     }
 
+    func onPublicationError(_ frame: PublicationErrorFrame) {
+        var bounded = frame
+        bounded.errorMessage = Self.bounded(frame.errorMessage, max: 1023)
+        send(ControlResponseTypeId.onPublicationError, bounded)
+    }
+
     func onNextAvailableSessionId(correlationId: Int64, sessionId: Int32) {
         send(ControlResponseTypeId.onNextAvailableSessionId, NextAvailableSessionId(correlationId: correlationId, nextSessionId: sessionId))
     }

@@ -166,10 +166,7 @@ final class DriverConductor {
                     + "run the Aeron C or Java media driver for network channels")
             case ControlCommandTypeId.rejectImage:
                 let m = try RejectImageMessage(decoding: buffer, at: offset, length: length)
-                if publications.contains(where: { $0.registrationId == m.imageCorrelationId }) {
-                    throw ControlError(.notSupported, "image rejection is not supported by the embedded Swift IPC media driver: correlationId=\(m.imageCorrelationId)")
-                }
-                throw ControlError(.genericError, "unable to resolve image for correlationId=\(m.imageCorrelationId)")
+                try onRejectImage(correlationId: correlationId, imageCorrelationId: m.imageCorrelationId, reason: m.reason)
             default:
                 recordError("(-6) unknown command type id: \(typeId)")
                 proxy.onError(correlationId: correlationId, code: .unknownCommandTypeId, message: "(-6) unknown command type id: \(typeId)")
@@ -358,10 +355,22 @@ final class DriverConductor {
         publications.append(publication)
         publication.refCount = 1
         client.publicationLinks.append(publication)
+        pairResponseSubscription(with: publication)
         proxy.onPublicationReady(correlationId: correlationId, registrationId: correlationId, sessionId: publication.sessionId,
                                  streamId: streamId, publicationLimitCounterId: publication.pubLmtCounterId,
                                  logFileName: publication.logFileName, isExclusive: isExclusive)
         linkSubscriptions(to: publication)
+    }
+
+    /// IPC response channels, as the C driver pairs them: a new publication whose `response-correlation-id` names
+    /// an existing (request) publication answers it; the request publication's own `response-correlation-id`
+    /// names the client's `control-mode=response` subscription, which from now on matches exactly the new
+    /// publication's session (and is linked to it with the other matching subscriptions).
+    private func pairResponseSubscription(with publication: IpcPublication) {
+        guard publication.responseCorrelationId != -1,
+              let request = publications.first(where: { $0.registrationId == publication.responseCorrelationId }),
+              let subscription = subscriptions.first(where: { $0.registrationId == request.responseCorrelationId }) else { return }
+        subscription.sessionId = publication.sessionId
     }
 
     private func checkMatchesShared(_ channel: IpcChannel, _ shared: IpcPublication) throws(ControlError) {
@@ -510,6 +519,11 @@ final class DriverConductor {
             if !publication.isExclusive, publication.checkForBlockedPublisher(producer: producer, nowNs: nowNs) {
                 systemCounters.increment(SystemCounters.unblockedPublications)
             }
+            if publication.inCoolDown && publication.coolDownExpiryNs < nowNs {
+                publication.inCoolDown = false
+                publication.coolDownExpiryNs = 0
+                linkSubscriptions(to: publication)
+            }
         case .draining:
             publication.setCounter(publication.pubPosCounterId, publication.producerPosition)
             if publication.isDrained {
@@ -589,6 +603,48 @@ final class DriverConductor {
         }
     }
 
+    // MARK: Image rejection
+
+    /// Longest reject reason the C driver accepts (`AERON_ERROR_MAX_TEXT_LENGTH`).
+    static let maxRejectReasonLength = 1023
+
+    /// REJECT_IMAGE on an IPC image (its correlation id is the publication's registration id), as the C driver
+    /// does it (§11.4): the publishers hear ON_PUBLICATION_ERROR(IMAGE_REJECTED, reason); every subscriber is
+    /// unlinked (ON_UNAVAILABLE_IMAGE, sub-pos freed, is-connected 0); the publication refuses subscribers for the
+    /// image liveness timeout, after which the timer links them again with fresh images. A second rejection during
+    /// the cool-down only extends it.
+    private func onRejectImage(correlationId: Int64, imageCorrelationId: Int64, reason: String) throws(ControlError) {
+        guard reason.utf8.count <= Self.maxRejectReasonLength else {
+            throw ControlError(.genericError, "Invalidation reason_text must be \(Self.maxRejectReasonLength) bytes or less")
+        }
+        guard let publication = publications.first(where: { $0.registrationId == imageCorrelationId }) else {
+            throw ControlError(.genericError, "Unable to resolve image for correlationId=\(imageCorrelationId)")
+        }
+        // The C driver fills an IPv4 loopback source with port 0, writing INADDR_LOOPBACK without byte-order
+        // conversion: the address bytes on the wire are 01 00 00 7f. Sent the same so clients see what C sends.
+        let frame = PublicationErrorFrame(
+            registrationId: publication.registrationId, destinationRegistrationId: -1, sessionId: publication.sessionId,
+            streamId: publication.streamId, receiverId: -1, groupTag: -1, addressType: 1, sourcePort: 0,
+            sourceAddress: [1, 0, 0, 0x7F], errorCode: ControlErrorCode.imageRejected.rawValue, errorMessage: reason)
+        recordError("onPublicationError: registrationId=\(frame.registrationId), destinationRegistrationId=-1, "
+                    + "sessionId=\(frame.sessionId), streamId=\(frame.streamId), receiverId=-1, groupId=-1, "
+                    + "errorCode=\(frame.errorCode), errorMessage=\(reason)")
+        proxy.onPublicationError(frame)
+        if !publication.inCoolDown {
+            LogBufferDescriptor.setIsConnected(publication.metadataBuffer, false)
+            for position in publication.subscriberPositions {
+                proxy.onUnavailableImage(correlationId: publication.registrationId, subscriptionRegistrationId: position.subscription.registrationId,
+                                         streamId: position.subscription.streamId, channel: position.subscription.channel)
+                freeCounter(position.counterId)
+            }
+            publication.subscriberPositions.removeAll()
+            publication.inCoolDown = true
+        }
+        publication.coolDownExpiryNs = nowNs + context.imageLivenessTimeoutNs
+        systemCounters.increment(SystemCounters.imagesRejected)
+        proxy.onOperationSuccess(correlationId: correlationId)
+    }
+
     // MARK: Subscriptions
 
     private func onAddSubscription(clientId: Int64, correlationId: Int64, streamId: Int32, channel channelUri: String) throws(ControlError) {
@@ -603,7 +659,8 @@ final class DriverConductor {
     }
 
     private func linkSubscriptions(to publication: IpcPublication) {
-        for subscription in subscriptions where subscription.matches(publication) && !publication.isLinked(subscription) {
+        for subscription in subscriptions
+        where publication.acceptsSubscribers && subscription.matches(publication) && !publication.isLinked(subscription) {
             link(subscription, publication)
         }
     }

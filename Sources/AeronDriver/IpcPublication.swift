@@ -39,6 +39,9 @@ final class IpcPublication {
     var lastConsumerPosition: Int64
     var timeOfLastConsumerPositionChangeNs: Int64
     var subscriberPositions: [SubscriberPosition] = []
+    /// A subscriber rejected the image: no subscribers until ``coolDownExpiryNs`` (then they are linked again).
+    var inCoolDown = false
+    var coolDownExpiryNs: Int64 = 0
 
     struct Parameters {
         var registrationId: Int64
@@ -155,10 +158,11 @@ final class IpcPublication {
 
     /// Whether new subscribers may join (active, or draining with data still to read).
     var acceptsSubscribers: Bool {
+        if inCoolDown { return false }
         switch state {
-        case .active: true
-        case .draining: !isDrained
-        case .linger: false
+        case .active: return true
+        case .draining: return !isDrained
+        case .linger: return false
         }
     }
 

@@ -31,6 +31,9 @@ public struct MediaDriverContext: Sendable {
     public var untetheredLingerTimeoutNs: Int64 = 5_000_000_000
     /// A resting untethered subscriber rejoins after this long (default 10 s).
     public var untetheredRestingTimeoutNs: Int64 = 10_000_000_000
+    /// How long an IPC publication whose image a subscriber rejected (REJECT_IMAGE) refuses subscribers before
+    /// linking them again (the C driver's image liveness timeout, default 10 s).
+    public var imageLivenessTimeoutNs: Int64 = 10_000_000_000
     /// Publication linger written to log metadata (ns, default 5 s; IPC has no timed linger, as in the C driver).
     public var publicationLingerTimeoutNs: Int64 = 5_000_000_000
     /// Counter free-to-reuse delay (ms, default 1 s).
@@ -103,6 +106,7 @@ public enum MediaDriverError: Error, CustomStringConvertible, Sendable {
     /// Creating the directory or its files failed.
     case io(String)
 
+    /// What is wrong and how to fix it, for the error that stops the driver from starting.
     public var description: String {
         switch self {
         case .activeDriverDetected(let dir, let age, let pid):

@@ -4,8 +4,9 @@ final class SubscriptionLink {
     let streamId: Int32
     let channel: String
     unowned let client: DriverClient
-    /// Only this session's publication matches (`session-id` param).
-    let sessionId: Int32?
+    /// Only this session's publication matches (`session-id` param, or — for a response subscription — the
+    /// session of the response publication paired with it).
+    var sessionId: Int32?
     let isTether: Bool
     let isRejoin: Bool
     let isResponse: Bool

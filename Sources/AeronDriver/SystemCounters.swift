@@ -33,6 +33,7 @@ struct SystemCounters {
     static let softwareVersionId: Int32 = 34
     static let bytesCurrentlyMapped: Int32 = 35
     static let publicationsRevoked: Int32 = 40
+    static let imagesRejected: Int32 = 42
     static let controlProtocolVersionId: Int32 = 43
 
     let counters: CountersManager

@@ -30,6 +30,7 @@ public enum SBEError: Error, Equatable, Hashable, Sendable, CustomStringConverti
     /// A group was closed before all announced entries were written.
     case groupIncomplete(written: Int, count: Int)
 
+    /// What went wrong with the numbers involved (offsets, lengths, ids), for logs and `tp wire` output.
     public var description: String {
         switch self {
         case let .bufferTooShort(required, capacity):

@@ -1,6 +1,11 @@
 /// Width of the length prefix of a variable-length data field.
 public enum SBELengthType: Sendable, Equatable {
-    case uint8, uint16, uint32
+    /// A 1-byte length: at most 255 bytes.
+    case uint8
+    /// A 2-byte little-endian length: at most 65535 bytes.
+    case uint16
+    /// A 4-byte little-endian length (the schema's `maxValue` usually bounds it far lower).
+    case uint32
 
     /// Bytes taken by the prefix.
     @inlinable public var size: Int {

@@ -2,7 +2,9 @@ import SBE
 
 /// A generated source file: a name relative to the output directory and its text.
 public struct GeneratedFile: Equatable, Sendable {
+    /// Path relative to the output directory, e.g. `FrameDescriptor.swift`.
     public var name: String
+    /// The complete Swift source, header comment included.
     public var contents: String
 }
 
@@ -21,6 +23,7 @@ public struct SBECodeGenerator {
     /// Command that regenerates the files, quoted in their header comment.
     public var regenerateHint: String
 
+    /// A generator for schema `schemaName`; `typePrefix` lets two versions of one schema share a module.
     public init(
         schemaName: String, sourceDescription: String, typePrefix: String = "",
         regenerateHint: String = "scripts/generate-codecs.sh"
@@ -31,6 +34,7 @@ public struct SBECodeGenerator {
         self.regenerateHint = regenerateHint
     }
 
+    /// The files for `schema`, in a fixed order; throws when two generated names would collide.
     public func generate(_ schema: SBESchema) throws(SchemaError) -> [GeneratedFile] {
         let names = try SwiftTypeNames(schema: schema, prefix: typePrefix)
         let schemaType = SwiftNames.upperCamel(schemaName) + "Schema"
@@ -67,10 +71,14 @@ public struct SBECodeGenerator {
         try add("\(schemaType).swift", "Schema-level constants and the embedded schema model.") { c throws(SchemaError) in
             c.doc(["Constants of schema `\(schema.package)` (id \(schema.id), version \(schema.version))."])
             try c.block("public enum \(schemaType)") { b throws(SchemaError) in
+                b.line("/// Schema id, carried in every message header's `schemaId`; other ids are rejected when wrapping.")
                 b.line("public static let id: UInt16 = \(schema.id)")
+                b.line("/// Schema version these codecs write in every header; older senders' versions are read as acting versions.")
                 b.line("public static let version: UInt16 = \(schema.version)")
+                b.line("/// The schema's `package` attribute (its name; not on the wire).")
                 b.line("public static let package = \(SwiftFieldWriter.stringLiteral(schema.package))")
                 if let semantic = schema.semanticVersion {
+                    b.line("/// The schema's `semanticVersion` attribute (informational; not on the wire).")
                     b.line("public static let semanticVersion = \(SwiftFieldWriter.stringLiteral(semantic))")
                 }
                 b.line()
@@ -95,6 +103,8 @@ public struct SBECodeGenerator {
                 b.line("/// Template ids of every message, by message name.")
                 try b.block("public enum TemplateId") { t throws(SchemaError) in
                     for message in schema.messages {
+                        t.doc(["`\(message.name)`: the header's `templateId` for this message (block length \(message.block.blockLength))."]
+                            + (message.sinceVersion > 0 ? ["Since schema version \(message.sinceVersion)."] : []))
                         t.line("public static let \(SwiftNames.member(message.name)): UInt16 = \(message.id)")
                     }
                 }

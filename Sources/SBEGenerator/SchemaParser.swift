@@ -4,6 +4,7 @@ import SBE
 /// Reads an SBE XML message schema into the resolved model `SBESchema`, rejecting invalid schemas with
 /// a `SchemaError` that names the problem and its line.
 public enum SchemaParser {
+    /// Parses and resolves the schema file at `url` (read errors become a ``SchemaError``).
     public static func parse(contentsOf url: URL) throws(SchemaError) -> SBESchema {
         let data: Data
         do {
@@ -14,10 +15,12 @@ public enum SchemaParser {
         return try parse(data)
     }
 
+    /// Parses and resolves a schema given as XML text.
     public static func parse(_ xml: String) throws(SchemaError) -> SBESchema {
         try parse(Data(xml.utf8))
     }
 
+    /// Parses and resolves a schema given as XML bytes (UTF-8 or as declared in the XML prolog).
     public static func parse(_ data: Data) throws(SchemaError) -> SBESchema {
         let root = try XMLElementTreeBuilder.parse(data)
         guard root.name == "messageSchema" else {

@@ -98,6 +98,15 @@ struct SwiftFieldWriter {
         } else {
             head += ": \(kind) at offset \(f.offset), \(f.encodedLength) byte\(f.encodedLength == 1 ? "" : "s")"
             if f.presence == .optional { head += ", optional (null \(f.nullValue ?? "?"))" }
+            if case let .encoded(t) = f.type {
+                // The schema's declared range (SBE minValue/maxValue); the codec does not enforce it.
+                switch (t.minValue, t.maxValue) {
+                case let (min?, max?): head += ", valid \(min) ... \(max)"
+                case let (min?, nil): head += ", valid from \(min)"
+                case let (nil, max?): head += ", valid up to \(max)"
+                case (nil, nil): break
+                }
+            }
         }
         if f.versioned { head += ", since version \(f.sinceVersion)" }
         head += "."

@@ -29,6 +29,18 @@ struct SwiftMessageWriter {
 
     // MARK: Messages
 
+    /// The stored properties locating a message flyweight's memory, the same in decoders and encoders.
+    private func writeWrappedMemory(pointerType: String, into b: inout CodeBuffer) {
+        b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
+        b.line("public let sbeBuffer: \(pointerType)")
+        b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
+        b.line("public let sbeCapacity: Int")
+        b.line("/// Offset of the message header, or of the root block when wrapped without a header.")
+        b.line("public let sbeStartOffset: Int")
+        b.line("/// Offset of the root block.")
+        b.line("public let sbeOffset: Int")
+    }
+
     func writeMessage(_ message: SBEMessage, into code: inout CodeBuffer) throws(SchemaError) {
         let stem = typePrefix + SwiftNames.upperCamel(message.name)
         let blockNames = try BlockNames(block: message.block, owner: "message '\(message.name)'")
@@ -44,14 +56,7 @@ struct SwiftMessageWriter {
         ])
         try code.block("public struct \(stem)Decoder") { b throws(SchemaError) in
             writeMessageStatics(message, into: &b)
-            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
-            b.line("public let sbeBuffer: UnsafeRawPointer")
-            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
-            b.line("public let sbeCapacity: Int")
-            b.line("/// Offset of the message header, or of the root block when wrapped without a header.")
-            b.line("public let sbeStartOffset: Int")
-            b.line("/// Offset of the root block.")
-            b.line("public let sbeOffset: Int")
+            writeWrappedMemory(pointerType: "UnsafeRawPointer", into: &b)
             b.line("/// Block length the data was written with (from the header or the group dimension).")
             b.line("public let sbeActingBlockLength: Int")
             b.line("/// Schema version the data was written with; newer fields read as nil.")
@@ -151,14 +156,7 @@ struct SwiftMessageWriter {
         ])
         try code.block("public struct \(stem)Encoder") { b throws(SchemaError) in
             writeMessageStatics(message, into: &b)
-            b.line("/// Start of the wrapped memory (not owned: it must outlive the flyweight).")
-            b.line("public let sbeBuffer: UnsafeMutableRawPointer")
-            b.line("/// Bytes readable/writable from `sbeBuffer`; nothing past it is ever touched.")
-            b.line("public let sbeCapacity: Int")
-            b.line("/// Offset of the message header, or of the root block when wrapped without a header.")
-            b.line("public let sbeStartOffset: Int")
-            b.line("/// Offset of the root block.")
-            b.line("public let sbeOffset: Int")
+            writeWrappedMemory(pointerType: "UnsafeMutableRawPointer", into: &b)
             b.line("@usableFromInline var sbePosition: Int")
             if hasCursor {
                 b.line("@usableFromInline var sbeCursor: Int")

@@ -71,8 +71,10 @@ struct SwiftTypeWriter {
         let raw = s.encodingType.swiftType
         code.doc(["`\(s.name)` bit set, encoded as \(s.encodingType.rawValue)."] + (s.description.map { ["", $0] } ?? []))
         try code.block("public struct \(name): OptionSet, Hashable, Sendable") { c throws(SchemaError) in
+            c.line("/// The \(s.encodingType.rawValue) on the wire; bits this schema does not name are kept, not dropped.")
             c.line("public var rawValue: \(raw)")
             c.line()
+            c.line("/// The set whose wire value is `rawValue` (undefined bits included).")
             c.line("@inlinable")
             c.line("public init(rawValue: \(raw)) { self.rawValue = rawValue }")
             for choice in s.choices {

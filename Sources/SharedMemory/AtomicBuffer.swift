@@ -49,22 +49,36 @@ public struct AtomicBuffer: @unchecked Sendable {
 
     // MARK: Plain little-endian accessors
 
+    /// The byte at `offset` (plain load, no ordering).
     @inlinable public func uint8(at offset: Int) -> UInt8 { check(offset, 1); return base.load(fromByteOffset: offset, as: UInt8.self) }
+    /// Writes the byte at `offset` (plain store, no ordering).
     @inlinable public func setUInt8(_ value: UInt8, at offset: Int) { check(offset, 1); base.storeBytes(of: value, toByteOffset: offset, as: UInt8.self) }
 
+    /// The little-endian `u16` at `offset`, which may be unaligned (plain load: not for words another thread writes concurrently).
     @inlinable public func uint16(at offset: Int) -> UInt16 { check(offset, 2); return UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+    /// Writes `value` little-endian at `offset`, which may be unaligned (plain store: publish it with a release store after).
     @inlinable public func setUInt16(_ value: UInt16, at offset: Int) { check(offset, 2); base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt16.self) }
+    /// The little-endian `i16` at `offset` (plain load).
     @inlinable public func int16(at offset: Int) -> Int16 { Int16(bitPattern: uint16(at: offset)) }
+    /// Writes `value` as a little-endian `i16` at `offset` (plain store).
     @inlinable public func setInt16(_ value: Int16, at offset: Int) { setUInt16(UInt16(bitPattern: value), at: offset) }
 
+    /// The little-endian `u32` at `offset`, which may be unaligned (plain load: not for words another thread writes concurrently).
     @inlinable public func uint32(at offset: Int) -> UInt32 { check(offset, 4); return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    /// Writes `value` little-endian at `offset`, which may be unaligned (plain store: publish it with a release store after).
     @inlinable public func setUInt32(_ value: UInt32, at offset: Int) { check(offset, 4); base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    /// The little-endian `i32` at `offset` (plain load).
     @inlinable public func int32(at offset: Int) -> Int32 { Int32(bitPattern: uint32(at: offset)) }
+    /// Writes `value` as a little-endian `i32` at `offset` (plain store).
     @inlinable public func setInt32(_ value: Int32, at offset: Int) { setUInt32(UInt32(bitPattern: value), at: offset) }
 
+    /// The little-endian `u64` at `offset`, which may be unaligned (plain load: use ``int64Acquire(at:)`` for shared words).
     @inlinable public func uint64(at offset: Int) -> UInt64 { check(offset, 8); return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    /// Writes `value` little-endian at `offset`, which may be unaligned (plain store: use ``setInt64Release(_:at:)`` to publish).
     @inlinable public func setUInt64(_ value: UInt64, at offset: Int) { check(offset, 8); base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self) }
+    /// The little-endian `i64` at `offset` (plain load).
     @inlinable public func int64(at offset: Int) -> Int64 { Int64(bitPattern: uint64(at: offset)) }
+    /// Writes `value` as a little-endian `i64` at `offset` (plain store).
     @inlinable public func setInt64(_ value: Int64, at offset: Int) { setUInt64(UInt64(bitPattern: value), at: offset) }
 
     // MARK: Ordered accessors (naturally aligned words; x86-64 and arm64 are little-endian)

@@ -13,6 +13,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The `errno` value.
     public let errno: Int32
 
+    /// A failure of `operation` on `path` (if any) with the given `errno`; see ``current(_:path:)`` to capture it.
     public init(_ operation: String, path: String? = nil, errno: Int32) {
         self.operation = operation
         self.path = path
@@ -24,6 +25,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         SystemError(operation, path: path, errno: Glibc.errno)
     }
 
+    /// `operation path: strerror (errno N)`, for logs and CLI messages.
     public var description: String {
         let reason = String(cString: strerror(errno))
         if let path { return "\(operation) \(path): \(reason) (errno \(errno))" }

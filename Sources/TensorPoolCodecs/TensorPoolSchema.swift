@@ -7,9 +7,13 @@ import SBE
 
 /// Constants of schema `shm.tensorpool.control` (id 900, version 1).
 public enum TensorPoolSchema {
+    /// Schema id, carried in every message header's `schemaId`; other ids are rejected when wrapping.
     public static let id: UInt16 = 900
+    /// Schema version these codecs write in every header; older senders' versions are read as acting versions.
     public static let version: UInt16 = 1
+    /// The schema's `package` attribute (its name; not on the wire).
     public static let package = "shm.tensorpool.control"
+    /// The schema's `semanticVersion` attribute (informational; not on the wire).
     public static let semanticVersion = "1.1"
 
     /// Reads the template id of the message at `offset` for dispatch, after checking that its header
@@ -25,18 +29,31 @@ public enum TensorPoolSchema {
 
     /// Template ids of every message, by message name.
     public enum TemplateId {
+        /// `ShmPoolAnnounce`: the header's `templateId` for this message (block length 27).
         public static let shmPoolAnnounce: UInt16 = 1
+        /// `ConsumerHello`: the header's `templateId` for this message (block length 29).
         public static let consumerHello: UInt16 = 2
+        /// `ConsumerConfig`: the header's `templateId` for this message (block length 12).
         public static let consumerConfig: UInt16 = 3
+        /// `FrameDescriptor`: the header's `templateId` for this message (block length 36).
         public static let frameDescriptor: UInt16 = 4
+        /// `FrameProgress`: the header's `templateId` for this message (block length 37).
         public static let frameProgress: UInt16 = 11
+        /// `QosConsumer`: the header's `templateId` for this message (block length 41).
         public static let qosConsumer: UInt16 = 5
+        /// `QosProducer`: the header's `templateId` for this message (block length 28).
         public static let qosProducer: UInt16 = 6
+        /// `ShmRegionSuperblock`: the header's `templateId` for this message (block length 64).
         public static let shmRegionSuperblock: UInt16 = 50
+        /// `TensorSlotHeader256`: the header's `templateId` for this message (block length 256).
         public static let tensorSlotHeader256: UInt16 = 51
+        /// `DataSourceAnnounce`: the header's `templateId` for this message (block length 20).
         public static let dataSourceAnnounce: UInt16 = 7
+        /// `DataSourceMeta`: the header's `templateId` for this message (block length 16).
         public static let dataSourceMeta: UInt16 = 8
+        /// `Heartbeat`: the header's `templateId` for this message (block length 24).
         public static let heartbeat: UInt16 = 10
+        /// `ControlResponse`: the header's `templateId` for this message (block length 12).
         public static let controlResponse: UInt16 = 9
     }
 }

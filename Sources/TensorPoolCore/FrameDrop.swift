@@ -27,6 +27,7 @@ public enum FrameDrop: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The drop reason with the values that caused it, using the spec's field names (for logs and `tp` output).
     public var description: String {
         switch self {
         case .headerIndexOutOfRange(let i): "header_index \(i) out of range"

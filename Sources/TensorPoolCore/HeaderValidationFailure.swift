@@ -27,6 +27,7 @@ public enum HeaderValidationFailure: Equatable, Hashable, Sendable, CustomString
     /// created or mapped by this module).
     case slotOutsideRegion(headerIndex: UInt32)
 
+    /// Which rule the header broke and the offending value, using the spec's field names.
     public var description: String {
         switch self {
         case .ndimsOutOfRange(let n): "ndims \(n) outside 1...\(RegionLayout.maxDims)"

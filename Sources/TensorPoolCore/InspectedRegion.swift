@@ -9,7 +9,9 @@ import TensorPoolCodecs
 /// The path is still opened through ``RegionRoot`` (no symlinks, regular file, same inode), the magic and the
 /// layout version must be ours, and the file must be long enough for the geometry its superblock claims.
 public enum InspectedRegion {
+    /// The superblock says `HEADER_RING`: the ring, mapped read-only.
     case headerRing(HeaderRing)
+    /// The superblock says `PAYLOAD_POOL`: the pool, mapped read-only.
     case payloadPool(PayloadPool)
 
     /// Opens `uri` under `root` and maps it read-only.

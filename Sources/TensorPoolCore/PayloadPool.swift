@@ -8,9 +8,11 @@ import TensorPoolCodecs
 ///
 /// v1.1 mapping: payload slot `i` belongs to header slot `i` (``RegionLayout/payloadSlotOffset(_:strideBytes:)``).
 public final class PayloadPool: @unchecked Sendable {
+    /// The mapping; it stays valid until the pool is deinitialised, even after the file is unlinked.
     public let file: MappedFile
     /// The pool id announced in `ShmPoolAnnounce` and stored in headers.
     public let poolId: UInt16
+    /// Payload slots in the pool: the header ring's `nslots` (v1.1 maps payload slot `i` to header slot `i`).
     public let nslots: Int
     /// Distance between payload slots, and the largest `values_len_bytes` the pool accepts.
     public let strideBytes: Int
@@ -22,8 +24,11 @@ public final class PayloadPool: @unchecked Sendable {
         self.strideBytes = strideBytes
     }
 
+    /// The whole mapped region, superblock included (slot `i` starts at ``RegionLayout/payloadSlotOffset(_:strideBytes:)``).
     @inlinable public var buffer: AtomicBuffer { file.buffer }
+    /// The file the pool was created or opened at.
     public var path: String { file.path }
+    /// The superblock as it is now, re-read from the mapping on every access (its activity timestamp moves).
     public var superblock: Superblock { file.readSuperblock() }
 
     /// Creates `path` (which must not exist) as a pool. The stride must satisfy ``StrideRule`` for this

@@ -21,6 +21,7 @@ public enum RegionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A system call failed.
     case system(SystemError)
 
+    /// The underlying cause in one line (URI, path, superblock or system error), for logs and `tp` output.
     public var description: String {
         switch self {
         case .uri(let error): error.description

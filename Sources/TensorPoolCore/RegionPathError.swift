@@ -19,6 +19,7 @@ public enum RegionPathError: Error, Equatable, Sendable, CustomStringConvertible
     /// A system call failed (missing file, permission denied, ...).
     case system(SystemError)
 
+    /// Why the path was refused, with the path, for logs and `tp` output.
     public var description: String {
         switch self {
         case .notAbsolute(let path): "region path '\(path)' is not absolute"

@@ -28,6 +28,7 @@ public struct RegionRoot: Sendable, Equatable, CustomStringConvertible {
         self.path = resolved
     }
 
+    /// The root directory's path.
     public var description: String { path }
 
     /// True when `resolved` (a canonical path) is the root or below it.

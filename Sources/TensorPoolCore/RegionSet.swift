@@ -13,8 +13,11 @@ import SharedMemory
 public final class RegionSet: @unchecked Sendable {
     /// A pool size class.
     public struct Pool: Equatable, Sendable {
+        /// Pool id announced in `ShmPoolAnnounce` and written into every header that points into the pool.
         public var poolId: UInt16
+        /// Bytes per payload slot, hence the largest frame the pool takes (must satisfy ``StrideRule``).
         public var strideBytes: Int
+        /// A size class `poolId` with slots of `strideBytes`.
         public init(poolId: UInt16, strideBytes: Int) {
             self.poolId = poolId
             self.strideBytes = strideBytes
@@ -25,7 +28,9 @@ public final class RegionSet: @unchecked Sendable {
     public struct Configuration: Equatable, Sendable {
         /// Directory under which `<stream>/<epoch>/` is created (must exist).
         public var root: String
+        /// Stream the regions serve; the first path component under ``root``.
         public var streamId: UInt32
+        /// Producer epoch; the second path component. Must be new: an existing epoch directory is refused.
         public var epoch: UInt64
         /// Slots in the header ring and in every pool (§15.5).
         public var nslots: Int
@@ -38,6 +43,7 @@ public final class RegionSet: @unchecked Sendable {
         /// File mode before the umask (§15.10: 0660).
         public var permissions: mode_t
 
+        /// Creation parameters; the defaults are the spec's (no hugepages, unlink on clean close, mode 0660).
         public init(
             root: String, streamId: UInt32, epoch: UInt64, nslots: Int, pools: [Pool], requireHugepages: Bool = false,
             unlinkOnClose: Bool = true, permissions: mode_t = 0o660
@@ -53,9 +59,11 @@ public final class RegionSet: @unchecked Sendable {
         }
     }
 
+    /// What the set was created with.
     public let configuration: Configuration
     /// `<root>/<stream>/<epoch>`.
     public let directory: String
+    /// The header ring of this epoch, written by the producer and mapped by consumers.
     public let headerRing: HeaderRing
     /// Pools in configuration order.
     public let pools: [PayloadPool]

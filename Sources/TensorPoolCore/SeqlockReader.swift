@@ -28,8 +28,10 @@ public final class SeqlockReader {
     public let headerRing: HeaderRing
     /// The pools read, with the ring's slot count.
     public let pools: [PayloadPool]
-    /// Highest commit word accepted per slot (§15.3 stale detection).
-    @usableFromInline var highestCommitSeen: [UInt64]
+    /// Highest commit word accepted per slot (§15.3 stale detection), `nslots` words owned by the reader. Behind a
+    /// pointer rather than in a stored `[UInt64]` var: every access to a class's stored `var` pays a dynamic
+    /// exclusivity check (and an array uniqueness check on write), twice per frame read.
+    @usableFromInline let highestCommitSeen: UnsafeMutablePointer<UInt64>
     /// The ring mapping's bytes (the mapping is kept alive by `headerRing`).
     @usableFromInline let ring: AtomicBuffer
     @usableFromInline let nslots: Int
@@ -49,7 +51,8 @@ public final class SeqlockReader {
         }
         self.headerRing = headerRing
         self.pools = pools
-        self.highestCommitSeen = Array(repeating: 0, count: headerRing.nslots)
+        self.highestCommitSeen = .allocate(capacity: max(headerRing.nslots, 1))
+        self.highestCommitSeen.initialize(repeating: 0, count: max(headerRing.nslots, 1))
         self.ring = headerRing.buffer
         self.nslots = headerRing.nslots
         self.poolIds = pools.map(\.poolId)
@@ -57,9 +60,11 @@ public final class SeqlockReader {
         self.poolStrides = pools.map(\.strideBytes)
     }
 
+    deinit { highestCommitSeen.deallocate() }
+
     /// Forgets the per-slot history (after a remap the reader is normally recreated instead).
     public func resetTracking() {
-        for i in highestCommitSeen.indices { highestCommitSeen[i] = 0 }
+        highestCommitSeen.update(repeating: 0, count: max(nslots, 1))
     }
 
     /// Index of pool `id` in the parallel pool arrays, or -1.

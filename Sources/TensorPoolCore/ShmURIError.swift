@@ -19,6 +19,7 @@ public enum ShmURIError: Error, Equatable, Hashable, Sendable, CustomStringConve
     /// A boolean parameter whose value is not exactly `true` or `false`.
     case invalidBoolean(parameter: String, value: String)
 
+    /// Why the URI was refused, quoting it, for logs and `tp` output.
     public var description: String {
         switch self {
         case .unsupportedScheme(let scheme): "unsupported region URI scheme '\(scheme)' (only shm:file is defined)"

@@ -34,6 +34,7 @@ public struct Superblock: Equatable, Sendable {
     /// The decoded region type (`.unrecognized` for an undefined wire value).
     public var regionType: RegionType { RegionType(rawValue: regionTypeRaw) }
 
+    /// A superblock with every field given; `magic` and `layoutVersion` default to ours.
     public init(
         magic: UInt64 = RegionLayout.magic, layoutVersion: UInt32 = RegionLayout.layoutVersion, epoch: UInt64,
         streamId: UInt32, regionType: RegionType, poolId: UInt16, nslots: UInt32, slotBytes: UInt32,

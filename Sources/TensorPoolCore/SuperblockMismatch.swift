@@ -18,6 +18,7 @@ public struct SuperblockMismatch: Error, Equatable, Hashable, Sendable, CustomSt
         self.actual = actual
     }
 
+    /// `superblock field <name>: expected X, found Y` (magic in hex), for drop reasons and `tp` output.
     public var description: String {
         if field == .magic {
             return "superblock field magic: expected 0x\(String(expected, radix: 16, uppercase: true)), found 0x\(String(actual, radix: 16, uppercase: true))"

@@ -23,7 +23,20 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
         withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: source, byteCount: count) }
     }
 
+    /// Stores the wire image (little-endian int32[8], 32 bytes) at `destination`.
+    @inlinable
+    func storeWireImage(to destination: UnsafeMutableRawPointer) {
+        #if _endian(little)
+        withUnsafeBytes(of: storage) { destination.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        #else
+        for i in 0..<RegionLayout.maxDims {
+            destination.storeBytes(of: self[i].littleEndian, toByteOffset: i * 4, as: Int32.self)
+        }
+        #endif
+    }
+
     // A switch over the tuple's elements, not a pointer closure: debug builds run it several times faster.
+    /// The value at `index` (0 ..< 8); an index outside that range is a programming error and traps.
     @inlinable public subscript(index: Int) -> Int32 {
         get {
             switch index {
@@ -53,6 +66,7 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Compares all 8 entries, including those past `ndims` (headers zero them).
     @inlinable public static func == (lhs: TensorDims, rhs: TensorDims) -> Bool {
         lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1 && lhs.storage.2 == rhs.storage.2
             && lhs.storage.3 == rhs.storage.3 && lhs.storage.4 == rhs.storage.4 && lhs.storage.5 == rhs.storage.5
@@ -62,6 +76,7 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
     /// The first `count` values as an array (diagnostics; allocates).
     public func prefix(_ count: Int) -> [Int32] { (0..<max(0, min(count, 8))).map { self[$0] } }
 
+    /// All 8 entries, e.g. `[640, 480, 3, 0, 0, 0, 0, 0]`, for diagnostics (allocates).
     public var description: String { "\(prefix(8))" }
 }
 

@@ -14,10 +14,16 @@ extension TensorSlotHeader {
     /// `ceil(Π dims / 8)`) and must use inferred strides.
     public func validate(headerIndex: UInt32, poolStrideBytes: Int?) -> HeaderValidationFailure? {
         guard ndims >= 1, Int(ndims) <= RegionLayout.maxDims else { return .ndimsOutOfRange(ndims) }
-        let dtype = self.dtype
-        switch dtype {
-        case .unknown, .unrecognized: return .unknownDtype(dtypeRaw)
-        default: break
+        // Element size from the raw wire value (building the `Dtype` enum costs two switches per frame); the table
+        // is `Dtype.elementSize` (a test checks they agree); 0 = BIT, no element size.
+        let elementSizeOrBit: Int
+        switch dtypeRaw {
+        case 1, 2, 11, 13: elementSizeOrBit = 1
+        case 3, 4: elementSizeOrBit = 2
+        case 5, 6, 9: elementSizeOrBit = 4
+        case 7, 8, 10: elementSizeOrBit = 8
+        case 14: elementSizeOrBit = 0
+        default: return .unknownDtype(dtypeRaw)
         }
         // Raw comparisons: the schema enum's derived equality is a slow call in debug builds.
         let rowMajor = majorOrderRaw == MajorOrder.row.rawValue
@@ -29,7 +35,8 @@ extension TensorSlotHeader {
         }
 
         var extent: Int
-        if let elementSize = dtype.elementSize {
+        if elementSizeOrBit > 0 {
+            let elementSize = elementSizeOrBit
             extent = elementSize
             var required = elementSize
             for step in 0..<n {

@@ -9,20 +9,32 @@ import TensorPoolCodecs
 /// allocate nothing. `commit_word` is never touched here: it belongs to ``SlotWriter`` and ``SeqlockReader``,
 /// which access it atomically.
 public struct TensorSlotHeader: Equatable, Sendable {
+    /// `frame_id`: the frame's sequence number; must equal `FrameDescriptor.seq` and the seq in `commit_word`.
     public var frameId: UInt64
+    /// `timestamp_ns`: the producer's capture time in nanoseconds.
     public var timestampNs: UInt64
+    /// `meta_version`: the `DataSourceMeta` version in force when the frame was produced.
     public var metaVersion: UInt32
+    /// `values_len_bytes`: payload length; at most the pool's stride.
     public var valuesLenBytes: UInt32
+    /// `payload_slot`: payload slot index in the pool (equals the header index in v1.1).
     public var payloadSlot: UInt32
+    /// `payload_offset`: payload start within the slot (0 in v1.1); `payload_offset + values_len_bytes` must fit the stride.
     public var payloadOffset: UInt32
+    /// `pool_id`: the pool holding the payload.
     public var poolId: UInt16
+    /// Raw `dtype`, kept undecoded so an unknown element type is rejected by validation, not trapped on.
     public var dtypeRaw: Int16
+    /// Raw `major_order`, kept undecoded for the same reason as ``dtypeRaw``.
     public var majorOrderRaw: Int16
+    /// `ndims`: how many entries of ``dims`` and ``strides`` are used (1 ... 8).
     public var ndims: UInt8
+    /// Extent of each dimension; entries past ``ndims`` are zero.
     public var dims: TensorDims
     /// Byte strides; 0 = inferred contiguous (see ``validate(headerIndex:poolStrideBytes:)``).
     public var strides: TensorDims
 
+    /// A header with these fields; the defaults describe an empty `uint8` frame, so tests set only what they check.
     public init(
         frameId: UInt64 = 0, timestampNs: UInt64 = 0, metaVersion: UInt32 = 0, valuesLenBytes: UInt32 = 0,
         payloadSlot: UInt32 = 0, payloadOffset: UInt32 = 0, poolId: UInt16 = 0, dtype: Dtype = .uint8,
@@ -65,8 +77,10 @@ public struct TensorSlotHeader: Equatable, Sendable {
         payloadSlot = d.payloadSlot
         payloadOffset = d.payloadOffset
         poolId = d.poolId
-        dtypeRaw = d.dtype.rawValue
-        majorOrderRaw = d.majorOrder.rawValue
+        // Raw wire values straight from the block (the enum round trip is a two-switch detour per frame).
+        let block = d.sbeBuffer + d.sbeOffset
+        dtypeRaw = Int16(littleEndian: block.loadUnaligned(fromByteOffset: TensorSlotHeader256Decoder.dtypeOffset, as: Int16.self))
+        majorOrderRaw = Int16(littleEndian: block.loadUnaligned(fromByteOffset: TensorSlotHeader256Decoder.majorOrderOffset, as: Int16.self))
         ndims = d.ndims
         dims = TensorDims(wireBytes: d.dimsBytes)
         strides = TensorDims(wireBytes: d.stridesBytes)
@@ -85,13 +99,14 @@ public struct TensorSlotHeader: Equatable, Sendable {
         e.payloadSlot = payloadSlot
         e.payloadOffset = payloadOffset
         e.poolId = poolId
-        e.dtype = Dtype(rawValue: dtypeRaw)
-        e.majorOrder = MajorOrder(rawValue: majorOrderRaw)
         e.ndims = ndims
         e.padAlign = 0
-        for i in 0..<RegionLayout.maxDims {
-            e.setDims(at: i, dims[i])
-            e.setStrides(at: i, strides[i])
-        }
+        // Raw enum values and the two int32[8] arrays stored directly at the flyweight's offsets (the slot is in
+        // bounds: the encoder checked 256 bytes): per-element setters cost 16 bounds-checked calls per frame.
+        let block = e.sbeBuffer + e.sbeOffset
+        block.storeBytes(of: dtypeRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.dtypeOffset, as: Int16.self)
+        block.storeBytes(of: majorOrderRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.majorOrderOffset, as: Int16.self)
+        dims.storeWireImage(to: block + TensorSlotHeader256Encoder.dimsOffset)
+        strides.storeWireImage(to: block + TensorSlotHeader256Encoder.stridesOffset)
     }
 }

@@ -31,14 +31,22 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
     @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
     @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
-    @Option(help: "Run every case (and the C prototype) this many times, interleaved, and keep the best frames/s of each: on a shared machine the best run approximates the uncontended figure.")
+    @Option(help: "Run every case (and the C prototype) this many times, interleaved: frames/s is the best round of each (on a shared machine the best run approximates the uncontended figure); latency and producer CPU/work are the medians over rounds (a best-of-N latency would flatter).")
     var repeats: Int = 1
     @Option(help: "Producer rate in frames/s (0 = as fast as possible): a paced run measures latency without queueing.")
     var rate: Double = 0
+    @Option(help: "commit: frames are stamped at commit, after the payload copy (FrameTimestamp.atCommit, like the C prototype stamps after its memcpy); call: before publish/claim, so latency includes the producer's copy.")
+    var stamp: String = "commit"
+    @Option(help: "Paced runs (--rate): the producer spins on its duty cycle between frames (spin) or sleeps until the next one is due (sleep: process CPU/frame is then the producer's whole cost per frame).")
+    var idle: String = "spin"
+    @Option(help: "Run the producer's duty cycle (doWork: control/QoS polling, one Aeron image per consumer and stream) at most every N µs while publishing, instead of once per frame (0, the default).")
+    var dutyEveryUs: Double = 0
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
         guard flow == "closed" || flow == "open" else { throw ValidationError("--flow closed|open") }
+        guard stamp == "commit" || stamp == "call" else { throw ValidationError("--stamp commit|call") }
+        guard idle == "spin" || idle == "sleep" else { throw ValidationError("--idle spin|sleep") }
         let plan = try casePlan()
         let secondsPerCase = seconds ?? (quick ? 1 : 2)
         let loadBefore = BenchProcessUsage.loadAverage()
@@ -56,18 +64,18 @@ struct BenchFrames: ParsableCommand {
         do {
             let driver = try BenchDriverHost(realDriver: realDriver, directory: aeronDir, repositoryRoot: root, work: work)
             defer { driver.close() }
-            var best: [BenchFramesCase?] = Array(repeating: nil, count: plan.count)
+            var rounds: [[BenchFramesCase]] = Array(repeating: [], count: plan.count)
             for round in 0..<max(repeats, 1) {
                 for (index, spec) in plan.enumerated() {
                     let result = try runCase(spec, index: round * plan.count + index, executable: executable,
                                              aeronDir: aeronDir, work: work, seconds: secondsPerCase,
                                              measuresDriver: !realDriver)
-                    if best[index].map({ $0.framesPerSecond < result.framesPerSecond }) ?? true { best[index] = result }
+                    rounds[index].append(result)
                     print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
                     fflush(stdout)
                 }
             }
-            cases = best.compactMap { $0 }
+            cases = rounds.compactMap { BenchFramesTable.combineRounds($0) }
         }
 
         print("tp bench frames: references (memcpy, cache-line round trip\(noCPrototype ? "" : ", C prototype"))")
@@ -185,7 +193,8 @@ struct BenchFrames: ParsableCommand {
         let (producerProgram, producerArguments) = pinned(0, ["bench", "frames-producer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
-                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)"] + flowArguments)
+                        "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)",
+                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments)
         let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
                                             log: caseDir + "/producer.log")
         children.append(producer)

@@ -6,12 +6,8 @@ import Histogram
 import TensorPool
 import TensorPoolCore
 
-/// Counts and latencies of a bench consumer (single-threaded: the consumer's loop and its handler).
-final class BenchFrameTally {
-    let readPayload: Bool
-    let warmupNs: UInt64
-    let acks: BenchFramesAckBoard?
-    let ackIndex: Int
+/// Counts and latencies of a bench consumer, updated by its handler on every frame.
+struct BenchFrameCounts {
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     var delivered: UInt64 = 0
     var measured: UInt64 = 0
@@ -20,21 +16,46 @@ final class BenchFrameTally {
     var firstMeasuredTimestampNs: UInt64 = 0
     var lastMeasuredTimestampNs: UInt64 = 0
     var checksum: UInt64 = 0
+    /// When the previous frame's callback finished (`onFrameCompleted`).
+    var lastDoneNs: UInt64 = 0
+    /// Measured frames committed before the previous frame was finished.
+    var queuedBehindPrevious: UInt64 = 0
+}
+
+/// Settings and ``BenchFrameCounts`` of a bench consumer (single-threaded: the consumer's loop and its handler).
+final class BenchFrameTally {
+    let readPayload: Bool
+    let warmupNs: UInt64
+    let acks: BenchFramesAckBoard?
+    let ackIndex: Int
+    /// Behind a pointer: as class `var`s, each per-frame update paid a dynamic exclusivity check.
+    let counts: UnsafeMutablePointer<BenchFrameCounts>
 
     init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int) {
         self.readPayload = readPayload
         self.warmupNs = warmupNs
         self.acks = acks
         self.ackIndex = ackIndex
+        counts = .allocate(capacity: 1)
+        counts.initialize(to: BenchFrameCounts())
+    }
+
+    deinit {
+        counts.deinitialize(count: 1)
+        counts.deallocate()
     }
 }
 
-/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback.
+/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback:
+/// latency = the clock at the start of `onFrame` (the consumer's callback: descriptor polled, admitted, commit
+/// word and header read under the seqlock) − the header's `timestamp_ns` (the producer's commit). The C
+/// prototype takes its `t_rx` at descriptor receipt, before touching the pool: ours adds the header read.
 struct BenchFrameHandler: TensorFrameHandler {
     let tally: BenchFrameTally
     private var pendingLatencyNs: UInt64 = 0
     private var pendingTimestampNs: UInt64 = 0
     private var pendingSum: UInt64 = 0
+    private var pendingQueued = false
 
     init(tally: BenchFrameTally) { self.tally = tally }
 
@@ -43,6 +64,7 @@ struct BenchFrameHandler: TensorFrameHandler {
         let stamp = frame.header.timestampNs
         pendingTimestampNs = stamp
         pendingLatencyNs = now >= stamp ? now - stamp : 0
+        pendingQueued = stamp < tally.counts.pointee.lastDoneNs
         if tally.readPayload {
             pendingSum = frame.withBytes { Self.sum($0) }
         } else {
@@ -52,18 +74,20 @@ struct BenchFrameHandler: TensorFrameHandler {
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
         tally.acks?.acknowledge(tally.ackIndex, seq: seq)
+        tally.counts.pointee.lastDoneNs = TensorPoolClock.monotonicNs()
         guard intact else {
-            tally.tornInCallback += 1
+            tally.counts.pointee.tornInCallback += 1
             return
         }
-        tally.delivered += 1
-        tally.checksum &+= pendingSum
-        if tally.firstTimestampNs == 0 { tally.firstTimestampNs = pendingTimestampNs }
-        if pendingTimestampNs >= tally.firstTimestampNs &+ tally.warmupNs {
-            if tally.measured == 0 { tally.firstMeasuredTimestampNs = pendingTimestampNs }
-            tally.measured += 1
-            tally.lastMeasuredTimestampNs = pendingTimestampNs
-            _ = tally.latency.record(pendingLatencyNs)
+        tally.counts.pointee.delivered += 1
+        tally.counts.pointee.checksum &+= pendingSum
+        if tally.counts.pointee.firstTimestampNs == 0 { tally.counts.pointee.firstTimestampNs = pendingTimestampNs }
+        if pendingTimestampNs >= tally.counts.pointee.firstTimestampNs &+ tally.warmupNs {
+            if tally.counts.pointee.measured == 0 { tally.counts.pointee.firstMeasuredTimestampNs = pendingTimestampNs }
+            tally.counts.pointee.measured += 1
+            tally.counts.pointee.lastMeasuredTimestampNs = pendingTimestampNs
+            if pendingQueued { tally.counts.pointee.queuedBehindPrevious += 1 }
+            _ = tally.counts.pointee.latency.record(pendingLatencyNs)
         }
     }
 
@@ -132,7 +156,7 @@ struct BenchFramesConsumer: ParsableCommand {
         var framesAtEnd: UInt64 = 0
         while !stop.isStopped {
             let work = try consumer.doWork(nowNs: TensorPoolClock.monotonicNs())
-            let measured = tally.measured
+            let measured = tally.counts.pointee.measured
             if measured == 0 { continue }
             if usageAtStart == nil {
                 usageAtStart = BenchProcessUsage.now()
@@ -145,7 +169,7 @@ struct BenchFramesConsumer: ParsableCommand {
         let final = BenchProcessUsage.now()
         let counters = consumer.frameCounters
         var drops: [String: UInt64] = [
-            "drops_gap": counters.dropsGap, "drops_late": counters.dropsLate, "torn_in_callback": tally.tornInCallback,
+            "drops_gap": counters.dropsGap, "drops_late": counters.dropsLate, "torn_in_callback": tally.counts.pointee.tornInCallback,
         ]
         var raw: UInt8 = 0
         while let reason = DropReason(rawValue: raw) {
@@ -153,19 +177,15 @@ struct BenchFramesConsumer: ParsableCommand {
             raw += 1
         }
         drops = drops.filter { $0.value > 0 }
-        let h = tally.latency
-        let latency = BenchLatency(
-            count: h.totalCount, p50: h.totalCount > 0 ? h.valueAtPercentile(50) : 0,
-            p99: h.totalCount > 0 ? h.valueAtPercentile(99) : 0, p999: h.totalCount > 0 ? h.valueAtPercentile(99.9) : 0,
-            max: h.totalCount > 0 ? h.max : 0)
+        let latency = BenchLatency(tally.counts.pointee.latency)
         let start = usageAtStart ?? final
         let end = usageAtEnd ?? start
         let result = BenchFramesConsumerResult(
-            delivered: tally.delivered, measuredFrames: tally.measured,
-            measuredSeconds: Double(tally.lastMeasuredTimestampNs &- tally.firstMeasuredTimestampNs) / 1e9,
+            delivered: tally.counts.pointee.delivered, measuredFrames: tally.counts.pointee.measured,
+            measuredSeconds: Double(tally.counts.pointee.lastMeasuredTimestampNs &- tally.counts.pointee.firstMeasuredTimestampNs) / 1e9,
             latencyNs: latency, drops: drops, cpuNs: end.cpuNs - start.cpuNs,
             cpuFrames: framesAtEnd > framesAtStart ? framesAtEnd - framesAtStart : 0,
-            maxRssKiB: final.maxRssKiB, checksum: tally.checksum)
+            maxRssKiB: final.maxRssKiB, checksum: tally.counts.pointee.checksum, queuedBehindPrevious: tally.counts.pointee.queuedBehindPrevious)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

@@ -25,9 +25,17 @@ struct BenchFramesProducer: ParsableCommand {
     @Option(help: "Flow-control board: stay at most --window frames ahead of the slowest consumer.") var ackFile: String?
     @Option var window: Int = 4
     @Option(help: "Frames per second (0 = as fast as possible).") var rate: Double = 0
+    @Option(help: "commit: the producer stamps timestamp_ns at commit, after the payload copy (FrameTimestamp.atCommit, like the C prototype); call: the time before publish/claim, so latency includes the copy.")
+    var stamp: String = "commit"
+    @Option(help: "Paced runs only: between frames spin on the duty cycle (spin) or sleep until the next frame is due (sleep), so process CPU counts only the producer's work.")
+    var idle: String = "spin"
+    @Option(help: "Run the producer's duty cycle (control/QoS polling) at most every N µs instead of once per loop iteration (0).")
+    var dutyEveryUs: Double = 0
 
     func run() throws {
         guard path == "copy" || path == "claim" else { throw ValidationError("--path copy|claim") }
+        guard stamp == "commit" || stamp == "call" else { throw ValidationError("--stamp commit|call") }
+        guard idle == "spin" || idle == "sleep" else { throw ValidationError("--idle spin|sleep") }
         var aeronContext = AeronContext(directory: aeronDir)
         aeronContext.driverTimeoutMs = 10_000
         let aeron = try Aeron.connect(aeronContext)
@@ -54,6 +62,8 @@ struct BenchFramesProducer: ParsableCommand {
         for i in 0..<source.count { source[i] = UInt8(truncatingIfNeeded: i &* 131) }
         let payload = UnsafeRawBufferPointer(start: source.baseAddress, count: bytes)
         let layout = TensorLayout(dtype: .uint8, shape: [bytes])
+        // An @Option read goes through ArgumentParser's property wrapper (~550 instructions): never in the loop.
+        let frameBytes = bytes
 
         // Every consumer has said hello (and got the announce): they map the regions during the warm-up.
         let connectDeadline = TensorPoolClock.monotonicNs() + 30_000_000_000
@@ -77,45 +87,74 @@ struct BenchFramesProducer: ParsableCommand {
         var published: UInt64 = 0
         var usageAtStart = BenchProcessUsage.now()
         let zeroCopy = path == "claim"
+        let stampAtCommit = stamp == "commit"
+        let sleepsWhenIdle = idle == "sleep" && rate > 0
         let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
         let window = UInt64(max(window, 1))
         var flowTimeouts: UInt64 = 0
-        var publishNsTotal: UInt64 = 0
-        var publishNsAtStart: UInt64 = 0
+        var meter = BenchProducerWorkMeter()
         let intervalNs = rate > 0 ? UInt64(1e9 / rate) : 0
         var nextDueNs: UInt64 = 0
+        let dutyIntervalNs = UInt64(max(dutyEveryUs, 0) * 1_000)
+        var lastDutyNs: UInt64 = 0
+        /// One producer duty cycle (metered), or none when `--duty-every-us` says it is not due yet; returns the time after.
+        @discardableResult
+        func duty(_ now: UInt64) throws -> UInt64 {
+            guard dutyIntervalNs == 0 || now &- lastDutyNs >= dutyIntervalNs else { return now }
+            lastDutyNs = now
+            let work = try producer.doWork(nowNs: now)
+            let after = TensorPoolClock.monotonicNs()
+            meter.dutyCycle(work, from: now, to: after)
+            return after
+        }
         while true {
             var now = TensorPoolClock.monotonicNs()
-            _ = try producer.doWork(nowNs: now)
             if intervalNs > 0 {
                 // Paced: latency without queueing behind earlier frames.
-                if now < nextDueNs { continue }
-                nextDueNs = now &+ intervalNs
+                if nextDueNs == 0 { nextDueNs = now }
+                if now < nextDueNs {
+                    if sleepsWhenIdle {
+                        BenchFramesProducer.sleep(untilMonotonicNs: nextDueNs)
+                        now = TensorPoolClock.monotonicNs()
+                    } else {
+                        try duty(now)
+                        continue
+                    }
+                }
+                // A late wake-up (or a slow frame) does not make the next frames burst to catch up.
+                nextDueNs = now - nextDueNs >= intervalNs ? now &+ intervalNs : nextDueNs &+ intervalNs
             }
+            now = try duty(now)
             if let acks, producer.nextSeq &- acks.minimumAcknowledged() >= window {
                 // Closed loop: wait for the slowest consumer (a consumer that dropped a frame before reading it
-                // never acknowledges it: give up after 100 ms, counted).
+                // never acknowledges it: give up after 100 ms, counted). Only duty cycles that did work count
+                // as the producer's work; the rest of the wait is flow-control waiting.
                 let waitStart = now
                 while producer.nextSeq &- acks.minimumAcknowledged() >= window {
                     now = TensorPoolClock.monotonicNs()
                     if now - waitStart > 100_000_000 { flowTimeouts += 1; break }
-                    _ = try producer.doWork(nowNs: now)
+                    try duty(now)
                 }
                 now = TensorPoolClock.monotonicNs()
             }
             let result: ProducerPublishResult
             let publishStart = now
             if zeroCopy {
-                guard let claim = producer.claim(byteCount: bytes, nowNs: now) else { continue }
-                if bytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: bytes) }
-                // Commit time, as the C prototype stamps its descriptor after the copy.
-                let committedAt = TensorPoolClock.monotonicNs()
-                result = producer.commit(claim, layout: layout, valuesLength: bytes, timestampNs: committedAt, nowNs: committedAt)
+                guard let claim = producer.claim(byteCount: frameBytes, nowNs: now) else { continue }
+                if frameBytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: frameBytes) }
+                let filled = TensorPoolClock.monotonicNs()
+                result = producer.commit(claim, layout: layout, valuesLength: frameBytes,
+                                         timestamp: stampAtCommit ? .atCommit : .ns(publishStart), nowNs: now)
+                meter.commit(from: filled, to: TensorPoolClock.monotonicNs(), measuring: windowStartNs != 0)
             } else {
-                result = producer.publish(payload, layout: layout, timestampNs: now, nowNs: now)
+                result = producer.publish(payload, layout: layout, timestamp: stampAtCommit ? .atCommit : .ns(publishStart),
+                                          nowNs: now)
             }
-            publishNsTotal &+= TensorPoolClock.monotonicNs() &- publishStart
-            if case .published = result {
+            let publishEnd = TensorPoolClock.monotonicNs()
+            let isPublished: Bool
+            if case .published = result { isPublished = true } else { isPublished = false }
+            meter.publish(from: publishStart, to: publishEnd, published: isPublished, measuring: windowStartNs != 0)
+            if isPublished {
                 published &+= 1
                 if firstPublishNs == 0 { firstPublishNs = now }
             }
@@ -124,7 +163,7 @@ struct BenchFramesProducer: ParsableCommand {
                 if now - firstPublishNs >= warmupNs {
                     windowStartNs = now
                     framesAtStart = published
-                    publishNsAtStart = publishNsTotal
+                    meter.startWindow()
                     usageAtStart = BenchProcessUsage.now()
                 }
             } else if now - windowStartNs >= windowNs {
@@ -146,8 +185,17 @@ struct BenchFramesProducer: ParsableCommand {
         drops = drops.filter { $0.value > 0 }
         let result = BenchFramesProducerResult(
             frames: published - framesAtStart, seconds: Double(windowEndNs - windowStartNs) / 1e9, drops: drops,
-            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: publishNsTotal - publishNsAtStart,
-            maxRssKiB: usageAtEnd.maxRssKiB)
+            cpuNs: usageAtEnd.cpuNs - usageAtStart.cpuNs, publishNs: meter.windowPublishNs,
+            dutyWorkNs: meter.windowDutyWorkNs, idleDutyNsPerCall: meter.windowIdleDutyNsPerCall,
+            idleDutyP50Ns: BenchLatency(meter.idleDuty).p50,
+            workPerFrameNs: meter.percentiles(), commitNs: zeroCopy ? BenchLatency(meter.commits) : nil, stamp: stamp,
+            idle: sleepsWhenIdle ? "sleep" : "spin", dutyEveryUs: dutyEveryUs, maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
+    }
+
+    /// `clock_nanosleep` to an absolute `CLOCK_MONOTONIC` time (paced `--idle sleep`).
+    static func sleep(untilMonotonicNs deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
     }
 }

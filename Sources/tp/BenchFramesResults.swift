@@ -5,11 +5,28 @@ struct BenchFramesProducerResult: Codable {
     var seconds: Double
     /// Frames refused or lost by the producer, by reason (whole run, warm-up included).
     var drops: [String: UInt64]
-    /// user+sys CPU of the process over the measured window.
+    /// user+sys CPU of the whole process (every thread) over the measured window (getrusage).
     var cpuNs: UInt64
     /// Wall time inside publish (copy path) or claim + fill + commit (claim path) over the window, without the
-    /// closed-loop wait for consumers: the producer's own cost.
+    /// closed-loop wait for consumers.
     var publishNs: UInt64
+    /// Wall time of the duty cycles that did work (`doWork` > 0) over the window (idle ones excluded).
+    var dutyWorkNs: UInt64
+    /// Mean wall time of one duty cycle that found nothing to do (polling cost; grows with the consumers'
+    /// publications on the control/QoS streams).
+    var idleDutyNsPerCall: Double
+    /// Median of the idle duty cycles' durations.
+    var idleDutyP50Ns: UInt64
+    /// Per published frame: publish time + working duty cycles since the previous frame (``BenchProducerWorkMeter``).
+    var workPerFrameNs: BenchLatency
+    /// Claim path only: wall time of `commit` (stamp → header → commit word → descriptor offer) per frame.
+    var commitNs: BenchLatency?
+    /// `commit` (timestamp_ns read at commit, after the copy) or `call` (before publish/claim).
+    var stamp: String
+    /// `spin` (busy duty cycle between frames) or `sleep` (paced: sleeps until the next frame is due).
+    var idle: String
+    /// `--duty-every-us` (0: a duty cycle every loop iteration).
+    var dutyEveryUs: Double
     var maxRssKiB: Int
 }
 
@@ -31,6 +48,9 @@ struct BenchFramesConsumerResult: Codable {
     var maxRssKiB: Int
     /// Sum of the bytes read, so the read cannot be optimised away.
     var checksum: UInt64
+    /// Measured frames committed before this consumer had finished the previous frame (their latency includes
+    /// waiting for that read, i.e. queueing, not hand-off).
+    var queuedBehindPrevious: UInt64
 }
 
 /// Latency percentiles in nanoseconds (HdrHistogram, 3 significant digits).
@@ -61,15 +81,37 @@ struct BenchFramesCase: Codable {
     var deliveredPerSecondMin: Double
     /// Latency merged over the consumers (max of their percentiles: the worst consumer).
     var latencyNs: BenchLatency
+    /// Producer process CPU (getrusage, all threads) ÷ published frames. Includes idle spinning between paced
+    /// frames (unless the producer sleeps: `--idle sleep`) and the closed loop's wait for consumers.
     var producerCpuNsPerFrame: Double
     /// Producer time inside the publish path per published frame (excludes waiting for consumers).
     var producerPublishNsPerFrame: Double
+    /// Producer work per published frame (mean): publish path + duty cycles that did work, excluding idle
+    /// spinning and flow-control waiting (``BenchProducerWorkMeter``).
+    var producerWorkNsPerFrame: Double
+    /// Median of the per-frame producer work samples (robust to preemption on a shared machine).
+    var producerWorkP50Ns: UInt64
+    /// Largest fraction of measured frames any consumer received while still reading the previous one.
+    var queuedFractionMax: Double
     var consumerCpuNsPerFrameMax: Double
     /// CPU of the parent process (embedded Swift driver thread) per published frame; nil with `--real-driver`.
     var driverCpuNsPerFrame: Double?
     var producerMaxRssKiB: Int
     var consumerMaxRssKiBMax: Int
     var consumerDrops: [String: UInt64]
+    /// Medians over the `--repeats` rounds of this case (the other fields are the best-frames/s round).
+    var medians: BenchFramesMedians?
+}
+
+/// Per-case medians over rounds: the latency and CPU ratios use these (a best-of-N latency or CPU would flatter).
+struct BenchFramesMedians: Codable, Equatable {
+    var rounds: Int
+    var framesPerSecond: Double
+    var latencyP50Ns: Double
+    var latencyP99Ns: Double
+    var producerCpuNsPerFrame: Double
+    var producerWorkNsPerFrame: Double
+    var producerWorkP50Ns: Double
 }
 
 /// The reference figures measured in the same run.
@@ -94,6 +136,10 @@ struct BenchCPrototypeResult: Codable {
     var descP50Ns: Double?
     var descP99Ns: Double?
     var descP999Ns: Double?
+    /// Medians over `REPS` runs of `desc_p50_ns` / `desc_p99_ns` (run.sh's `SUMMARY` line), when REPS > 1: the
+    /// latency ratios use these, like ours use the medians over rounds.
+    var descP50MedianNs: Double?
+    var descP99MedianNs: Double?
     var raw: String
 }
 
@@ -104,6 +150,8 @@ struct BenchFramesRatio: Codable {
     var fpsVsC: Double?
     /// latency p50 ÷ C prototype descriptor latency p50.
     var latencyP50VsC: Double?
+    /// latency p50 ÷ the smallest payload's p50 (same path, read, consumers): "independent of payload size".
+    var latencyP50VsSmallest: Double?
     /// latency p50 ÷ cache-line round trip.
     var latencyP50VsCacheLine: Double?
     /// GiB/s ÷ single-thread memcpy GiB/s.
@@ -112,6 +160,10 @@ struct BenchFramesRatio: Codable {
     var producerCpuVsOneConsumer: Double?
     /// producer publish-path time/frame ÷ the same with one consumer.
     var producerPublishVsOneConsumer: Double?
+    /// producer work/frame (mean) ÷ the same with one consumer.
+    var producerWorkVsOneConsumer: Double?
+    /// producer work/frame (p50) ÷ the same with one consumer.
+    var producerWorkP50VsOneConsumer: Double?
 }
 
 /// The whole JSON document of `tp bench frames --json`.
@@ -133,4 +185,6 @@ struct BenchFramesReport: Codable {
     var cases: [BenchFramesCase]
     var references: BenchFramesReferences
     var ratios: [BenchFramesRatio]
+    /// What each figure measures (the same text as the table's legend).
+    var definitions: [String: String] = BenchFramesTable.definitions
 }

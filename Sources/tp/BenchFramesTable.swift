@@ -22,36 +22,91 @@ enum BenchFramesTable {
         let consumerCpu = results.map { $0.cpuFrames > 0 ? Double($0.cpuNs) / Double($0.cpuFrames) : 0 }
         // The parent's CPU over the case is the embedded driver's thread (the parent itself only waits).
         let driverPerFrame = driverCpuNs.map { producer.frames > 0 ? Double($0) / Double(producer.frames) : 0 }
+        let perFrame = { (ns: UInt64) in producer.frames > 0 ? Double(ns) / Double(producer.frames) : 0 }
+        let queued = results.map { $0.measuredFrames > 0 ? Double($0.queuedBehindPrevious) / Double($0.measuredFrames) : 0 }
         return BenchFramesCase(
             name: name, bytes: bytes, path: path, read: read, consumers: consumers, nslots: nslots,
             producer: producer, consumerResults: results, framesPerSecond: fps,
             gibPerSecond: fps * Double(bytes) / Double(1 << 30), deliveredPerSecondMin: delivered.min() ?? 0,
             latencyNs: latency,
-            producerCpuNsPerFrame: producer.frames > 0 ? Double(producer.cpuNs) / Double(producer.frames) : 0,
-            producerPublishNsPerFrame: producer.frames > 0 ? Double(producer.publishNs) / Double(producer.frames) : 0,
+            producerCpuNsPerFrame: perFrame(producer.cpuNs), producerPublishNsPerFrame: perFrame(producer.publishNs),
+            producerWorkNsPerFrame: perFrame(producer.publishNs &+ producer.dutyWorkNs),
+            producerWorkP50Ns: producer.workPerFrameNs.p50, queuedFractionMax: queued.max() ?? 0,
             consumerCpuNsPerFrameMax: consumerCpu.max() ?? 0, driverCpuNsPerFrame: driverPerFrame,
             producerMaxRssKiB: producer.maxRssKiB, consumerMaxRssKiBMax: results.map(\.maxRssKiB).max() ?? 0,
             consumerDrops: drops)
     }
 
+    /// Ratios of each case to its references. Latency and producer CPU/work use the medians over rounds when
+    /// present (``BenchFramesCase/medians``), frames/s the best round.
     static func ratios(cases: [BenchFramesCase], references: BenchFramesReferences) -> [BenchFramesRatio] {
         cases.map { c in
             let reference = references.cPrototype?[String(c.bytes)]
             let memcpy = references.memcpyGiBps[String(c.bytes)]
             let one = cases.first { $0.bytes == c.bytes && $0.path == c.path && $0.read == c.read && $0.consumers == 1 }
+            let smallest = cases.filter { $0.path == c.path && $0.read == c.read && $0.consumers == c.consumers }
+                .min { $0.bytes < $1.bytes }
             func ratio(_ a: Double, _ b: Double?) -> Double? {
                 guard let b, b > 0 else { return nil }
                 return a / b
             }
+            let m = figures(c)
             return BenchFramesRatio(
                 caseName: c.name, fpsVsC: ratio(c.framesPerSecond, reference?.fps),
-                latencyP50VsC: ratio(Double(c.latencyNs.p50), reference?.descP50Ns),
-                latencyP50VsCacheLine: ratio(Double(c.latencyNs.p50), references.cacheLineRoundTripNs),
+                latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50MedianNs ?? reference?.descP50Ns),
+                latencyP50VsSmallest: smallest.flatMap { $0.bytes == c.bytes ? nil : ratio(m.latencyP50Ns, figures($0).latencyP50Ns) },
+                latencyP50VsCacheLine: ratio(m.latencyP50Ns, references.cacheLineRoundTripNs),
                 gibpsVsMemcpy: ratio(c.gibPerSecond, memcpy),
-                producerCpuVsOneConsumer: one.flatMap { ratio(c.producerCpuNsPerFrame, $0.producerCpuNsPerFrame) },
-                producerPublishVsOneConsumer: one.flatMap { ratio(c.producerPublishNsPerFrame, $0.producerPublishNsPerFrame) })
+                producerCpuVsOneConsumer: one.flatMap { ratio(m.producerCpuNsPerFrame, figures($0).producerCpuNsPerFrame) },
+                producerPublishVsOneConsumer: one.flatMap { ratio(c.producerPublishNsPerFrame, $0.producerPublishNsPerFrame) },
+                producerWorkVsOneConsumer: one.flatMap { ratio(m.producerWorkNsPerFrame, figures($0).producerWorkNsPerFrame) },
+                producerWorkP50VsOneConsumer: one.flatMap { ratio(m.producerWorkP50Ns, figures($0).producerWorkP50Ns) })
         }
     }
+
+    /// The figures ratios are taken from: the medians over rounds, or the single round.
+    static func figures(_ c: BenchFramesCase) -> BenchFramesMedians {
+        c.medians ?? medians(of: [c])
+    }
+
+    /// Medians of the key figures over the rounds of one case (upper median for an even count: never flatters).
+    static func medians(of rounds: [BenchFramesCase]) -> BenchFramesMedians {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        }
+        return BenchFramesMedians(
+            rounds: rounds.count, framesPerSecond: median(rounds.map(\.framesPerSecond)),
+            latencyP50Ns: median(rounds.map { Double($0.latencyNs.p50) }),
+            latencyP99Ns: median(rounds.map { Double($0.latencyNs.p99) }),
+            producerCpuNsPerFrame: median(rounds.map(\.producerCpuNsPerFrame)),
+            producerWorkNsPerFrame: median(rounds.map(\.producerWorkNsPerFrame)),
+            producerWorkP50Ns: median(rounds.map { Double($0.producerWorkP50Ns) }))
+    }
+
+    /// The best-frames/s round of each case, with the medians of all its rounds attached.
+    static func combineRounds(_ rounds: [BenchFramesCase]) -> BenchFramesCase? {
+        guard var best = rounds.max(by: { $0.framesPerSecond < $1.framesPerSecond }) else { return nil }
+        best.medians = medians(of: rounds)
+        return best
+    }
+
+    /// What each reported figure measures (table legend and JSON `definitions`).
+    static let definitions: [String: String] = [
+        "framesPerSecond": "successful publishes (descriptor offered) per second in the measured window; best round",
+        "latency": "producer commit (header timestamp_ns, FrameTimestamp.atCommit: read after the payload copy, right before the commit; with --stamp call: before publish/claim, so it includes the copy) to the start of the consumer's onFrame callback (descriptor polled, header read under the seqlock), worst consumer; C prototype: t_pub after its memcpy to t_rx at descriptor receipt",
+        "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over REPS runs when --repeats > 1)",
+        "latencyP50VsSmallest": "p50 ÷ the smallest payload's p50 with the same path/read/consumers (target: 4 MiB ≤ 1.2× 64 B)",
+        "queued": "share of measured frames committed before the consumer had finished the previous one (latency then includes queueing behind that read, not only the hand-off)",
+        "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",
+        "producerWorkNsPerFrame": "producer work ÷ published frames: wall time in publish (or claim+fill+commit) plus duty cycles that did work (doWork > 0: hellos, QoS, announces); excludes idle duty cycles and flow-control waiting",
+        "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
+        "pollns (producer.idleDutyP50Ns)": "median wall time of one producer duty cycle that found nothing to do (JSON: also the mean, idleDutyNsPerCall): the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
+        "commitP50 (producer.commitNs)": "claim path: median wall time of commit alone (stamp, header write, commit word release, descriptor offer), the producer's share of the commit → callback latency",
+        "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
+        "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
+        "medians": "with --repeats N: per-case medians over rounds; latency and CPU/work ratios use them, frames/s is the best round",
+    ]
 
     static func render(_ report: BenchFramesReport) -> String {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
@@ -61,20 +116,28 @@ enum BenchFramesTable {
         lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.pinned ? " pinned" : "")  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
             + pad("frames/s", 10) + pad("vsC", 7) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
-            + pad("p50us", 9) + pad("vsC", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
-            + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("pubus", 8) + pad("vs1c", 7) + pad("consCPUus", 10) + pad("drvCPUus", 9)
+            + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
+            + pad("queued", 7)
+            + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
+            + pad("pubus", 8) + pad("commitP50", 10) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
             + pad("RSSprodMiB", 11) + pad("RSSconsMiB", 11) + "  drops")
         for (c, r) in zip(report.cases, report.ratios) {
+            let m = figures(c)
             let drops = c.consumerDrops.merging(c.producer.drops) { $0 + $1 }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             lines.append(c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + pad(String(format: "%.0f", c.framesPerSecond), 10) + pad(x(r.fpsVsC), 7)
                 + pad(String(format: "%.2f", c.gibPerSecond), 7) + pad(x(r.gibpsVsMemcpy), 9)
                 + pad(String(format: "%.0f", c.deliveredPerSecondMin), 10)
-                + pad(us(c.latencyNs.p50), 9) + pad(x(r.latencyP50VsC), 7) + pad(us(c.latencyNs.p99), 9)
-                + pad(us(c.latencyNs.p999), 9) + pad(us(c.latencyNs.max), 9)
-                + pad(String(format: "%.2f", c.producerCpuNsPerFrame / 1000), 10) + pad(x(r.producerCpuVsOneConsumer), 7)
-                + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8) + pad(x(r.producerPublishVsOneConsumer), 7)
+                + pad(us(UInt64(m.latencyP50Ns)), 9) + pad(x(r.latencyP50VsC), 7) + pad(x(r.latencyP50VsSmallest), 7)
+                + pad(us(UInt64(m.latencyP99Ns)), 9) + pad(us(c.latencyNs.p999), 9) + pad(us(c.latencyNs.max), 9)
+                + pad(String(format: "%.0f%%", c.queuedFractionMax * 100), 7)
+                + pad(String(format: "%.2f", m.producerCpuNsPerFrame / 1000), 10) + pad(x(r.producerCpuVsOneConsumer), 7)
+                + pad(String(format: "%.2f", m.producerWorkNsPerFrame / 1000), 8) + pad(x(r.producerWorkVsOneConsumer), 7)
+                + pad(String(format: "%.2f", m.producerWorkP50Ns / 1000), 8) + pad(x(r.producerWorkP50VsOneConsumer), 7)
+                + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8)
+                + pad(c.producer.commitNs.map { String(format: "%.2f", Double($0.p50) / 1000) } ?? "-", 10)
+                + pad(String(format: "%llu", c.producer.idleDutyP50Ns), 8)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
                 + pad(String(format: "%.1f", Double(c.producerMaxRssKiB) / 1024), 11)
@@ -91,11 +154,19 @@ enum BenchFramesTable {
         }
         if let c = report.references.cPrototype {
             for (_, r) in c.sorted(by: { $0.value.bytes < $1.value.bytes }) {
-                lines.append("  C prototype \(sizeLabel(r.bytes)) copy/full 4 slots: \(String(format: "%.0f", r.fps)) frames/s \(String(format: "%.2f", r.gibPerSecond)) GiB/s desc p50 \(r.descP50Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us p99 \(r.descP99Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us")
+                let medians = r.descP50MedianNs.map { p50 in
+                    " (medians over runs: p50 \(String(format: "%.1f", p50 / 1000)) us p99 \(r.descP99MedianNs.map { String(format: "%.1f", $0 / 1000) } ?? "-") us)"
+                } ?? ""
+                lines.append("  C prototype \(sizeLabel(r.bytes)) copy/full 4 slots, closed loop: \(String(format: "%.0f", r.fps)) frames/s \(String(format: "%.2f", r.gibPerSecond)) GiB/s desc p50 \(r.descP50Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us p99 \(r.descP99Ns.map { String(format: "%.1f", $0 / 1000) } ?? "-") us (best run)" + medians)
             }
         }
         if let error = report.references.cPrototypeError { lines.append("  C prototype not measured: \(error)") }
-        lines.append("# frames/s: successful publishes; latency: header timestamp (copy: before publish, so it includes the copy; claim: at commit) to the consumer's onFrame, worst consumer; CPU: getrusage user+sys per frame in the measured window (closed flow: includes the producer's wait for consumers); pubus: producer wall time inside publish (or claim+fill+commit) per frame; drvCPU: the parent (embedded driver thread)")
+        let stamps = Set(report.cases.map(\.producer.stamp)).sorted().joined(separator: ",")
+        let idles = Set(report.cases.map(\.producer.idle)).sorted().joined(separator: ",")
+        let duty = Set(report.cases.map { String(format: "%g", $0.producer.dutyEveryUs) }).sorted().joined(separator: ",")
+        lines.append("# producer stamp=\(stamps) idle=\(idles) duty-every-us=\(duty); p50/p99/prodCPU/work columns are medians over \(report.repeats) round(s), the rest the best-frames/s round")
+        lines.append("# definitions")
+        for (key, text) in definitions.sorted(by: { $0.key < $1.key }) { lines.append("  \(key): \(text)") }
         return lines.joined(separator: "\n")
     }
 }

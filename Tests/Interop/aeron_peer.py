@@ -134,6 +134,26 @@ class HeaderValues(ctypes.Structure):
 assert ctypes.sizeof(HeaderValuesFrame) == 32 and ctypes.sizeof(HeaderValues) == 44
 
 
+class ImageConstants(ctypes.Structure):
+    """aeron_image_constants_t (aeronc.h)."""
+    _fields_ = [("subscription", c_void_p), ("source_identity", c_char_p), ("correlation_id", c_int64),
+                ("join_position", c_int64), ("position_bits_to_shift", c_size_t), ("term_buffer_length", c_size_t),
+                ("mtu_length", c_size_t), ("session_id", c_int32), ("initial_term_id", c_int32),
+                ("subscriber_position_id", c_int32)]
+
+
+class PublicationErrorValues(ctypes.Structure):
+    """aeron_publication_error_values_t (aeronc.h, #pragma pack(4)); the message follows the fixed part."""
+    _pack_ = 4
+    _fields_ = [("registration_id", c_int64), ("destination_registration_id", c_int64), ("session_id", c_int32),
+                ("stream_id", c_int32), ("receiver_id", c_int64), ("group_tag", c_int64), ("address_type", ctypes.c_int16),
+                ("source_port", ctypes.c_uint16), ("source_address", ctypes.c_uint8 * 16), ("error_code", c_int32),
+                ("error_message_length", c_int32)]
+
+
+PUBLICATION_ERROR_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(PublicationErrorValues))
+
+
 class CountersBuffers(ctypes.Structure):
     """aeron_counters_reader_buffers_t."""
     _fields_ = [("values", c_void_p), ("metadata", c_void_p), ("values_length", c_size_t),
@@ -187,6 +207,18 @@ _PROTOTYPES = [
     ("aeron_error_log_read", c_size_t, [c_void_p, c_size_t, c_void_p, c_void_p, c_int64]),
     ("aeron_is_driver_active", c_bool, [c_char_p, c_int64, c_void_p]),
     ("aeron_client_id", c_int64, [c_void_p]),
+    # client API of 1.47+ drivers: image rejection, publication errors, revoke, next session id
+    ("aeron_context_set_publication_error_frame_handler", c_int, [c_void_p, c_void_p, c_void_p]),
+    ("aeron_subscription_image_at_index", c_void_p, [c_void_p, c_size_t]),
+    ("aeron_subscription_image_release", c_int, [c_void_p, c_void_p]),
+    ("aeron_image_constants", c_int, [c_void_p, c_void_p]),
+    ("aeron_image_position", c_int64, [c_void_p]),
+    ("aeron_image_reject", c_int, [c_void_p, c_char_p]),
+    ("aeron_image_is_end_of_stream", c_bool, [c_void_p]),
+    ("aeron_image_is_publication_revoked", c_bool, [c_void_p]),
+    ("aeron_exclusive_publication_revoke", c_int, [c_void_p, c_void_p, c_void_p]),
+    ("aeron_async_next_session_id", c_int, [ctypes.POINTER(c_void_p), c_void_p, c_int32]),
+    ("aeron_async_next_session_id_poll", c_int, [ctypes.POINTER(c_int32), c_void_p]),
     # media driver
     ("aeron_driver_context_init", c_int, [ctypes.POINTER(c_void_p)]),
     ("aeron_driver_context_set_dir", c_int, [c_void_p, c_char_p]),
@@ -397,12 +429,17 @@ def cmd_driver(aeron, args):
 
 
 class Client:
-    def __init__(self, aeron, directory, timeout_ms=10000, name="aeron_peer"):
+    def __init__(self, aeron, directory, timeout_ms=10000, name="aeron_peer", publication_error_handler=None):
         self.a = aeron
         self.ctx = c_void_p()
         self.client = c_void_p()
         a = aeron
         a.check(a.aeron_context_init(ctypes.byref(self.ctx)), "aeron_context_init")
+        if publication_error_handler is not None:
+            self._publication_error_handler = PUBLICATION_ERROR_HANDLER(publication_error_handler)
+            a.check(a.aeron_context_set_publication_error_frame_handler(
+                self.ctx, ctypes.cast(self._publication_error_handler, c_void_p), None),
+                "aeron_context_set_publication_error_frame_handler")
         a.check(a.aeron_context_set_dir(self.ctx, directory.encode()), "aeron_context_set_dir")
         a.check(a.aeron_context_set_driver_timeout_ms(self.ctx, timeout_ms), "aeron_context_set_driver_timeout_ms")
         a.check(a.aeron_context_set_client_name(self.ctx, name.encode()), "aeron_context_set_client_name")
@@ -527,6 +564,10 @@ def cmd_pub(aeron, args):
             if (i + 1) % every == 0 and i + 1 < args.count:
                 emit({"event": "progress", "sent": i + 1})
         emit({"event": "done", "sent": args.count, "position": last_position})
+        if args.revoke:
+            # The C client revokes exclusive publications only (aeron_exclusive_publication_revoke).
+            aeron.check(aeron.aeron_exclusive_publication_revoke(pub.handle, None, None), "aeron_exclusive_publication_revoke")
+            emit({"event": "revoked", "position": last_position})
         if args.linger_s > 0:
             time.sleep(args.linger_s)
     finally:
@@ -1007,6 +1048,157 @@ def cmd_add_expect_error(aeron, args, kind):
         client.close()
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Client API of 1.47+ drivers: reject an image, watch publication errors, next available session id
+
+
+def image_constants(aeron, image):
+    constants = ImageConstants()
+    aeron.check(aeron.aeron_image_constants(image, ctypes.byref(constants)), "aeron_image_constants")
+    return constants
+
+
+def first_image(aeron, sub, deadline):
+    """Waits for the subscription's first image; returns it retained (release with aeron_subscription_image_release)."""
+    while True:
+        image = aeron.aeron_subscription_image_at_index(sub, 0)
+        if image:
+            return image
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.001)
+
+
+def cmd_reject(aeron, args):
+    client = Client(aeron, args.dir, args.client_timeout_ms)
+    try:
+        sub = client.add_subscription(args.channel, args.stream)
+        emit({"event": "ready", "channel": args.channel, "stream": args.stream})
+        deadline = time.monotonic() + args.timeout_s
+        image = first_image(aeron, sub, deadline)
+        if image is None:
+            print("no image appeared", file=sys.stderr)
+            return 3
+        constants = image_constants(aeron, image)
+        emit({"event": "image", "correlation_id": constants.correlation_id, "session_id": constants.session_id,
+              "join_position": constants.join_position})
+        received = [0]
+
+        def on_fragment(clientd, buffer, length, header):
+            received[0] += 1
+
+        handler = FRAGMENT_HANDLER(on_fragment)
+        while received[0] < args.count:
+            if aeron.aeron_subscription_poll(sub, handler, None, 16) == 0:
+                if time.monotonic() > deadline:
+                    print(f"received {received[0]}/{args.count} before rejecting", file=sys.stderr)
+                    return 3
+                time.sleep(0.0005)
+        position = aeron.aeron_image_position(image)
+        aeron.check(aeron.aeron_image_reject(image, args.reason.encode()), "aeron_image_reject")
+        aeron.aeron_subscription_image_release(sub, image)
+        emit({"event": "rejected", "correlation_id": constants.correlation_id, "position": position, "received": received[0]})
+        start = time.monotonic()
+        while aeron.aeron_subscription_image_count(sub) > 0:
+            aeron.aeron_subscription_poll(sub, handler, None, 16)
+            if time.monotonic() > deadline:
+                print("image still present after the rejection", file=sys.stderr)
+                return 3
+            time.sleep(0.001)
+        emit({"event": "image_gone", "after_ms": int((time.monotonic() - start) * 1000)})
+        if args.wait_back_s is not None:
+            back_deadline = time.monotonic() + args.wait_back_s
+            image = first_image(aeron, sub, back_deadline)
+            if image is None:
+                print(f"no image came back within {args.wait_back_s}s", file=sys.stderr)
+                return 3
+            constants = image_constants(aeron, image)
+            aeron.aeron_subscription_image_release(sub, image)
+            emit({"event": "image_back", "after_ms": int((time.monotonic() - start) * 1000),
+                  "correlation_id": constants.correlation_id, "session_id": constants.session_id,
+                  "join_position": constants.join_position})
+        return 0
+    finally:
+        client.close()
+
+
+def cmd_pub_error_watch(aeron, args):
+    errors = []
+    lock = threading.Lock()
+
+    def on_publication_error(clientd, values_ptr):
+        v = values_ptr.contents
+        length = max(0, min(v.error_message_length, 4096))
+        text = ctypes.string_at(ctypes.addressof(v) + ctypes.sizeof(PublicationErrorValues), length)
+        event = {"event": "publication_error", "registration_id": v.registration_id,
+                 "destination_registration_id": v.destination_registration_id, "session_id": v.session_id,
+                 "stream_id": v.stream_id, "receiver_id": v.receiver_id, "group_tag": v.group_tag,
+                 "address_type": v.address_type, "source_port": v.source_port,
+                 "source_address": bytes(v.source_address).hex(), "error_code": v.error_code,
+                 "error_message": text.decode("utf-8", "replace")}
+        with lock:
+            errors.append(event)
+
+    client = Client(aeron, args.dir, args.client_timeout_ms, publication_error_handler=on_publication_error)
+    try:
+        pub = client.add_publication(args.channel, args.stream, args.exclusive)
+        emit({"event": "publication", "channel": args.channel, "stream": args.stream, "exclusive": args.exclusive})
+        pub.wait_connected(args.connect_timeout_s)
+        emit({"event": "connected"})
+        deadline = time.monotonic() + args.timeout_s
+        sent = 0
+        while True:
+            with lock:
+                got = list(errors)
+            if got:
+                for event in got:
+                    emit(event)
+                emit({"event": "done", "sent": sent, "connected": pub.is_connected()})
+                if args.linger_s > 0:
+                    # keep the publication (so a rejected image can come back after the driver's cool-down)
+                    reconnect_deadline = time.monotonic() + args.linger_s
+                    while time.monotonic() < reconnect_deadline:
+                        if pub.is_connected():
+                            emit({"event": "reconnected"})
+                            break
+                        time.sleep(0.001)
+                    time.sleep(max(0.0, min(1.0, reconnect_deadline - time.monotonic())))
+                return 0
+            if sent < args.count and pub.offer(pattern(sent, 32), 32) > 0:
+                sent += 1
+            if time.monotonic() > deadline:
+                print(f"no publication error within {args.timeout_s}s", file=sys.stderr)
+                return 3
+            time.sleep(0.001)
+    finally:
+        client.close()
+
+
+def cmd_next_session_id(aeron, args):
+    client = Client(aeron, args.dir, args.client_timeout_ms)
+    try:
+        for _ in range(args.count):
+            async_ptr = c_void_p()
+            aeron.check(aeron.aeron_async_next_session_id(ctypes.byref(async_ptr), client.client, args.stream),
+                        "aeron_async_next_session_id")
+            session_id = c_int32()
+            deadline = time.monotonic() + args.timeout_s
+            while True:
+                rc = aeron.aeron_async_next_session_id_poll(ctypes.byref(session_id), async_ptr)
+                if rc > 0:
+                    break
+                if rc < 0:
+                    code, msg = aeron.error()
+                    raise PeerError(f"aeron_async_next_session_id_poll failed: errcode={code} errmsg={msg}")
+                if time.monotonic() > deadline:
+                    raise PeerError("next session id timed out", 3)
+                time.sleep(0.0005)
+            emit({"event": "next_session_id", "stream": args.stream, "session_id": session_id.value})
+        return 0
+    finally:
+        client.close()
+
+
 def cmd_pattern(args):
     for case in args.cases.split(","):
         index, size = (int(x) for x in case.split(":"))
@@ -1068,6 +1260,7 @@ def build_parser():
     p.add_argument("--timeout-s", type=float, default=60, help="overall deadline for offering")
     p.add_argument("--progress-every", type=int, default=0)
     p.add_argument("--linger-s", type=float, default=0, help="keep the publication open after sending")
+    p.add_argument("--revoke", action="store_true", help="revoke the (exclusive) publication after sending")
 
     p = command("sub", "receive and verify --count pattern messages")
     channel_options(p)
@@ -1115,6 +1308,28 @@ def build_parser():
     p = sub.add_parser("pattern", help="print the message pattern bytes (hex) for index:size cases")
     p.add_argument("--cases", required=True, help="comma-separated INDEX:SIZE pairs, e.g. 0:0,5:9,300:70000")
 
+    p = command("reject", "subscribe, receive --count messages, reject the first image, wait for it to go")
+    channel_options(p)
+    p.add_argument("--count", type=int, default=0, help="messages to receive before rejecting")
+    p.add_argument("--reason", default="rejected by aeron_peer")
+    p.add_argument("--wait-back-s", type=float, default=None, metavar="S",
+                   help="after the image went away, wait up to S seconds for it to come back")
+    p.add_argument("--timeout-s", type=float, default=30)
+
+    p = command("pub-error-watch", "publish (up to --count messages) until a publication error frame arrives")
+    channel_options(p)
+    p.add_argument("--exclusive", action="store_true")
+    p.add_argument("--count", type=int, default=1000000)
+    p.add_argument("--linger-s", type=float, default=0,
+                   help="after the error, keep the publication up to S seconds (prints reconnected if it reconnects)")
+    p.add_argument("--connect-timeout-s", type=float, default=10)
+    p.add_argument("--timeout-s", type=float, default=30)
+
+    p = command("next-session-id", "ask the driver for the next available session id --count times")
+    p.add_argument("--stream", type=int, default=1001)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--timeout-s", type=float, default=10)
+
     for name in ("add-pub-expect-error", "add-sub-expect-error"):
         p = command(name, "add a publication/subscription the driver should reject; print the error")
         channel_options(p)
@@ -1134,6 +1349,7 @@ def main(argv):
             "throughput": cmd_throughput, "counters": cmd_counters, "errors": cmd_errors, "cnc": cmd_cnc,
             "add-pub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "pub"),
             "add-sub-expect-error": lambda a, x: cmd_add_expect_error(a, x, "sub"),
+            "reject": cmd_reject, "pub-error-watch": cmd_pub_error_watch, "next-session-id": cmd_next_session_id,
         }
         return handlers[args.command](aeron, args)
     except PeerError as e:

@@ -88,6 +88,32 @@ import Testing
         #expect(buffer.uint8(at: 112) == 0xAB && buffer.uint8(at: 255) == 0xAB) // padding left to the producer
     }
 
+    /// `validate` derives element sizes from raw dtype values (no enum round trip): it must agree with
+    /// `Dtype.elementSize` for every raw value, assigned or not.
+    @Test func validationAgreesWithDtypeElementSizes() {
+        for raw in Int16(-2)...20 {
+            var header = Self.base()
+            header.dtypeRaw = raw
+            header.ndims = 1
+            header.dims = TensorDims([8])
+            let dtype = Dtype(rawValue: raw)
+            if let size = dtype.elementSize {
+                header.valuesLenBytes = UInt32(8 * size)
+                #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096) == nil, "dtype \(raw)")
+                header.valuesLenBytes -= 1
+                #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096)
+                        == .extentExceedsValuesLen(extent: 8 * size, valuesLenBytes: UInt32(8 * size - 1)), "dtype \(raw)")
+            } else if dtype == .bit {
+                header.valuesLenBytes = 1
+                #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096) == nil)
+                header.valuesLenBytes = 0
+                #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096) == .extentExceedsValuesLen(extent: 1, valuesLenBytes: 0))
+            } else {
+                #expect(header.validate(headerIndex: 2, poolStrideBytes: 4096) == .unknownDtype(raw), "dtype \(raw)")
+            }
+        }
+    }
+
     @Test func dtypeNamesAndSizes() {
         #expect(Dtype.float32.displayName == "FLOAT32" && Dtype.float32.elementSize == 4)
         #expect(Dtype(rawValue: 12).displayName == "UNRECOGNIZED(12)" && Dtype(rawValue: 12).elementSize == nil)

@@ -59,7 +59,8 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
         // Liveness was refreshed at 2 s: not stale at 4 s (window 3 s), while a machine without it is.
         #expect(m.tick(nowNs: 4 * second) == [])
         #expect(m.state == .mapped(epoch: 5))
-        #expect(withoutRepeat.tick(nowNs: 4 * second) != [])
+        #expect(withoutRepeat.tick(nowNs: 4 * second) == [])   // silence seen once: suspected
+        #expect(withoutRepeat.tick(nowNs: 4 * second + 1) != [])   // and confirmed by the next tick
         // Anything else takes the full path.
         var other = mapped()
         let otherEpoch = other.onRepeatedAnnounce(announce(epoch: 6), nowNs: second)
@@ -124,9 +125,36 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
     @Test func staleAnnouncesUnmap() {
         var m = mapped()
         #expect(m.tick(nowNs: 3 * second) == [])
-        #expect(m.tick(nowNs: 3 * second + 1) == [.dropInFlight, .unmap(.announceStale)])
+        #expect(m.tick(nowNs: 3 * second + 1) == [])
+        #expect(m.state == .mapped(epoch: 5))
+        #expect(m.tick(nowNs: 3 * second + 2) == [.dropInFlight, .unmap(.announceStale)])
         #expect(m.state == .unmapped)
         #expect(m.counters.staleProducer == 1)
+    }
+
+    /// A consumer that did not run for 10 s (the window is 3 s) must not retire a live producer: the
+    /// announces and activity changes that queued up meanwhile are seen before silence is confirmed.
+    @Test func consumerStallIsNotProducerDeath() {
+        var m = mapped()
+        _ = m.onSuperblock(pid: 1, activityTimestampNs: 77, nowNs: 0)
+        // First duty cycle after the stall: the tick runs before the backlog is polled.
+        #expect(m.tick(nowNs: 10 * second) == [])
+        _ = m.onAnnounce(announce(epoch: 5), nowNs: 10 * second + 1)
+        _ = m.onSuperblock(pid: 1, activityTimestampNs: 78, nowNs: 10 * second + 2)
+        #expect(m.tick(nowNs: 10 * second + 50_000_000) == [])
+        #expect(m.state == .mapped(epoch: 5))
+        #expect(m.counters.staleProducer == 0)
+    }
+
+    @Test func staleActivityNeedsAReadAfterTheWindow() {
+        var m = mapped()
+        _ = m.onSuperblock(pid: 1, activityTimestampNs: 77, nowNs: 0)
+        _ = m.onAnnounce(announce(epoch: 5), nowNs: 10 * second)
+        // No read since 0: the consumer has no evidence yet, whatever the clock says.
+        #expect(m.tick(nowNs: 10 * second) == [])
+        // A read at 10 s still sees 77: dead.
+        _ = m.onSuperblock(pid: 1, activityTimestampNs: 77, nowNs: 10 * second)
+        #expect(m.tick(nowNs: 10 * second + 1) == [.dropInFlight, .unmap(.activityStale)])
     }
 
     @Test func staleActivityTimestampUnmapsEvenWithAnnounces() {
@@ -138,6 +166,8 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
             #expect(m.tick(nowNs: UInt64(t) * second) == [])
         }
         _ = m.onAnnounce(announce(epoch: 5), nowNs: 3 * second + 500)
+        #expect(m.tick(nowNs: 3 * second + 500) == [])   // the last read (3 s) is not yet a window after the change
+        _ = m.onSuperblock(pid: 1, activityTimestampNs: 77, nowNs: 3 * second + 500)
         #expect(m.tick(nowNs: 3 * second + 500) == [.dropInFlight, .unmap(.activityStale)])
     }
 
@@ -258,7 +288,8 @@ private func mapped(epoch: UInt64 = 5, fallback: String? = nil) -> ConsumerMappi
         #expect(m.state == .mapped(epoch: 5))
         a.epoch = 5
         _ = m.onAnnounce(a, nowNs: 2_000)
-        #expect(m.tick(nowNs: 5_001) == [.dropInFlight, .unmap(.announceStale)])
+        #expect(m.tick(nowNs: 5_001) == [])
+        #expect(m.tick(nowNs: 5_002) == [.dropInFlight, .unmap(.announceStale)])
         #expect(m.onAnnounce(other, nowNs: 5_002) == [.map(other)])
     }
 }

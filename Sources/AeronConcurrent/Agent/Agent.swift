@@ -18,7 +18,9 @@ public protocol Agent {
 }
 
 extension Agent {
+    /// Does nothing: most agents need no start-up on their own thread.
     public mutating func onStart() throws {}
+    /// Does nothing: most agents hold nothing that must be released on their own thread.
     public mutating func onClose() {}
 }
 
@@ -27,6 +29,7 @@ public struct AgentTermination: Error, Sendable, Equatable {
     /// Why the agent stopped.
     public let reason: String
 
+    /// A termination with a reason for the runner's log (the default says the agent asked for it).
     public init(reason: String = "agent requested termination") {
         self.reason = reason
     }

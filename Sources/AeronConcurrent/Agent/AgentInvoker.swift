@@ -18,6 +18,7 @@ public final class AgentInvoker<A: Agent> {
     /// Errors thrown by the agent so far (`AgentTermination` excluded).
     public private(set) var errorCount = 0
 
+    /// Wraps `agent`, not yet started; `errorHandler` receives errors its `doWork()` throws (none when nil: they are only counted).
     public init(agent: A, errorHandler: ErrorHandler? = nil) {
         self.agent = agent
         self.errorHandler = errorHandler

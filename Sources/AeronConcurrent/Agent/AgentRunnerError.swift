@@ -9,6 +9,7 @@ public enum AgentRunnerError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The agent did not leave its duty cycle within the timeout (a `doWork()` that blocks); `close()` may be retried.
     case closeTimedOut(role: String, timeoutNs: Int64)
 
+    /// The runner's role and what failed, with the errno or timeout, for logs.
     public var description: String {
         switch self {
         case .alreadyStarted(let role): return "agent runner '\(role)' was already started"

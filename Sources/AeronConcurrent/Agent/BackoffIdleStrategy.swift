@@ -10,15 +10,23 @@ import CSystemShims
 public struct BackoffIdleStrategy: IdleStrategy {
     /// The stage the strategy is in.
     public enum State: Sendable, Equatable {
+        /// Work was found on the last cycle: the next idle starts spinning.
         case notIdle
+        /// Spinning with a pause hint, up to `maxSpins` times.
         case spinning
+        /// Yielding the CPU, up to `maxYields` times.
         case yielding
+        /// Sleeping, the period doubling from `minParkPeriodNs` up to `maxParkPeriodNs`.
         case parking
     }
 
+    /// Pause-hint spins before yielding (lowest wake-up latency, a full core while spinning).
     public let maxSpins: Int
+    /// `sched_yield` calls before parking.
     public let maxYields: Int
+    /// First park (sleep) period, in nanoseconds.
     public let minParkPeriodNs: Int
+    /// Longest park period, in nanoseconds: bounds the wake-up latency once fully backed off.
     public let maxParkPeriodNs: Int
 
     /// Current stage.
@@ -39,6 +47,7 @@ public struct BackoffIdleStrategy: IdleStrategy {
         self.parkPeriodNs = self.minParkPeriodNs
     }
 
+    /// Advances one step of the spin → yield → park progression (called when a cycle found no work).
     public mutating func idle() {
         switch state {
         case .notIdle:
@@ -69,6 +78,7 @@ public struct BackoffIdleStrategy: IdleStrategy {
         }
     }
 
+    /// Back to the start of the progression: called when a cycle found work.
     public mutating func reset() {
         state = .notIdle
         spins = 0
@@ -76,5 +86,6 @@ public struct BackoffIdleStrategy: IdleStrategy {
         parkPeriodNs = minParkPeriodNs
     }
 
+    /// `backoff`, Aeron's name for this strategy.
     public var alias: String { "backoff" }
 }

@@ -4,16 +4,21 @@
 /// Both agents run every cycle even if the first throws, so one failing agent does not starve the other; the first
 /// error is rethrown afterwards (an ``AgentTermination`` takes precedence).
 public struct CompositeAgent<First: Agent, Second: Agent>: Agent {
+    /// The agent that runs first in every cycle.
     public private(set) var first: First
+    /// The agent that runs second in every cycle, even when the first throws.
     public private(set) var second: Second
+    /// `[first,second]`: both role names, so thread names and messages show what the composite runs.
     public let roleName: String
 
+    /// Runs `first` then `second` on one thread.
     public init(_ first: First, _ second: Second) {
         self.first = first
         self.second = second
         self.roleName = "[\(first.roleName),\(second.roleName)]"
     }
 
+    /// Starts both agents, even if the first fails, and rethrows the first failure.
     public mutating func onStart() throws {
         var failure: (any Error)?
         do { try first.onStart() } catch { failure = error }
@@ -21,6 +26,7 @@ public struct CompositeAgent<First: Agent, Second: Agent>: Agent {
         if let failure { throw failure }
     }
 
+    /// Runs both agents' duty cycles and returns their total work; rethrows the first error (``AgentTermination`` first).
     public mutating func doWork() throws -> Int {
         var work = 0
         var failure: (any Error)?
@@ -30,6 +36,7 @@ public struct CompositeAgent<First: Agent, Second: Agent>: Agent {
         return work
     }
 
+    /// Closes both agents, first then second.
     public mutating func onClose() {
         first.onClose()
         second.onClose()

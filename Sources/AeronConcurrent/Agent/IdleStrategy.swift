@@ -14,6 +14,7 @@ public protocol IdleStrategy {
 }
 
 extension IdleStrategy {
+    /// Resets after a cycle with work (so the next idle starts from the cheapest stage), idles after one without.
     @inlinable
     public mutating func idle(workCount: Int) {
         if workCount > 0 {

@@ -12,7 +12,10 @@ public struct SleepingIdleStrategy: IdleStrategy {
         self.sleepPeriodNs = max(1, sleepPeriodNs)
     }
 
+    /// Sleeps `sleepPeriodNs` (plus timer slack).
     @inlinable public mutating func idle() { ThreadPark.sleep(nanoseconds: sleepPeriodNs) }
+    /// Nothing to reset: every idle sleeps the same period.
     @inlinable public mutating func reset() {}
+    /// `sleep-ns`, Aeron's name for this strategy.
     public var alias: String { "sleep-ns" }
 }

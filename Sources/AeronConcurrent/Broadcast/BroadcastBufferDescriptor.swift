@@ -31,6 +31,7 @@ public enum BroadcastBufferDescriptor {
         /// `length - 128` is not a positive power of two.
         case capacityNotPowerOfTwo(length: Int)
 
+        /// The rejected length and the rule it breaks, for the error that refuses to map the buffer.
         public var description: String {
             switch self {
             case .capacityNotPowerOfTwo(let length):

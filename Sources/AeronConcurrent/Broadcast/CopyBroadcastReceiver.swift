@@ -13,6 +13,7 @@ public final class CopyBroadcastReceiver: @unchecked Sendable {
         /// A record is larger than the scratch buffer.
         case recordTooLong(length: Int, scratchLength: Int)
 
+        /// What went wrong, with the lengths involved, for the client's error report.
         public var description: String {
             switch self {
             case .unableToKeepUp: "unable to keep up with broadcast"

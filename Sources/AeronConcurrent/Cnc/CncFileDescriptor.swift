@@ -151,6 +151,7 @@ public enum CncFileError: Error, Equatable, CustomStringConvertible {
     /// A system call failed.
     case system(SystemError)
 
+    /// What is wrong with the CnC file, in the words of Aeron's own messages where there is one.
     public var description: String {
         switch self {
         case .notCreated(let path): "CnC file not created: \(path)"

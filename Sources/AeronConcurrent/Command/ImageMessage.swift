@@ -20,26 +20,24 @@ public struct ImageMessage: ControlMessage {
     }
 
     /// Fixed part of the encoding (before any variable-length field).
-    public static let fixedLength = 24
+    public static let fixedLength = IdPairStreamChannelLayout.fixedLength
 
     /// The encoded length field.
-    public var encodedLength: Int { 20 + prefixedLength(channel.utf8.count, padded: false) }
+    public var encodedLength: Int { layout.encodedLength }
 
     /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
-        var e = ControlMessageEncoder(buffer, offset: offset)
-        e.int64(correlationId)
-        e.int64(subscriptionRegistrationId)
-        e.int32(streamId)
-        e.string(channel, padded: false)
+        layout.encode(into: buffer, at: offset)
     }
 
     /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
-        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "ImageMessage")
-        correlationId = try d.int64("correlationId")
-        subscriptionRegistrationId = try d.int64("subscriptionRegistrationId")
-        streamId = try d.int32("streamId")
-        channel = try d.string("channel", padded: false)
+        let body = try IdPairStreamChannelLayout(
+            decoding: buffer, at: offset, length: length, message: "ImageMessage", firstIdName: "correlationId", secondIdName: "subscriptionRegistrationId")
+        self.init(correlationId: body.firstId, subscriptionRegistrationId: body.secondId, streamId: body.streamId, channel: body.channel)
+    }
+
+    private var layout: IdPairStreamChannelLayout {
+        IdPairStreamChannelLayout(firstId: correlationId, secondId: subscriptionRegistrationId, streamId: streamId, channel: channel)
     }
 }

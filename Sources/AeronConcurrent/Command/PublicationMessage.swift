@@ -20,26 +20,24 @@ public struct PublicationMessage: ControlMessage {
     }
 
     /// Fixed part of the encoding (before any variable-length field).
-    public static let fixedLength = 24
+    public static let fixedLength = IdPairStreamChannelLayout.fixedLength
 
     /// The encoded length field.
-    public var encodedLength: Int { 20 + prefixedLength(channel.utf8.count, padded: false) }
+    public var encodedLength: Int { layout.encodedLength }
 
     /// Writes the body at `offset`.
     public func encode(into buffer: AtomicBuffer, at offset: Int) {
-        var e = ControlMessageEncoder(buffer, offset: offset)
-        e.int64(clientId)
-        e.int64(correlationId)
-        e.int32(streamId)
-        e.string(channel, padded: false)
+        layout.encode(into: buffer, at: offset)
     }
 
     /// Decodes a body of `length` bytes at `offset`, throwing on truncation or a bad length.
     public init(decoding buffer: AtomicBuffer, at offset: Int, length: Int) throws(ControlMessageError) {
-        var d = try ControlMessageDecoder(buffer, offset: offset, length: length, message: "PublicationMessage")
-        clientId = try d.int64("clientId")
-        correlationId = try d.int64("correlationId")
-        streamId = try d.int32("streamId")
-        channel = try d.string("channel", padded: false)
+        let body = try IdPairStreamChannelLayout(
+            decoding: buffer, at: offset, length: length, message: "PublicationMessage", firstIdName: "clientId", secondIdName: "correlationId")
+        self.init(clientId: body.firstId, correlationId: body.secondId, streamId: body.streamId, channel: body.channel)
+    }
+
+    private var layout: IdPairStreamChannelLayout {
+        IdPairStreamChannelLayout(firstId: clientId, secondId: correlationId, streamId: streamId, channel: channel)
     }
 }

@@ -11,6 +11,7 @@ public enum LogBufferError: Error, Equatable, Sendable, CustomStringConvertible 
     /// MTU not a multiple of 32 in (32, 65504], or larger than the term allows.
     case invalidMtu(Int)
 
+    /// The rejected value and the rule it breaks, with the path where a file is involved.
     public var description: String {
         switch self {
         case .invalidTermLength(let l): "term length \(l) is not a power of two in [64 KiB, 1 GiB]"

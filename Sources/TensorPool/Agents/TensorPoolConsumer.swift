@@ -29,17 +29,22 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     /// The consumer's Aeron counters (when ``ConsumerOptions/allocateCounters``).
     public let counters: ConsumerCounters?
     /// Receives the frames (owned by the consumer; read it back once the consumer is stopped).
-    public var handler: Handler
+    public var handler: Handler {
+        unsafeAddress { UnsafePointer(handlerStorage) }
+        unsafeMutableAddress { handlerStorage }
+    }
+    /// The handler, behind a pointer: no exclusivity check per frame, and the class layout does not depend on
+    /// `Handler` (no field offset looked up in generic metadata).
+    @usableFromInline let handlerStorage: UnsafeMutablePointer<Handler>
+    /// Per-cycle and per-frame mutable state (see ``ConsumerDutyCycleState``).
+    @usableFromInline let state: UnsafeMutablePointer<ConsumerDutyCycleState>
 
-    @usableFromInline var coordinator: ConsumerCoordinator
-    var mapped: ConsumerMappedRegions?
+    /// Mapping and admission (a copy, for inspection; the consumer works on `state`).
+    var coordinator: ConsumerCoordinator { state.pointee.coordinator }
+    var mapped: ConsumerMappedRegions? {
+        didSet { state.pointee.reader = mapped.map { .passUnretained($0.reader) } }
+    }
     @usableFromInline let streamId: UInt32
-    private var helloCadence: Cadence
-    private var qosCadence: Cadence
-    private var superblockCadence: Cadence
-    private var tickCadence: Cadence
-    private var countersCadence: Cadence
-    private var isClosed = false
     /// Bytes of the last `ShmPoolAnnounce` decoded and its summary: a byte-identical repeat (every announce
     /// cadence in steady state) is recognised without decoding it into new Strings and Arrays.
     private var lastAnnounceBytes: [UInt8] = []
@@ -51,34 +56,57 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
                 options: ConsumerOptions = ConsumerOptions()) throws(AeronError) {
         self.configuration = configuration
         self.options = options
-        self.handler = handler
         streamId = configuration.streamId
-        consumerId = configuration.consumerId ?? UInt32.random(in: 1..<UInt32.max)
+        let consumerId = configuration.consumerId ?? UInt32.random(in: 1..<UInt32.max)
+        self.consumerId = consumerId
         roleName = "consumer[\(configuration.streamId)/\(consumerId)]"
-        coordinator = ConsumerCoordinator(configuration: configuration, consumerId: consumerId)
-        controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
+        handlerStorage = .allocate(capacity: 1)
+        handlerStorage.initialize(to: handler)
+        state = .allocate(capacity: 1)
+        state.initialize(to: ConsumerDutyCycleState(
+            coordinator: ConsumerCoordinator(configuration: configuration, consumerId: consumerId),
+            helloCadence: Cadence(intervalNs: UInt64(configuration.helloIntervalMs) * 1_000_000),
+            qosCadence: Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000),
+            superblockCadence: Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000),
+            tickCadence: Cadence(intervalNs: 50_000_000),
+            countersCadence: Cadence(intervalNs: max(options.countersIntervalNs, 1))))
+        let controlPlane: ControlPlane
+        do {
+            controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
                                         publishing: [.control, .qos],
-                                        subscribing: [.control, .descriptor, .qos, .metadata], logSink: options.logSink)
+                                        subscribing: [.control, .descriptor, .qos, .metadata], prioritizing: .descriptor,
+                                        logSink: options.logSink)
+        } catch {
+            Self.release(state, handlerStorage)
+            throw error
+        }
+        self.controlPlane = controlPlane
         do {
             counters = options.allocateCounters
                 ? try ConsumerCounters(aeron: aeron, streamId: configuration.streamId, instanceId: consumerId) : nil
         } catch {
             controlPlane.close()
+            Self.release(state, handlerStorage)
             throw error
         }
-        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
-        helloCadence = Cadence(intervalNs: UInt64(configuration.helloIntervalMs) * 1_000_000)
-        qosCadence = Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000)
-        superblockCadence = Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000)
-        tickCadence = Cadence(intervalNs: 50_000_000)
+    }
+
+    deinit { Self.release(state, handlerStorage) }
+
+    private static func release(_ state: UnsafeMutablePointer<ConsumerDutyCycleState>,
+                                _ handler: UnsafeMutablePointer<Handler>) {
+        state.deinitialize(count: 1)
+        state.deallocate()
+        handler.deinitialize(count: 1)
+        handler.deallocate()
     }
 
     /// Closes the Aeron streams and unmaps the regions.
     public func close() {
-        guard !isClosed else { return }
-        isClosed = true
+        guard !state.pointee.isClosed else { return }
+        state.pointee.isClosed = true
         mapped = nil
-        statistics.mirror(coordinator.admission.counters)
+        statistics.mirror(state.pointee.coordinator.admission.counters)
         refreshCounters()
         counters?.close()
         controlPlane.close()
@@ -98,50 +126,74 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             raw += 1
         }
         counters.set(.remaps, Int64(bitPattern: s[.maps]))
-        counters.set(.mode, Int64(coordinator.admission.settings.mode.rawValue))
+        counters.set(.mode, Int64(state.pointee.coordinator.admission.settings.mode.rawValue))
         counters.set(.configsApplied, Int64(bitPattern: s[.configsApplied]))
         counters.set(.qosSent, Int64(bitPattern: s[.qosSent]))
         counters.set(.epoch, Int64(bitPattern: s[.mappedEpoch]))
     }
 
     /// Mapping state (UNMAPPED, MAPPING, MAPPED(epoch), FALLBACK, FAILED).
-    public var mappingState: ConsumerMappingState { coordinator.mapping.state }
+    public var mappingState: ConsumerMappingState { state.pointee.coordinator.mapping.state }
     /// The mapped epoch, if any.
     public var mappedEpoch: UInt64? { mapped?.epoch }
     /// Current frame-selection settings (mode, decimation, rate limit).
-    public var modeSettings: ConsumerModeSettings { coordinator.admission.settings }
+    public var modeSettings: ConsumerModeSettings { state.pointee.coordinator.admission.settings }
     /// Cumulative per-reason frame counters.
-    public var frameCounters: ConsumerFrameCounters { coordinator.admission.counters }
+    public var frameCounters: ConsumerFrameCounters { state.pointee.coordinator.admission.counters }
 
     // MARK: duty cycle
 
+    /// Inlinable so that it is specialized for the application's `Handler` in the calling module: the control-plane
+    /// poll, message dispatch, admission, seqlock read and handler calls of a frame then run without generic
+    /// metadata or witness-table calls. The periodic part stays out of line (``periodicWork(nowNs:)``).
+    @inlinable
     public func doWork(nowNs: UInt64) throws -> Int {
-        if isClosed { return 0 }
+        let state = self.state
+        if state.pointee.isClosed { return 0 }
         var work = 0
         var me = self
         work += controlPlane.poll(&me, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
-        if let latest = coordinator.takeLatest(nowNs: nowNs) {
+        if let latest = state.pointee.coordinator.takeLatest(nowNs: nowNs) {
             read(latest, nowNs: nowNs)
             work += 1
         }
-        if helloCadence.isDue(nowNs: nowNs) {
-            controlPlane.sendConsumerHello(coordinator.hello(configuration: configuration))
+        work += periodicWork(nowNs: nowNs)
+        if work > 0 { mirrorStatistics() }
+        return work
+    }
+
+    /// Hello, QoS, liveness tick, superblock check and counters, each at its cadence.
+    @usableFromInline
+    func periodicWork(nowNs: UInt64) -> Int {
+        var work = 0
+        if state.pointee.helloCadence.isDue(nowNs: nowNs) {
+            controlPlane.sendConsumerHello(state.pointee.coordinator.hello(configuration: configuration))
             work += 1
         }
-        if qosCadence.isDue(nowNs: nowNs) {
-            if controlPlane.sendQosConsumer(coordinator.qosReport().report).position != nil { statistics.add(.qosSent) }
+        if state.pointee.qosCadence.isDue(nowNs: nowNs) {
+            if controlPlane.sendQosConsumer(state.pointee.coordinator.qosReport().report).position != nil { statistics.add(.qosSent) }
             work += 1
         }
-        if tickCadence.isDue(nowNs: nowNs) {
-            let actions = coordinator.tick(nowNs: nowNs)
+        if state.pointee.tickCadence.isDue(nowNs: nowNs) {
+            let actions = state.pointee.coordinator.tick(nowNs: nowNs)
             if !actions.isEmpty { perform(actions, nowNs: nowNs) }
         }
-        if mapped != nil, superblockCadence.isDue(nowNs: nowNs) {
+        if mapped != nil, state.pointee.superblockCadence.isDue(nowNs: nowNs) {
             checkSuperblocks(nowNs: nowNs)
         }
-        if work > 0 { statistics.mirror(coordinator.admission.counters) }
-        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
+        if state.pointee.countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
         return work
+    }
+
+    /// Copies the admission drop counters into ``statistics`` when one of them moved (they only grow, so an
+    /// unchanged sum means all unchanged): in steady state nothing is dropped and nothing is copied.
+    @usableFromInline
+    func mirrorStatistics() {
+        let counters = state.pointee.coordinator.admission.counters
+        let total = counters.dropTotal
+        if total == state.pointee.mirroredDropTotal { return }
+        state.pointee.mirroredDropTotal = total
+        statistics.mirror(counters)
     }
 
     public func onClose() { close() }
@@ -152,7 +204,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         guard message.streamId == streamId else { return }
         let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
         if let cached = lastAnnounce, Self.equalBytes(lastAnnounceBytes, raw),
-           coordinator.onRepeatedAnnounce(cached, nowNs: nowNs) {
+           state.pointee.coordinator.onRepeatedAnnounce(cached, nowNs: nowNs) {
             return
         }
         var decoder = message
@@ -170,7 +222,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         lastAnnounceBytes.removeAll(keepingCapacity: true)
         lastAnnounceBytes.append(contentsOf: raw)
         lastAnnounce = announce
-        perform(coordinator.onAnnounce(announce, nowNs: nowNs), nowNs: nowNs)
+        perform(state.pointee.coordinator.onAnnounce(announce, nowNs: nowNs), nowNs: nowNs)
     }
 
     private static func equalBytes(_ bytes: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
@@ -188,7 +240,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         guard message.streamId == streamId else { return }
         let descriptor = FrameDescriptorValue(epoch: message.epoch, seq: message.seq, headerIndex: message.headerIndex,
                                               timestampNs: message.timestampNs)
-        switch coordinator.offer(descriptor, nowNs: nowNs) {
+        switch state.pointee.coordinator.offer(descriptor, nowNs: nowNs) {
         case .read: read(descriptor, nowNs: nowNs)
         case .held, .drop: break
         case .remapRequired: remapAfterRegression(nowNs: nowNs)
@@ -227,22 +279,22 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         let command = ConsumerConfigCommand(streamId: streamId, consumerId: consumerId, useShm: useShm, mode: mode,
                                             decimation: message.decimation,
                                             payloadFallbackUri: fallback.isEmpty ? nil : fallback)
-        let rejectedBefore = coordinator.rejectedConfigs
-        perform(coordinator.onConsumerConfig(command, nowNs: nowNs), nowNs: nowNs)
-        if coordinator.rejectedConfigs != rejectedBefore {
+        let rejectedBefore = state.pointee.coordinator.rejectedConfigs
+        perform(state.pointee.coordinator.onConsumerConfig(command, nowNs: nowNs), nowNs: nowNs)
+        if state.pointee.coordinator.rejectedConfigs != rejectedBefore {
             statistics.add(.configsRejected)
-            let why = coordinator.lastConfigRejection ?? "invalid settings"
+            let why = state.pointee.coordinator.lastConfigRejection ?? "invalid settings"
             controlPlane.reject(.invalidContent, nowNs: nowNs) { "ConsumerConfig rejected: \(why)" }
         } else {
             statistics.add(.configsApplied)
             controlPlane.logEvent("ConsumerConfig applied: mode \(mode) decimation \(message.decimation) use_shm \(useShm)")
-            helloCadence.fireNext()
+            state.pointee.helloCadence.fireNext()
         }
     }
 
     public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
-        coordinator.onProducerSeq(epoch: message.epoch, currentSeq: message.currentSeq)
+        state.pointee.coordinator.onProducerSeq(epoch: message.epoch, currentSeq: message.currentSeq)
     }
 
     public func onControlResponse(_ message: ControlResponseDecoder, nowNs: UInt64) throws(SBEError) {
@@ -257,46 +309,49 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
 
     @inlinable
     func read(_ descriptor: FrameDescriptorValue, nowNs: UInt64) {
-        guard let reader = mappedReader else {
-            coordinator.recordRead(descriptor, outcome: .dropped(.unmapped), nowNs: nowNs)
+        let state = self.state
+        guard let reader = state.pointee.reader else {
+            state.pointee.coordinator.recordRead(descriptor, outcome: .dropped(.unmapped), nowNs: nowNs)
             return
         }
+        let handler = handlerStorage
         var called = false
         let epoch = descriptor.epoch
         let seq = descriptor.seq
         var bytes: UInt64 = 0
-        let result = reader.withFrame(seq: seq, headerIndex: descriptor.headerIndex) { header, payload -> UInt64 in
-            called = true
-            bytes = UInt64(header.valuesLenBytes)
-            payload.withUnsafeBytes { bytes in
-                handler.onFrame(TensorFrame(epoch: epoch, seq: seq, header: header, nowNs: nowNs, payload: bytes))
+        let result = reader._withUnsafeGuaranteedRef { reader in
+            reader.withFrame(seq: seq, headerIndex: descriptor.headerIndex) { header, payload -> UInt64 in
+                called = true
+                bytes = UInt64(header.valuesLenBytes)
+                payload.withUnsafeBytes { bytes in
+                    handler.pointee.onFrame(TensorFrame(epoch: epoch, seq: seq, header: header, nowNs: nowNs, payload: bytes))
+                }
+                return nowNs >= header.timestampNs ? nowNs - header.timestampNs : 0
             }
-            return nowNs >= header.timestampNs ? nowNs - header.timestampNs : 0
         }
         switch result {
         case .accepted(let latency):
-            coordinator.recordRead(descriptor, outcome: .accepted, nowNs: nowNs)
-            handler.onFrameCompleted(seq: seq, intact: true)
+            state.pointee.coordinator.recordRead(descriptor, outcome: .accepted, nowNs: nowNs)
+            handler.pointee.onFrameCompleted(seq: seq, intact: true)
             statistics.add(.framesDelivered)
             statistics.add(.bytesDelivered, bytes)
             statistics.add(.latencySumNs, latency)
             statistics.add(.latencyCount)
             if latency > statistics[.latencyMaxNs] { statistics.set(.latencyMaxNs, latency) }
         case .dropped(let drop):
-            if called { handler.onFrameCompleted(seq: seq, intact: false) }
-            coordinator.recordRead(descriptor, outcome: .dropped(DropReason(drop)), nowNs: nowNs)
+            if called { handler.pointee.onFrameCompleted(seq: seq, intact: false) }
+            state.pointee.coordinator.recordRead(descriptor, outcome: .dropped(DropReason(drop)), nowNs: nowNs)
         }
     }
-
-    @usableFromInline var mappedReader: SeqlockReader? { mapped?.reader }
 
     // MARK: mapping
 
     @usableFromInline
     func remapAfterRegression(nowNs: UInt64) {
-        perform(coordinator.takeRemapActions(), nowNs: nowNs)
+        perform(state.pointee.coordinator.takeRemapActions(), nowNs: nowNs)
     }
 
+    @usableFromInline
     func perform(_ actions: [MappingAction], nowNs: UInt64) {
         for action in actions {
             switch action {
@@ -333,14 +388,14 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             statistics.add(.maps)
             statistics.set(.mappedEpoch, announce.epoch)
             controlPlane.logEvent("mapped epoch \(announce.epoch) (\(announce.headerNslots) slots, \(announce.pools.count) pools)")
-            perform(coordinator.mapSucceeded(epoch: announce.epoch, nowNs: nowNs), nowNs: nowNs)
+            perform(state.pointee.coordinator.mapSucceeded(epoch: announce.epoch, nowNs: nowNs), nowNs: nowNs)
             checkSuperblocks(nowNs: nowNs)
         } catch {
             statistics.add(.mapFailures)
             let reason = "\(error)"
             lastDiagnostic = reason
             controlPlane.reject(.invalidContent, nowNs: nowNs) { "ShmPoolAnnounce epoch \(announce.epoch): \(reason)" }
-            perform(coordinator.mapFailed(epoch: announce.epoch, reason: reason, nowNs: nowNs), nowNs: nowNs)
+            perform(state.pointee.coordinator.mapFailed(epoch: announce.epoch, reason: reason, nowNs: nowNs), nowNs: nowNs)
         }
     }
 
@@ -348,13 +403,13 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         guard let regions = mapped else { return }
         let (pid, activity, mismatch) = regions.check()
         // A pid change (another writer, §15.14) is reported as such before any field mismatch it also causes.
-        let actions = coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
+        let actions = state.pointee.coordinator.onSuperblock(pid: pid, activityTimestampNs: activity, nowNs: nowNs)
         if !actions.isEmpty {
             perform(actions, nowNs: nowNs)
             return
         }
         if let mismatch {
-            perform(coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
+            perform(state.pointee.coordinator.onSuperblockMismatch(mismatch, nowNs: nowNs), nowNs: nowNs)
         }
     }
 }

@@ -55,23 +55,21 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public let counters: ProducerCounters?
 
     @usableFromInline let writer: SlotWriter
-    @usableFromInline var planner: ProducerFramePlanner
     @usableFromInline let streamId: UInt32
-    @usableFromInline var oldestOpenSeq: UInt64 = 0
-    @usableFromInline var abortedSlots: [Bool]
-    @usableFromInline var isClosed = false
-    @usableFromInline var throttler: ProgressThrottler
-    @usableFromInline var progressSeq: UInt64?
+    /// Per-publish and per-cycle mutable state (see ``ProducerDutyCycleState``).
+    @usableFromInline let state: UnsafeMutablePointer<ProducerDutyCycleState>
+    /// Per header slot: claimed, then aborted while an older claim is still open (`header_nslots` flags).
+    @usableFromInline let abortedSlots: UnsafeMutablePointer<Bool>
+    @usableFromInline let slotMask: UInt64
     @usableFromInline let registry: ProducerConsumerRegistry
-    private var announceCadence: Cadence
-    private var qosCadence: Cadence
-    private var heartbeatCadence: Cadence
-    private var expiryCadence: Cadence
-    private var metaCadence: Cadence
-    private var countersCadence: Cadence
     /// Current `meta_version` (bumped by ``setMetadata(_:nowNs:)``).
-    public private(set) var metaVersion: UInt32 = 0
+    public var metaVersion: UInt32 { state.pointee.metaVersion }
     private var metaAttributes: [MetaAttribute] = []
+
+    /// While no control message arrives, the producer's control and QoS subscriptions are polled at most this often
+    /// (and at least every ``ControlPlane/secondaryPollInterval`` duty cycles): a producer publishing on every duty
+    /// cycle does not poll its idle control images per frame. 20 µs is far below every control cadence.
+    public static let controlPollIntervalNs: UInt64 = 20_000
 
     /// Allocates the epoch, creates the regions and opens the Aeron streams.
     public init(configuration: ProducerConfiguration, aeron: Aeron, options: ProducerOptions = ProducerOptions()) throws(ProducerError) {
@@ -82,7 +80,6 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         guard let planner = ProducerFramePlanner(headerNslots: configuration.headerNslots, pools: configuration.payloadPools) else {
             throw .configuration("header_nslots \(configuration.headerNslots) is not a power of two")
         }
-        self.planner = planner
         Self.makeDirectories(configuration.shmRootDir)
         let allocator = EpochAllocator(directory: options.epochDirectory ?? configuration.shmRootDir + "/epochs")
         do {
@@ -111,7 +108,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         do {
             controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
                                             publishing: [.control, .descriptor, .qos, .metadata],
-                                            subscribing: [.control, .qos], logSink: options.logSink)
+                                            subscribing: [.control, .qos],
+                                            idlePollIntervalNs: Self.controlPollIntervalNs, logSink: options.logSink)
         } catch {
             regions.close()
             throw .aeron(error)
@@ -124,26 +122,35 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             regions.close()
             throw .aeron(error)
         }
-        countersCadence = Cadence(intervalNs: max(options.countersIntervalNs, 1))
-        abortedSlots = Array(repeating: false, count: Int(configuration.headerNslots))
+        let nslots = Int(configuration.headerNslots)
+        abortedSlots = .allocate(capacity: nslots)
+        abortedSlots.initialize(repeating: false, count: nslots)
+        slotMask = UInt64(configuration.headerNslots) - 1
         registry = ProducerConsumerRegistry(
             streamId: configuration.streamId, cadenceNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000,
             expiryMultiple: configuration.consumerExpiryMultiple, aggregator: configuration.progressAggregator)
-        throttler = ProgressThrottler(policy: registry.policy)
-        announceCadence = Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000)
-        metaCadence = announceCadence
-        qosCadence = Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000)
-        heartbeatCadence = Cadence(intervalNs: UInt64(configuration.heartbeatIntervalMs) * 1_000_000)
-        expiryCadence = Cadence(intervalNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000)
+        state = .allocate(capacity: 1)
+        state.initialize(to: ProducerDutyCycleState(
+            planner: planner, throttler: ProgressThrottler(policy: registry.policy),
+            announceCadence: Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000),
+            qosCadence: Cadence(intervalNs: UInt64(configuration.qosIntervalMs) * 1_000_000),
+            heartbeatCadence: Cadence(intervalNs: UInt64(configuration.heartbeatIntervalMs) * 1_000_000),
+            expiryCadence: Cadence(intervalNs: UInt64(configuration.consumerHelloIntervalMs) * 1_000_000),
+            countersCadence: Cadence(intervalNs: max(options.countersIntervalNs, 1))))
         controlPlane.logEvent("epoch \(epoch), regions in \(regions.directory)")
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        state.deinitialize(count: 1)
+        state.deallocate()
+        abortedSlots.deallocate()
+    }
 
     /// Clean shutdown: closes the Aeron streams and unlinks the regions (if ``ProducerOptions/unlinkOnClose``).
     public func close() {
-        guard !isClosed else { return }
-        isClosed = true
+        guard !state.pointee.isClosed else { return }
+        state.pointee.isClosed = true
         refreshCounters()
         counters?.close()
         controlPlane.close()
@@ -171,7 +178,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     // MARK: progress policy
 
     /// The progress policy currently applied (aggregated consumer hints within the producer floors).
-    public var progressPolicy: ProgressPolicy { throttler.policy }
+    public var progressPolicy: ProgressPolicy { state.pointee.throttler.policy }
     /// Whether some registered consumer supports progress (`FrameProgress` is sent only then).
     public var progressWanted: Bool { registry.progressWanted }
     /// Ids of the consumers currently registered.
@@ -187,13 +194,22 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable
     public func publish(_ payload: UnsafeRawBufferPointer, layout: TensorLayout, timestampNs: UInt64,
                         metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
-        if isClosed { return .dropped(.closed) }
-        let expected = oldestOpenSeq
-        if planner.sequence.nextSeq != expected {
+        publish(payload, layout: layout, timestamp: .ns(timestampNs), metaVersion: metaVersion, nowNs: nowNs)
+    }
+
+    /// Copies `payload` into the smallest fitting pool, commits it and sends its `FrameDescriptor`, stamped as
+    /// `timestamp` says: ``FrameTimestamp/atCommit`` reads the clock after the copy, right before the commit, so
+    /// consumer latency excludes the copy.
+    @inlinable
+    public func publish(_ payload: UnsafeRawBufferPointer, layout: TensorLayout, timestamp: FrameTimestamp,
+                        metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        if state.pointee.isClosed { return .dropped(.closed) }
+        let expected = state.pointee.oldestOpenSeq
+        if state.pointee.planner.sequence.nextSeq != expected {
             statistics.add(.outOfOrderCommits)
-            return .dropped(.outOfOrder(expectedSeq: expected, claimSeq: planner.sequence.nextSeq))
+            return .dropped(.outOfOrder(expectedSeq: expected, claimSeq: state.pointee.planner.sequence.nextSeq))
         }
-        guard let plan = planner.plan(valuesLength: UInt64(payload.count)) else {
+        guard let plan = state.pointee.planner.plan(valuesLength: UInt64(payload.count)) else {
             statistics.add(.oversizeDrops)
             return .dropped(.tooLarge(bytes: payload.count))
         }
@@ -204,8 +220,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         if let base = payload.baseAddress, payload.count > 0 {
             claim.payload.baseAddress!.copyMemory(from: base, byteCount: payload.count)
         }
-        return commitClaimed(claim, layout: layout, valuesLength: payload.count, timestampNs: timestampNs,
-                             metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
+        return commitClaimed(claim, layout: layout, valuesLength: payload.count, timestamp: timestamp,
+                             metaVersion: metaVersion ?? state.pointee.metaVersion, nowNs: nowNs)
     }
 
     // MARK: zero-copy path
@@ -216,7 +232,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable
     public func claim(byteCount: Int, nowNs: UInt64) -> ProducerClaim? {
         guard canClaim() else { return nil }
-        guard let plan = planner.plan(valuesLength: UInt64(max(byteCount, 0))) else {
+        guard let plan = state.pointee.planner.plan(valuesLength: UInt64(max(byteCount, 0))) else {
             statistics.add(.oversizeDrops)
             return nil
         }
@@ -227,15 +243,15 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     /// pool, when every slot is already claimed, or when closed.
     @inlinable
     public func claim(poolId: UInt16, nowNs: UInt64) -> ProducerClaim? {
-        guard canClaim(), let plan = planner.reserve(poolId: poolId) else { return nil }
+        guard canClaim(), let plan = state.pointee.planner.reserve(poolId: poolId) else { return nil }
         return claimPlanned(plan, nowNs: nowNs)
     }
 
     /// Reports how much of a claimed frame is filled; sends a throttled `FrameProgress` when due.
     @inlinable
     public func reportProgress(_ claim: ProducerClaim, bytesFilled: UInt64, rowsFilled: UInt32? = nil, nowNs: UInt64) {
-        guard progressSeq == claim.seq else { return }
-        if let emission = throttler.update(payloadBytesFilled: bytesFilled, rowsFilled: rowsFilled, nowNs: nowNs) {
+        guard state.pointee.progressSeq == claim.seq else { return }
+        if let emission = state.pointee.throttler.update(payloadBytesFilled: bytesFilled, rowsFilled: rowsFilled, nowNs: nowNs) {
             send(emission)
         }
     }
@@ -245,14 +261,23 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable
     public func commit(_ claim: ProducerClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
                        metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
-        if isClosed { return .dropped(.closed) }
-        guard claim.epoch == epoch, claim.seq >= oldestOpenSeq, claim.seq < planner.sequence.nextSeq,
-              !abortedSlots[Int(claim.headerIndex)] else {
+        commit(claim, layout: layout, valuesLength: valuesLength, timestamp: .ns(timestampNs), metaVersion: metaVersion,
+               nowNs: nowNs)
+    }
+
+    /// Commits a claimed frame like ``commit(_:layout:valuesLength:timestampNs:metaVersion:nowNs:)``, stamped as
+    /// `timestamp` says (``FrameTimestamp/atCommit``: the clock read right before the commit).
+    @inlinable
+    public func commit(_ claim: ProducerClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
+                       metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
+        if state.pointee.isClosed { return .dropped(.closed) }
+        guard claim.epoch == epoch, claim.seq >= state.pointee.oldestOpenSeq, claim.seq < state.pointee.planner.sequence.nextSeq,
+              !abortedSlots[Int(UInt64(claim.headerIndex) & slotMask)] else {
             return .dropped(.unknownClaim)
         }
-        if claim.seq != oldestOpenSeq {
+        if claim.seq != state.pointee.oldestOpenSeq {
             statistics.add(.outOfOrderCommits)
-            return .dropped(.outOfOrder(expectedSeq: oldestOpenSeq, claimSeq: claim.seq))
+            return .dropped(.outOfOrder(expectedSeq: state.pointee.oldestOpenSeq, claimSeq: claim.seq))
         }
         guard valuesLength >= 0, valuesLength <= claim.strideBytes else {
             writer.abort(slotClaim(claim))
@@ -260,32 +285,32 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             statistics.add(.invalidLayoutDrops)
             return .dropped(.invalidLayout("values length \(valuesLength) outside the \(claim.strideBytes)-byte slot"))
         }
-        return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestampNs: timestampNs,
-                             metaVersion: metaVersion ?? self.metaVersion, nowNs: nowNs)
+        return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestamp: timestamp,
+                             metaVersion: metaVersion ?? state.pointee.metaVersion, nowNs: nowNs)
     }
 
     /// Gives up a claim: the slot stays WRITING (readers drop it) and its `seq` becomes a gap for consumers.
     @inlinable
     public func abort(_ claim: ProducerClaim) {
-        guard !isClosed, claim.epoch == epoch, claim.seq >= oldestOpenSeq, claim.seq < planner.sequence.nextSeq,
-              !abortedSlots[Int(claim.headerIndex)] else { return }
+        guard !state.pointee.isClosed, claim.epoch == epoch, claim.seq >= state.pointee.oldestOpenSeq, claim.seq < state.pointee.planner.sequence.nextSeq,
+              !abortedSlots[Int(UInt64(claim.headerIndex) & slotMask)] else { return }
         writer.abort(slotClaim(claim))
         statistics.add(.claimsAborted)
-        if progressSeq == claim.seq {
-            _ = throttler.complete(payloadBytesFilled: 0, nowNs: 0)
-            progressSeq = nil
+        if state.pointee.progressSeq == claim.seq {
+            _ = state.pointee.throttler.complete(payloadBytesFilled: 0, nowNs: 0)
+            state.pointee.progressSeq = nil
         }
-        if claim.seq == oldestOpenSeq {
+        if claim.seq == state.pointee.oldestOpenSeq {
             finish(seq: claim.seq)
         } else {
-            abortedSlots[Int(claim.headerIndex)] = true
+            abortedSlots[Int(UInt64(claim.headerIndex) & slotMask)] = true
         }
     }
 
     /// Claims in flight (claimed, not yet committed or aborted).
-    public var claimsInFlight: Int { Int(planner.sequence.nextSeq - oldestOpenSeq) }
+    public var claimsInFlight: Int { Int(state.pointee.planner.sequence.nextSeq - state.pointee.oldestOpenSeq) }
     /// The next sequence number to be claimed.
-    public var nextSeq: UInt64 { planner.sequence.nextSeq }
+    public var nextSeq: UInt64 { state.pointee.planner.sequence.nextSeq }
 
     // MARK: metadata
 
@@ -294,7 +319,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @discardableResult
     public func setMetadata(_ attributes: [MetaAttribute], nowNs: UInt64) -> UInt32 {
         metaAttributes = attributes
-        metaVersion &+= 1
+        state.pointee.metaVersion &+= 1
         statistics.set(.metaVersion, UInt64(metaVersion))
         sendMetadata(nowNs: nowNs)
         return metaVersion
@@ -303,35 +328,35 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     // MARK: duty cycle
 
     public func doWork(nowNs: UInt64) throws -> Int {
-        if isClosed { return 0 }
+        if state.pointee.isClosed { return 0 }
         var work = 0
         var handler = self
         work += controlPlane.poll(&handler, nowNs: nowNs)
-        if expiryCadence.isDue(nowNs: nowNs), registry.expire(nowNs: nowNs) {
+        if state.pointee.expiryCadence.isDue(nowNs: nowNs), registry.expire(nowNs: nowNs) {
             policyChanged()
         }
-        if announceCadence.isDue(nowNs: nowNs) {
+        if state.pointee.announceCadence.isDue(nowNs: nowNs) {
             regions.refreshActivity(nowNs: nowNs)
             if controlPlane.sendShmPoolAnnounce(announce).position != nil { statistics.add(.announcesSent) }
             work += 1
         }
-        if metaCadence.isDue(nowNs: nowNs) {
+        if state.pointee.metaCadence.isDue(nowNs: nowNs) {
             sendMetadata(nowNs: nowNs)
             work += 1
         }
-        if qosCadence.isDue(nowNs: nowNs) {
+        if state.pointee.qosCadence.isDue(nowNs: nowNs) {
             if controlPlane.sendQosProducer(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
-                                            currentSeq: planner.sequence.nextSeq, watermark: nil).position != nil {
+                                            currentSeq: state.pointee.planner.sequence.nextSeq, watermark: nil).position != nil {
                 statistics.add(.qosSent)
             }
             work += 1
         }
-        if heartbeatCadence.isDue(nowNs: nowNs) {
+        if state.pointee.heartbeatCadence.isDue(nowNs: nowNs) {
             controlPlane.sendHeartbeat(streamId: streamId, producerId: configuration.producerId, epoch: epoch, timestampNs: nowNs)
             work += 1
         }
-        if countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
-        if progressSeq != nil, let emission = throttler.poll(nowNs: nowNs) {
+        if state.pointee.countersCadence.isDue(nowNs: nowNs) { refreshCounters() }
+        if state.pointee.progressSeq != nil, let emission = state.pointee.throttler.poll(nowNs: nowNs) {
             send(emission)
             work += 1
         }
@@ -383,8 +408,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         statistics.set(.consumers, UInt64(registry.entries.count))
         // A new consumer gets the announce now instead of waiting for the cadence.
         if !known {
-            announceCadence.fireNext()
-            metaCadence.fireNext()
+            state.pointee.announceCadence.fireNext()
+            state.pointee.metaCadence.fireNext()
         }
     }
 
@@ -403,7 +428,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     }
 
     private func policyChanged() {
-        throttler.policy = registry.policy
+        state.pointee.throttler.policy = registry.policy
         statistics.set(.consumers, UInt64(registry.entries.count))
     }
 
@@ -417,8 +442,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     }
 
     @inlinable func canClaim() -> Bool {
-        if isClosed { return false }
-        if planner.sequence.nextSeq - oldestOpenSeq >= UInt64(configuration.headerNslots) {
+        if state.pointee.isClosed { return false }
+        if state.pointee.planner.sequence.nextSeq - state.pointee.oldestOpenSeq >= UInt64(configuration.headerNslots) {
             statistics.add(.claimsRefused)
             return false
         }
@@ -432,8 +457,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             return nil
         }
         let claim = ProducerClaim(slot: slot, headerIndex: plan.headerIndex, epoch: epoch)
-        progressSeq = claim.seq
-        if let emission = throttler.start(frameId: claim.seq, headerIndex: claim.headerIndex, nowNs: nowNs,
+        state.pointee.progressSeq = claim.seq
+        if let emission = state.pointee.throttler.start(frameId: claim.seq, headerIndex: claim.headerIndex, nowNs: nowNs,
                                           enabled: registry.progressWanted) {
             send(emission)
         }
@@ -442,24 +467,26 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     @inlinable func slotClaim(_ claim: ProducerClaim) -> SlotClaim { claim.slot }
 
-    @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestampNs: UInt64,
+    @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
                                   metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
+        // Read once (the header and the descriptor carry the same value), after the payload is in the slot.
+        let timestampNs = timestamp.resolve()
         let header = layout.header(valuesLength: valuesLength, timestampNs: timestampNs, metaVersion: metaVersion)
         if let failure = writer.commit(claim, header: header) {
             writer.abort(claim)
             finish(seq: seq)
             statistics.add(.invalidLayoutDrops)
-            if progressSeq == seq { progressSeq = nil }
+            if state.pointee.progressSeq == seq { state.pointee.progressSeq = nil }
             return .dropped(.invalidLayout("\(failure)"))
         }
         finish(seq: seq)
         let result = controlPlane.sendFrameDescriptor(streamId: streamId, epoch: epoch, seq: seq,
                                                       headerIndex: UInt32(claim.headerIndex), timestampNs: timestampNs,
                                                       metaVersion: metaVersion)
-        if progressSeq == seq {
-            progressSeq = nil
-            if let emission = throttler.complete(payloadBytesFilled: UInt64(valuesLength), nowNs: nowNs) { send(emission) }
+        if state.pointee.progressSeq == seq {
+            state.pointee.progressSeq = nil
+            if let emission = state.pointee.throttler.complete(payloadBytesFilled: UInt64(valuesLength), nowNs: nowNs) { send(emission) }
         }
         if result.position != nil {
             statistics.add(.framesPublished)
@@ -477,12 +504,12 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     /// Marks `seq` (the oldest open claim) finished and skips over later claims already aborted.
     @inlinable func finish(seq: UInt64) {
-        guard seq == oldestOpenSeq else { return }
-        oldestOpenSeq &+= 1
-        let mask = UInt64(configuration.headerNslots) - 1
-        while oldestOpenSeq < planner.sequence.nextSeq, abortedSlots[Int(oldestOpenSeq & mask)] {
-            abortedSlots[Int(oldestOpenSeq & mask)] = false
-            oldestOpenSeq &+= 1
+        guard seq == state.pointee.oldestOpenSeq else { return }
+        state.pointee.oldestOpenSeq &+= 1
+        let mask = slotMask
+        while state.pointee.oldestOpenSeq < state.pointee.planner.sequence.nextSeq, abortedSlots[Int(state.pointee.oldestOpenSeq & mask)] {
+            abortedSlots[Int(state.pointee.oldestOpenSeq & mask)] = false
+            state.pointee.oldestOpenSeq &+= 1
         }
     }
 

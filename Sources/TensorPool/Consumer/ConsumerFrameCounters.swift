@@ -98,6 +98,15 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
         self[reason] &+= 1
     }
 
+    /// `dropsGap`, `resyncs` and every per-reason drop counter added up. Each of them only grows, so an unchanged
+    /// total means none of them moved (the consumer copies them into its statistics only then).
+    @inlinable
+    public var dropTotal: UInt64 {
+        dropsGap &+ resyncs &+ unmapped &+ epochMismatch &+ headerIndexOutOfRange &+ headerIndexMismatch &+ duplicate
+            &+ notCommitted &+ torn &+ frameIdMismatch &+ staleCommit &+ invalidHeader &+ destinationTooSmall &+ resync
+            &+ inFlightDiscarded &+ decimated &+ rateLimited &+ latestSuperseded
+    }
+
     /// QoS `drops_late`: sum of the ``DropReason/isLate`` counters.
     public var dropsLate: UInt64 {
         notCommitted &+ torn &+ frameIdMismatch &+ staleCommit &+ resync

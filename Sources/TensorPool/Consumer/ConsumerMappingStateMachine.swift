@@ -14,7 +14,12 @@
 /// - `pid` change in the superblock, stale announces or a stale `activity_timestamp_ns` (no change for
 ///   `livenessMultiple` announce cadences of local time), or a superblock mismatch: drop in-flight,
 ///   unmap, and *retire* the epoch: announces of a retired epoch are ignored until a different epoch
-///   is announced (§15.14 "unmap and wait for a new epoch").
+///   is announced (§15.14 "unmap and wait for a new epoch"). Because retiring is final, staleness is
+///   only judged on evidence gathered while the consumer was running, so a consumer that was itself
+///   stalled (descheduled, stopped in a debugger) does not blame a live producer for its own silence:
+///   the activity timestamp is stale when two superblock *reads* more than the window apart saw the
+///   same value, and announce silence found by one tick is confirmed by a later tick (the duty cycles in
+///   between poll whatever announces queued up during a stall).
 /// - While MAPPED, announces from another `producer_id` on the stream are ignored and counted
 ///   (single writer, §15.14); they are considered once liveness has unmapped the current producer.
 /// - `seq` regression reported by admission: drop in-flight, unmap; the same epoch may be remapped.
@@ -94,6 +99,8 @@ public struct ConsumerMappingStateMachine: Sendable {
     private var superblockPid: UInt64?
     private var lastActivityValue: UInt64?
     private var lastActivityChangeNs: UInt64 = 0
+    private var lastSuperblockReadNs: UInt64 = 0
+    private var announceSilenceSeenNs: UInt64?
 
     public init(parameters: Parameters) {
         self.parameters = parameters
@@ -170,6 +177,8 @@ public struct ConsumerMappingStateMachine: Sendable {
         superblockPid = nil
         lastActivityValue = nil
         lastActivityChangeNs = nowNs
+        lastSuperblockReadNs = nowNs
+        announceSilenceSeenNs = nil
         return []
     }
 
@@ -193,6 +202,7 @@ public struct ConsumerMappingStateMachine: Sendable {
             lastActivityValue = activityTimestampNs
             lastActivityChangeNs = nowNs
         }
+        lastSuperblockReadNs = max(lastSuperblockReadNs, nowNs)
         return []
     }
 
@@ -259,17 +269,18 @@ public struct ConsumerMappingStateMachine: Sendable {
         let window = parameters.livenessWindowNs
         switch state {
         case .mapped(let epoch):
-            if nowNs > lastAnnounceNs && nowNs - lastAnnounceNs > window {
+            if announcesConfirmedSilent(nowNs: nowNs, window: window) {
                 counters.staleProducer += 1
                 return retire(epoch: epoch, cause: .announceStale)
             }
-            if lastActivityValue != nil && nowNs > lastActivityChangeNs && nowNs - lastActivityChangeNs > window {
+            if lastActivityValue != nil && lastSuperblockReadNs > lastActivityChangeNs
+                && lastSuperblockReadNs - lastActivityChangeNs > window {
                 counters.staleProducer += 1
                 return retire(epoch: epoch, cause: .activityStale)
             }
             return []
         case .mapping(let epoch):
-            if nowNs > lastAnnounceNs && nowNs - lastAnnounceNs > window {
+            if announcesConfirmedSilent(nowNs: nowNs, window: window) {
                 counters.staleProducer += 1
                 return retire(epoch: epoch, cause: .announceStale)
             }
@@ -280,6 +291,19 @@ public struct ConsumerMappingStateMachine: Sendable {
     }
 
     // MARK: private
+
+    /// `true` when this tick and an earlier one both found no announce for longer than the window.
+    private mutating func announcesConfirmedSilent(nowNs: UInt64, window: UInt64) -> Bool {
+        guard nowNs > lastAnnounceNs, nowNs - lastAnnounceNs > window else {
+            announceSilenceSeenNs = nil
+            return false
+        }
+        guard let seen = announceSilenceSeenNs, seen > lastAnnounceNs, nowNs > seen else {
+            announceSilenceSeenNs = nowNs
+            return false
+        }
+        return true
+    }
 
     private mutating func startMapping(_ announce: AnnounceSummary, nowNs: UInt64, prefix: [MappingAction],
                                        cause: RemapCause? = nil) -> [MappingAction] {

@@ -59,14 +59,33 @@ public final class ControlPlane {
     /// Aeron stream id of the subscription the message being dispatched arrived on (valid during a handler call).
     /// A role sends on one publication per Aeron stream, so a sender is identified by (stream id, session id).
     public var receivingStreamId: Int32 { receiving.pointee.streamId }
+    /// Whether the first subscription of ``pollTable`` is the prioritized stream's (see `init`).
+    @usableFromInline let prioritized: Bool
+    /// Polls made so far, when the last idle poll happened and whether the last poll read anything, behind a
+    /// pointer like ``receiving``.
+    @usableFromInline let pollCycle: UnsafeMutablePointer<UInt64>
+    @usableFromInline let idlePollState: UnsafeMutablePointer<(lastNs: UInt64, readSomething: Bool)>
+    /// See `init(idlePollIntervalNs:)`; 0 = every poll.
+    @usableFromInline let idlePollIntervalNs: UInt64
+    /// While the prioritized subscription delivers, the other subscriptions are polled on one poll in this many.
+    public static let secondaryPollInterval: UInt64 = 8
 
     /// Opens the publications and subscriptions (blocking until the driver answers each).
     ///
     /// - Parameters:
     ///   - publishing: logical streams this role sends on.
     ///   - subscribing: logical streams this role receives (each distinct Aeron stream is subscribed once).
+    ///   - prioritizing: a subscribed stream polled on every ``poll(_:nowNs:fragmentLimit:)`` (a consumer's
+    ///     descriptors); while it delivers fragments, the other subscriptions are polled only on one poll in
+    ///     ``secondaryPollInterval`` (whenever it is idle, on every poll), so a busy frame path does not pay for
+    ///     polling low-rate control streams on every duty cycle. `nil`: every subscription on every poll.
+    ///   - idlePollIntervalNs: without a prioritized stream, after a poll that read nothing, the next polls are
+    ///     skipped until this much time has passed (by their `nowNs`) or ``secondaryPollInterval`` polls were
+    ///     skipped, whichever comes first (a role whose only received streams are low-rate control streams, e.g. a
+    ///     producer publishing on every duty cycle). 0: every poll.
     public init(aeron: Aeron, endpoint: AeronEndpointConfiguration, roleName: String,
                 publishing: Set<ControlPlaneStream>, subscribing: Set<ControlPlaneStream>,
+                prioritizing: ControlPlaneStream? = nil, idlePollIntervalNs: UInt64 = 0,
                 logSink: TensorPoolLogSink = .standardError) throws(AeronError) {
         self.endpoint = endpoint
         self.roleName = roleName
@@ -84,7 +103,14 @@ public final class ControlPlane {
         }
         var subscribedIds: [Int32] = []
         var subscriptions: [Subscription] = []
-        for stream in ControlPlaneStream.allCases where subscribing.contains(stream) {
+        // The prioritized stream first: poll treats entry 0 as the prioritized subscription.
+        var order = ControlPlaneStream.allCases.filter { subscribing.contains($0) }
+        if let first = prioritizing, let index = order.firstIndex(of: first) {
+            order.remove(at: index)
+            order.insert(first, at: 0)
+        }
+        prioritized = prioritizing.map { subscribing.contains($0) } ?? false
+        for stream in order {
             let id = stream.streamId(in: endpoint)
             if subscribedIds.contains(id) { continue }
             subscriptions.append(try aeron.addSubscription(channel: endpoint.channel, streamId: id))
@@ -106,6 +132,11 @@ public final class ControlPlane {
         }
         receiving = .allocate(capacity: 1)
         receiving.initialize(to: (0, 0))
+        pollCycle = .allocate(capacity: 1)
+        pollCycle.initialize(to: 0)
+        idlePollState = .allocate(capacity: 1)
+        idlePollState.initialize(to: (0, true))
+        self.idlePollIntervalNs = idlePollIntervalNs
         sendBuffer = UnsafeMutableRawPointer.allocate(byteCount: Self.sendBufferCapacity, alignment: 64)
         sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.sendBufferCapacity)
         log = RateLimitedLog(sink: logSink, prefix: roleName, keys: ControlMessageRejection.allCases.count + 8)
@@ -116,6 +147,8 @@ public final class ControlPlane {
         pollTable.deallocate()
         unretainedPublications.deallocate()
         receiving.deallocate()
+        pollCycle.deallocate()
+        idlePollState.deallocate()
     }
 
     /// Closes the publications and subscriptions (the Aeron client stays open).
@@ -135,31 +168,74 @@ public final class ControlPlane {
 
     // MARK: receive
 
-    /// Polls every subscription (up to `fragmentLimit` fragments each) and dispatches each whole message to
-    /// `handler`. Returns the number of fragments read.
+    /// Polls the subscriptions (up to `fragmentLimit` fragments each; with a prioritized stream, the others only as
+    /// described in `init`) and dispatches each whole message to `handler`. Returns the number of fragments read.
     @inlinable
     public func poll<H: ControlMessageHandler>(_ handler: inout H, nowNs: UInt64, fragmentLimit: Int = 64) -> Int {
         var fragments = 0
-        let table = pollTable
-        let receiving = self.receiving
         let count = subscriptions.count
         var i = 0
-        while i < count {
-            let entry = table[i]
-            receiving.pointee.streamId = entry.streamId
-            fragments += entry.subscription._withUnsafeGuaranteedRef { subscription in
-                entry.assembler._withUnsafeGuaranteedRef { assembler in
-                    subscription.poll(fragmentLimit: fragmentLimit) { payload, header in
-                        assembler.onFragment(payload, header) { message, messageHeader in
-                            receiving.pointee.sessionId = messageHeader.sessionId
-                            self.dispatch(message, to: &handler, nowNs: nowNs)
-                        }
-                    }
-                }
+        if prioritized {
+            fragments = poll(entry: 0, &handler, nowNs: nowNs, fragmentLimit: fragmentLimit)
+            i = 1
+            let cycle = pollCycle.pointee &+ 1
+            pollCycle.pointee = cycle
+            if fragments > 0 && cycle % Self.secondaryPollInterval != 0 { return fragments }
+        } else if idlePollIntervalNs > 0 {
+            let cycle = pollCycle.pointee &+ 1
+            pollCycle.pointee = cycle
+            let state = idlePollState.pointee
+            if !state.readSomething && nowNs >= state.lastNs && nowNs - state.lastNs < idlePollIntervalNs
+                && cycle % Self.secondaryPollInterval != 0 {
+                return 0
             }
+            while i < count {
+                fragments += poll(entry: i, &handler, nowNs: nowNs, fragmentLimit: fragmentLimit)
+                i += 1
+            }
+            idlePollState.pointee = (nowNs, fragments > 0)
+            return fragments
+        }
+        while i < count {
+            fragments += poll(entry: i, &handler, nowNs: nowNs, fragmentLimit: fragmentLimit)
             i += 1
         }
         return fragments
+    }
+
+    /// Polls subscription `entry` of ``pollTable`` and dispatches what it delivers.
+    @inlinable @inline(__always)
+    func poll<H: ControlMessageHandler>(entry index: Int, _ handler: inout H, nowNs: UInt64, fragmentLimit: Int) -> Int {
+        let receiving = self.receiving
+        let entry = pollTable[index]
+        receiving.pointee.streamId = entry.streamId
+        return entry.subscription._withUnsafeGuaranteedRef { subscription in
+            subscription.poll(fragmentLimit: fragmentLimit) { payload, header in
+                // Unfragmented messages (every message of the frame path) skip the assembler: inlined, its
+                // stored vars cost a dynamic exclusivity check that the optimiser hoisted to every image poll.
+                if header.flags & DataFrameHeader.unfragmentedFlags == DataFrameHeader.unfragmentedFlags {
+                    receiving.pointee.sessionId = header.sessionId
+                    self.dispatch(payload, to: &handler, nowNs: nowNs)
+                } else {
+                    self.reassemble(payload, header, entry.assembler, to: &handler, nowNs: nowNs)
+                }
+            }
+        }
+    }
+
+    /// Feeds one fragment of a fragmented message to the subscription's assembler and dispatches the message once
+    /// whole. Out of line: keeps the assembler's state accesses off the unfragmented path.
+    @inlinable @inline(never)
+    func reassemble<H: ControlMessageHandler>(_ payload: UnsafeRawBufferPointer, _ header: Header,
+                                              _ assembler: Unmanaged<FragmentAssembler>, to handler: inout H,
+                                              nowNs: UInt64) {
+        let receiving = self.receiving
+        assembler._withUnsafeGuaranteedRef { assembler in
+            assembler.onFragment(payload, header) { message, messageHeader in
+                receiving.pointee.sessionId = messageHeader.sessionId
+                self.dispatch(message, to: &handler, nowNs: nowNs)
+            }
+        }
     }
 
     /// Decodes one whole message by its SBE header and calls the matching handler method; rejects (counts and

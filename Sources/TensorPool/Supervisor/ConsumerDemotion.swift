@@ -15,6 +15,7 @@ public struct ConsumerDemotion: Sendable, Hashable {
     /// Probes that ended in a new demotion.
     public var failedProbes: UInt32 = 0
 
+    /// A demotion at `demotedAtNs` whose first probe is due `probeDelayNs` later.
     public init(demotedAtNs: UInt64, probeDelayNs: UInt64) {
         self.demotedAtNs = demotedAtNs
         self.probeDelayNs = probeDelayNs

@@ -58,6 +58,11 @@ import TensorPoolCore
         consumerConfig.helloIntervalMs = 1
         consumerConfig.qosIntervalMs = 1
         consumerConfig.announceIntervalMs = 20
+        // Liveness ticks still run every 20 ms, but a producer counts as stale only after 2 s without activity
+        // (not 3 x 20 ms): the liveness tick runs before the superblock check, so any 60 ms gap between two duty
+        // cycles of this thread (descheduled on a loaded 2-core machine) retired the mapping mid-measurement
+        // ("activity timestamp stale"), and the remap attempts then allocated.
+        consumerConfig.livenessMultiple = 100
         var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
         consumerOptions.logSink = .discard
         consumerOptions.countersIntervalNs = 1_000_000

@@ -8,10 +8,12 @@ import TensorPoolCore
 
 /// Stale producer, pid change and superblock mismatch: the consumer unmaps and waits for a new epoch.
 @Suite struct ProducerLivenessTests {
-    static func fastConsumer(_ env: WiringTestEnvironment, id: UInt32) throws -> TensorPoolConsumer<VerifyingHandler> {
+    static func fastConsumer(
+        _ env: WiringTestEnvironment, id: UInt32, livenessMultiple: UInt32 = 3
+    ) throws -> TensorPoolConsumer<VerifyingHandler> {
         var config = env.consumerConfiguration(consumerId: id)
         config.announceIntervalMs = 100
-        config.livenessMultiple = 3
+        config.livenessMultiple = livenessMultiple
         return try TensorPoolConsumer(configuration: config, aeron: env.aeron, handler: VerifyingHandler(), options: env.consumerOptions)
     }
 
@@ -60,7 +62,9 @@ import TensorPoolCore
         defer { env.close() }
         let producer = try Self.fastProducer(env)
         defer { producer.close() }
-        let consumer = try Self.fastConsumer(env, id: 82)
+        // Only the superblock change may unmap here: with a 300 ms liveness window, one 300 ms stall of this thread
+        // on a loaded machine retired the mapping as "activity timestamp stale" before the change was made.
+        let consumer = try Self.fastConsumer(env, id: 82, livenessMultiple: 50)
         defer { consumer.close() }
         try ProducerConsumerTests.connect(env, producer, [consumer]) { [consumer.mappedEpoch] }
         // Let the consumer record the superblock pid once.

@@ -7,9 +7,13 @@ import SBE
 
 /// Constants of schema `example.car` (id 77, version 0).
 public enum CarV0Schema {
+    /// Schema id, carried in every message header's `schemaId`; other ids are rejected when wrapping.
     public static let id: UInt16 = 77
+    /// Schema version these codecs write in every header; older senders' versions are read as acting versions.
     public static let version: UInt16 = 0
+    /// The schema's `package` attribute (its name; not on the wire).
     public static let package = "example.car"
+    /// The schema's `semanticVersion` attribute (informational; not on the wire).
     public static let semanticVersion = "5.2"
 
     /// Reads the template id of the message at `offset` for dispatch, after checking that its header
@@ -25,7 +29,9 @@ public enum CarV0Schema {
 
     /// Template ids of every message, by message name.
     public enum TemplateId {
+        /// `Car`: the header's `templateId` for this message (block length 93).
         public static let car: UInt16 = 1
+        /// `Ping`: the header's `templateId` for this message (block length 16).
         public static let ping: UInt16 = 2
     }
 }

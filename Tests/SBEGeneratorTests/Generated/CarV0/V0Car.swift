@@ -637,7 +637,7 @@ public struct V0CarDecoder {
         /// Offset of `octaneRating` from the start of the block.
         public static let octaneRatingOffset = 0
 
-        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
+        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte, valid 90 ... 110.
         @inlinable
         public var octaneRating: UInt8 {
             return SBEWire.loadUInt8(sbeBlock, 0)
@@ -1484,7 +1484,7 @@ public struct V0CarEncoder {
         /// Offset of `octaneRating` from the start of the block.
         public static let octaneRatingOffset = 0
 
-        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
+        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte, valid 90 ... 110.
         @inlinable
         public var octaneRating: UInt8 {
             get { SBEWire.loadUInt8(sbeBlock, 0) }

@@ -7,8 +7,10 @@ import SBE
 
 /// `OptionalExtras` bit set, encoded as uint8.
 public struct V0OptionalExtras: OptionSet, Hashable, Sendable {
+    /// The uint8 on the wire; bits this schema does not name are kept, not dropped.
     public var rawValue: UInt8
 
+    /// The set whose wire value is `rawValue` (undefined bits included).
     @inlinable
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 

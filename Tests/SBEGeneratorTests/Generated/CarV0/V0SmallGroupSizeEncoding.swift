@@ -46,7 +46,7 @@ public struct V0SmallGroupSizeEncodingDecoder {
     /// Offset of `numInGroup` from the start of the block.
     public static let numInGroupOffset = 1
 
-    /// `numInGroup`: uint8 at offset 1, 1 byte.
+    /// `numInGroup`: uint8 at offset 1, 1 byte, valid up to 100.
     @inlinable
     public var numInGroup: UInt8 {
         return SBEWire.loadUInt8(sbeBuffer, sbeOffset + 1)
@@ -93,7 +93,7 @@ public struct V0SmallGroupSizeEncodingEncoder {
     /// Offset of `numInGroup` from the start of the block.
     public static let numInGroupOffset = 1
 
-    /// `numInGroup`: uint8 at offset 1, 1 byte.
+    /// `numInGroup`: uint8 at offset 1, 1 byte, valid up to 100.
     @inlinable
     public var numInGroup: UInt8 {
         get { SBEWire.loadUInt8(sbeBuffer, sbeOffset + 1) }

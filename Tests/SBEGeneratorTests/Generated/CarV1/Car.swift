@@ -694,7 +694,7 @@ public struct CarDecoder {
         /// Offset of `octaneRating` from the start of the block.
         public static let octaneRatingOffset = 0
 
-        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
+        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte, valid 90 ... 110.
         @inlinable
         public var octaneRating: UInt8 {
             return SBEWire.loadUInt8(sbeBlock, 0)
@@ -1597,7 +1597,7 @@ public struct CarEncoder {
         /// Offset of `octaneRating` from the start of the block.
         public static let octaneRatingOffset = 0
 
-        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte.
+        /// `octaneRating` (id 41): Ron (uint8) at offset 0, 1 byte, valid 90 ... 110.
         @inlinable
         public var octaneRating: UInt8 {
             get { SBEWire.loadUInt8(sbeBlock, 0) }
