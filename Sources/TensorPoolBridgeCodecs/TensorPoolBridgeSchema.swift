@@ -7,9 +7,13 @@ import SBE
 
 /// Constants of schema `shm.tensorpool.bridge` (id 901, version 1).
 public enum TensorPoolBridgeSchema {
+    /// Schema id, carried in every message header's `schemaId`; other ids are rejected when wrapping.
     public static let id: UInt16 = 901
+    /// Schema version these codecs write in every header; older senders' versions are read as acting versions.
     public static let version: UInt16 = 1
+    /// The schema's `package` attribute (its name; not on the wire).
     public static let package = "shm.tensorpool.bridge"
+    /// The schema's `semanticVersion` attribute (informational; not on the wire).
     public static let semanticVersion = "1.0"
 
     /// Reads the template id of the message at `offset` for dispatch, after checking that its header
@@ -25,6 +29,7 @@ public enum TensorPoolBridgeSchema {
 
     /// Template ids of every message, by message name.
     public enum TemplateId {
+        /// `BridgeFrameChunk`: the header's `templateId` for this message (block length 32).
         public static let bridgeFrameChunk: UInt16 = 1
     }
 }

@@ -37,7 +37,7 @@ public struct VarDataEncodingDecoder {
     /// Offset of `length` from the start of the block.
     public static let lengthOffset = 0
 
-    /// `length`: uint32 at offset 0, 4 bytes.
+    /// `length`: uint32 at offset 0, 4 bytes, valid up to 1073741824.
     @inlinable
     public var length: UInt32 {
         return SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0)
@@ -74,7 +74,7 @@ public struct VarDataEncodingEncoder {
     /// Offset of `length` from the start of the block.
     public static let lengthOffset = 0
 
-    /// `length`: uint32 at offset 0, 4 bytes.
+    /// `length`: uint32 at offset 0, 4 bytes, valid up to 1073741824.
     @inlinable
     public var length: UInt32 {
         get { SBEWire.loadUInt32(sbeBuffer, sbeOffset + 0) }
