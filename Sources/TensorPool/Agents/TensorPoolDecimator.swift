@@ -3,10 +3,14 @@ import TensorPoolCore
 
 /// Errors raised while starting a decimator (never on the duty cycle).
 public enum DecimatorError: Error, CustomStringConvertible {
+    /// The target producer could not start.
     case target(ProducerError)
+    /// The source consumer or the metadata subscription could not start.
     case source(AeronError)
+    /// Inconsistent configuration (e.g. the target is the source).
     case configuration(String)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .target(let e): "target producer: \(e)"
@@ -34,7 +38,9 @@ public final class TensorPoolDecimator: TensorPoolAgent {
     public let source: TensorPoolConsumer<DecimatorForwarder>
     /// The producer of the target stream.
     public let target: TensorPoolProducer
+    /// The decimator's counters.
     public let statistics: DecimatorStatistics
+    /// Name used in logs and by `AgentRunner`.
     public let roleName: String
 
     private let metadataPlane: ControlPlane?
@@ -95,6 +101,7 @@ public final class TensorPoolDecimator: TensorPoolAgent {
         target.close()
     }
 
+    /// One duty cycle: target producer control work, source consumer (reads and republishes), metadata relay.
     public func doWork(nowNs: UInt64) throws -> Int {
         if isClosed { return 0 }
         var work = try target.doWork(nowNs: nowNs)
@@ -107,6 +114,7 @@ public final class TensorPoolDecimator: TensorPoolAgent {
         return work
     }
 
+    /// Closes the decimator (agent runner shutdown).
     public func onClose() { close() }
 }
 
@@ -119,6 +127,7 @@ public struct DecimatorOptions: Sendable {
     /// Forward the source's `DataSourceMeta` to the target stream.
     public var forwardMetadata = true
 
+    /// Options with the given source consumer and target producer options.
     public init(source: ConsumerOptions = ConsumerOptions(), target: ProducerOptions = ProducerOptions()) {
         self.source = source
         self.target = target

@@ -10,6 +10,7 @@ import TensorPoolCore
 public struct DecimatorForwarder: TensorFrameHandler {
     /// The producer of the target stream.
     public let target: TensorPoolProducer
+    /// The decimator's counters.
     public let statistics: DecimatorStatistics
 
     @usableFromInline var pending: ProducerClaim?
@@ -24,6 +25,7 @@ public struct DecimatorForwarder: TensorFrameHandler {
         self.statistics = statistics
     }
 
+    /// Claims a target slot and copies the source payload into it, inside the source seqlock read.
     public mutating func onFrame(_ frame: borrowing TensorFrame) {
         if let stale = pending {
             // onFrameCompleted always follows onFrame; a leftover claim would block the target's claim order.
@@ -47,6 +49,7 @@ public struct DecimatorForwarder: TensorFrameHandler {
         pendingNowNs = frame.nowNs
     }
 
+    /// Claims a target slot and copies the source payload into it, inside the source seqlock read.
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
         guard let claim = pending, pendingSeq == seq, let header = pendingHeader else { return }
         pending = nil

@@ -22,8 +22,10 @@ public struct DecimatorStatistics: Sendable {
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
 
+    /// Zeroed counters.
     public init() {}
 
+    /// Current value of `counter` (relaxed read, any thread).
     public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
 
     @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }

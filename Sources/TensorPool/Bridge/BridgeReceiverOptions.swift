@@ -13,6 +13,7 @@ public struct BridgeReceiverOptions: Sendable {
     /// Options of the local producer.
     public var producer: ProducerOptions
 
+    /// Options for a receiver on `channel`/`streamId`, optionally restricted to one source stream.
     public init(channel: String, streamId: Int32, sourceStreamId: UInt32? = nil, producer: ProducerOptions = ProducerOptions()) {
         self.channel = channel
         self.streamId = streamId

@@ -1,5 +1,6 @@
 /// A bridge receiver's counters, readable from any thread while it runs (single writer: the receiver's thread).
 public struct BridgeReceiverStatistics: Sendable {
+    /// Counter indices.
     public enum Counter: Int, CaseIterable, Sendable {
         /// Frames completed and committed on the local stream (descriptor offered).
         case framesReceived
@@ -35,8 +36,10 @@ public struct BridgeReceiverStatistics: Sendable {
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
 
+    /// Zeroed counters.
     public init() {}
 
+    /// Current value of `counter` (relaxed read, any thread).
     public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
 
     @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }

@@ -15,6 +15,7 @@ public struct BridgeSenderOptions: Sendable {
     /// Options of the source consumer.
     public var source: ConsumerOptions
 
+    /// Options for a sender on `channel`/`streamId` staging frames of up to `maxFrameBytes` bytes.
     public init(channel: String, streamId: Int32, maxFrameBytes: Int, chunkBytes: Int? = nil,
                 source: ConsumerOptions = ConsumerOptions()) {
         self.channel = channel

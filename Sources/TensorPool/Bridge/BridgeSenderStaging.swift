@@ -39,6 +39,7 @@ final class BridgeStagedFrame {
 public struct BridgeSenderStaging: TensorFrameHandler {
     let staged: BridgeStagedFrame
     let streamId: UInt32
+    /// The sender's counters (staging drops are counted here).
     public let statistics: BridgeSenderStatistics
 
     init(staged: BridgeStagedFrame, streamId: UInt32, statistics: BridgeSenderStatistics) {
@@ -47,6 +48,7 @@ public struct BridgeSenderStaging: TensorFrameHandler {
         self.statistics = statistics
     }
 
+    /// Copies the frame (payload and slot header) into the staging buffer, inside the seqlock read.
     public mutating func onFrame(_ frame: borrowing TensorFrame) {
         if staged.state == .ready {
             statistics.add(.busyDrops)
@@ -75,6 +77,7 @@ public struct BridgeSenderStaging: TensorFrameHandler {
         staged.firstChunkSent = false
     }
 
+    /// Copies the frame (payload and slot header) into the staging buffer, inside the seqlock read.
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
         guard staged.state == .provisional, staged.seq == seq else { return }
         if intact {

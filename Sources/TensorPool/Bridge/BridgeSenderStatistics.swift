@@ -1,5 +1,6 @@
 /// A bridge sender's counters, readable from any thread while it runs (single writer: the sender's thread).
 public struct BridgeSenderStatistics: Sendable {
+    /// Counter indices.
     public enum Counter: Int, CaseIterable, Sendable {
         /// Frames whose every chunk was offered successfully.
         case framesSent
@@ -24,8 +25,10 @@ public struct BridgeSenderStatistics: Sendable {
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
 
+    /// Zeroed counters.
     public init() {}
 
+    /// Current value of `counter` (relaxed read, any thread).
     public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
 
     @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }

@@ -16,11 +16,15 @@ import TensorPoolCore
 ///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeReceiver: TensorPoolAgent {
+    /// The options the receiver was started with.
     public let options: BridgeReceiverOptions
     /// The local producer the received frames are published by.
     public let target: TensorPoolProducer
+    /// The bridge subscription.
     public let subscription: Subscription
+    /// The receiver's counters.
     public let statistics = BridgeReceiverStatistics()
+    /// Name used in logs and by `AgentRunner`.
     public let roleName: String
 
     let assembler = FragmentAssembler(initialBufferLength: 64 * 1024)
@@ -46,6 +50,7 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     var lastSeq: UInt64 = 0
     var layout = TensorLayout(dtype: .uint8, shape: [1])
 
+    /// Starts the local producer (new epoch, regions) and subscribes to the bridge channel.
     public init(target configuration: ProducerConfiguration, aeron: Aeron, options: BridgeReceiverOptions) throws(BridgeError) {
         self.options = options
         do { target = try TensorPoolProducer(configuration: configuration, aeron: aeron, options: options.producer) } catch {
@@ -78,6 +83,7 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     /// Whether a frame is being assembled.
     public var isAssembling: Bool { assembly != nil }
 
+    /// One duty cycle: the local producer, the bridge subscription, the assembly timeout.
     public func doWork(nowNs: UInt64) throws -> Int {
         if isClosed { return 0 }
         var work = try target.doWork(nowNs: nowNs)
@@ -94,6 +100,7 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
         return work
     }
 
+    /// Closes the receiver (agent runner shutdown).
     public func onClose() { close() }
 
     /// Handles one whole bridge message (also callable by tests with raw bytes).

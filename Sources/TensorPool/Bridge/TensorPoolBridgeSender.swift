@@ -4,10 +4,14 @@ import TensorPoolCore
 
 /// Errors raised while starting a bridge sender or receiver (never on the duty cycle).
 public enum BridgeError: Error, CustomStringConvertible {
+    /// Adding a publication or subscription failed.
     case aeron(AeronError)
+    /// The receiver's local producer could not start.
     case producer(ProducerError)
+    /// Inconsistent options (sizes, chunk length).
     case configuration(String)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .aeron(let e): "Aeron: \(e)"
@@ -31,11 +35,15 @@ public enum BridgeError: Error, CustomStringConvertible {
 ///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeSender: TensorPoolAgent {
+    /// The options the sender was started with.
     public let options: BridgeSenderOptions
     /// The consumer of the local stream.
     public let source: TensorPoolConsumer<BridgeSenderStaging>
+    /// The bridge publication the chunks are offered on.
     public let publication: ExclusivePublication
+    /// The sender's counters.
     public let statistics: BridgeSenderStatistics
+    /// Name used in logs and by `AgentRunner`.
     public let roleName: String
     /// Payload bytes per chunk in use.
     public let chunkBytes: Int
@@ -45,6 +53,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
     let sendCapacity: Int
     private var isClosed = false
 
+    /// Opens the bridge publication (blocking until the driver answers) and the consumer of the local stream `configuration.streamId`.
     public init(source configuration: ConsumerConfiguration, aeron: Aeron, options: BridgeSenderOptions) throws(BridgeError) {
         guard options.maxFrameBytes >= 0, options.maxFrameBytes <= Int(UInt32.max) else {
             throw .configuration("maxFrameBytes \(options.maxFrameBytes) outside 0...\(UInt32.max)")
@@ -95,6 +104,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         try? publication.close()
     }
 
+    /// One duty cycle: the source consumer, then the staged frame's chunks.
     public func doWork(nowNs: UInt64) throws -> Int {
         if isClosed { return 0 }
         var work = try source.doWork(nowNs: nowNs)
@@ -106,6 +116,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         return work
     }
 
+    /// Closes the sender (agent runner shutdown).
     public func onClose() { close() }
 
     /// Offers the staged frame's remaining chunks until done or refused; returns the chunks sent.
