@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Layering (lower never imports higher):
 //   SBE  <-  TensorPoolCodecs  <-  TensorPoolCore  <-  TensorPool (roles)  <-  tp
+//   SBE  <-  TensorPoolBridgeCodecs  <-  TensorPool (bridge roles)
 //   SBE  <-  SBEGenerator  <-  sbe-swift
 //   SharedMemory  <-  TensorPoolCore
 //   CSystemShims, SharedMemory  <-  AeronConcurrent  <-  AeronClient / AeronDriver  <-  TensorPool  <-  tp
@@ -42,6 +43,8 @@ let package = Package(
         .executableTarget(name: "sbe-swift", dependencies: ["SBEGenerator"], swiftSettings: swiftSettings),
         // Generated from schemas/tensor-pool.xml by sbe-swift; committed, checked by a regeneration test.
         .target(name: "TensorPoolCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        // Generated from schemas/tensor-pool-bridge.xml (schema 901, bridge wire format) by sbe-swift; committed.
+        .target(name: "TensorPoolBridgeCodecs", dependencies: ["SBE"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Shared-memory regions, slot headers, the seqlock.
         .target(name: "TensorPoolCore", dependencies: ["TensorPoolCodecs", "SharedMemory", "CSystemShims"], exclude: ["README.md"], swiftSettings: swiftSettings),
@@ -57,6 +60,7 @@ let package = Package(
             dependencies: [
                 "TensorPoolCore", "TensorPoolCodecs", "SBE", "AeronClient", "AeronDriver",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                "TensorPoolBridgeCodecs",
             ],
             swiftSettings: swiftSettings),
 
@@ -83,7 +87,7 @@ let package = Package(
         .testTarget(name: "AeronConcurrentTests", dependencies: ["AeronConcurrent", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronClientTests", dependencies: ["AeronClient", "AeronDriver", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AeronDriverTests", dependencies: ["AeronDriver", "AeronClient", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCore", "TensorPoolCodecs", "AeronClient", "AeronDriver", "MallocCounter", "AeronInteropSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TensorPoolTests", dependencies: ["TensorPool", "TensorPoolCore", "TensorPoolCodecs", "AeronClient", "AeronDriver", "MallocCounter", "AeronInteropSupport", "TensorPoolBridgeCodecs"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemTests", dependencies: ["tp", "TensorPool", "AeronInteropSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -21,6 +21,8 @@ struct TP: ParsableCommand {
             SendConsumerConfigCommand.self,
             CleanCommand.self,
             StatCommand.self,
+            DecimatorCommand.self,
+            BridgeCommand.self,
         ]
     )
 }

@@ -1,0 +1,2 @@
+// Hand-written (not generated): users of the codecs also get the SBE runtime (SBEError, SBEWire...).
+@_exported import SBE
