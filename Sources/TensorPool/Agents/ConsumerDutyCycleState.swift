@@ -12,6 +12,9 @@ struct ConsumerDutyCycleState {
     /// field is cleared whenever `mapped` changes.
     @usableFromInline var reader: Unmanaged<SeqlockReader>?
     @usableFromInline var isClosed = false
+    /// The open FALLBACK bridge source, unretained (owned by `fallback`); `nil` outside FALLBACK.
+    @usableFromInline var fallbackSource: Unmanaged<FallbackFrameSource>?
+    let fallback = ConsumerFallbackLink()
     @usableFromInline var helloCadence: Cadence
     @usableFromInline var qosCadence: Cadence
     @usableFromInline var superblockCadence: Cadence

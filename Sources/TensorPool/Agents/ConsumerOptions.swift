@@ -17,6 +17,14 @@ public struct ConsumerOptions: Sendable {
     public var allocateCounters = true
     /// How often the Aeron counters are refreshed from ``TensorPoolConsumer/statistics``.
     public var countersIntervalNs: UInt64 = 100_000_000
+    /// Aeron stream id of the bridge for FALLBACK URIs without a `stream-id=<n>` parameter (``BridgeFallbackURI``);
+    /// `nil`: such URIs are refused.
+    public var fallbackBridgeStreamId: Int32?
+    /// Largest frame accepted in FALLBACK, in bytes: two reassembly buffers of this size are allocated when a
+    /// bridge subscription opens; larger frames are counted drops (``FallbackStatistics/Counter/oversizeFrames``).
+    public var fallbackMaxFrameBytes = 16 << 20
+    /// A FALLBACK frame with no chunk for this long is abandoned (the bridge sender died mid-frame).
+    public var fallbackAssemblyTimeoutNs: UInt64 = 1_000_000_000
 
     public init(shmRootDir: String? = nil) {
         let user = ProcessInfoUser.name

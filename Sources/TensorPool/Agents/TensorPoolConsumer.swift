@@ -70,6 +70,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             superblockCadence: Cadence(intervalNs: UInt64(configuration.announceIntervalMs) * 1_000_000),
             tickCadence: Cadence(intervalNs: 50_000_000),
             countersCadence: Cadence(intervalNs: max(options.countersIntervalNs, 1))))
+        state.pointee.fallback.aeron = aeron
         let controlPlane: ControlPlane
         do {
             controlPlane = try ControlPlane(aeron: aeron, endpoint: configuration.aeron, roleName: roleName,
@@ -105,6 +106,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     public func close() {
         guard !state.pointee.isClosed else { return }
         state.pointee.isClosed = true
+        closeFallback()
         mapped = nil
         statistics.mirror(state.pointee.coordinator.admission.counters)
         refreshCounters()
@@ -153,6 +155,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         var work = 0
         var me = self
         work += controlPlane.poll(&me, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
+        if let fallback = state.pointee.fallbackSource { work += pollFallback(fallback.takeUnretainedValue(), nowNs: nowNs) }
         if let latest = state.pointee.coordinator.takeLatest(nowNs: nowNs) {
             read(latest, nowNs: nowNs)
             work += 1
@@ -237,7 +240,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
 
     @inlinable
     public func onFrameDescriptor(_ message: FrameDescriptorDecoder, nowNs: UInt64) throws(SBEError) {
-        guard message.streamId == streamId else { return }
+        guard message.streamId == streamId, state.pointee.fallbackSource == nil else { return }
         let descriptor = FrameDescriptorValue(epoch: message.epoch, seq: message.seq, headerIndex: message.headerIndex,
                                               timestampNs: message.timestampNs)
         switch state.pointee.coordinator.offer(descriptor, nowNs: nowNs) {
@@ -369,12 +372,15 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             case .refresh:
                 break
             case .switchToFallback(let uri):
-                let diagnostic = "fallback to \(uri): this implementation has no bridge; no frames are received"
-                lastDiagnostic = diagnostic
-                controlPlane.logEvent(diagnostic)
+                if let diagnostic = openFallback(uri: uri) {
+                    lastDiagnostic = diagnostic
+                    controlPlane.logEvent(diagnostic)
+                }
             case .leaveFallback:
+                closeFallback()
                 controlPlane.logEvent("leaving fallback; waiting for an announce")
             case .fail(let diagnostic):
+                closeFallback()
                 lastDiagnostic = diagnostic
                 controlPlane.logRateLimited(key: 1, nowNs: nowNs) { "data source failed: \(diagnostic)" }
             }

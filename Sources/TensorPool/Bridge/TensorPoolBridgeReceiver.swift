@@ -28,26 +28,11 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     public let roleName: String
 
     let assembler = FragmentAssembler(initialBufferLength: 64 * 1024)
-    /// Decoding buffer of the received slot header (copied out of the message: 256 bytes).
-    let headerScratch: AtomicBuffer
+    /// Chunk validation and frame tracking (shared with the consumer's FALLBACK path).
+    let chunks: BridgeChunkAssembler
+    /// The slot the frame in progress is assembled into.
+    var claim: ProducerClaim?
     private var isClosed = false
-
-    /// The frame being assembled.
-    struct Assembly {
-        var claim: ProducerClaim
-        var sessionId: Int32
-        var streamId: UInt32
-        var epoch: UInt64
-        var seq: UInt64
-        var totalLength: Int
-        var nextOffset: Int
-        var header: TensorSlotHeader
-        var lastChunkNs: UInt64
-    }
-    var assembly: Assembly?
-    /// Last frame completed or started, for source gap accounting.
-    var lastEpoch: UInt64?
-    var lastSeq: UInt64 = 0
     var layout = TensorLayout(dtype: .uint8, shape: [1])
 
     /// Starts the local producer (new epoch, regions) and subscribes to the bridge channel.
@@ -60,28 +45,23 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
             target.close()
             throw .aeron(error)
         }
-        let base = UnsafeMutableRawPointer.allocate(byteCount: BridgeWire.slotHeaderBytes, alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: BridgeWire.slotHeaderBytes)
-        headerScratch = AtomicBuffer(base: base, capacity: BridgeWire.slotHeaderBytes)
+        chunks = BridgeChunkAssembler(sourceStreamId: options.sourceStreamId)
         roleName = "bridge-receiver[\(options.channel)#\(options.streamId)->\(configuration.streamId)]"
     }
 
-    deinit {
-        close()
-        headerScratch.base.deallocate()
-    }
+    deinit { close() }
 
     /// Aborts a frame in progress, closes the subscription and the local producer.
     public func close() {
         guard !isClosed else { return }
-        if assembly != nil { abortAssembly() }
+        if chunks.abandon() { abortClaim() }
         isClosed = true
         try? subscription.close()
         target.close()
     }
 
     /// Whether a frame is being assembled.
-    public var isAssembling: Bool { assembly != nil }
+    public var isAssembling: Bool { chunks.isAssembling }
 
     /// One duty cycle: the local producer, the bridge subscription, the assembly timeout.
     public func doWork(nowNs: UInt64) throws -> Int {
@@ -93,8 +73,8 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
                 self.onMessage(message, sessionId: messageHeader.sessionId, nowNs: nowNs)
             }
         }
-        if let current = assembly, nowNs > current.lastChunkNs, nowNs - current.lastChunkNs > options.assemblyTimeoutNs {
-            abortAssembly()
+        if chunks.expire(nowNs: nowNs, timeoutNs: options.assemblyTimeoutNs) {
+            abortClaim()
             statistics.add(.assemblyTimeouts)
         }
         return work
@@ -105,99 +85,31 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
 
     /// Handles one whole bridge message (also callable by tests with raw bytes).
     func onMessage(_ message: UnsafeRawBufferPointer, sessionId: Int32, nowNs: UInt64) {
-        guard let base = message.baseAddress else {
-            statistics.add(.malformedMessages)
-            return
-        }
-        var decoder: BridgeFrameChunkDecoder
-        let slotHeader: UnsafeRawBufferPointer
-        let payload: UnsafeRawBufferPointer
-        do {
-            decoder = try BridgeFrameChunkDecoder(wrapAndCheckHeader: base, offset: 0, capacity: message.count)
-            slotHeader = try decoder.slotHeader()
-            payload = try decoder.payload()
-        } catch {
-            statistics.add(.malformedMessages)
-            return
-        }
-        let streamId = decoder.streamId
-        if let wanted = options.sourceStreamId, wanted != streamId {
-            statistics.add(.foreignStreamDrops)
-            return
-        }
-        let epoch = decoder.epoch
-        let seq = decoder.seq
-        let total = Int(decoder.totalLength)
-        let offset = Int(decoder.chunkOffset)
-        let length = Int(decoder.chunkLength)
-        let belongsToCurrent = assembly.map {
-            $0.sessionId == sessionId && $0.streamId == streamId && $0.epoch == epoch && $0.seq == seq && $0.totalLength == total
-        } ?? false
-        guard length == payload.count, offset <= total, length <= total - offset else {
-            if belongsToCurrent { abortAssembly() }
-            statistics.add(.invalidChunks)
-            return
-        }
-        if offset == 0 {
-            // A new frame: whatever was in progress can no longer complete.
-            if assembly != nil { abortAssembly() }
-            startFrame(sessionId: sessionId, streamId: streamId, epoch: epoch, seq: seq, total: total,
-                       slotHeader: slotHeader, payload: payload, nowNs: nowNs)
-            return
-        }
-        guard var current = assembly else {
-            statistics.add(.invalidChunks)
-            return
-        }
-        guard belongsToCurrent, slotHeader.isEmpty, offset == current.nextOffset else {
-            // Another sender/frame/epoch before the end, a header where none belongs, or a missing chunk.
-            abortAssembly()
-            statistics.add(.invalidChunks)
-            return
-        }
-        copy(payload, into: current.claim, at: offset)
-        current.nextOffset = offset + length
-        current.lastChunkNs = nowNs
-        statistics.add(.chunksReceived)
-        if current.nextOffset == current.totalLength {
-            assembly = nil
-            commit(current, nowNs: nowNs)
-        } else {
-            assembly = current
-        }
-    }
-
-    private func startFrame(sessionId: Int32, streamId: UInt32, epoch: UInt64, seq: UInt64, total: Int,
-                            slotHeader: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, nowNs: UInt64) {
-        guard slotHeader.count == BridgeWire.slotHeaderBytes, let headerBytes = slotHeader.baseAddress else {
-            statistics.add(.invalidHeaders)
-            return
-        }
-        headerScratch.base.copyMemory(from: headerBytes, byteCount: BridgeWire.slotHeaderBytes)
-        let header: TensorSlotHeader
-        do { header = try TensorSlotHeader(from: headerScratch, slotOffset: 0) } catch {
-            statistics.add(.invalidHeaders)
-            return
-        }
-        guard header.frameId == seq, Int(header.valuesLenBytes) == total else {
-            statistics.add(.invalidHeaders)
-            return
-        }
-        if lastEpoch == epoch, seq > lastSeq &+ 1 { statistics.add(.sourceGaps, seq - lastSeq - 1) }
-        lastEpoch = epoch
-        lastSeq = seq
-        guard let claim = target.claim(byteCount: total, nowNs: nowNs) else {
-            statistics.add(.targetRejected)
-            return
-        }
-        copy(payload, into: claim, at: 0)
-        statistics.add(.chunksReceived)
-        let started = Assembly(claim: claim, sessionId: sessionId, streamId: streamId, epoch: epoch, seq: seq,
-                               totalLength: total, nextOffset: payload.count, header: header, lastChunkNs: nowNs)
-        if started.nextOffset == total {
-            commit(started, nowNs: nowNs)
-        } else {
-            assembly = started
+        let step = chunks.accept(message, sessionId: sessionId, nowNs: nowNs)
+        if step.abortedFrame { abortClaim() }
+        if step.sourceGap > 0 { statistics.add(.sourceGaps, step.sourceGap) }
+        switch step.verdict {
+        case .malformed: statistics.add(.malformedMessages)
+        case .foreignStream: statistics.add(.foreignStreamDrops)
+        case .invalidChunk: statistics.add(.invalidChunks)
+        case .invalidHeader: statistics.add(.invalidHeaders)
+        case .refusedFrame: break
+        case .accepted(let payload, let offset, let isFirst, let isLast):
+            if isFirst {
+                guard let started = target.claim(byteCount: chunks.frame.totalLength, nowNs: nowNs) else {
+                    chunks.refuseCurrent()
+                    statistics.add(.targetRejected)
+                    return
+                }
+                claim = started
+            }
+            guard let current = claim else { return }
+            copy(payload, into: current, at: offset)
+            statistics.add(.chunksReceived)
+            if isLast {
+                claim = nil
+                commit(current, nowNs: nowNs)
+            }
         }
     }
 
@@ -208,18 +120,19 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
         (to + offset).copyMemory(from: from, byteCount: payload.count)
     }
 
-    private func commit(_ frame: Assembly, nowNs: UInt64) {
-        let header = frame.header
+    private func commit(_ claim: ProducerClaim, nowNs: UInt64) {
+        let header = chunks.frame.header
+        let totalLength = chunks.frame.totalLength
         layout.dtype = header.dtype
         layout.majorOrder = header.majorOrder
         layout.ndims = header.ndims
         layout.dims = header.dims
         layout.strides = header.strides
-        switch target.commit(frame.claim, layout: layout, valuesLength: frame.totalLength, timestampNs: header.timestampNs,
+        switch target.commit(claim, layout: layout, valuesLength: totalLength, timestampNs: header.timestampNs,
                              nowNs: nowNs) {
         case .published:
             statistics.add(.framesReceived)
-            statistics.add(.bytesReceived, UInt64(frame.totalLength))
+            statistics.add(.bytesReceived, UInt64(totalLength))
         case .descriptorNotSent:
             statistics.add(.descriptorFailures)
         case .dropped:
@@ -227,10 +140,11 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
         }
     }
 
-    private func abortAssembly() {
-        guard let current = assembly else { return }
-        assembly = nil
-        target.abort(current.claim)
+    /// The frame in progress was abandoned: its slot is aborted (never published).
+    private func abortClaim() {
+        guard let current = claim else { return }
+        claim = nil
+        target.abort(current)
         statistics.add(.framesAborted)
     }
 }

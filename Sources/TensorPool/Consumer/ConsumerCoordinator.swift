@@ -13,8 +13,8 @@ public struct ConsumerCoordinator: Sendable {
     public let consumerId: UInt32
     /// Mapping and epoch state.
     public private(set) var mapping: ConsumerMappingStateMachine
-    /// Frame admission and counters.
-    public private(set) var admission: FrameAdmission
+    /// Frame admission and counters (also driven by the consumer's FALLBACK path, `TensorPoolConsumer+Fallback`).
+    public internal(set) var admission: FrameAdmission
     /// `ConsumerConfig` messages rejected (invalid settings).
     public private(set) var rejectedConfigs: UInt64 = 0
     /// Reason of the last rejected `ConsumerConfig`.

@@ -5,7 +5,9 @@ import TensorPoolCore
 ///
 /// The payload is read while the producer may already be overwriting the slot: only after `onFrame` returns
 /// does the consumer re-check the commit word, then calls ``TensorFrameHandler/onFrameCompleted(seq:intact:)``.
-/// With `intact == false` everything read in `onFrame` was torn and must be discarded.
+/// With `intact == false` everything read in `onFrame` was torn and must be discarded. In FALLBACK the payload is
+/// the consumer's private reassembly buffer of a bridged frame (nothing writes it during the callback), so
+/// `intact` is always `true` there; the handler code is the same for both paths.
 public struct TensorFrame: ~Copyable {
     /// Producer epoch.
     public let epoch: UInt64

@@ -1,0 +1,41 @@
+/// Counters of a consumer's FALLBACK path (bridge chunks reassembled into its private buffer), readable from any
+/// thread (single writer: the consumer's thread). Cumulative over every FALLBACK period of the consumer. Frames
+/// refused by admission (mode, rate, gaps) are counted by the consumer's ``ConsumerFrameCounters`` as for SHM.
+public struct FallbackStatistics: Sendable {
+    /// Counter indices.
+    public enum Counter: Int, CaseIterable, Sendable {
+        /// Frames completely reassembled (then offered to admission).
+        case framesAssembled
+        /// Chunks accepted into a frame.
+        case chunksReceived
+        /// Frames larger than ``ConsumerOptions/fallbackMaxFrameBytes``: dropped (also counted by admission as
+        /// ``DropReason/destinationTooSmall`` when admission would have delivered them).
+        case oversizeFrames
+        /// Frames abandoned incomplete (missing chunk, interleaved frame/epoch/sender, bad chunk, timeout).
+        case framesAborted
+        /// Of ``framesAborted``: no chunk for ``ConsumerOptions/fallbackAssemblyTimeoutNs``.
+        case assemblyTimeouts
+        /// Messages that are not schema-901 `BridgeFrameChunk`s within their bytes.
+        case malformedMessages
+        /// Chunks with inconsistent lengths/offsets or out of order.
+        case invalidChunks
+        /// First chunks whose slot header is wrong.
+        case invalidHeaders
+        /// Chunks of another tensor-pool stream than the consumer's.
+        case foreignStreamDrops
+        /// Times a bridge subscription was opened.
+        case subscriptionsOpened
+        /// Fallback URIs that could not be followed (unsupported, malformed, subscription failed).
+        case openFailures
+    }
+
+    @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
+
+    /// Zeroed counters.
+    public init() {}
+
+    /// Current value of `counter` (relaxed read, any thread).
+    public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
+
+    @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }
+}
