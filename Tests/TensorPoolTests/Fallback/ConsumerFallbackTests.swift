@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import MallocCounter
+import AeronClient
+import TensorPoolCore
+@testable import TensorPool
+
+/// A consumer driven into FALLBACK by `ConsumerConfig(use_shm=false, payload_fallback_uri=<bridge>)` receives the
+/// stream from a `TensorPoolBridgeSender` instead of SHM, with the handler API unchanged, and returns to SHM on
+/// `use_shm=true`. The UDP tests run on the real Aeron C 1.53 driver and fail (do not skip) without the pyaeron
+/// wheel: run scripts/install-test-deps.sh (TP_PYAERON_SO).
+@Suite(.serialized) struct ConsumerFallbackTests {
+    static let small = TensorLayout(dtype: .uint8, shape: [64])
+    static let large = TensorLayout(dtype: .float32, shape: [512, 640])  // 1.25 MiB: many chunks
+
+    /// SHM, then FALLBACK over UDP, then SHM again; contents verified on every path.
+    func shmFallbackShm(udp: Bool) throws {
+        let chain = try FallbackTestChain(udp ? "fallback-udp" : "fallback-ipc", udp: udp)
+        try chain.connectShm()
+        let consumer = chain.consumer
+
+        // SHM first.
+        for _ in 0..<2 { try chain.publish(Self.small) }
+        try #require(try chain.pump { consumer.handler.records.count == 2 }, "SHM frames")
+        #expect(consumer.fallbackStatistics[.framesAssembled] == 0)
+
+        // FALLBACK: the frames arrive through the bridge, into the consumer's own buffer.
+        try chain.enterFallback()
+        if case .fallback(let uri) = consumer.mappingState { #expect(uri == chain.fallbackURI) } else {
+            Issue.record("state \(consumer.mappingState)")
+        }
+        #expect(consumer.mappedEpoch == nil, "SHM unmapped in FALLBACK")
+        #expect(consumer.fallbackBridge == BridgeFallbackURI(channel: chain.channel, streamId: FallbackTestChain.bridgeStream))
+        let firstBridged = chain.producer.nextSeq
+        let sequence = [Self.small, Self.large, Self.small, Self.large, Self.small]
+        for layout in sequence { try chain.publishAndSend(layout) }
+        let expected = 2 + sequence.count
+        let arrived = try chain.pump { consumer.handler.records.count == expected }
+        try #require(arrived, "bridged frames: \(consumer.handler.records.count)/\(expected), fallback \(describe(consumer.fallbackStatistics)), sender \(describe(chain.sender.statistics))")
+        let bridged = Array(consumer.handler.records.suffix(sequence.count))
+        #expect(bridged.map(\.seq) == Array(firstBridged..<(firstBridged + UInt64(sequence.count))), "source order, source seq")
+        #expect(bridged.allSatisfy { $0.epoch == chain.producer.epoch }, "source epoch")
+        #expect(bridged.allSatisfy { $0.patternOK }, "payload differs from the source frame")
+        #expect(bridged.map(\.byteCount) == sequence.map(\.contiguousByteCount))
+        #expect(bridged.map(\.shape) == sequence.map(\.shape), "layout from the bridged slot header")
+        #expect(consumer.handler.torn == 0)
+        let f = consumer.fallbackStatistics
+        #expect(f[.framesAssembled] == UInt64(sequence.count), "\(describe(f))")
+        #expect(f[.framesAborted] == 0 && f[.invalidChunks] == 0 && f[.malformedMessages] == 0 && f[.oversizeFrames] == 0)
+        #expect(f[.chunksReceived] == chain.sender.statistics[.chunksSent])
+        #expect(consumer.frameCounters.dropsGap == 0)
+
+        // Back to SHM: the subscription closes, the regions are mapped again and frames come from SHM.
+        try chain.configure(useShm: true, uri: nil)
+        let remapped = try chain.pump { consumer.mappedEpoch == chain.producer.epoch }
+        try #require(remapped, "not remapped: \(consumer.mappingState)")
+        #expect(consumer.fallbackBridge == nil)
+        let assembled = f[.framesAssembled]
+        for _ in 0..<3 { try chain.publish(Self.small) }
+        try #require(try chain.pump { consumer.handler.records.count == expected + 3 }, "SHM frames after FALLBACK")
+        try chain.pump(timeoutS: 0.2) { false }
+        #expect(f[.framesAssembled] == assembled, "nothing reassembled after leaving FALLBACK")
+        #expect(consumer.handler.records.allSatisfy { $0.patternOK })
+        #expect(consumer.handler.records.map(\.seq) == Array(0..<UInt64(expected + 3)))
+    }
+
+    @Test func fallbackOverUdpOnTheRealCDriverAndBackToShm() throws {
+        try shmFallbackShm(udp: true)
+    }
+
+    @Test func fallbackOverIpcOnTheEmbeddedDriverAndBackToShm() throws {
+        try shmFallbackShm(udp: false)
+    }
+
+    /// DECIMATED applies to bridged frames by sequence; a frame larger than the reassembly buffer is a counted
+    /// drop (`destinationTooSmall`) that does not disturb the frames around it.
+    @Test func admissionAndOversizeDropsInFallback() throws {
+        let chain = try FallbackTestChain("fallback-admission", udp: false, maxFrameBytes: 64 * 1024)
+        try chain.connectShm()
+        let consumer = chain.consumer
+        try chain.enterFallback(mode: .decimated, decimation: 2)
+        let first = chain.producer.nextSeq
+        for _ in 0..<6 { try chain.publishAndSend(Self.small) }
+        try #require(try chain.pump { consumer.fallbackStatistics[.framesAssembled] == 6 }, "\(describe(consumer.fallbackStatistics))")
+        #expect(consumer.handler.records.map(\.seq) == [first, first + 2, first + 4], "every 2nd frame by sequence")
+        #expect(consumer.frameCounters[.decimated] == 3)
+
+        try chain.configure(useShm: false, mode: .stream, uri: chain.fallbackURI)
+        try #require(try chain.pump { consumer.modeSettings.mode == .stream })
+        let before = consumer.handler.records.count
+        try chain.publishAndSend(Self.small)
+        try chain.publishAndSend(Self.large)  // 1.25 MiB > 64 KiB
+        try chain.publishAndSend(Self.small)
+        try #require(try chain.pump { consumer.handler.records.count == before + 2 }, "\(describe(consumer.fallbackStatistics))")
+        #expect(consumer.fallbackStatistics[.oversizeFrames] == 1)
+        #expect(consumer.frameCounters[.destinationTooSmall] == 1)
+        #expect(consumer.frameCounters.dropsGap == 0, "the oversize frame is a named drop, not a gap")
+        #expect(consumer.fallbackStatistics[.invalidChunks] == 0, "the oversize frame's chunks are skipped quietly")
+        #expect(consumer.handler.records.suffix(2).allSatisfy { $0.patternOK })
+    }
+
+    /// `bridge://<id>` and `aeron:` URIs without a stream id are refused with a diagnostic; no subscription.
+    @Test func unsupportedFallbackUrisGiveADiagnostic() throws {
+        let chain = try FallbackTestChain("fallback-bridge-id", udp: false)
+        try chain.connectShm()
+        let consumer = chain.consumer
+        try chain.configure(useShm: false, uri: "bridge://camera-7")
+        try #require(try chain.pump { consumer.fallbackStatistics[.openFailures] == 1 })
+        #expect(consumer.fallbackBridge == nil)
+        #expect(consumer.lastDiagnostic?.contains("bridge://<id> URIs are not supported") == true, "\(String(describing: consumer.lastDiagnostic))")
+        try chain.configure(useShm: false, uri: "aeron:ipc")
+        try #require(try chain.pump { consumer.fallbackStatistics[.openFailures] == 2 })
+        #expect(consumer.lastDiagnostic?.contains("no stream-id") == true, "\(String(describing: consumer.lastDiagnostic))")
+        #expect(consumer.fallbackBridge == nil)
+    }
+
+    /// The FALLBACK duty cycle (bridge poll, chunk validation, reassembly, admission, delivery) allocates nothing
+    /// in steady state. Only this thread's allocations around the consumer's duty cycle are counted.
+    @Test func fallbackDutyCycleAllocatesNothing() throws {
+        let chain = try FallbackTestChain("fallback-alloc", udp: false)
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        consumer.handler.recording = false
+        let layouts = [Self.small, TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
+        var allocations = 0
+
+        func frame(_ layout: TensorLayout) throws {
+            let target = consumer.handler.delivered + 1
+            try chain.publish(layout)
+            let deadline = TensorPoolClock.monotonicNs() + 10_000_000_000
+            while consumer.handler.delivered < target, TensorPoolClock.monotonicNs() < deadline {
+                let t = TensorPoolClock.monotonicNs()
+                _ = try chain.producer.doWork(nowNs: t)
+                _ = try chain.sender.doWork(nowNs: t)
+                let m0 = malloc_counter_thread_allocations()
+                _ = try consumer.doWork(nowNs: t)
+                allocations += Int(malloc_counter_thread_allocations() - m0)
+            }
+        }
+
+        for i in 0..<300 { try frame(layouts[i & 1]) }
+        allocations = 0
+        let before = consumer.handler.delivered
+        for i in 0..<1000 { try frame(layouts[i & 1]) }
+        #expect(consumer.handler.delivered - before == 1000)
+        #expect(allocations == 0, "consumer FALLBACK duty cycle: \(allocations) allocations over 1000 frames")
+        #expect(consumer.fallbackStatistics[.framesAborted] == 0)
+    }
+}
