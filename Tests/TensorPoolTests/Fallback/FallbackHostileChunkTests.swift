@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import AeronClient
+import TensorPoolCore
+@testable import TensorPool
+
+/// Hostile and inconsistent bridge chunks reaching a consumer in FALLBACK are counted drops (the bridge
+/// receiver's rules, through the shared `BridgeChunkAssembler`); only whole, valid frames reach the handler, and
+/// a change of source epoch re-arms admission.
+@Suite(.serialized) struct FallbackHostileChunkTests {
+    @Test func hostileChunksAreCountedAndEpochChangesAreFollowed() throws {
+        let chain = try FallbackTestChain("fallback-hostile", udp: false)
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        let f = consumer.fallbackStatistics
+        let rogue = try chain.env.aeron.addExclusivePublication(channel: chain.channel, streamId: FallbackTestChain.bridgeStream)
+        defer { try? rogue.close() }
+        try #require(try chain.pump { rogue.isConnected }, "test publication not connected")
+        let crafter = BridgeChunkCrafter()
+        let epoch: UInt64 = 0xFEED
+
+        func send(_ bytes: [UInt8], until condition: () -> Bool, _ what: String) throws {
+            let offered = try chain.pump { bytes.withUnsafeBytes { rogue.offer($0) }.position != nil }
+            try #require(offered, "offer \(what)")
+            try #require(try chain.pump(until: condition), "\(what): \(describe(f))")
+        }
+        func header(_ seq: UInt64, _ total: Int) -> [UInt8] { crafter.slotHeader(seq: seq, valuesLength: total) }
+        func bytes(_ seq: UInt64, _ total: Int, _ offset: Int, _ count: Int) -> [UInt8] {
+            BridgeChunkCrafter.pattern(epoch: epoch, seq: seq, total: total, offset: offset, count: count)
+        }
+
+        try send([9, 9, 9], until: { f[.malformedMessages] == 1 }, "garbage")
+        try send(try crafter.chunk(epoch: epoch, seq: 1, total: 64, offset: 0, chunkLength: 48, slotHeader: header(1, 64), payload: bytes(1, 64, 0, 32)),
+                 until: { f[.invalidChunks] == 1 }, "chunkLength != payload length")
+        try send(try crafter.chunk(epoch: epoch, seq: 1, total: 64, offset: 32, slotHeader: [], payload: bytes(1, 64, 32, 32)),
+                 until: { f[.invalidChunks] == 2 }, "continuation without a frame")
+        try send(try crafter.chunk(epoch: epoch, seq: 1, total: 64, offset: 0, slotHeader: Array(header(1, 64).prefix(100)), payload: bytes(1, 64, 0, 64)),
+                 until: { f[.invalidHeaders] == 1 }, "100-byte slot header")
+        try send(try crafter.chunk(epoch: epoch, seq: 1, total: 64, offset: 0, slotHeader: header(2, 64), payload: bytes(1, 64, 0, 64)),
+                 until: { f[.invalidHeaders] == 2 }, "frame_id != seq")
+        try send(try crafter.chunk(streamId: 99, epoch: epoch, seq: 1, total: 64, offset: 0, slotHeader: header(1, 64), payload: bytes(1, 64, 0, 64)),
+                 until: { f[.foreignStreamDrops] == 1 }, "another tensor-pool stream")
+        // A missing chunk aborts the frame.
+        try send(try crafter.chunk(epoch: epoch, seq: 10, total: 2048, offset: 0, slotHeader: header(10, 2048), payload: bytes(10, 2048, 0, 1024)),
+                 until: { f[.chunksReceived] >= 1 }, "frame 10 first chunk")
+        try send(try crafter.chunk(epoch: epoch, seq: 10, total: 2048, offset: 1536, slotHeader: [], payload: bytes(10, 2048, 1536, 512)),
+                 until: { f[.framesAborted] == 1 }, "frame 10 missing chunk")
+        #expect(consumer.handler.records.isEmpty, "nothing delivered from bad chunks")
+        // A whole two-chunk frame of the rogue epoch: delivered intact (admission re-armed for epoch 0xFEED).
+        try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 0, slotHeader: header(11, 2048), payload: bytes(11, 2048, 0, 1024)),
+                 until: { f[.chunksReceived] >= 2 }, "frame 11 first chunk")
+        try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 1024, slotHeader: [], payload: bytes(11, 2048, 1024, 1024)),
+                 until: { consumer.handler.records.count == 1 }, "frame 11 completed")
+        #expect(consumer.handler.records.first == FallbackRecorder.Record(epoch: epoch, seq: 11, byteCount: 2048, shape: [2048], patternOK: true))
+        // The sender goes silent mid-frame: aborted by the assembly timeout.
+        try send(try crafter.chunk(epoch: epoch, seq: 12, total: 2048, offset: 0, slotHeader: header(12, 2048), payload: bytes(12, 2048, 0, 1024)),
+                 until: { f[.assemblyTimeouts] == 1 }, "frame 12 timed out")
+
+        // Back to the real source's epoch: followed, frames delivered intact.
+        try chain.publishAndSend(TensorLayout(dtype: .uint8, shape: [256]))
+        try #require(try chain.pump { consumer.handler.records.count == 2 }, "\(describe(f))")
+        let last = try #require(consumer.handler.records.last)
+        #expect(last.epoch == chain.producer.epoch && last.patternOK)
+        #expect(consumer.handler.torn == 0)
+        #expect(f[.malformedMessages] == 1 && f[.invalidChunks] == 3 && f[.invalidHeaders] == 2 && f[.framesAborted] == 2,
+                "\(describe(f))")
+    }
+}
