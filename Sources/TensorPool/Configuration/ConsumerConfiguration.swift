@@ -9,7 +9,7 @@
 /// | `max_rate_hz` | 0 | u16, 0 = unlimited |
 /// | `max_outstanding_seq_gap` | 256 | 0 disables resync |
 /// | `use_shm` | true | |
-/// | `payload_fallback_uri` | none | `aeron:...` or `bridge://...` |
+/// | `payload_fallback_uri` | none | `aeron:...` or `bridge://...`; followed in FALLBACK when it is a bridge channel `aeron:<media>?...\|stream-id=<bridge stream>` (``BridgeFallbackURI``, docs/BRIDGE.md); `bridge://<id>` is accepted but not followed (diagnostic) |
 /// | `supports_progress` | false | |
 /// | `progress_interval_us`, `progress_bytes_delta`, `progress_rows_delta` | none | hints sent in `ConsumerHello` |
 /// | `expected_layout_version` | 1 | |
@@ -26,7 +26,8 @@ public struct ConsumerConfiguration: Sendable, Hashable {
     public var modeSettings = ConsumerModeSettings()
     /// `consumer.use_shm`
     public var useShm = true
-    /// `consumer.payload_fallback_uri`
+    /// `consumer.payload_fallback_uri`: where frames come from in FALLBACK (``BridgeFallbackURI``). The bridge
+    /// stream id is the URI's `stream-id=<n>` parameter, else ``ConsumerOptions/fallbackBridgeStreamId``.
     public var payloadFallbackUri: String?
     /// `consumer.supports_progress`
     public var supportsProgress = false
