@@ -11,7 +11,8 @@ struct ConsumerCommand: ParsableCommand {
         abstract: "Consume a data source: map its SHM regions, read frames through the seqlock, print statistics.",
         discussion: """
         Exit status: 0 = done (with --count: that many frames received, and with --verify none corrupt); \
-        1 = a verified frame did not match the producer's synthetic pattern; 2 = --count not reached before \
+        1 = a verified frame did not match the producer's synthetic pattern (--verify-republished for streams \
+        republished by the decimator or a bridge receiver); 2 = --count not reached before \
         --duration ended. The last line is a machine-readable summary.
         """)
 
@@ -31,6 +32,11 @@ struct ConsumerCommand: ParsableCommand {
 
     @Flag(help: "Check every accepted frame against the producer's synthetic pattern (tp producer / tp demo).")
     var verify = false
+
+    @Flag(help: ArgumentHelp(
+        "Check every accepted frame is one whole synthetic frame, of any source epoch/seq.",
+        discussion: "For streams republished by tp decimator or tp bridge receive: they renumber frames (own epoch, seq), so --verify's exact check cannot hold. Detects torn, mixed or corrupted payloads, not reordered or repeated frames."))
+    var verifyRepublished = false
 
     @Option(help: "Stop after this many accepted frames.")
     var count: UInt64?
@@ -63,13 +69,14 @@ struct ConsumerCommand: ParsableCommand {
         var options = ConsumerOptions(shmRootDir: connection.shmRoot)
         options.logSink = TensorPoolLogSink { line in demoPrint("tp consumer: \(line)") }
         let consumer = try TensorPoolConsumer(configuration: config, aeron: session.aeron,
-                                              handler: ConsumerVerifyingHandler(verify: verify), options: options)
+                                              handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
+                                              options: options)
         let handlerCounters = consumer.handler.counters
         let runner = AgentRunner(agent: consumer, idleStrategy: BackoffIdleStrategy()) { error in
             demoPrint("tp consumer: error: \(error)")
         }
         try runner.start()
-        demoPrint("tp consumer: id \(consumer.consumerId) stream \(config.streamId) mode \(config.modeSettings.mode) verify \(verify) aeron \(session.directory)")
+        demoPrint("tp consumer: id \(consumer.consumerId) stream \(config.streamId) mode \(config.modeSettings.mode) verify \(verifyRepublished ? "republished" : "\(verify)") aeron \(session.directory)")
 
         let start = DispatchTime.now().uptimeNanoseconds
         var lastVerified: UInt64 = 0
@@ -79,7 +86,7 @@ struct ConsumerCommand: ParsableCommand {
             let now = DispatchTime.now().uptimeNanoseconds
             let delivered = handlerCounters[.verified] + handlerCounters[.corrupt]
             if let count, delivered >= count { break }
-            if verify, handlerCounters[.corrupt] > 0 { break }
+            if verify || verifyRepublished, handlerCounters[.corrupt] > 0 { break }
             if let duration, Double(now - start) / 1e9 >= duration { break }
             if !quiet, now - lastPrint >= 1_000_000_000 {
                 let s = consumer.statistics
@@ -102,7 +109,12 @@ struct ConsumerCommand: ParsableCommand {
         }
         if let bad = handler.firstCorrupt { summary += " first_corrupt=\(bad.epoch)/\(bad.seq)" }
         demoPrint(summary)
-        if verify && handlerCounters[.corrupt] > 0 { throw ExitCode(1) }
+        let wholeOther = handlerCounters[.wholeOtherFrame]
+        if !verifyRepublished, wholeOther > 0 {
+            demoPrint("tp consumer: \(wholeOther) frame(s) failed --verify but are intact synthetic frames of another epoch/seq: "
+                      + "the stream looks republished (tp decimator / tp bridge receive renumber frames); use --verify-republished")
+        }
+        if (verify || verifyRepublished) && handlerCounters[.corrupt] > 0 { throw ExitCode(1) }
         if let count, delivered < count { throw ExitCode(2) }
     }
 }

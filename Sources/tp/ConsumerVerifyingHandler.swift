@@ -4,7 +4,12 @@ import TensorPool
 
 /// Counters of a `tp` consumer's handler, read by the main thread while the consumer runs.
 final class ConsumerHandlerCounters: Sendable {
-    enum Index: Int, CaseIterable { case verified, corrupt, torn, bytes, latencySumNs }
+    enum Index: Int, CaseIterable {
+        case verified, corrupt, torn, bytes, latencySumNs
+        /// Frames counted corrupt by the exact check that are whole synthetic frames of another (epoch, seq): the
+        /// signature of a republished stream (decimator, bridge receiver), which renumbers frames.
+        case wholeOtherFrame
+    }
     let values = SingleWriterCounters(count: Index.allCases.count)
     /// Largest latency since the last ``takeIntervalMaxNs()`` (written by the agent, swapped by the reader).
     let intervalMaxNs = Atomic<UInt64>(0)
@@ -12,10 +17,14 @@ final class ConsumerHandlerCounters: Sendable {
     func takeIntervalMaxNs() -> UInt64 { intervalMaxNs.exchange(0, ordering: .relaxed) }
 }
 
-/// Checks each frame against ``SyntheticFramePattern`` (with `--verify`), measures descriptor → callback latency
+/// Checks each frame against ``SyntheticFramePattern`` (with `--verify`: the pattern of the frame's own epoch and
+/// seq; with `--verify-republished`: a whole pattern of any epoch/seq, for decimated or bridged streams that
+/// renumber the source's frames), measures descriptor → callback latency
 /// from the header timestamp, and accepts a result only when the seqlock held (`onFrameCompleted(intact:)`).
 struct ConsumerVerifyingHandler: TensorFrameHandler {
     let verify: Bool
+    /// Accept a whole synthetic frame of any (epoch, seq) (republished streams).
+    let republished: Bool
     let counters = ConsumerHandlerCounters()
     /// Latency of accepted frames (ns), on the consumer's thread; read it after the consumer stopped.
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
@@ -25,12 +34,21 @@ struct ConsumerVerifyingHandler: TensorFrameHandler {
     private(set) var firstCorrupt: (seq: UInt64, epoch: UInt64)?
     private var pending: (seq: UInt64, epoch: UInt64, ok: Bool, latencyNs: UInt64, bytes: Int)?
 
-    init(verify: Bool) {
-        self.verify = verify
+    init(verify: Bool, republished: Bool = false) {
+        self.verify = verify || republished
+        self.republished = republished
     }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
-        let ok = !verify || frame.withBytes { SyntheticFramePattern.matches($0, epoch: frame.epoch, seq: frame.seq) }
+        var ok = true
+        if republished {
+            ok = frame.withBytes { SyntheticFramePattern.isWholeFrame($0) }
+        } else if verify {
+            ok = frame.withBytes { SyntheticFramePattern.matches($0, epoch: frame.epoch, seq: frame.seq) }
+            if !ok, frame.withBytes({ SyntheticFramePattern.isWholeFrame($0) }) {
+                counters.values.add(ConsumerHandlerCounters.Index.wholeOtherFrame.rawValue)
+            }
+        }
         pending = (frame.seq, frame.epoch, ok, frame.latencyNs, frame.byteCount)
     }
 

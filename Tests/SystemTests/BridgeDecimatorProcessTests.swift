@@ -14,7 +14,7 @@ import AeronInteropSupport
         let driver = try MultiProcessTests.driver(dirs)
         defer { driver.killNow() }
         let common = ["--aeron-dir", dirs.aeron, "--shm-root", dirs.shm]
-        let consumer = try WiringProcess("consumer", arguments: ["consumer"] + common + ["--stream-id", "12", "--count", "25", "--duration", "45", "--quiet"])
+        let consumer = try WiringProcess("consumer", arguments: ["consumer"] + common + ["--stream-id", "12", "--count", "25", "--duration", "45", "--quiet", "--verify-republished"])
         defer { consumer.killNow() }
         let decimator = try WiringProcess("decimator", arguments: ["decimator"] + common + ["--stream-id", "11", "--target-stream", "12", "--decimation", "4", "--stride-bytes", "65536", "--duration", "50", "--quiet"])
         defer { decimator.killNow() }
@@ -30,6 +30,7 @@ import AeronInteropSupport
         #expect(summary["aborted"] == "0" && summary["rejected"] == "0")
         let c = consumer.summary(prefix: "tp consumer: summary")
         #expect(Int(c["frames"] ?? "") ?? 0 >= 25 && c["torn"] == "0")
+        #expect(c["corrupt"] == "0" && Int(c["verified"] ?? "") ?? 0 >= 25, "republished frames are whole synthetic frames: \(consumer.output)")
     }
 
     /// Producer → `tp bridge send` → UDP loopback on the real Aeron C driver → `tp bridge receive` → consumer; the
@@ -41,7 +42,7 @@ import AeronInteropSupport
         defer { dirs.remove() }
         let common = ["--aeron-dir", cDriver.path, "--shm-root", dirs.shm]
         let channel = "aeron:udp?endpoint=localhost:\(try Self.freeUDPPort())"
-        let consumer = try WiringProcess("consumer", arguments: ["consumer"] + common + ["--stream-id", "22", "--count", "60", "--duration", "60"])
+        let consumer = try WiringProcess("consumer", arguments: ["consumer"] + common + ["--stream-id", "22", "--count", "60", "--duration", "60", "--verify-republished"])
         defer { consumer.killNow() }
         let receiver = try WiringProcess("receive", arguments: ["bridge", "receive"] + common + ["--stream-id", "22", "--channel", channel, "--source-stream", "21", "--stride-bytes", "2097152", "--duration", "70", "--quiet"])
         defer { receiver.killNow() }
@@ -65,6 +66,7 @@ import AeronInteropSupport
         #expect(r["malformed"] == "0" && r["invalid_headers"] == "0" && r["rejected"] == "0", "receiver: \(receiver.output)")
         let c = consumer.summary(prefix: "tp consumer: summary")
         #expect(c["torn"] == "0" && c["maps"] == "1", "consumer: \(consumer.output)")
+        #expect(c["corrupt"] == "0" && Int(c["verified"] ?? "") ?? 0 >= 60, "bridged frames are whole synthetic frames: \(consumer.output)")
     }
 
     static func freeUDPPort() throws -> Int {
