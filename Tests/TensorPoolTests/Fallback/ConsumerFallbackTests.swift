@@ -99,6 +99,76 @@ import TensorPoolCore
         #expect(consumer.handler.records.suffix(2).allSatisfy { $0.patternOK })
     }
 
+    /// LATEST: of the frames completed in one poll only the newest is delivered, with its own bytes (the
+    /// reassembly buffers swap, so the held frame is not overwritten by the chunks that follow it).
+    @Test func latestDeliversTheNewestBridgedFrameOfAPoll() throws {
+        let chain = try FallbackTestChain("fallback-latest", udp: false)
+        try chain.connectShm()
+        let consumer = chain.consumer
+        try chain.enterFallback(mode: .latest)
+        for round in 0..<3 {
+            let first = chain.producer.nextSeq
+            let sent = chain.sender.statistics[.framesSent]
+            // The source publishes 4 frames and the sender sends them all before the consumer polls once.
+            for _ in 0..<4 {
+                try chain.publish(Self.small)
+                let ok = chain.env.pump(until: { chain.sender.statistics[.framesSent] == sent + UInt64(chain.producer.nextSeq - first) }) { now in
+                    _ = try? chain.producer.doWork(nowNs: now)
+                    _ = try? chain.sender.doWork(nowNs: now)
+                }
+                try #require(ok, "sender: \(describe(chain.sender.statistics))")
+            }
+            let before = consumer.handler.records.count
+            try #require(try chain.pump { consumer.handler.records.count > before }, "\(describe(consumer.fallbackStatistics))")
+            let delivered = try #require(consumer.handler.records.last)
+            #expect(delivered.seq == first + 3 && delivered.patternOK, "round \(round): \(delivered)")
+            #expect(consumer.handler.records.count == before + 1)
+        }
+        #expect(consumer.frameCounters[.latestSuperseded] == 9)
+        #expect(consumer.frameCounters.dropsGap == 0)
+    }
+
+    /// A LATEST frame held by `max_rate_hz` keeps its bytes while the next frame's chunks are reassembled: it is
+    /// delivered intact once the rate allows. The consumer runs on a virtual clock so the rate decides, not timing.
+    @Test func heldLatestFrameSurvivesTheNextFramesChunks() throws {
+        let chain = try FallbackTestChain("fallback-held", udp: false, maxRateHz: 1, fragmentLimit: 4)
+        try chain.connectShm()
+        let consumer = chain.consumer
+        try chain.enterFallback(mode: .latest)
+        var virtualNs = TensorPoolClock.monotonicNs()
+        func step(consumerToo: Bool = true) throws {
+            let now = TensorPoolClock.monotonicNs()
+            _ = try chain.producer.doWork(nowNs: now)
+            _ = try chain.sender.doWork(nowNs: now)
+            virtualNs += 1_000
+            if consumerToo { _ = try consumer.doWork(nowNs: virtualNs) }
+        }
+        func run(until condition: () -> Bool) throws -> Bool {
+            let deadline = TensorPoolClock.monotonicNs() + 20_000_000_000
+            while !condition() {
+                if TensorPoolClock.monotonicNs() > deadline { return false }
+                try step()
+            }
+            return true
+        }
+        let f = consumer.fallbackStatistics
+        let a = chain.producer.nextSeq
+        try chain.publish(Self.small)
+        try #require(try run { consumer.handler.records.count == 1 }, "A: \(describe(f))")
+        try chain.publish(Self.small)  // B: completes, held (1 Hz)
+        try #require(try run { f[.framesAssembled] == 2 }, "B: \(describe(f))")
+        #expect(consumer.handler.records.count == 1, "B held by the rate limit")
+        let chunks = f[.chunksReceived]
+        try chain.publish(Self.large)  // C: many chunks, 4 fragments per poll
+        try #require(try run { f[.chunksReceived] > chunks + 8 }, "C: \(describe(f))")
+        #expect(f[.framesAssembled] == 2, "C still being reassembled")
+        virtualNs += 2_000_000_000
+        _ = try consumer.doWork(nowNs: virtualNs)
+        try #require(consumer.handler.records.count == 2, "B delivered once the rate allows")
+        let b = try #require(consumer.handler.records.last)
+        #expect(b.seq == a + 1 && b.patternOK && b.byteCount == Self.small.contiguousByteCount, "\(b)")
+    }
+
     /// `bridge://<id>` and `aeron:` URIs without a stream id are refused with a diagnostic; no subscription.
     @Test func unsupportedFallbackUrisGiveADiagnostic() throws {
         let chain = try FallbackTestChain("fallback-bridge-id", udp: false)

@@ -57,7 +57,7 @@ final class FallbackTestChain {
     let buffer: UnsafeMutableRawBufferPointer
 
     /// `udp`: over UDP loopback through the real Aeron C 1.53 driver; otherwise `aeron:ipc` on the embedded driver.
-    init(_ name: String, udp: Bool, maxFrameBytes: Int = 2 << 20) throws {
+    init(_ name: String, udp: Bool, maxFrameBytes: Int = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64) throws {
         if udp {
             var driverOptions = RealAeronMediaDriver.Options()
             driverOptions.termLength = 1 << 22
@@ -82,7 +82,10 @@ final class FallbackTestChain {
                                          source: env.consumerOptions))
         var options = env.consumerOptions
         options.fallbackMaxFrameBytes = maxFrameBytes
-        consumer = try TensorPoolConsumer(configuration: env.consumerConfiguration(streamId: Self.stream, consumerId: Self.consumerId),
+        options.fragmentLimit = fragmentLimit
+        var configuration = env.consumerConfiguration(streamId: Self.stream, consumerId: Self.consumerId)
+        configuration.modeSettings.maxRateHz = maxRateHz
+        consumer = try TensorPoolConsumer(configuration: configuration,
                                           aeron: env.aeron, handler: FallbackRecorder(), options: options)
         authority = try ControlPlane(aeron: env.aeron, endpoint: AeronEndpointConfiguration(aeronDir: env.aeronDir),
                                      roleName: "test-authority", publishing: [.control], subscribing: [], logSink: env.logLines.sink)
