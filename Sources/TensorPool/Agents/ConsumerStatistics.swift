@@ -22,11 +22,12 @@ public struct ConsumerStatistics: Sendable {
         case dropsLate
         /// Regions mapped / unmapped / mapping attempts refused.
         case maps
-        /// Regions unmapped, on an epoch change, a producer restart or a failed superblock check (spec §15.21 mapping
-        /// state machine); each one drops the frames that were in flight at the time.
+        /// Regions unmapped (spec §15.21 mapping state machine): epoch change or regression, a new producer `pid`,
+        /// stale announces or activity, a superblock mismatch, `use_shm=false` (``RemapCause``); each one drops the
+        /// frames that were in flight at the time.
         case unmaps
         /// Announces whose regions could not be mapped or validated (bad path, `RegionRoot` containment, size or
-        /// superblock mismatch, spec §15.22); the consumer stays unmapped and reports `ControlResponse(INVALID_CONTENT)`.
+        /// superblock mismatch, spec §15.22); the consumer stays unmapped and counts an `invalidContent` rejection.
         case mapFailures
         /// Epoch currently mapped (0 = none).
         case mappedEpoch
@@ -34,8 +35,9 @@ public struct ConsumerStatistics: Sendable {
         case progressDelivered
         /// `ConsumerConfig` messages applied / rejected.
         case configsApplied
-        /// `ConsumerConfig` messages refused (wrong stream or consumer id, invalid mode), counted instead of applied so a
-        /// misbehaving supervisor cannot silently change the consumer's mode (spec §10.1.3).
+        /// `ConsumerConfig` messages for this consumer that were refused (unknown mode or boolean value, or a command
+        /// the mapping coordinator cannot apply), counted so a misbehaving supervisor is visible (spec §10.1.3).
+        /// Configs addressed to other stream or consumer ids are ignored, not counted.
         case configsRejected
         /// Resynchronisations (`max_outstanding_seq_gap`).
         case resyncs

@@ -24,8 +24,9 @@ public struct ProducerStatistics: Sendable {
         case announcesSent
         /// `ConsumerHello` accepted / rejected with a `ControlResponse`.
         case hellosAccepted
-        /// `ConsumerHello` refused with a `ControlResponse` (wrong stream when ``ProducerOptions/rejectHellosForOtherStreams``
-        /// is set, or malformed fields, spec §10.1.2), so an operator can see consumers that will never receive frames.
+        /// `ConsumerHello` refused with a `ControlResponse` (unknown enum value, `expected_layout_version` mismatch, or
+        /// another stream when ``ProducerOptions/rejectHellosForOtherStreams`` is set; spec §10.1.2, §15.18), so an
+        /// operator can see consumers that will never receive frames.
         case hellosRejected
         /// Consumers currently registered (hello within the expiry window).
         case consumers

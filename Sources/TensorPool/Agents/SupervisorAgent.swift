@@ -266,8 +266,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         received += 1
     }
 
-    /// Consumer hello (spec §10.1.2): registers or refreshes the consumer; an unknown `mode` value is rejected with
-    /// `UNKNOWN_ENUM_VALUE` (§15.18); a collision verdict of the registry's ``ConsumerIdentityGuard`` (two live
+    /// Consumer hello (spec §10.1.2): registers or refreshes the consumer; an unknown `mode` value is dropped and
+    /// counted as ``ControlMessageRejection/unknownEnumValue``; a collision verdict of the registry's ``ConsumerIdentityGuard`` (two live
     /// processes with one consumer id) is logged and counted instead of silently merged.
     public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
@@ -287,7 +287,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     }
 
     /// Consumer QoS (spec §10.4.1): liveness plus `drops_gap`/`drops_late`, which feed the ``DropRatePolicy`` and the
-    /// identity-collision check; an unknown `mode` is rejected with `UNKNOWN_ENUM_VALUE`.
+    /// identity-collision check; an unknown `mode` is dropped and counted as ``ControlMessageRejection/unknownEnumValue``.
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
         guard let mode = ConsumerMode(rawValue: raw) else {

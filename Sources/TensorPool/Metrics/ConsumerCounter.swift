@@ -22,7 +22,7 @@ public enum ConsumerCounter: Int, RoleCounterKind {
     /// ``DropReason/headerIndexMismatch``: `header_index != seq & (nslots - 1)` (spec §8.1), a producer bug or a
     /// descriptor meant for a differently sized ring.
     case dropsHeaderIndexMismatch = 7
-    /// ``DropReason/duplicate``: a `seq` seen twice in one epoch (e.g. a bridge replay), dropped so no frame is
+    /// ``DropReason/duplicate``: a `seq` seen twice in one epoch (a repeated descriptor), dropped so no frame is
     /// delivered twice.
     case dropsDuplicate = 8
     /// ``DropReason/notCommitted``: odd commit word at the first read (spec §8.3): the producer was rewriting the slot,

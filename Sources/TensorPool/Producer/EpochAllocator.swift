@@ -40,8 +40,8 @@ public struct EpochAllocator: Sendable {
     /// Directory holding the epoch files (the producer's SHM root).
     public let directory: String
 
-    /// An allocator persisting to `directory`, which must exist and be writable by the producer; nothing is read or
-    /// created until an epoch is allocated.
+    /// An allocator persisting to `directory` (missing directories are created on first use, mode 0770); nothing is
+    /// read or written until an epoch is allocated.
     public init(directory: String) {
         self.directory = directory
     }
