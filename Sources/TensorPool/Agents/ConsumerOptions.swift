@@ -19,7 +19,8 @@ public struct ConsumerOptions: Sendable {
     public var countersIntervalNs: UInt64 = 100_000_000
 
     /// Options with the defaults above; `shmRootDir` nil means `/dev/shm/tensorpool-$USER` (`default` when `$USER` is
-    /// unset), which matches a producer left on its default `shm_root_dir`, so the two find each other with no configuration.
+    /// unset), which matches a producer left on its default `shm_root_dir`, so the two find each other with no
+    /// configuration.
     public init(shmRootDir: String? = nil) {
         let user = ProcessInfoUser.name
         self.shmRootDir = shmRootDir ?? "/dev/shm/tensorpool-\(user)"

@@ -17,8 +17,8 @@ public struct ConsumerStatistics: Sendable {
         case latencyMaxNs
         /// `drops_gap` and `drops_late` as reported in `QosConsumer`.
         case dropsGap
-        /// QoS `drops_late` (spec §10.4.1): frames whose slot was overwritten or not yet committed when read (the sum of
-        /// the ``DropReason/isLate`` counters), i.e. the consumer was too slow rather than a descriptor was lost.
+        /// QoS `drops_late` (spec §10.4.1): frames whose slot was overwritten or not yet committed when read (the sum
+        /// of the ``DropReason/isLate`` counters), i.e. the consumer was too slow rather than a descriptor was lost.
         case dropsLate
         /// Regions mapped / unmapped / mapping attempts refused.
         case maps

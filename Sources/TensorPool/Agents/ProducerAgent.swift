@@ -36,7 +36,8 @@ public struct ProducerAgent<Source: ProducerFrameSource>: TensorPoolAgent {
     }
 
     /// Runs the producer's control work when due, then lets the source publish; returns the sum of both, so an idle
-    /// strategy backs off only when neither had anything to do. Throws what ``TensorPoolProducer/doWork(nowNs:)`` throws.
+    /// strategy backs off only when neither had anything to do. Throws what ``TensorPoolProducer/doWork(nowNs:)``
+    /// throws.
     public mutating func doWork(nowNs: UInt64) throws -> Int {
         var work = 0
         if controlIntervalNs == 0 || lastControlNs.map({ nowNs < $0 || nowNs - $0 >= controlIntervalNs }) ?? true {

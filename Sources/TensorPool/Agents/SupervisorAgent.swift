@@ -81,8 +81,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     // MARK: duty cycle
 
     /// One duty cycle at `nowNs` (`CLOCK_MONOTONIC` nanoseconds): polls the streams, sends queued `ConsumerConfig`
-    /// commands, runs housekeeping (liveness sweep, counters) and publishes a status snapshot when due. Returns the work
-    /// done; never throws, since bad input is counted and rejected rather than propagated.
+    /// commands, runs housekeeping (liveness sweep, counters) and publishes a status snapshot when due. Returns the
+    /// work done; never throws, since bad input is counted and rejected rather than propagated.
     public func doWork(nowNs: UInt64) -> Int {
         cycleNs = nowNs
         var handler = self
@@ -267,8 +267,9 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     }
 
     /// Consumer hello (spec §10.1.2): registers or refreshes the consumer; an unknown `mode` value is dropped and
-    /// counted as ``ControlMessageRejection/unknownEnumValue``; a collision verdict of the registry's ``ConsumerIdentityGuard`` (two live
-    /// processes with one consumer id) is logged and counted instead of silently merged.
+    /// counted as ``ControlMessageRejection/unknownEnumValue``; a collision verdict of the registry's
+    /// ``ConsumerIdentityGuard`` (two live processes with one consumer id) is logged and counted instead of silently
+    /// merged.
     public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
         guard let mode = ConsumerMode(rawValue: raw) else {
@@ -287,7 +288,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
     }
 
     /// Consumer QoS (spec §10.4.1): liveness plus `drops_gap`/`drops_late`, which feed the ``DropRatePolicy`` and the
-    /// identity-collision check; an unknown `mode` is dropped and counted as ``ControlMessageRejection/unknownEnumValue``.
+    /// identity-collision check; an unknown `mode` is dropped and counted as
+    /// ``ControlMessageRejection/unknownEnumValue``.
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
         guard let mode = ConsumerMode(rawValue: raw) else {

@@ -58,8 +58,9 @@ public struct SupervisorRegionCleaner: Sendable {
 
     /// Absolute directory to walk, normally a producer's `shm_root_dir` (`<root>/<stream>/<epoch>/` files below it).
     public var root: String
-    /// Minimum age in nanoseconds of `activity_timestamp_ns` (CLOCK_MONOTONIC) before a dead producer's file may
-    /// go; default 10 s, several announce periods (spec §15.14), so a producer between two updates is never mistaken for dead.
+    /// Minimum age in nanoseconds of `activity_timestamp_ns` (CLOCK_MONOTONIC) before a dead producer's file may go;
+    /// default 10 s, several announce periods (spec §15.14), so a producer between two updates is never mistaken for
+    /// dead.
     public var staleAfterNs: UInt64
     /// Report what would be removed (``Action/wouldRemove``) without unlinking anything.
     public var dryRun: Bool

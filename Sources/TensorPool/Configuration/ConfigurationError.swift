@@ -5,8 +5,8 @@ public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertib
     public enum Source: Sendable, Hashable, CustomStringConvertible {
         /// The TOML configuration file (or text) passed to the loader.
         case file
-        /// A `TP_*` environment override (e.g. `TP_PRODUCER_HEADER_NSLOTS`), which takes precedence over the file; named
-        /// so a user knows the value did not come from the file they are reading.
+        /// A `TP_*` environment override (e.g. `TP_PRODUCER_HEADER_NSLOTS`), which takes precedence over the file;
+        /// named so a user knows the value did not come from the file they are reading.
         case environment(variable: String)
 
         /// `TOML` or `environment <VARIABLE>`, appended in parentheses to error messages.

@@ -31,7 +31,8 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
 
     /// Which message kind a session binding is for.
     public enum Kind: Sendable, Hashable {
-        /// `ConsumerHello`, which a consumer sends on the control stream and so through its own publication and session.
+        /// `ConsumerHello`, which a consumer sends on the control stream and so through its own publication and
+        /// session.
         case hello
         /// `QosConsumer`, sent on the QoS stream through a different publication, hence bound separately from hellos.
         case qos
