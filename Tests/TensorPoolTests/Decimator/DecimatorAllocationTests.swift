@@ -15,26 +15,8 @@ import TensorPoolCore
 /// metadata relay) allocates nothing.
 @Suite struct DecimatorAllocationTests {
     @Test func decimatorDutyCycleAllocatesNothingInSteadyState() throws {
-        let unique = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-        let aeronDir = "/dev/shm/tp-decim-alloc-aeron-\(unique)"
-        let shmRoot = "/dev/shm/tp-decim-alloc-shm-\(unique)"
-        mkdir(shmRoot, 0o770)
-        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
-        var driverContext = MediaDriverContext()
-        driverContext.aeronDirectory = aeronDir
-        driverContext.ipcTermLength = 1 << 22
-        driverContext.timerIntervalNs = 10_000_000
-        driverContext.deleteDirectoryOnShutdown = true
-        let driver = try MediaDriver(context: driverContext)
-        defer { driver.close() }
-        let helper = DriverHelperThread(driver: driver)
-        helper.start()
-        var clientContext = AeronContext(directory: aeronDir)
-        clientContext.useConductorAgentInvoker = true
-        clientContext.driverTimeoutMs = 60_000
-        let aeron: Aeron
-        do { aeron = try Aeron.connect(clientContext) } catch { helper.stop(); throw error }
-        let endpoint = AeronEndpointConfiguration(aeronDir: aeronDir)
+        let system = try OneThreadAeronFixture("decim-alloc")
+        let (driver, aeron, shmRoot, endpoint) = (system.driver, system.aeron, system.shmRoot, system.endpoint)
 
         func producerConfig(_ stream: UInt32) -> ProducerConfiguration {
             var c = ProducerConfiguration(user: "decimalloc")
@@ -67,28 +49,21 @@ import TensorPoolCore
         let decimator: TensorPoolDecimator
         let consumer: TensorPoolConsumer<RepublishedPatternCounter>
         do {
-            source = try TensorPoolProducer(configuration: producerConfig(1), aeron: aeron, options: producerOptions)
-            decimator = try TensorPoolDecimator(
-                source: consumerConfig(1, id: 10, mode: .decimated, decimation: 2), target: producerConfig(2), aeron: aeron,
-                options: DecimatorOptions(source: consumerOptions, target: producerOptions))
-            consumer = try TensorPoolConsumer(configuration: consumerConfig(2, id: 20, mode: .stream, decimation: 1),
-                                              aeron: aeron, handler: RepublishedPatternCounter(sourceEpoch: source.epoch), options: consumerOptions)
+            (source, decimator, consumer) = try system.setUpRoles {
+                let source = try TensorPoolProducer(configuration: producerConfig(1), aeron: aeron, options: producerOptions)
+                let decimator = try TensorPoolDecimator(
+                    source: consumerConfig(1, id: 10, mode: .decimated, decimation: 2), target: producerConfig(2), aeron: aeron,
+                    options: DecimatorOptions(source: consumerOptions, target: producerOptions))
+                let consumer = try TensorPoolConsumer(configuration: consumerConfig(2, id: 20, mode: .stream, decimation: 1),
+                                                      aeron: aeron, handler: RepublishedPatternCounter(sourceEpoch: source.epoch),
+                                                      options: consumerOptions)
+                return (source, decimator, consumer)
+            }
         } catch {
-            aeron.close()
-            helper.stop()
+            system.close()
             throw error
         }
-        helper.stop()
-        defer {
-            // Closing publications and subscriptions waits for the driver's answers: run it again meanwhile.
-            let teardown = DriverHelperThread(driver: driver)
-            teardown.start()
-            consumer.close()
-            decimator.close()
-            source.close()
-            aeron.close()
-            teardown.stop()
-        }
+        defer { system.close { consumer.close(); decimator.close(); source.close() } }
         // Metadata changes allocate by design (decoded into attributes); steady state re-sends the same version.
         source.setMetadata([MetaAttribute(key: "camera", text: "left")], nowNs: TensorPoolClock.monotonicNs())
 
