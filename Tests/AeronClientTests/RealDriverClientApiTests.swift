@@ -178,28 +178,21 @@ import Glibc
         let subscription = try aeron.addSubscription(channel: "aeron:ipc", streamId: 65,
                                                      unavailableImageHandler: { _ in unavailable.withLock { $0 += 1 } })
         let message = [UInt8](repeating: 3, count: 100)
-        let revokedPosition: Int64
-        let image: Image
-        if exclusive {
-            let publication = try aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 65)
+        /// Ten messages, four of them read, then revoked: the position it was revoked at and the subscriber's image.
+        func publishAndRevoke<P: RevocablePublication>(_ publication: P) throws -> (position: Int64, image: Image) {
             #expect(ClientTestSupport.await(aeron) { publication.isConnected })
             for _ in 0..<10 { #expect(message.withUnsafeBytes { b in ClientTestSupport.await(aeron) { publication.offer(b).position != nil } }) }
-            revokedPosition = publication.position
+            let position = publication.position
             #expect(subscription.poll(fragmentLimit: 4) { _, _ in } == 4)
-            image = try #require(subscription.images.first)
+            let image = try #require(subscription.images.first)
             try publication.revoke()
             #expect(publication.isClosed)
             try publication.revoke() // idempotent
-        } else {
-            let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 65)
-            #expect(ClientTestSupport.await(aeron) { publication.isConnected })
-            for _ in 0..<10 { #expect(message.withUnsafeBytes { b in ClientTestSupport.await(aeron) { publication.offer(b).position != nil } }) }
-            revokedPosition = publication.position
-            #expect(subscription.poll(fragmentLimit: 4) { _, _ in } == 4)
-            image = try #require(subscription.images.first)
-            try publication.revoke()
-            #expect(publication.isClosed)
+            return (position, image)
         }
+        let (revokedPosition, image) = try exclusive
+            ? publishAndRevoke(aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 65))
+            : publishAndRevoke(aeron.addPublication(channel: "aeron:ipc", streamId: 65))
         #expect(ClientTestSupport.await(aeron, timeoutS: 15) { unavailable.withLock { $0 } == 1 })
         #expect(image.isPublicationRevoked)
         #expect(image.endOfStreamPosition == revokedPosition)
@@ -346,3 +339,15 @@ import Glibc
         if let bystander { #expect(bystander.imageCount == 0) }
     }
 }
+
+/// What the revoke test needs of both publication kinds, so one body drives either.
+protocol RevocablePublication {
+    var isConnected: Bool { get }
+    var isClosed: Bool { get }
+    var position: Int64 { get }
+    func offer(_ message: UnsafeRawBufferPointer) -> PublicationResult
+    func revoke() throws(AeronError)
+}
+
+extension Publication: RevocablePublication {}
+extension ExclusivePublication: RevocablePublication {}
