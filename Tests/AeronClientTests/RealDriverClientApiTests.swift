@@ -281,39 +281,37 @@ import Glibc
 
     @Test func ipcResponseChannelPairsARequestWithItsResponse() throws {
         let driver = try Self.driver()
-        let clientAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { clientAeron.close() }
-        let serverAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { serverAeron.close() }
-        try exchangeOverResponseChannel(client: clientAeron, server: serverAeron,
-                                        requestSubscriptionChannel: "aeron:ipc",
-                                        responseSubscription: ChannelUriStringBuilder(media: .ipc).controlMode(.response),
-                                        requestPublication: ChannelUriStringBuilder(media: .ipc),
-                                        responsePublication: ChannelUriStringBuilder(media: .ipc), checkBystander: true)
+        try withExtendedLifetime(driver) {
+            try exchangeOverResponseChannel(directory: driver.path, requestSubscriptionChannel: "aeron:ipc",
+                                            responseSubscription: ChannelUriStringBuilder(media: .ipc).controlMode(.response),
+                                            requestPublication: ChannelUriStringBuilder(media: .ipc),
+                                            responsePublication: ChannelUriStringBuilder(media: .ipc), checkBystander: true)
+        }
     }
 
     @Test func udpResponseChannelOnLocalhostPairsARequestWithItsResponse() throws {
         let driver = try Self.driver()
-        let clientAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { clientAeron.close() }
-        let serverAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { serverAeron.close() }
         let requestPort = Int.random(in: 20_000..<40_000)
         let responsePort = requestPort + Int.random(in: 1..<20_000)
         let request = ChannelUriStringBuilder(media: .udp).endpoint("localhost:\(requestPort)")
         let response = ChannelUriStringBuilder(media: .udp).controlEndpoint("localhost:\(responsePort)").controlMode(.response)
-        try exchangeOverResponseChannel(client: clientAeron, server: serverAeron,
-                                        requestSubscriptionChannel: try request.build(),
-                                        responseSubscription: response, requestPublication: request, responsePublication: response,
-                                        checkBystander: false)
+        try withExtendedLifetime(driver) {
+            try exchangeOverResponseChannel(directory: driver.path, requestSubscriptionChannel: try request.build(),
+                                            responseSubscription: response, requestPublication: request,
+                                            responsePublication: response, checkBystander: false)
+        }
     }
 
     /// Client: response subscription, then a request publication naming it. Server: request subscription; for the
     /// request image a response publication naming that image. The response reaches the client's response
     /// subscription and (IPC, `checkBystander`) not a second, unpaired response subscription on the same stream.
-    func exchangeOverResponseChannel(client: Aeron, server: Aeron, requestSubscriptionChannel: String,
+    func exchangeOverResponseChannel(directory: String, requestSubscriptionChannel: String,
                                      responseSubscription: ChannelUriStringBuilder, requestPublication: ChannelUriStringBuilder,
                                      responsePublication: ChannelUriStringBuilder, checkBystander: Bool) throws {
+        let client = try Aeron.connect(ClientTestSupport.context(directory))
+        defer { client.close() }
+        let server = try Aeron.connect(ClientTestSupport.context(directory))
+        defer { server.close() }
         let requestStream: Int32 = 70, responseStream: Int32 = 71
         let requests = try server.addSubscription(channel: requestSubscriptionChannel, streamId: requestStream)
         let responses = try client.addSubscription(channel: try responseSubscription.build(), streamId: responseStream)
