@@ -16,34 +16,15 @@ import TensorPoolCore
 @Suite struct DecimatorAllocationTests {
     @Test func decimatorDutyCycleAllocatesNothingInSteadyState() throws {
         let system = try OneThreadAeronFixture("decim-alloc")
-        let (driver, aeron, shmRoot, endpoint) = (system.driver, system.aeron, system.shmRoot, system.endpoint)
-
+        let (driver, aeron) = (system.driver, system.aeron)
         func producerConfig(_ stream: UInt32) -> ProducerConfiguration {
-            var c = ProducerConfiguration(user: "decimalloc")
-            c.streamId = stream
-            c.shmRootDir = shmRoot
-            c.headerNslots = 256
-            c.payloadPools = [.init(poolId: 1, strideBytes: 4096)]
-            c.aeron = endpoint
-            c.announceIntervalMs = 100
-            c.qosIntervalMs = 100
-            c.heartbeatIntervalMs = 100
-            return c
+            system.producerConfiguration(user: "decimalloc", streamId: stream)
         }
         func consumerConfig(_ stream: UInt32, id: UInt32, mode: ConsumerMode, decimation: UInt16) -> ConsumerConfiguration {
-            var c = ConsumerConfiguration(user: "decimalloc")
-            c.streamId = stream
-            c.consumerId = id
-            c.modeSettings = ConsumerModeSettings(mode: mode, decimation: decimation)
-            c.aeron = endpoint
-            c.helloIntervalMs = 100
-            c.qosIntervalMs = 100
-            return c
+            system.consumerConfiguration(user: "decimalloc", streamId: stream, consumerId: id,
+                                         modeSettings: ConsumerModeSettings(mode: mode, decimation: decimation))
         }
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        let (producerOptions, consumerOptions) = (system.producerOptions, system.consumerOptions)
 
         let source: TensorPoolProducer
         let decimator: TensorPoolDecimator

@@ -17,27 +17,13 @@ import TensorPoolCore
 @Suite struct AllRolesOneThreadAllocationTests {
     @Test func hundredThousandFramesAllocateNothingOnTheDutyCycleThread() throws {
         let system = try OneThreadAeronFixture("onethread")
-        let (driver, aeron, shmRoot, endpoint) = (system.driver, system.aeron, system.shmRoot, system.endpoint)
+        let (driver, aeron, shmRoot) = (system.driver, system.aeron, system.shmRoot)
 
-        var producerConfig = ProducerConfiguration(user: "onethread")
-        producerConfig.shmRootDir = shmRoot
-        producerConfig.headerNslots = 256
-        producerConfig.payloadPools = [.init(poolId: 1, strideBytes: 4096)]
-        producerConfig.aeron = endpoint
-        producerConfig.announceIntervalMs = 100
-        producerConfig.qosIntervalMs = 100
-        producerConfig.heartbeatIntervalMs = 100
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
-        var consumerConfig = ConsumerConfiguration(user: "onethread")
-        consumerConfig.consumerId = 77
-        consumerConfig.aeron = endpoint
-        consumerConfig.helloIntervalMs = 100
-        consumerConfig.qosIntervalMs = 100
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        let producerConfig = system.producerConfiguration(user: "onethread")
+        let consumerConfig = system.consumerConfiguration(user: "onethread", consumerId: 77)
+        let (producerOptions, consumerOptions) = (system.producerOptions, system.consumerOptions)
         var supervisorConfig = SupervisorConfiguration(user: "onethread")
-        supervisorConfig.aeron = endpoint
+        supervisorConfig.aeron = system.endpoint
         supervisorConfig.announceIntervalMs = 100
         supervisorConfig.qosIntervalMs = 100
 

@@ -50,6 +50,48 @@ final class OneThreadAeronFixture {
         }
     }
 
+    /// A producer on this fixture's SHM root and driver: 256 slots of 4 KiB, announce, QoS and heartbeat every
+    /// 100 ms (so each fires many times during a measurement on the real clock).
+    func producerConfiguration(user: String, streamId: UInt32? = nil) -> ProducerConfiguration {
+        var c = ProducerConfiguration(user: user)
+        if let streamId { c.streamId = streamId }
+        c.shmRootDir = shmRoot
+        c.headerNslots = 256
+        c.payloadPools = [.init(poolId: 1, strideBytes: 4096)]
+        c.aeron = endpoint
+        c.announceIntervalMs = 100
+        c.qosIntervalMs = 100
+        c.heartbeatIntervalMs = 100
+        return c
+    }
+
+    /// A consumer on this fixture's driver: hello and QoS every 100 ms.
+    func consumerConfiguration(user: String, streamId: UInt32? = nil, consumerId: UInt32,
+                               modeSettings: ConsumerModeSettings? = nil) -> ConsumerConfiguration {
+        var c = ConsumerConfiguration(user: user)
+        if let streamId { c.streamId = streamId }
+        c.consumerId = consumerId
+        if let modeSettings { c.modeSettings = modeSettings }
+        c.aeron = endpoint
+        c.helloIntervalMs = 100
+        c.qosIntervalMs = 100
+        return c
+    }
+
+    /// Producer options that discard log lines (formatting one allocates).
+    var producerOptions: ProducerOptions {
+        var o = ProducerOptions()
+        o.logSink = .discard
+        return o
+    }
+
+    /// Consumer options on this fixture's SHM root that discard log lines.
+    var consumerOptions: ConsumerOptions {
+        var o = ConsumerOptions(shmRootDir: shmRoot)
+        o.logSink = .discard
+        return o
+    }
+
     /// Creates the roles: their publications and subscriptions wait for the driver, whose duty cycle runs on a
     /// helper thread meanwhile. When this returns, the driver belongs to the test thread again.
     func setUpRoles<Roles>(_ makeRoles: () throws -> Roles) throws -> Roles {

@@ -29,8 +29,7 @@ import TensorPoolCore
         producerConfig.heartbeatIntervalMs = 1
         producerConfig.consumerHelloIntervalMs = 1
         producerConfig.consumerExpiryMultiple = 1_000
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
+        var producerOptions = system.producerOptions
         producerOptions.summary = "a summary longer than any inline small string"
         producerOptions.countersIntervalNs = 1_000_000
         var consumerConfig = ConsumerConfiguration(user: "periodic")
@@ -44,8 +43,7 @@ import TensorPoolCore
         // cycles of this thread (descheduled on a loaded 2-core machine) retired the mapping mid-measurement
         // ("activity timestamp stale"), and the remap attempts then allocated.
         consumerConfig.livenessMultiple = 100
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        var consumerOptions = system.consumerOptions
         consumerOptions.countersIntervalNs = 1_000_000
 
         let producer: TensorPoolProducer
