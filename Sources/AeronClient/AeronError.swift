@@ -25,6 +25,8 @@ public enum AeronError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The application did not call the conductor within the client liveness timeout.
     case conductorServiceTimeout(String)
 
+    /// One line with the driver's code, name and correlation id where there is one, so a failure can be matched to
+    /// the driver's own error log.
     public var description: String {
         switch self {
         case let .driver(code, message, correlationId): "driver error \(code) (\(code.rawValue)) for correlation id \(correlationId): \(message)"

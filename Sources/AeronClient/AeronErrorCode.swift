@@ -36,6 +36,8 @@ public struct AeronErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     /// Driver error code 14.
     public static let publicationRevoked = AeronErrorCode(rawValue: 14)
 
+    /// The driver's upper-case name of the code (as in Aeron C's error code names), or `UNKNOWN_CODE(<n>)` for a
+    /// code from a newer driver, which is carried through rather than lost.
     public var description: String {
         switch rawValue {
         case 0: "UNUSED"

@@ -9,31 +9,11 @@ extension Image {
     /// - Returns: the number of fragments delivered (0 when the image is closed or already at the limit).
     @inlinable
     public func boundedPoll(limitPosition: Int64, fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
-        if isClosed { return 0 }
-        let initialPosition = positionBuffer.int64Relaxed(at: positionOffset)
-        if initialPosition >= limitPosition { return 0 }
-        let initialOffset = Int(truncatingIfNeeded: initialPosition) & termLengthMask
-        let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(initialPosition, positionBitsToShift: positionBitsToShift))
-        let capacity = termBuffer.capacity
-        let limitOffset = Int(min(Int64(capacity), limitPosition - initialPosition + Int64(initialOffset)))
-        var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
-        var offset = initialOffset
-        var fragmentsRead = 0
-        while fragmentsRead < fragmentLimit && offset < limitOffset {
-            let length = Int(DataFrameHeader.frameLengthVolatile(termBuffer, offset))
-            if length <= 0 { break }
-            // A hostile or corrupt length must not move the reader outside the term.
-            guard length >= DataFrameHeader.length, length <= capacity - offset else { break }
-            let frameOffset = offset
-            offset += alignUp(length, to: DataFrameHeader.frameAlignment)
-            if DataFrameHeader.isPaddingFrame(termBuffer, frameOffset) { continue }
-            fragmentsRead += 1
-            header.offset = frameOffset
-            handler(termBuffer.bytes(at: frameOffset + DataFrameHeader.length, count: length - DataFrameHeader.length), header)
+        // The controlled walk with every fragment continuing: the position is published once, at the end.
+        boundedControlledPoll(limitPosition: limitPosition, fragmentLimit: fragmentLimit) { payload, header in
+            handler(payload, header)
+            return .continuePoll
         }
-        let newPosition = initialPosition + Int64(offset - initialOffset)
-        if newPosition > initialPosition && !isClosed { positionBuffer.setInt64Release(newPosition, at: positionOffset) }
-        return fragmentsRead
     }
 
     /// Like ``controlledPoll(fragmentLimit:_:)`` but never starts a fragment at or beyond `limitPosition`.
@@ -57,6 +37,7 @@ extension Image {
         while fragmentsRead < fragmentLimit && offset < limitOffset {
             let length = Int(DataFrameHeader.frameLengthVolatile(termBuffer, offset))
             if length <= 0 { break }
+            // A hostile or corrupt length must not move the reader outside the term.
             guard length >= DataFrameHeader.length, length <= capacity - offset else { break }
             let frameOffset = offset
             let alignedLength = alignUp(length, to: DataFrameHeader.frameAlignment)

@@ -102,40 +102,8 @@ public final class Image: @unchecked Sendable {
     /// Like ``poll(fragmentLimit:_:)`` but the handler decides per fragment (``ControlledPollAction``).
     @inlinable
     public func controlledPoll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> ControlledPollAction) -> Int {
-        if isClosed { return 0 }
-        var initialPosition = positionBuffer.int64Relaxed(at: positionOffset)
-        var initialOffset = Int(truncatingIfNeeded: initialPosition) & termLengthMask
-        var offset = initialOffset
-        let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(initialPosition, positionBitsToShift: positionBitsToShift))
-        let capacity = termBuffer.capacity
-        var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
-        var fragmentsRead = 0
-        while fragmentsRead < fragmentLimit && offset < capacity {
-            let length = Int(DataFrameHeader.frameLengthVolatile(termBuffer, offset))
-            if length <= 0 { break }
-            guard length >= DataFrameHeader.length, length <= capacity - offset else { break }
-            let frameOffset = offset
-            let alignedLength = alignUp(length, to: DataFrameHeader.frameAlignment)
-            offset += alignedLength
-            if DataFrameHeader.isPaddingFrame(termBuffer, frameOffset) { continue }
-            fragmentsRead += 1
-            header.offset = frameOffset
-            let action = handler(termBuffer.bytes(at: frameOffset + DataFrameHeader.length, count: length - DataFrameHeader.length), header)
-            if action == .abort {
-                fragmentsRead -= 1
-                offset -= alignedLength
-                break
-            }
-            if action == .breakPoll { break }
-            if action == .commit {
-                initialPosition += Int64(offset - initialOffset)
-                initialOffset = offset
-                positionBuffer.setInt64Release(initialPosition, at: positionOffset)
-            }
-        }
-        let resultingPosition = initialPosition + Int64(offset - initialOffset)
-        if resultingPosition > initialPosition { positionBuffer.setInt64Release(resultingPosition, at: positionOffset) }
-        return fragmentsRead
+        // No bound: the walk stops at the end of the term, as an unbounded controlled poll does.
+        boundedControlledPoll(limitPosition: .max, fragmentLimit: fragmentLimit, handler)
     }
 
     func close() {

@@ -33,6 +33,7 @@ public enum PublicationResult: Equatable, Sendable, CustomStringConvertible {
     /// The position when the offer succeeded.
     @inlinable public var position: Int64? { if case .position(let p) = self { p } else { nil } }
 
+    /// Aeron's upper-case name (`BACK_PRESSURED`...), or `position(<n>)` on success, as logged by roles.
     public var description: String {
         switch self {
         case .position(let p): "position(\(p))"

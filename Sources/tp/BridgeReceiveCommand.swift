@@ -37,68 +37,40 @@ struct BridgeReceiveCommand: ParsableCommand {
     @Option(help: "Abort a frame with no chunk for this many milliseconds.")
     var assemblyTimeoutMs: UInt64 = 1000
 
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
     @Option(help: "Stop after this many frames received.")
     var count: UInt64?
-
-    @Flag(help: "No per-second line.")
-    var quiet = false
+    @OptionGroup var lifetime: RoleLifetimeOptions
 
     func run() throws {
         let loaded = try connection.loadConfiguration()
         var config = loaded.producer
-        if let streamId = connection.streamId { config.streamId = streamId }
-        if let producerId { config.producerId = producerId }
-        if let nslots { config.headerNslots = nslots }
-        if let root = connection.shmRoot { config.shmRootDir = root }
-        if let dir = connection.aeronDir { config.aeron.aeronDir = dir }
-        if let strideBytes {
-            config.payloadPools = [PayloadPoolConfiguration(poolId: 1, strideBytes: strideBytes)]
-        } else if !loaded.presentSections.contains("producer") || connection.config == nil {
-            config.payloadPools = [PayloadPoolConfiguration(poolId: 1, strideBytes: 64 << 20)]
-        }
-        let stop = DemoStopSignal()
-        let session = try DemoAeronSession(
-            externalDirectory: connection.aeronDir ?? (connection.embeddedDriver ? nil : config.aeron.aeronDir),
-            embeddedDirectory: config.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp bridge receive: \($0)") }
-        defer { session.close() }
+        config.applyRoleFlags(streamId: connection.streamId, connection: connection, loaded: loaded,
+                              producerId: producerId, nslots: nslots, strideBytes: strideBytes,
+                              defaultPools: [PayloadPoolConfiguration(poolId: 1, strideBytes: 64 << 20)])
+        let role = try RoleProcess(name: "tp bridge receive", connection: connection,
+                                   configuredAeronDir: config.aeron.aeronDir)
+        defer { role.close() }
         var options = BridgeReceiverOptions(channel: channel, streamId: bridgeStream, sourceStreamId: sourceStream)
-        options.producer.logSink = TensorPoolLogSink { line in demoPrint("tp bridge receive: \(line)") }
+        options.producer.logSink = role.logSink
         options.producer.summary = "bridged from \(channel)"
         options.assemblyTimeoutNs = assemblyTimeoutMs * 1_000_000
-        let receiver = try TensorPoolBridgeReceiver(target: config, aeron: session.aeron, options: options)
+        let receiver = try TensorPoolBridgeReceiver(target: config, aeron: role.aeron, options: options)
         let statistics = receiver.statistics
         let epoch = receiver.target.epoch
-        let runner = AgentRunner(agent: receiver, idleStrategy: BackoffIdleStrategy()) { error in
-            demoPrint("tp bridge receive: error: \(error)")
-        }
-        try runner.start()
-        demoPrint("tp bridge receive: \(channel) stream \(bridgeStream) -> stream \(config.streamId) epoch \(epoch) pid \(getpid())")
+        let runner = try role.start(receiver)
+        role.print("\(channel) stream \(bridgeStream) -> stream \(config.streamId) epoch \(epoch) pid \(getpid())")
 
-        let start = DispatchTime.now().uptimeNanoseconds
-        var lastPrint = start
         var lastBytes: UInt64 = 0
         var lastFrames: UInt64 = 0
-        while !stop.isStopped {
-            stop.sleep(seconds: 0.05)
-            let now = DispatchTime.now().uptimeNanoseconds
-            if let count, statistics[.framesReceived] >= count { break }
-            if let duration, Double(now - start) / 1e9 >= duration { break }
-            if !quiet, now - lastPrint >= 1_000_000_000 {
-                let seconds = Double(now - lastPrint) / 1e9
-                let frames = statistics[.framesReceived]
-                let bytes = statistics[.bytesReceived]
-                demoPrint("tp bridge receive: t=\(String(format: "%.0f", Double(now - start) / 1e9))s frames=\(frames) (\(demoRate(Double(frames - lastFrames) / seconds))/s, \(String(format: "%.1f", Double(bytes - lastBytes) / seconds / 1_048_576)) MiB/s) aborted=\(statistics[.framesAborted]) malformed=\(statistics[.malformedMessages]) invalid=\(statistics[.invalidChunks] + statistics[.invalidHeaders])")
-                lastFrames = frames
-                lastBytes = bytes
-                lastPrint = now
-            }
+        let start = role.wait(lifetime: lifetime, until: { count.map { statistics[.framesReceived] >= $0 } ?? false }) { seconds in
+            let frames = statistics[.framesReceived]
+            let bytes = statistics[.bytesReceived]
+            defer { lastFrames = frames; lastBytes = bytes }
+            return "frames=\(frames) (\(demoRate(Double(frames - lastFrames) / seconds))/s, \(String(format: "%.1f", Double(bytes - lastBytes) / seconds / 1_048_576)) MiB/s) aborted=\(statistics[.framesAborted]) malformed=\(statistics[.malformedMessages]) invalid=\(statistics[.invalidChunks] + statistics[.invalidHeaders])"
         }
         try runner.close()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        demoPrint("tp bridge receive: summary frames=\(statistics[.framesReceived]) bytes=\(statistics[.bytesReceived]) chunks=\(statistics[.chunksReceived]) seconds=\(String(format: "%.2f", seconds)) aborted=\(statistics[.framesAborted]) timeouts=\(statistics[.assemblyTimeouts]) malformed=\(statistics[.malformedMessages]) invalid_chunks=\(statistics[.invalidChunks]) invalid_headers=\(statistics[.invalidHeaders]) foreign=\(statistics[.foreignStreamDrops]) source_gaps=\(statistics[.sourceGaps]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) epoch=\(epoch)")
+        let seconds = RoleProcess.seconds(since: start)
+        role.print("summary frames=\(statistics[.framesReceived]) bytes=\(statistics[.bytesReceived]) chunks=\(statistics[.chunksReceived]) seconds=\(String(format: "%.2f", seconds)) aborted=\(statistics[.framesAborted]) timeouts=\(statistics[.assemblyTimeouts]) malformed=\(statistics[.malformedMessages]) invalid_chunks=\(statistics[.invalidChunks]) invalid_headers=\(statistics[.invalidHeaders]) foreign=\(statistics[.foreignStreamDrops]) source_gaps=\(statistics[.sourceGaps]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) epoch=\(epoch)")
         if let count, statistics[.framesReceived] < count { throw ExitCode(2) }
     }
 }

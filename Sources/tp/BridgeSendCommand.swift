@@ -37,72 +37,40 @@ struct BridgeSendCommand: ParsableCommand {
     @Option(help: "Consumer id (default: configured, else random).")
     var consumerId: UInt32?
 
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
     @Option(help: "Stop after this many frames sent.")
     var count: UInt64?
-
-    @Flag(help: "No per-second line.")
-    var quiet = false
+    @OptionGroup var lifetime: RoleLifetimeOptions
 
     func run() throws {
         var config = try connection.loadConfiguration().consumer
-        if let streamId = connection.streamId { config.streamId = streamId }
-        if let mode {
-            guard let parsed = ConsumerMode(name: mode) else { throw ValidationError("unknown --mode \(mode)") }
-            config.modeSettings.mode = parsed
-        }
-        if let decimation {
-            guard decimation >= 1 else { throw ValidationError("--decimation must be >= 1") }
-            config.modeSettings.decimation = decimation
-        }
-        if let maxRateHz { config.modeSettings.maxRateHz = maxRateHz }
-        if let consumerId { config.consumerId = consumerId }
-        if let dir = connection.aeronDir { config.aeron.aeronDir = dir }
+        try config.applyRoleFlags(streamId: connection.streamId, aeronDir: connection.aeronDir, mode: mode,
+                                  decimation: decimation, maxRateHz: maxRateHz, consumerId: consumerId)
         guard maxFrameBytes >= 0 else { throw ValidationError("--max-frame-bytes must be >= 0") }
         if let chunkBytes, chunkBytes < 1 { throw ValidationError("--chunk-bytes must be >= 1") }
-        let stop = DemoStopSignal()
-        let session = try DemoAeronSession(
-            externalDirectory: connection.aeronDir ?? (connection.embeddedDriver ? nil : config.aeron.aeronDir),
-            embeddedDirectory: config.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp bridge send: \($0)") }
-        defer { session.close() }
+        let role = try RoleProcess(name: "tp bridge send", connection: connection, configuredAeronDir: config.aeron.aeronDir)
+        defer { role.close() }
         var consumerOptions = ConsumerOptions(shmRootDir: connection.shmRoot)
-        consumerOptions.logSink = TensorPoolLogSink { line in demoPrint("tp bridge send: \(line)") }
+        consumerOptions.logSink = role.logSink
         let sender = try TensorPoolBridgeSender(
-            source: config, aeron: session.aeron,
+            source: config, aeron: role.aeron,
             options: BridgeSenderOptions(channel: channel, streamId: bridgeStream, maxFrameBytes: maxFrameBytes,
                                          chunkBytes: chunkBytes, source: consumerOptions))
         let statistics = sender.statistics
         let chunk = sender.chunkBytes
-        let runner = AgentRunner(agent: sender, idleStrategy: BackoffIdleStrategy()) { error in
-            demoPrint("tp bridge send: error: \(error)")
-        }
-        try runner.start()
-        demoPrint("tp bridge send: stream \(config.streamId) -> \(channel) stream \(bridgeStream) chunk \(chunk) bytes pid \(getpid())")
+        let runner = try role.start(sender)
+        role.print("stream \(config.streamId) -> \(channel) stream \(bridgeStream) chunk \(chunk) bytes pid \(getpid())")
 
-        let start = DispatchTime.now().uptimeNanoseconds
-        var lastPrint = start
         var lastBytes: UInt64 = 0
         var lastFrames: UInt64 = 0
-        while !stop.isStopped {
-            stop.sleep(seconds: 0.05)
-            let now = DispatchTime.now().uptimeNanoseconds
-            if let count, statistics[.framesSent] >= count { break }
-            if let duration, Double(now - start) / 1e9 >= duration { break }
-            if !quiet, now - lastPrint >= 1_000_000_000 {
-                let seconds = Double(now - lastPrint) / 1e9
-                let frames = statistics[.framesSent]
-                let bytes = statistics[.bytesSent]
-                demoPrint("tp bridge send: t=\(String(format: "%.0f", Double(now - start) / 1e9))s frames=\(frames) (\(demoRate(Double(frames - lastFrames) / seconds))/s, \(String(format: "%.1f", Double(bytes - lastBytes) / seconds / 1_048_576)) MiB/s) busy_drops=\(statistics[.busyDrops]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured])")
-                lastFrames = frames
-                lastBytes = bytes
-                lastPrint = now
-            }
+        let start = role.wait(lifetime: lifetime, until: { count.map { statistics[.framesSent] >= $0 } ?? false }) { seconds in
+            let frames = statistics[.framesSent]
+            let bytes = statistics[.bytesSent]
+            defer { lastFrames = frames; lastBytes = bytes }
+            return "frames=\(frames) (\(demoRate(Double(frames - lastFrames) / seconds))/s, \(String(format: "%.1f", Double(bytes - lastBytes) / seconds / 1_048_576)) MiB/s) busy_drops=\(statistics[.busyDrops]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured])"
         }
         try runner.close()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        demoPrint("tp bridge send: summary frames=\(statistics[.framesSent]) bytes=\(statistics[.bytesSent]) chunks=\(statistics[.chunksSent]) seconds=\(String(format: "%.2f", seconds)) busy_drops=\(statistics[.busyDrops]) oversize=\(statistics[.oversizeDrops]) torn=\(statistics[.sourceTorn]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured]) source_drops=\(statistics[.sourceDrops])")
+        let seconds = RoleProcess.seconds(since: start)
+        role.print("summary frames=\(statistics[.framesSent]) bytes=\(statistics[.bytesSent]) chunks=\(statistics[.chunksSent]) seconds=\(String(format: "%.2f", seconds)) busy_drops=\(statistics[.busyDrops]) oversize=\(statistics[.oversizeDrops]) torn=\(statistics[.sourceTorn]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured]) source_drops=\(statistics[.sourceDrops])")
         if let count, statistics[.framesSent] < count { throw ExitCode(2) }
     }
 }

@@ -40,80 +40,52 @@ struct ConsumerCommand: ParsableCommand {
 
     @Option(help: "Stop after this many accepted frames.")
     var count: UInt64?
-
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
-    @Flag(help: "No per-second line.")
-    var quiet = false
+    @OptionGroup var lifetime: RoleLifetimeOptions
 
     func run() throws {
         var config = try connection.loadConfiguration().consumer
-        if let streamId = connection.streamId { config.streamId = streamId }
-        if let mode {
-            guard let parsed = ConsumerMode(name: mode) else { throw ValidationError("unknown --mode \(mode)") }
-            config.modeSettings.mode = parsed
-        }
-        if let decimation {
-            guard decimation >= 1 else { throw ValidationError("--decimation must be >= 1") }
-            config.modeSettings.decimation = decimation
-        }
-        if let maxRateHz { config.modeSettings.maxRateHz = maxRateHz }
-        if let consumerId { config.consumerId = consumerId }
-        if let dir = connection.aeronDir { config.aeron.aeronDir = dir }
-        let stop = DemoStopSignal()
-        let session = try DemoAeronSession(
-            externalDirectory: connection.aeronDir ?? (connection.embeddedDriver ? nil : config.aeron.aeronDir),
-            embeddedDirectory: config.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp consumer: \($0)") }
-        defer { session.close() }
+        try config.applyRoleFlags(streamId: connection.streamId, aeronDir: connection.aeronDir, mode: mode,
+                                  decimation: decimation, maxRateHz: maxRateHz, consumerId: consumerId)
+        let role = try RoleProcess(name: "tp consumer", connection: connection, configuredAeronDir: config.aeron.aeronDir)
+        defer { role.close() }
         var options = ConsumerOptions(shmRootDir: connection.shmRoot)
-        options.logSink = TensorPoolLogSink { line in demoPrint("tp consumer: \(line)") }
-        let consumer = try TensorPoolConsumer(configuration: config, aeron: session.aeron,
+        options.logSink = role.logSink
+        let consumer = try TensorPoolConsumer(configuration: config, aeron: role.aeron,
                                               handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
                                               options: options)
         let handlerCounters = consumer.handler.counters
-        let runner = AgentRunner(agent: consumer, idleStrategy: BackoffIdleStrategy()) { error in
-            demoPrint("tp consumer: error: \(error)")
-        }
-        try runner.start()
-        demoPrint("tp consumer: id \(consumer.consumerId) stream \(config.streamId) mode \(config.modeSettings.mode) verify \(verifyRepublished ? "republished" : "\(verify)") aeron \(session.directory)")
+        let runner = try role.start(consumer)
+        role.print("id \(consumer.consumerId) stream \(config.streamId) mode \(config.modeSettings.mode) verify \(verifyRepublished ? "republished" : "\(verify)") aeron \(role.session.directory)")
 
-        let start = DispatchTime.now().uptimeNanoseconds
         var lastVerified: UInt64 = 0
-        var lastPrint = start
-        while !stop.isStopped {
-            stop.sleep(seconds: 0.05)
-            let now = DispatchTime.now().uptimeNanoseconds
+        let isDone: () -> Bool = {
+            if let count, handlerCounters[.verified] + handlerCounters[.corrupt] >= count { return true }
+            return (verify || verifyRepublished) && handlerCounters[.corrupt] > 0
+        }
+        role.wait(lifetime: lifetime, until: isDone) { seconds in
             let delivered = handlerCounters[.verified] + handlerCounters[.corrupt]
-            if let count, delivered >= count { break }
-            if verify || verifyRepublished, handlerCounters[.corrupt] > 0 { break }
-            if let duration, Double(now - start) / 1e9 >= duration { break }
-            if !quiet, now - lastPrint >= 1_000_000_000 {
-                let s = consumer.statistics
-                let rate = Double(delivered - lastVerified) * 1e9 / Double(now - lastPrint)
-                demoPrint("tp consumer: t=\(String(format: "%.0f", Double(now - start) / 1e9))s frames=\(delivered) (\(demoRate(rate))/s) corrupt=\(handlerCounters[.corrupt]) torn=\(handlerCounters[.torn]) drops_gap=\(s[.dropsGap]) drops_late=\(s[.dropsLate]) epoch=\(s[.mappedEpoch]) lat_max_us=\(demoMicros(handlerCounters.takeIntervalMaxNs()))")
-                lastVerified = delivered
-                lastPrint = now
-            }
+            defer { lastVerified = delivered }
+            let s = consumer.statistics
+            return "frames=\(delivered) (\(demoRate(Double(delivered - lastVerified) / seconds))/s) corrupt=\(handlerCounters[.corrupt]) torn=\(handlerCounters[.torn]) drops_gap=\(s[.dropsGap]) drops_late=\(s[.dropsLate]) epoch=\(s[.mappedEpoch]) lat_max_us=\(demoMicros(handlerCounters.takeIntervalMaxNs()))"
         }
         try runner.close()
         let stopped = runner.agentIfStopped ?? consumer
         let s = stopped.statistics
         let handler = stopped.handler
         let delivered = handlerCounters[.verified] + handlerCounters[.corrupt]
-        var summary = "tp consumer: summary frames=\(delivered) verified=\(handlerCounters[.verified]) corrupt=\(handlerCounters[.corrupt]) torn=\(handlerCounters[.torn])"
+        var summary = "summary frames=\(delivered) verified=\(handlerCounters[.verified]) corrupt=\(handlerCounters[.corrupt]) torn=\(handlerCounters[.torn])"
         summary += " drops_gap=\(s[.dropsGap]) drops_late=\(s[.dropsLate]) maps=\(s[.maps]) unmaps=\(s[.unmaps]) epochs=\(handler.epochs.map(String.init).joined(separator: ","))"
         summary += " rejected_messages=\(stopped.controlPlane.counters.rejectedTotal)"
         if handler.latency.totalCount > 0 {
             summary += " lat_p50_us=\(demoMicros(handler.latency.valueAtPercentile(50))) lat_p99_us=\(demoMicros(handler.latency.valueAtPercentile(99))) lat_max_us=\(demoMicros(handler.latency.max))"
         }
         if let bad = handler.firstCorrupt { summary += " first_corrupt=\(bad.epoch)/\(bad.seq)" }
-        demoPrint(summary)
         let wholeOther = handlerCounters[.wholeOtherFrame]
         if !verifyRepublished, wholeOther > 0 {
-            demoPrint("tp consumer: \(wholeOther) frame(s) failed --verify but are intact synthetic frames of another epoch/seq: "
-                      + "the stream looks republished (tp decimator / tp bridge receive renumber frames); use --verify-republished")
+            role.print("\(wholeOther) frame(s) failed --verify but are intact synthetic frames of another epoch/seq: "
+                       + "the stream looks republished (tp decimator / tp bridge receive renumber frames); use --verify-republished")
         }
+        role.print(summary)
         if (verify || verifyRepublished) && handlerCounters[.corrupt] > 0 { throw ExitCode(1) }
         if let count, delivered < count { throw ExitCode(2) }
     }

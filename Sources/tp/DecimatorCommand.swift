@@ -46,82 +46,40 @@ struct DecimatorCommand: ParsableCommand {
     @Option(help: "Target producer id.")
     var producerId: UInt32?
 
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
     @Option(help: "Stop after this many republished frames.")
     var count: UInt64?
-
-    @Flag(help: "No per-second line.")
-    var quiet = false
+    @OptionGroup var lifetime: RoleLifetimeOptions
 
     func run() throws {
         let loaded = try connection.loadConfiguration()
         var source = loaded.consumer
         var target = loaded.producer
-        if let stream = sourceStream ?? connection.streamId { source.streamId = stream }
-        target.streamId = targetStream
-        if let mode {
-            guard let parsed = ConsumerMode(name: mode) else { throw ValidationError("unknown --mode \(mode)") }
-            source.modeSettings.mode = parsed
-        } else if decimation != nil {
-            source.modeSettings.mode = .decimated
-        }
-        if let decimation {
-            guard decimation >= 1 else { throw ValidationError("--decimation must be >= 1") }
-            source.modeSettings.decimation = decimation
-        }
-        if let maxRateHz { source.modeSettings.maxRateHz = maxRateHz }
-        if let consumerId { source.consumerId = consumerId }
-        if let producerId { target.producerId = producerId }
-        if let nslots { target.headerNslots = nslots }
-        if let strideBytes {
-            target.payloadPools = [PayloadPoolConfiguration(poolId: 1, strideBytes: strideBytes)]
-        } else if !loaded.presentSections.contains("producer") || connection.config == nil {
-            target.payloadPools = [PayloadPoolConfiguration(poolId: 1, strideBytes: 1 << 20)]
-        }
-        if let root = connection.shmRoot { target.shmRootDir = root }
-        if let dir = connection.aeronDir {
-            source.aeron.aeronDir = dir
-            target.aeron.aeronDir = dir
-        }
-        let stop = DemoStopSignal()
-        let session = try DemoAeronSession(
-            externalDirectory: connection.aeronDir ?? (connection.embeddedDriver ? nil : source.aeron.aeronDir),
-            embeddedDirectory: source.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp decimator: \($0)") }
-        defer { session.close() }
+        try source.applyRoleFlags(streamId: sourceStream ?? connection.streamId, aeronDir: connection.aeronDir,
+                                  mode: mode, decimation: decimation, maxRateHz: maxRateHz, consumerId: consumerId,
+                                  decimationSelectsDecimatedMode: true)
+        target.applyRoleFlags(streamId: targetStream, connection: connection, loaded: loaded,
+                              producerId: producerId, nslots: nslots, strideBytes: strideBytes,
+                              defaultPools: [PayloadPoolConfiguration(poolId: 1, strideBytes: 1 << 20)])
+        let role = try RoleProcess(name: "tp decimator", connection: connection, configuredAeronDir: source.aeron.aeronDir)
+        defer { role.close() }
         var options = DecimatorOptions(source: ConsumerOptions(shmRootDir: connection.shmRoot ?? target.shmRootDir))
-        let sink = TensorPoolLogSink { line in demoPrint("tp decimator: \(line)") }
-        options.source.logSink = sink
-        options.target.logSink = sink
+        options.source.logSink = role.logSink
+        options.target.logSink = role.logSink
         options.target.summary = "decimated from stream \(source.streamId)"
-        let decimator = try TensorPoolDecimator(source: source, target: target, aeron: session.aeron, options: options)
+        let decimator = try TensorPoolDecimator(source: source, target: target, aeron: role.aeron, options: options)
         let statistics = decimator.statistics
         let targetEpoch = decimator.target.epoch
-        let runner = AgentRunner(agent: decimator, idleStrategy: BackoffIdleStrategy()) { error in
-            demoPrint("tp decimator: error: \(error)")
-        }
-        try runner.start()
-        demoPrint("tp decimator: stream \(source.streamId) (\(source.modeSettings.mode) N=\(source.modeSettings.decimation) max_rate_hz=\(source.modeSettings.maxRateHz)) -> stream \(targetStream) epoch \(targetEpoch) pid \(getpid())")
+        let runner = try role.start(decimator)
+        role.print("stream \(source.streamId) (\(source.modeSettings.mode) N=\(source.modeSettings.decimation) max_rate_hz=\(source.modeSettings.maxRateHz)) -> stream \(targetStream) epoch \(targetEpoch) pid \(getpid())")
 
-        let start = DispatchTime.now().uptimeNanoseconds
-        var lastPrint = start
         var lastRepublished: UInt64 = 0
-        while !stop.isStopped {
-            stop.sleep(seconds: 0.05)
-            let now = DispatchTime.now().uptimeNanoseconds
+        role.wait(lifetime: lifetime, until: { count.map { statistics[.republished] >= $0 } ?? false }) { seconds in
             let republished = statistics[.republished]
-            if let count, republished >= count { break }
-            if let duration, Double(now - start) / 1e9 >= duration { break }
-            if !quiet, now - lastPrint >= 1_000_000_000 {
-                let rate = Double(republished - lastRepublished) * 1e9 / Double(now - lastPrint)
-                demoPrint("tp decimator: t=\(String(format: "%.0f", Double(now - start) / 1e9))s republished=\(republished) (\(demoRate(rate))/s) aborted=\(statistics[.aborted]) source_drops=\(statistics[.sourceDrops]) rejected=\(statistics[.targetRejected])")
-                lastRepublished = republished
-                lastPrint = now
-            }
+            defer { lastRepublished = republished }
+            return "republished=\(republished) (\(demoRate(Double(republished - lastRepublished) / seconds))/s) aborted=\(statistics[.aborted]) source_drops=\(statistics[.sourceDrops]) rejected=\(statistics[.targetRejected])"
         }
         try runner.close()
-        demoPrint("tp decimator: summary republished=\(statistics[.republished]) bytes=\(statistics[.bytesRepublished]) aborted=\(statistics[.aborted]) source_drops=\(statistics[.sourceDrops]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) metadata_forwarded=\(statistics[.metadataForwarded]) target_epoch=\(targetEpoch)")
+        role.print("summary republished=\(statistics[.republished]) bytes=\(statistics[.bytesRepublished]) aborted=\(statistics[.aborted]) source_drops=\(statistics[.sourceDrops]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) metadata_forwarded=\(statistics[.metadataForwarded]) target_epoch=\(targetEpoch)")
         if let count, statistics[.republished] < count { throw ExitCode(2) }
     }
 }

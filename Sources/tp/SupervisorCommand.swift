@@ -94,39 +94,27 @@ struct SupervisorCommand: ParsableCommand {
             }
         }
 
-        let stop = DemoStopSignal()
-        let session = try DemoAeronSession(
-            externalDirectory: aeronDir ?? (embeddedDriver ? nil : configuration.aeron.aeronDir),
-            embeddedDirectory: configuration.aeron.aeronDir, deleteOnClose: false) { demoPrint("tp supervisor: \($0)") }
-        defer { session.close() }
+        let role = try RoleProcess(name: "tp supervisor", aeronDir: aeronDir, embeddedDriver: embeddedDriver,
+                                   configuredAeronDir: configuration.aeron.aeronDir)
+        defer { role.close() }
         let intervalNs = UInt64(statusInterval * 1e9)
         let settings = SupervisorSettings(configuration: configuration, shmRoot: root, supervisorId: supervisorId,
-                                          statusIntervalNs: intervalNs,
-                                          logSink: TensorPoolLogSink { line in demoPrint("tp supervisor: \(line)") })
-        let agent = try SupervisorAgent(aeron: session.aeron, settings: settings)
+                                          statusIntervalNs: intervalNs, logSink: role.logSink)
+        let agent = try SupervisorAgent(aeron: role.aeron, settings: settings)
         let board = agent.statusBoard
-        let runner = AgentRunner(agent: agent, idleStrategy: BackoffIdleStrategy()) { error in
-            demoPrint("tp supervisor: error: \(error)")
-        }
-        try runner.start()
-        demoPrint("tp supervisor: ready aeron \(session.directory) shm-root \(root ?? "-") announce \(configuration.announceIntervalMs) ms qos \(configuration.qosIntervalMs) ms stale x\(configuration.staleMultiple) expired x\(configuration.expiredMultiple) policy \(configuration.policy.enabled ? "on" : "off") pid \(getpid())")
+        let runner = try role.start(agent)
+        role.print("ready aeron \(role.session.directory) shm-root \(root ?? "-") announce \(configuration.announceIntervalMs) ms qos \(configuration.qosIntervalMs) ms stale x\(configuration.staleMultiple) expired x\(configuration.expiredMultiple) policy \(configuration.policy.enabled ? "on" : "off") pid \(getpid())")
 
-        let start = DispatchTime.now().uptimeNanoseconds
         var printed: UInt64 = 0
-        while !stop.isStopped {
-            stop.sleep(seconds: 0.05)
+        role.wait(duration: duration) { _, _ in
             let publications = board.publications
             if intervalNs > 0, publications != printed, let status = board.status {
                 printed = publications
-                if json {
-                    demoPrint(status.jsonLine)
-                } else {
-                    demoPrint(status.table)
-                }
+                demoPrint(json ? status.jsonLine : status.table)
             }
-            if let duration, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= duration { break }
+            return false
         }
         try runner.close()
-        demoPrint("tp supervisor: closed")
+        role.print("closed")
     }
 }

@@ -178,28 +178,21 @@ import Glibc
         let subscription = try aeron.addSubscription(channel: "aeron:ipc", streamId: 65,
                                                      unavailableImageHandler: { _ in unavailable.withLock { $0 += 1 } })
         let message = [UInt8](repeating: 3, count: 100)
-        let revokedPosition: Int64
-        let image: Image
-        if exclusive {
-            let publication = try aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 65)
+        /// Ten messages, four of them read, then revoked: the position it was revoked at and the subscriber's image.
+        func publishAndRevoke<P: RevocablePublication>(_ publication: P) throws -> (position: Int64, image: Image) {
             #expect(ClientTestSupport.await(aeron) { publication.isConnected })
             for _ in 0..<10 { #expect(message.withUnsafeBytes { b in ClientTestSupport.await(aeron) { publication.offer(b).position != nil } }) }
-            revokedPosition = publication.position
+            let position = publication.position
             #expect(subscription.poll(fragmentLimit: 4) { _, _ in } == 4)
-            image = try #require(subscription.images.first)
+            let image = try #require(subscription.images.first)
             try publication.revoke()
             #expect(publication.isClosed)
             try publication.revoke() // idempotent
-        } else {
-            let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 65)
-            #expect(ClientTestSupport.await(aeron) { publication.isConnected })
-            for _ in 0..<10 { #expect(message.withUnsafeBytes { b in ClientTestSupport.await(aeron) { publication.offer(b).position != nil } }) }
-            revokedPosition = publication.position
-            #expect(subscription.poll(fragmentLimit: 4) { _, _ in } == 4)
-            image = try #require(subscription.images.first)
-            try publication.revoke()
-            #expect(publication.isClosed)
+            return (position, image)
         }
+        let (revokedPosition, image) = try exclusive
+            ? publishAndRevoke(aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 65))
+            : publishAndRevoke(aeron.addPublication(channel: "aeron:ipc", streamId: 65))
         #expect(ClientTestSupport.await(aeron, timeoutS: 15) { unavailable.withLock { $0 } == 1 })
         #expect(image.isPublicationRevoked)
         #expect(image.endOfStreamPosition == revokedPosition)
@@ -288,39 +281,37 @@ import Glibc
 
     @Test func ipcResponseChannelPairsARequestWithItsResponse() throws {
         let driver = try Self.driver()
-        let clientAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { clientAeron.close() }
-        let serverAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { serverAeron.close() }
-        try exchangeOverResponseChannel(client: clientAeron, server: serverAeron,
-                                        requestSubscriptionChannel: "aeron:ipc",
-                                        responseSubscription: ChannelUriStringBuilder(media: .ipc).controlMode(.response),
-                                        requestPublication: ChannelUriStringBuilder(media: .ipc),
-                                        responsePublication: ChannelUriStringBuilder(media: .ipc), checkBystander: true)
+        try withExtendedLifetime(driver) {
+            try exchangeOverResponseChannel(directory: driver.path, requestSubscriptionChannel: "aeron:ipc",
+                                            responseSubscription: ChannelUriStringBuilder(media: .ipc).controlMode(.response),
+                                            requestPublication: ChannelUriStringBuilder(media: .ipc),
+                                            responsePublication: ChannelUriStringBuilder(media: .ipc), checkBystander: true)
+        }
     }
 
     @Test func udpResponseChannelOnLocalhostPairsARequestWithItsResponse() throws {
         let driver = try Self.driver()
-        let clientAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { clientAeron.close() }
-        let serverAeron = try Aeron.connect(ClientTestSupport.context(driver.path))
-        defer { serverAeron.close() }
         let requestPort = Int.random(in: 20_000..<40_000)
         let responsePort = requestPort + Int.random(in: 1..<20_000)
         let request = ChannelUriStringBuilder(media: .udp).endpoint("localhost:\(requestPort)")
         let response = ChannelUriStringBuilder(media: .udp).controlEndpoint("localhost:\(responsePort)").controlMode(.response)
-        try exchangeOverResponseChannel(client: clientAeron, server: serverAeron,
-                                        requestSubscriptionChannel: try request.build(),
-                                        responseSubscription: response, requestPublication: request, responsePublication: response,
-                                        checkBystander: false)
+        try withExtendedLifetime(driver) {
+            try exchangeOverResponseChannel(directory: driver.path, requestSubscriptionChannel: try request.build(),
+                                            responseSubscription: response, requestPublication: request,
+                                            responsePublication: response, checkBystander: false)
+        }
     }
 
     /// Client: response subscription, then a request publication naming it. Server: request subscription; for the
     /// request image a response publication naming that image. The response reaches the client's response
     /// subscription and (IPC, `checkBystander`) not a second, unpaired response subscription on the same stream.
-    func exchangeOverResponseChannel(client: Aeron, server: Aeron, requestSubscriptionChannel: String,
+    func exchangeOverResponseChannel(directory: String, requestSubscriptionChannel: String,
                                      responseSubscription: ChannelUriStringBuilder, requestPublication: ChannelUriStringBuilder,
                                      responsePublication: ChannelUriStringBuilder, checkBystander: Bool) throws {
+        let client = try Aeron.connect(ClientTestSupport.context(directory))
+        defer { client.close() }
+        let server = try Aeron.connect(ClientTestSupport.context(directory))
+        defer { server.close() }
         let requestStream: Int32 = 70, responseStream: Int32 = 71
         let requests = try server.addSubscription(channel: requestSubscriptionChannel, streamId: requestStream)
         let responses = try client.addSubscription(channel: try responseSubscription.build(), streamId: responseStream)
@@ -346,3 +337,15 @@ import Glibc
         if let bystander { #expect(bystander.imageCount == 0) }
     }
 }
+
+/// What the revoke test needs of both publication kinds, so one body drives either.
+protocol RevocablePublication {
+    var isConnected: Bool { get }
+    var isClosed: Bool { get }
+    var position: Int64 { get }
+    func offer(_ message: UnsafeRawBufferPointer) -> PublicationResult
+    func revoke() throws(AeronError)
+}
+
+extension Publication: RevocablePublication {}
+extension ExclusivePublication: RevocablePublication {}

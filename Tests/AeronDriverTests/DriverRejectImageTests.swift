@@ -149,15 +149,6 @@ import AeronInteropSupport
         return context
     }
 
-    static func await(timeoutS: Double = 20, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeoutS)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(500)
-        }
-        return condition()
-    }
-
     @Test func swiftClientRejectsAnImageOnTheSwiftDriver() throws {
         let driver = try Self.launch()
         defer { driver.close() }
@@ -173,14 +164,14 @@ import AeronInteropSupport
                                                      availableImageHandler: { _ in available.withLock { $0 += 1 } },
                                                      unavailableImageHandler: { _ in unavailable.withLock { $0 += 1 } })
         let publication = try aeron.addExclusivePublication(channel: "aeron:ipc", streamId: 21)
-        #expect(Self.await { available.withLock { $0 } == 1 && publication.isConnected })
+        #expect(awaitCondition { available.withLock { $0 } == 1 && publication.isConnected })
         let image = try #require(subscription.images.first)
         try image.rejectImage(reason: "bad data")
-        #expect(Self.await { publicationErrors.withLock { $0.count } == 1 && unavailable.withLock { $0 } == 1 })
+        #expect(awaitCondition { publicationErrors.withLock { $0.count } == 1 && unavailable.withLock { $0 } == 1 })
         let error = try #require(publicationErrors.withLock { $0.first })
         #expect(error.registrationId == publication.registrationId && error.errorCode == .imageRejected && error.errorMessage == "bad data")
         #expect(!publication.isConnected)
-        #expect(Self.await { available.withLock { $0 } == 2 && publication.isConnected })
+        #expect(awaitCondition { available.withLock { $0 } == 2 && publication.isConnected })
         #expect {
             try subscription.rejectImage(correlationId: 123_456, position: 0, reason: "unknown")
         } throws: { error in
@@ -229,10 +220,10 @@ import AeronInteropSupport
                                        arguments: ["--stream", "24", "--count", "10", "--sizes", "64", "--wait-image-gone", "15", "--timeout-s", "30"])
         _ = try sub.waitForEvent("ready", timeout: 30)
         let publication = try aeron.addPublication(channel: "aeron:ipc", streamId: 24)
-        #expect(Self.await { publication.isConnected })
+        #expect(awaitCondition { publication.isConnected })
         for i in 0..<10 {
             let message = MessagePattern.bytes(index: UInt64(i), size: 64)
-            #expect(message.withUnsafeBytes { b in Self.await { publication.offer(b).position != nil } })
+            #expect(message.withUnsafeBytes { b in awaitCondition { publication.offer(b).position != nil } })
         }
         _ = try sub.waitForEvent("done", timeout: 30)
         try publication.revoke()
@@ -256,7 +247,7 @@ import AeronInteropSupport
                                         arguments: ["--stream", "23", "--count", "20", "--sizes", "64", "--exclusive", "--revoke", "--linger-s", "2"])
         let revoked = try peer.waitForEvent("revoked", timeout: 30)
         let image = try #require(available.withLock { $0 })
-        #expect(Self.await { unavailable.withLock { $0 } == 1 })
+        #expect(awaitCondition { unavailable.withLock { $0 } == 1 })
         #expect(image.isPublicationRevoked)
         #expect(image.endOfStreamPosition == revoked.int("position"))
         _ = try peer.waitForSuccess(timeout: 30)

@@ -10,6 +10,17 @@ func uniqueAeronDirectory(_ tag: String = #function) -> String {
     return "/dev/shm/adrv-test-\(clean.prefix(24))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 }
 
+/// Polls `condition` every 0.5 ms until true or `timeoutS` passes (for clients whose conductor runs on its own
+/// thread); the last evaluation is the result.
+func awaitCondition(timeoutS: Double = 20, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeoutS)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(500)
+    }
+    return condition()
+}
+
 /// Small buffers and short timers so driver tests are quick.
 func testContext(_ directory: String = uniqueAeronDirectory()) -> MediaDriverContext {
     var context = MediaDriverContext()

@@ -6,15 +6,6 @@ import AeronClient
 /// IPC response channels on the Swift driver, driven by the Swift client: the driver pairs the response
 /// subscription with the publication that answers the request image, as the C driver does.
 @Suite(.serialized) struct SwiftDriverResponseChannelTests {
-    static func await(_ aeron: Aeron, timeoutS: Double = 20, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeoutS)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(500)
-        }
-        return condition()
-    }
-
     @Test func ipcResponseChannelPairsARequestWithItsResponse() throws {
         let driver = try RealCClientsOnSwiftDriverTests.launchDriver()
         defer { driver.close() }
@@ -31,22 +22,22 @@ import AeronClient
         let plain = try client.addSubscription(channel: "aeron:ipc", streamId: 81)
         let request = try client.addExclusivePublication(
             channel: try ChannelUriStringBuilder(media: .ipc).responseCorrelationId(responses.registrationId).build(), streamId: 80)
-        #expect(Self.await(server) { requests.imageCount == 1 })
+        #expect(awaitCondition { requests.imageCount == 1 })
         let requestImage = try #require(requests.images.first)
         #expect(requestImage.correlationId == request.registrationId)
         // Before the response publication exists, a response subscription matches nothing on its stream.
         let other = try server.addExclusivePublication(channel: "aeron:ipc", streamId: 81)
-        #expect(Self.await(client) { plain.imageCount == 1 })
+        #expect(awaitCondition { plain.imageCount == 1 })
         #expect(responses.imageCount == 0 && bystander.imageCount == 0)
         let reply = try server.addExclusivePublication(
             channel: try ChannelUriStringBuilder(media: .ipc).responseCorrelationId(requestImage.correlationId).build(), streamId: 81)
-        #expect(Self.await(client) { responses.imageCount == 1 && plain.imageCount == 2 })
+        #expect(awaitCondition { responses.imageCount == 1 && plain.imageCount == 2 })
         #expect(responses.images.first?.sessionId == reply.sessionId)
         #expect(bystander.imageCount == 0)
         let answer = [UInt8]("pong!".utf8)
-        #expect(answer.withUnsafeBytes { b in Self.await(server) { reply.offer(b).position != nil } })
+        #expect(answer.withUnsafeBytes { b in awaitCondition { reply.offer(b).position != nil } })
         var back: [UInt8] = []
-        #expect(Self.await(client) { _ = responses.poll(fragmentLimit: 1) { p, _ in back = Array(p) }; return !back.isEmpty })
+        #expect(awaitCondition { _ = responses.poll(fragmentLimit: 1) { p, _ in back = Array(p) }; return !back.isEmpty })
         #expect(back == answer)
         _ = other
     }

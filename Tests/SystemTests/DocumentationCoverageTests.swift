@@ -10,8 +10,9 @@ import Testing
     /// are targets other work was changing while the rest were documented: lower them as they are documented,
     /// never raise them.
     static let budget: [String: Int] = [
-        "TensorPool": 257,
-        "AeronClient": 3,
+        // The rest are in files other work is changing (Agents/TensorPoolConsumer.swift, TensorPoolProducer.swift,
+        // Runtime/ControlPlane*.swift, Runtime/TensorFrame.swift, Consumer/*).
+        "TensorPool": 67,
     ]
 
     static func findings(target: String) throws -> [UndocumentedDeclarationScanner.Finding] {

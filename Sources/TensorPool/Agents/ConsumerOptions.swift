@@ -26,6 +26,9 @@ public struct ConsumerOptions: Sendable {
     /// A FALLBACK frame with no chunk for this long is abandoned (the bridge sender died mid-frame).
     public var fallbackAssemblyTimeoutNs: UInt64 = 1_000_000_000
 
+    /// Options with the defaults above; `shmRootDir` nil means `/dev/shm/tensorpool-$USER` (`default` when `$USER` is
+    /// unset), which matches a producer left on its default `shm_root_dir`, so the two find each other with no
+    /// configuration.
     public init(shmRootDir: String? = nil) {
         let user = ProcessInfoUser.name
         self.shmRootDir = shmRootDir ?? "/dev/shm/tensorpool-\(user)"

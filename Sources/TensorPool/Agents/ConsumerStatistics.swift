@@ -3,18 +3,31 @@
 public struct ConsumerStatistics: Sendable {
     /// Counter indices (drop reasons follow at ``dropReasonBase`` + `DropReason.rawValue`).
     public enum Counter: Int, CaseIterable, Sendable {
+        /// Frames handed to the application after passing the seqlock re-check (spec §8.3, §15.19): the "accepted"
+        /// side of the ledger whose other side is the per-``DropReason`` counters.
         case framesDelivered
+        /// Payload bytes (`values_len_bytes`) of the delivered frames, for throughput figures in bytes per second.
         case bytesDelivered
         /// Sum and count of `now - header.timestamp_ns` over delivered frames, and the largest value.
         case latencySumNs
+        /// Number of samples summed in ``latencySumNs``: mean latency is `latencySumNs / latencyCount` nanoseconds.
         case latencyCount
+        /// Largest single `now - header.timestamp_ns` seen, in nanoseconds. Only meaningful when the producer stamps
+        /// frames with the same `CLOCK_MONOTONIC`/`CLOCK_REALTIME` timebase as the consumer (spec §15.7).
         case latencyMaxNs
         /// `drops_gap` and `drops_late` as reported in `QosConsumer`.
         case dropsGap
+        /// QoS `drops_late` (spec §10.4.1): frames whose slot was overwritten or not yet committed when read (the sum
+        /// of the ``DropReason/isLate`` counters), i.e. the consumer was too slow rather than a descriptor was lost.
         case dropsLate
         /// Regions mapped / unmapped / mapping attempts refused.
         case maps
+        /// Regions unmapped (spec §15.21 mapping state machine): epoch change or regression, a new producer `pid`,
+        /// stale announces or activity, a superblock mismatch, `use_shm=false` (``RemapCause``); each one drops the
+        /// frames that were in flight at the time.
         case unmaps
+        /// Announces whose regions could not be mapped or validated (bad path, `RegionRoot` containment, size or
+        /// superblock mismatch, spec §15.22); the consumer stays unmapped and counts an `invalidContent` rejection.
         case mapFailures
         /// Epoch currently mapped (0 = none).
         case mappedEpoch
@@ -22,6 +35,9 @@ public struct ConsumerStatistics: Sendable {
         case progressDelivered
         /// `ConsumerConfig` messages applied / rejected.
         case configsApplied
+        /// `ConsumerConfig` messages for this consumer that were refused (unknown mode or boolean value, or a command
+        /// the mapping coordinator cannot apply), counted so a misbehaving supervisor is visible (spec §10.1.3).
+        /// Configs addressed to other stream or consumer ids are ignored, not counted.
         case configsRejected
         /// Resynchronisations (`max_outstanding_seq_gap`).
         case resyncs
@@ -32,8 +48,12 @@ public struct ConsumerStatistics: Sendable {
     static let dropReasonBase = Counter.allCases.count
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count + DropReason.allCases.count)
 
+    /// Counters all at zero. The consumer owns the single writer; copies of this value share the same storage, so a
+    /// monitoring thread can keep one and read it while the consumer runs.
     public init() {}
 
+    /// Current value of `counter`: a relaxed load, so a reader on another thread may see a value one duty cycle old,
+    /// never a torn one.
     public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
     /// Frames dropped for `reason`.
     public subscript(reason: DropReason) -> UInt64 { values[Self.dropReasonBase + Int(reason.rawValue)] }

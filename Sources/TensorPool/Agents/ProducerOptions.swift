@@ -17,5 +17,7 @@ public struct ProducerOptions: Sendable {
     /// How often the Aeron counters are refreshed from ``TensorPoolProducer/statistics``.
     public var countersIntervalNs: UInt64 = 100_000_000
 
+    /// Defaults suited to a single long-lived producer: regions unlinked on close, epochs under
+    /// `<shm_root_dir>/epochs`, counters published every 100 ms.
     public init() {}
 }

@@ -33,6 +33,7 @@ public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
     /// The producer is closed.
     case closed
 
+    /// One-line reason for logs and `tp` output, with the sizes or sequence numbers involved.
     public var description: String {
         switch self {
         case .tooLarge(let bytes): "frame of \(bytes) bytes larger than every payload pool"
@@ -52,6 +53,8 @@ public struct ProducerClaim: @unchecked Sendable {
     public let seq: UInt64
     /// Header ring slot (== payload slot).
     public let headerIndex: UInt32
+    /// Payload pool the slot belongs to (spec §9): the smallest pool whose `stride_bytes` fits the requested size; it
+    /// goes into the descriptor's slot header so consumers read the right pool.
     public let poolId: UInt16
     /// The whole payload slot (`stride_bytes`): write the frame at its start.
     public let payload: UnsafeMutableRawBufferPointer

@@ -24,6 +24,9 @@ public struct ProducerStatistics: Sendable {
         case announcesSent
         /// `ConsumerHello` accepted / rejected with a `ControlResponse`.
         case hellosAccepted
+        /// `ConsumerHello` refused with a `ControlResponse` (unknown enum value, `expected_layout_version` mismatch, or
+        /// another stream when ``ProducerOptions/rejectHellosForOtherStreams`` is set; spec §10.1.2, §15.18), so an
+        /// operator can see consumers that will never receive frames.
         case hellosRejected
         /// Consumers currently registered (hello within the expiry window).
         case consumers
@@ -31,6 +34,8 @@ public struct ProducerStatistics: Sendable {
         case metaVersion
         /// Descriptor offers refused by back pressure / for lack of a subscriber (part of `descriptorOfferFailures`).
         case descriptorBackPressured
+        /// Descriptor offers that found no connected subscriber (`NOT_CONNECTED`): frames committed while no consumer
+        /// listens, expected at start-up and not a fault (part of `descriptorOfferFailures`).
         case descriptorNotConnected
         /// `QosProducer` messages sent.
         case qosSent
@@ -38,8 +43,11 @@ public struct ProducerStatistics: Sendable {
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)
 
+    /// Counters all at zero. The producer is the single writer; copies of this value share storage, so a monitoring
+    /// thread may hold one and read it while the producer runs.
     public init() {}
 
+    /// Current value of `counter`: a relaxed load, possibly one duty cycle old, never torn.
     public subscript(counter: Counter) -> UInt64 { values[counter.rawValue] }
 
     @inlinable func add(_ counter: Counter, _ delta: UInt64 = 1) { values.add(counter.rawValue, delta) }

@@ -5,6 +5,9 @@ import TensorPoolCore
 /// low bytes). A byte from another frame, another epoch or a torn write breaks it. Used by `tp producer`,
 /// `tp consumer --verify`, `tp demo` and the tests.
 public enum SyntheticFramePattern {
+    /// Expected 64-bit word `index` (0-based, counted in 8-byte words from the payload start) of frame `seq` in
+    /// `epoch`, before little-endian storage: the per-word formula both ``fill(_:count:epoch:seq:)`` and
+    /// ``matches(_:epoch:seq:)`` use.
     @inlinable
     public static func word(epoch: UInt64, seq: UInt64, index: Int) -> UInt64 {
         (seq &* 0x9E37_79B9_7F4A_7C15) ^ (epoch &* 0xC2B2_AE3D_27D4_EB4F) &+ UInt64(truncatingIfNeeded: index)
@@ -69,6 +72,9 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     private let scratch: UnsafeMutableRawBufferPointer
     private let scratchOwner: ScratchBuffer
 
+    /// A source of `layout`-shaped frames at `rateHz` frames per second (0 = as fast as the producer accepts, at most
+    /// ``burstLimit`` per cycle), written in place into claims when `zeroCopy`, or copied from a prepared buffer
+    /// otherwise; `maxFrames` nil means run until stopped.
     public init(layout: TensorLayout, rateHz: Double, zeroCopy: Bool, maxFrames: UInt64? = nil) {
         self.layout = layout
         self.rateHz = rateHz
@@ -81,6 +87,8 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     /// Whether `maxFrames` frames have been produced.
     public var isFinished: Bool { maxFrames.map { framesProduced >= $0 } ?? false }
 
+    /// Publishes the frames due since the first call at `rateHz` (catching up at most ``burstLimit`` per cycle after a
+    /// stall instead of bursting the backlog) and returns how many it handed to `producer`; 0 once ``isFinished``.
     public mutating func produce(_ producer: TensorPoolProducer, nowNs: UInt64) -> Int {
         if isFinished { return 0 }
         let start = startNs ?? nowNs

@@ -27,10 +27,15 @@ import TensorPoolCodecs
 /// transition, a command and a status snapshot do. One owner thread: host it with `AgentRunner` or call
 /// ``doWork(nowNs:)`` from a loop.
 public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unchecked Sendable {
+    /// Fixed role name: names the `AgentRunner` thread, tags log lines and is the `ControlPlane` role of this agent.
     public let roleName = "supervisor"
+    /// Configuration the agent was built with (cadences, liveness multiples, drop-rate policy, SHM root); immutable so
+    /// the agent thread reads it without synchronisation.
     public let settings: SupervisorSettings
     /// The registry (agent thread only while the agent runs).
     public let registry: SupervisorRegistry
+    /// The Aeron streams the supervisor polls (control, QoS, metadata) and publishes `ConsumerConfig` on; closed by
+    /// ``onClose()``. Agent thread only.
     public let controlPlane: ControlPlane
     /// The supervisor's Aeron counters, when allocated.
     public let counters: SupervisorCounters?
@@ -75,6 +80,9 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
 
     // MARK: duty cycle
 
+    /// One duty cycle at `nowNs` (`CLOCK_MONOTONIC` nanoseconds): polls the streams, sends queued `ConsumerConfig`
+    /// commands, runs housekeeping (liveness sweep, counters) and publishes a status snapshot when due. Returns the
+    /// work done; never throws, since bad input is counted and rejected rather than propagated.
     public func doWork(nowNs: UInt64) -> Int {
         cycleNs = nowNs
         var handler = self
@@ -103,6 +111,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         return work
     }
 
+    /// Unmaps every watched header ring, frees the Aeron counters and closes the streams. Call once, after the last
+    /// ``doWork(nowNs:)``, on the agent thread.
     public func onClose() {
         watcher.close()
         counters?.close()
@@ -208,6 +218,9 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
 
     // MARK: messages (ControlMessageHandler)
 
+    /// Producer announce (spec §10.1.1): refreshes the producer's liveness and epoch and maps its header ring
+    /// read-only to watch `activity_timestamp_ns` (§15.14) when the path is under the SHM root; a new producer beyond
+    /// ``SupervisorSettings/maxPeers`` is refused and counted.
     public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         var decoder = message
         let key = ProducerKey(streamId: decoder.streamId, producerId: decoder.producerId)
@@ -227,6 +240,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         if isNew { controlPlane.logEvent("\(key): announced (epoch \(decoder.epoch))") }
     }
 
+    /// Producer metadata announce (spec §10.3.1): counts as a liveness signal of the producer, as the announce does.
     public func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
         guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
@@ -234,6 +248,8 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         received += 1
     }
 
+    /// Producer QoS (spec §10.4.2): liveness plus the producer's `current_seq`, which status reports compare with
+    /// consumers' `last_seq_seen` to show how far behind each consumer is.
     public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
         let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
         guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
@@ -242,6 +258,7 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         received += 1
     }
 
+    /// Producer heartbeat (spec §15.16): liveness only, for producers that publish no frames for a while.
     public func onHeartbeat(_ message: HeartbeatDecoder, nowNs: UInt64) throws(SBEError) {
         let key = ProducerKey(streamId: message.streamId, producerId: message.producerId)
         guard registry.producers[key] != nil || admitNewProducer(key, nowNs: nowNs) else { return }
@@ -249,6 +266,10 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         received += 1
     }
 
+    /// Consumer hello (spec §10.1.2): registers or refreshes the consumer; an unknown `mode` value is dropped and
+    /// counted as ``ControlMessageRejection/unknownEnumValue``; a collision verdict of the registry's
+    /// ``ConsumerIdentityGuard`` (two live processes with one consumer id) is logged and counted instead of silently
+    /// merged.
     public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
         guard let mode = ConsumerMode(rawValue: raw) else {
@@ -266,6 +287,9 @@ public final class SupervisorAgent: TensorPoolAgent, ControlMessageHandler, @unc
         if verdict == .collision { onCollision(streamId: hint.streamId, consumerId: hint.consumerId, nowNs: nowNs) }
     }
 
+    /// Consumer QoS (spec §10.4.1): liveness plus `drops_gap`/`drops_late`, which feed the ``DropRatePolicy`` and the
+    /// identity-collision check; an unknown `mode` is dropped and counted as
+    /// ``ControlMessageRejection/unknownEnumValue``.
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
         let raw = message.mode.rawValue
         guard let mode = ConsumerMode(rawValue: raw) else {

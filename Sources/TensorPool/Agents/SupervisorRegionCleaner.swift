@@ -19,14 +19,20 @@ import TensorPoolCore
 public struct SupervisorRegionCleaner: Sendable {
     /// What was decided for one path.
     public enum Action: Sendable, Hashable, CustomStringConvertible {
+        /// The region file was unlinked: dead `pid` and `activity_timestamp_ns` older than ``staleAfterNs``.
         case removed
         /// Would be removed (dry run).
         case wouldRemove
+        /// Left in place because its producer may be alive (live or unknowable pid, fresh or future activity): the
+        /// reason says which, so an operator can decide by hand.
         case kept
+        /// Not examined as a region (symbolic link, non-regular file, too short, no `TPOLSHM1` magic, too deep): never
+        /// followed or removed, since it may not belong to the tensor pool at all.
         case skipped
         /// Removal attempted but failed.
         case failed
 
+        /// Lower-case word used as the first column of `tp clean` output.
         public var description: String {
             switch self {
             case .removed: "removed"
@@ -40,19 +46,31 @@ public struct SupervisorRegionCleaner: Sendable {
 
     /// One line of the report.
     public struct Entry: Sendable, Hashable, CustomStringConvertible {
+        /// Absolute path examined, as walked from ``root`` (symbolic links are reported, not resolved).
         public var path: String
+        /// The decision taken (or, in a dry run, that would be taken) for ``path``.
         public var action: Action
+        /// Human-readable why: the pid and activity age in milliseconds, or the check that failed.
         public var reason: String
+        /// `action: path: reason`, one line of the `tp clean` report.
         public var description: String { "\(action): \(path): \(reason)" }
     }
 
+    /// Absolute directory to walk, normally a producer's `shm_root_dir` (`<root>/<stream>/<epoch>/` files below it).
     public var root: String
+    /// Minimum age in nanoseconds of `activity_timestamp_ns` (CLOCK_MONOTONIC) before a dead producer's file may go;
+    /// default 10 s, several announce periods (spec §15.14), so a producer between two updates is never mistaken for
+    /// dead.
     public var staleAfterNs: UInt64
+    /// Report what would be removed (``Action/wouldRemove``) without unlinking anything.
     public var dryRun: Bool
+    /// Directory levels walked below ``root`` (the standard layout needs 2); deeper entries are skipped, which bounds
+    /// the walk on a hostile or mis-pointed tree.
     public var maxDepth: Int
     /// Test hook: runs after a subdirectory passed its `lstat` check and before it is entered (TOCTOU tests).
     var beforeDescend: (@Sendable (String) -> Void)?
 
+    /// A cleaner for `root` with the defaults `tp clean` uses: 10 s staleness, removal enabled, depth 4.
     public init(root: String, staleAfterNs: UInt64 = 10_000_000_000, dryRun: Bool = false, maxDepth: Int = 4) {
         self.root = root
         self.staleAfterNs = staleAfterNs
@@ -62,7 +80,10 @@ public struct SupervisorRegionCleaner: Sendable {
 
     /// Errors that stop the whole run (the root itself is unusable).
     public enum CleanError: Error, Sendable, CustomStringConvertible {
+        /// The root is not an absolute path, cannot be `lstat`ed (the `strerror` text), is a symbolic link or is not a
+        /// directory: the run stops before touching anything.
         case rootUnusable(String, reason: String)
+        /// `cannot clean <path>: <reason>`, printed by `tp clean` before it exits non-zero.
         public var description: String {
             switch self {
             case .rootUnusable(let path, let reason): "cannot clean \(path): \(reason)"

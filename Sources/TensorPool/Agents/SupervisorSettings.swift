@@ -22,6 +22,9 @@ public struct SupervisorSettings: Sendable {
     /// Where log lines go.
     public var logSink: TensorPoolLogSink
 
+    /// Settings with production defaults: no region watching unless `shmRoot` is given, no status snapshots
+    /// (`statusIntervalNs` 0), housekeeping derived from the cadences, EXPIRED peers purged after 60 s, at most 4096
+    /// peers of each kind (`maxPeers` below 1 is raised to 1), counters allocated, logs to standard error.
     public init(configuration: SupervisorConfiguration, shmRoot: String? = nil, supervisorId: UInt32 = 1,
                 statusIntervalNs: UInt64 = 0, housekeepingIntervalNs: UInt64? = nil, purgeExpiredAfterNs: UInt64 = 60_000_000_000,
                 maxPeers: Int = 4096, allocateCounters: Bool = true,

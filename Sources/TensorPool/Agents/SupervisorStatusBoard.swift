@@ -6,6 +6,7 @@ public final class SupervisorStatusBoard: Sendable {
     private let latest = Mutex<SupervisorStatus?>(nil)
     private let published = Atomic<UInt64>(0)
 
+    /// An empty board: ``status`` is `nil` and ``publications`` 0 until the agent's first status interval elapses.
     public init() {}
 
     /// The newest snapshot, or `nil` before the first one.

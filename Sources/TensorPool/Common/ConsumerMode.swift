@@ -28,5 +28,7 @@ public enum ConsumerMode: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
         }
     }
 
+    /// The configuration name (`stream`, `latest`, `decimated`), so logs and `tp` output use the spelling a user
+    /// would type in TOML.
     public var description: String { name }
 }

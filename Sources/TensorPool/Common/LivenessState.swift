@@ -9,8 +9,10 @@ public enum LivenessState: UInt8, Sendable, Hashable, Comparable, CustomStringCo
     /// Silent for more than `expiredMultiple` cadences: treat as gone.
     case expired = 2
 
+    /// Orders by severity (`live < stale < expired`) so the worst of several liveness signals is their `max`.
     public static func < (lhs: LivenessState, rhs: LivenessState) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Upper-case spelling used in logs and status output (`LIVE`, `STALE`, `EXPIRED`), as in spec §15.14.
     public var description: String {
         switch self {
         case .live: "LIVE"

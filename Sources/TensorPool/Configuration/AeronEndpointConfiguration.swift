@@ -16,6 +16,8 @@ public struct AeronEndpointConfiguration: Sendable, Hashable {
     /// `metadata_stream_id`
     public var metadataStreamId: Int32
 
+    /// An endpoint in `aeronDir` with the spec §15.11 defaults: `aeron:ipc` and stream ids 1000 (control), 1100
+    /// (descriptors), 1200 (QoS), 1300 (metadata); every role of one deployment must use the same values.
     public init(aeronDir: String, channel: String = "aeron:ipc", controlStreamId: Int32 = 1000,
                 descriptorStreamId: Int32 = 1100, qosStreamId: Int32 = 1200, metadataStreamId: Int32 = 1300) {
         self.aeronDir = aeronDir

@@ -3,9 +3,13 @@
 public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where a value came from.
     public enum Source: Sendable, Hashable, CustomStringConvertible {
+        /// The TOML configuration file (or text) passed to the loader.
         case file
+        /// A `TP_*` environment override (e.g. `TP_PRODUCER_HEADER_NSLOTS`), which takes precedence over the file;
+        /// named so a user knows the value did not come from the file they are reading.
         case environment(variable: String)
 
+        /// `TOML` or `environment <VARIABLE>`, appended in parentheses to error messages.
         public var description: String {
             switch self {
             case .file: "TOML"
@@ -33,6 +37,7 @@ public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// One line naming the key, the offending value and its source, suitable for a command-line error.
     public var description: String {
         switch self {
         case .syntax(let message, let line, let column):

@@ -50,6 +50,8 @@ public struct ConsumerConfiguration: Sendable, Hashable {
     /// Aeron directory, channel and stream ids of this role.
     public var aeron: AeronEndpointConfiguration
 
+    /// The documented defaults with Aeron in `/dev/shm/aeron-<user>`; `user` is passed in (not read from the
+    /// environment here) so tests and `tp` can build configurations for another user deterministically.
     public init(user: String) {
         aeron = AeronEndpointConfiguration(aeronDir: AeronEndpointConfiguration.defaultAeronDir(user: user))
     }

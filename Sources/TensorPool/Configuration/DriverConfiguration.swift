@@ -22,6 +22,8 @@ public struct DriverConfiguration: Sendable, Hashable {
     /// `driver.dir_delete_on_start`
     public var dirDeleteOnStart = false
 
+    /// The defaults in the table above, with the Aeron directory `/dev/shm/aeron-<user>` (Aeron's own Linux default),
+    /// so a driver started by `tp driver` and clients using Aeron defaults meet without configuration.
     public init(user: String) {
         aeronDir = AeronEndpointConfiguration.defaultAeronDir(user: user)
     }

@@ -8,6 +8,8 @@ public struct PayloadPoolConfiguration: Sendable, Hashable {
     /// Bytes per slot: a power of two and a multiple of the page (or hugepage) size.
     public var strideBytes: UInt32
 
+    /// A pool size class. Values are not checked here: the configuration loader rejects a `strideBytes` that is not
+    /// a power of two and page multiple (`StrideRule`, spec §9, §15.6), naming the offending key.
     public init(poolId: UInt16, strideBytes: UInt32) {
         self.poolId = poolId
         self.strideBytes = strideBytes

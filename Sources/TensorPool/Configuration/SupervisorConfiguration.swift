@@ -29,6 +29,7 @@ public struct SupervisorConfiguration: Sendable, Hashable {
     /// Aeron directory, channel and stream ids of this role.
     public var aeron: AeronEndpointConfiguration
 
+    /// The defaults in the table above, with Aeron in `/dev/shm/aeron-<user>` and the default drop-rate policy.
     public init(user: String) {
         aeron = AeronEndpointConfiguration(aeronDir: AeronEndpointConfiguration.defaultAeronDir(user: user))
     }

@@ -28,8 +28,10 @@ public enum ProducerCounter: Int, RoleCounterKind {
     /// Consumers currently known from hellos/QoS (a value).
     case consumersKnown = 11
 
+    /// Places these counters in the producer block of type ids (`0x5450_01nn`).
     public static var role: CounterRole { .producer }
 
+    /// Counter label words after `tp producer `, lower case, as shown by `AeronStat`-like tools.
     public var name: String {
         switch self {
         case .framesPublished: "frames published"

@@ -12,10 +12,15 @@ public struct RoleCounterKey: Sendable, Hashable {
     /// `streamId` value meaning "no stream".
     public static let noStream: UInt32 = 0xFFFF_FFFF
 
+    /// Stream the role instance serves (spec §5 `stream_id`); `nil` for a role tied to no stream, such as a
+    /// supervisor, encoded as ``noStream``.
     public var streamId: UInt32?
+    /// Producer id, consumer id or supervisor id, so two instances on one stream get distinct keys.
     public var instanceId: UInt32
+    /// Which role's counter set this is; byte 8 of the key, the byte ``init(decoding:)`` checks.
     public var role: CounterRole
 
+    /// A key for the counters of one role instance; `streamId` nil means "no stream".
     public init(streamId: UInt32?, instanceId: UInt32, role: CounterRole) {
         self.streamId = streamId
         self.instanceId = instanceId

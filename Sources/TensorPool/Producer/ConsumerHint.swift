@@ -21,6 +21,8 @@ public struct ConsumerHint: Sendable, Hashable {
     /// Minimum row delta between PROGRESS messages, or `nil`/0 (not row-major).
     public var progressRowsDelta: UInt32?
 
+    /// A hint with the defaults of a minimal hello: SHM supported, no progress, STREAM mode, no rate limit, layout
+    /// version 1 (spec §10.1.2) and no progress policy of its own (the producer's defaults apply).
     public init(streamId: UInt32, consumerId: UInt32, supportsShm: Bool = true, supportsProgress: Bool = false,
                 mode: ConsumerMode = .stream, maxRateHz: UInt16 = 0, expectedLayoutVersion: UInt32 = 1,
                 progressIntervalUs: UInt32? = nil, progressBytesDelta: UInt32? = nil,

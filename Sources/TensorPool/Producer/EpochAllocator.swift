@@ -24,6 +24,7 @@ public struct EpochAllocator: Sendable {
         /// The last persisted epoch is `UInt64.max`: no larger epoch exists.
         case exhausted(path: String)
 
+        /// Names the file and errno text; a corrupt file gets advice, since deleting it blindly could reuse an epoch.
         public var description: String {
             switch self {
             case .corruptFile(let path, let content):
@@ -39,6 +40,8 @@ public struct EpochAllocator: Sendable {
     /// Directory holding the epoch files (the producer's SHM root).
     public let directory: String
 
+    /// An allocator persisting to `directory` (missing directories are created on first use, mode 0770); nothing is
+    /// read or written until an epoch is allocated.
     public init(directory: String) {
         self.directory = directory
     }

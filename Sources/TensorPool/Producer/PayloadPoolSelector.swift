@@ -8,6 +8,8 @@ public struct PayloadPoolSelector: Sendable {
         public var poolId: UInt16
         /// Slot capacity in bytes.
         public var strideBytes: UInt32
+        /// A pool of `strideBytes`-byte slots (spec §9). Not validated here: strides come from a configuration the
+        /// loader has already checked.
         public init(poolId: UInt16, strideBytes: UInt32) {
             self.poolId = poolId
             self.strideBytes = strideBytes
@@ -19,6 +21,8 @@ public struct PayloadPoolSelector: Sendable {
     /// Frames dropped because no pool was large enough.
     public private(set) var oversizeDrops: UInt64 = 0
 
+    /// A selector over `pools` in any order; they are sorted once here (by stride, then id) so selection is a
+    /// linear scan with no allocation on the publish path.
     public init(pools: [Pool]) {
         self.pools = pools.sorted { ($0.strideBytes, $0.poolId) < ($1.strideBytes, $1.poolId) }
     }

@@ -32,6 +32,8 @@ public final class ProducerConsumerRegistry {
     /// Hellos for another stream, ignored.
     public private(set) var ignoredCount: UInt64 = 0
 
+    /// A registry for `streamId` expiring consumers silent for `expiryMultiple * cadenceNs` nanoseconds (e.g. 3 ×
+    /// 1 s hello/QoS cadence); starts empty, with the policy `aggregator` yields for no hints.
     public init(streamId: UInt32, cadenceNs: UInt64, expiryMultiple: UInt32,
                 aggregator: ProgressPolicyAggregator = ProgressPolicyAggregator()) {
         self.streamId = streamId

@@ -11,6 +11,7 @@ public struct ProgressEmission: Sendable, Hashable {
     /// `state`.
     public var state: FrameProgressState
 
+    /// A message to publish; `rowsFilled` nil omits the optional field (frames that are not row-major).
     public init(frameId: UInt64, headerIndex: UInt32, payloadBytesFilled: UInt64, rowsFilled: UInt32?,
                 state: FrameProgressState) {
         self.frameId = frameId

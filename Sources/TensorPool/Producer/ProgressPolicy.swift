@@ -7,6 +7,8 @@ public struct ProgressPolicy: Sendable, Hashable {
     /// Minimum `rows_filled` advance for a PROGRESS message; 0 = rows not used.
     public var rowsDelta: UInt32
 
+    /// Thresholds in nanoseconds, bytes and rows; no range is enforced here because ``ProgressPolicyAggregator``
+    /// clamps consumer hints to the producer's floors before a policy is used.
     public init(intervalNs: UInt64, bytesDelta: UInt64, rowsDelta: UInt32) {
         self.intervalNs = intervalNs
         self.bytesDelta = bytesDelta

@@ -11,6 +11,8 @@ public struct ProgressPolicyAggregator: Sendable, Hashable {
     /// Producer safety floors: the effective policy is never more aggressive than these.
     public var floors: ProgressPolicy
 
+    /// An aggregator with the spec §10.2.2 defaults (250 µs, 64 KiB) and floors of 50 µs, 4 KiB and 1 row, which keep
+    /// one eager consumer from flooding the control stream with progress messages for everyone.
     public init(defaults: ProgressPolicy = .specDefaults,
                 floors: ProgressPolicy = ProgressPolicy(intervalNs: 50_000, bytesDelta: 4_096, rowsDelta: 1)) {
         self.defaults = defaults

@@ -12,6 +12,8 @@ public struct ProgressRateBudget: Sendable, Hashable {
     private var tokensNano: UInt64
     private var lastRefillNs: UInt64?
 
+    /// A bucket refilled at `maxRateHz` tokens per second (0 disables the cap), holding at most `burst` tokens (at
+    /// least 1), and starting full so the first frames are not delayed.
     public init(maxRateHz: UInt32, burst: UInt32 = 4) {
         self.maxRateHz = maxRateHz
         self.burst = max(burst, 1)

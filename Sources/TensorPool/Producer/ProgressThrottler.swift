@@ -26,6 +26,7 @@ public struct ProgressThrottler: Sendable {
         public var abandoned: UInt64 = 0
         /// PROGRESS messages postponed because the stream's ``ProgressRateBudget`` was empty.
         public var budgetDeferred: UInt64 = 0
+        /// All counters at zero.
         public init() {}
     }
 
@@ -45,6 +46,7 @@ public struct ProgressThrottler: Sendable {
     private var latestRows: UInt32 = 0
     private var hasRows = false
 
+    /// An idle throttler (no frame active) using `policy`, by default the spec §10.2.2 recommendation.
     public init(policy: ProgressPolicy = .specDefaults) {
         self.policy = policy
     }

@@ -16,6 +16,7 @@ public enum ControlMessageRejection: Int, Sendable, Hashable, CaseIterable, Cust
     /// Well-formed but semantically invalid (path outside the SHM root, wrong layout version, file too short...).
     case invalidContent
 
+    /// Lower-case phrase used in the rate-limited rejection log lines.
     public var description: String {
         switch self {
         case .shorterThanHeader: "shorter than the SBE header"

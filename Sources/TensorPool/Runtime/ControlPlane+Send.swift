@@ -4,10 +4,14 @@ import TensorPoolCodecs
 
 /// One `DataSourceMeta` attribute (spec §10.3.2): key, format (MIME type or `sbe:<schema>.<template>`), value bytes.
 public struct MetaAttribute: Sendable, Hashable {
+    /// Attribute name, unique within one `DataSourceMeta` (e.g. `camera.serial`).
     public var key: String
+    /// How to interpret ``value``: a MIME type such as `text/plain`, or `sbe:<schema>.<template>`.
     public var format: String
+    /// Raw attribute bytes, opaque to the transport.
     public var value: [UInt8]
 
+    /// An attribute with an explicit format.
     public init(key: String, format: String, value: [UInt8]) {
         self.key = key
         self.format = format
@@ -25,6 +29,8 @@ public struct MetaAttribute: Sendable, Hashable {
 /// metadata on the metadata stream, everything else on the control stream). Fixed-size messages allocate nothing.
 /// An encode failure (a string too long for the buffer) is counted and returned as `.messageTooLong`.
 extension ControlPlane {
+    /// Announces a committed frame (spec §10.2.1) on the descriptor stream; `nil` timestamp or meta version
+    /// are sent as the schema's null value.
     @inlinable @discardableResult
     public func sendFrameDescriptor(streamId: UInt32, epoch: UInt64, seq: UInt64, headerIndex: UInt32,
                                     timestampNs: UInt64?, metaVersion: UInt32?) -> PublicationResult {
@@ -40,6 +46,8 @@ extension ControlPlane {
         }
     }
 
+    /// Reports how much of a claimed frame is filled (spec §10.2.2), on the descriptor stream so it stays ordered
+    /// with the frame's descriptor.
     @inlinable @discardableResult
     public func sendFrameProgress(streamId: UInt32, epoch: UInt64, frameId: UInt64, headerIndex: UInt32,
                                   payloadBytesFilled: UInt64, state: TensorPoolCodecs.FrameProgressState,
@@ -57,6 +65,7 @@ extension ControlPlane {
         }
     }
 
+    /// Tells producers and supervisors what this consumer wants (spec §10.1.2): mode, rate, progress thresholds.
     @inlinable @discardableResult
     public func sendConsumerHello(_ hint: ConsumerHint) -> PublicationResult {
         send(on: .control) { buffer, capacity throws(SBEError) in
@@ -75,6 +84,7 @@ extension ControlPlane {
         }
     }
 
+    /// Supervisor command to one consumer (spec §10.1.3): mode, decimation, `use_shm` and fallback URI.
     @discardableResult
     public func sendConsumerConfig(_ command: ConsumerConfigCommand) -> PublicationResult {
         send(on: .control) { buffer, capacity throws(SBEError) in
@@ -89,6 +99,7 @@ extension ControlPlane {
         }
     }
 
+    /// A consumer's cumulative counters (spec §10.4.1) on the QoS stream, for producers and supervisors.
     @inlinable @discardableResult
     public func sendQosConsumer(_ report: QosConsumerReport) -> PublicationResult {
         send(on: .qos) { buffer, capacity throws(SBEError) in
@@ -104,6 +115,7 @@ extension ControlPlane {
         }
     }
 
+    /// A producer's progress (spec §10.4.2) on the QoS stream: newest sequence number and optional watermark.
     @inlinable @discardableResult
     public func sendQosProducer(streamId: UInt32, producerId: UInt32, epoch: UInt64, currentSeq: UInt64,
                                 watermark: UInt32?) -> PublicationResult {
@@ -118,6 +130,7 @@ extension ControlPlane {
         }
     }
 
+    /// Control-plane liveness of a producer between announces (spec §15.16).
     @inlinable @discardableResult
     public func sendHeartbeat(streamId: UInt32, producerId: UInt32, epoch: UInt64, timestampNs: UInt64) -> PublicationResult {
         send(on: .control) { buffer, capacity throws(SBEError) in
@@ -130,6 +143,7 @@ extension ControlPlane {
         }
     }
 
+    /// Answer to a request (e.g. an invalid hello; codes per spec §15.18); the message is reduced to ASCII, ≤ 1024 bytes.
     @discardableResult
     public func sendControlResponse(correlationId: Int64, code: ResponseCode, errorMessage: String?) -> PublicationResult {
         send(on: .control) { buffer, capacity throws(SBEError) in
@@ -141,6 +155,7 @@ extension ControlPlane {
         }
     }
 
+    /// Publishes the regions of the current epoch (spec §10.1.1): header ring and payload pools with their URIs.
     @discardableResult
     public func sendShmPoolAnnounce(_ announce: AnnounceSummary) -> PublicationResult {
         send(on: .control) { buffer, capacity throws(SBEError) in
@@ -169,6 +184,7 @@ extension ControlPlane {
         }
     }
 
+    /// Names the data source (spec §10.3.1) on the metadata stream; name ≤ 256 and summary ≤ 1024 ASCII bytes.
     @discardableResult
     public func sendDataSourceAnnounce(streamId: UInt32, producerId: UInt32, epoch: UInt64, metaVersion: UInt32,
                                        name: String?, summary: String?) -> PublicationResult {
@@ -184,6 +200,7 @@ extension ControlPlane {
         }
     }
 
+    /// Publishes metadata version `metaVersion` (spec §10.3.2) that frames refer to by `meta_version`.
     @discardableResult
     public func sendDataSourceMeta(streamId: UInt32, metaVersion: UInt32, timestampNs: UInt64,
                                    attributes: [MetaAttribute]) -> PublicationResult {

@@ -6,8 +6,11 @@ import Darwin
 
 /// Where roles write their diagnostics. The default writes one line to stderr.
 public struct TensorPoolLogSink: Sendable {
+    /// Writes one complete line (no trailing newline); called from the role's thread, possibly at error rates, so it
+    /// should not block for long.
     public let write: @Sendable (String) -> Void
 
+    /// A sink calling `write` for each line, e.g. to forward to an application logger or collect lines in a test.
     public init(_ write: @escaping @Sendable (String) -> Void) {
         self.write = write
     }
@@ -23,8 +26,11 @@ public struct TensorPoolLogSink: Sendable {
 /// Logs at most one line per key per interval and says how many were suppressed in between, so hostile or
 /// broken traffic cannot flood the log. Used on error paths only (building the message allocates).
 public struct RateLimitedLog {
+    /// Destination of the lines that pass the rate limit.
     public let sink: TensorPoolLogSink
+    /// Text before `: ` on every line (typically the role name), so interleaved logs of several roles stay readable.
     public let prefix: String
+    /// Minimum nanoseconds between two lines of one key (default 1 s); lines in between are only counted.
     public let intervalNs: UInt64
     private var lastNs: [UInt64]
     private var suppressed: [UInt64]

@@ -8,6 +8,8 @@ public final class SingleWriterCounters: @unchecked Sendable {
     public let count: Int
     @usableFromInline let buffer: AtomicBuffer
 
+    /// `count` zeroed counters (at least 1), each on its own 64-byte cache line so a reader polling one counter never
+    /// invalidates the line the writer updates next.
     public init(count: Int) {
         self.count = max(count, 1)
         let base = UnsafeMutableRawPointer.allocate(byteCount: self.count * 64, alignment: 64)

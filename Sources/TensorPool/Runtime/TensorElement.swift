@@ -25,6 +25,7 @@ public enum TensorAccessError: Error, Sendable, Equatable, CustomStringConvertib
     /// The dtype has no fixed element size (BIT, UNKNOWN, unrecognized): use the raw bytes.
     case noElementSize(Dtype)
 
+    /// Names both dtypes (or the size-less one), so the caller knows which element type to request instead.
     public var description: String {
         switch self {
         case .dtypeMismatch(let requested, let actual):

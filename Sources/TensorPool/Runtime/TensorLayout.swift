@@ -3,7 +3,10 @@ import TensorPoolCore
 /// Element type, shape, byte strides and major order of a tensor (the `TensorSlotHeader256` fields a producer
 /// fills, spec §8.2). Build it once and reuse it: publishing with it allocates nothing.
 public struct TensorLayout: Sendable, Equatable {
+    /// Element type (spec §15.8 registry), written to the slot header's `dtype`; together with the shape it fixes
+    /// `values_len_bytes` for contiguous layouts.
     public var dtype: Dtype
+    /// Row-major (last index fastest) or column-major (first index fastest); decides how zero strides are inferred.
     public var majorOrder: MajorOrder
     /// Number of dimensions (1...8).
     public var ndims: UInt8

@@ -25,25 +25,33 @@ extension TensorPoolAgent {
 /// Several tensor-pool agents sharing one thread and one clock reading per cycle (e.g. driver conductor,
 /// producer and consumer in one loop for a small deployment).
 public struct TensorPoolAgentGroup<First: TensorPoolAgent, Second: TensorPoolAgent>: TensorPoolAgent {
+    /// The agent run first in each cycle and closed last, e.g. a driver conductor that others depend on.
     public private(set) var first: First
+    /// The agent run second in each cycle and closed first, so it never runs against a closed ``first``.
     public private(set) var second: Second
+    /// `first+second`, naming the shared `AgentRunner` thread after both roles.
     public let roleName: String
 
+    /// Groups two agents; nest groups (`TensorPoolAgentGroup(a, TensorPoolAgentGroup(b, c))`) for more than two.
     public init(_ first: First, _ second: Second) {
         self.first = first
         self.second = second
         roleName = "\(first.roleName)+\(second.roleName)"
     }
 
+    /// Starts ``first`` then ``second``; if ``first`` throws, ``second`` is not started.
     public mutating func onStart() throws {
         try first.onStart()
         try second.onStart()
     }
 
+    /// Runs both agents with the same `nowNs`, so they agree on the time of the cycle; returns the sum of their work.
+    /// An error from ``first`` skips ``second`` for this cycle and propagates to the runner.
     public mutating func doWork(nowNs: UInt64) throws -> Int {
         try first.doWork(nowNs: nowNs) + second.doWork(nowNs: nowNs)
     }
 
+    /// Closes in reverse start order (``second`` then ``first``), as dependencies require.
     public mutating func onClose() {
         second.onClose()
         first.onClose()

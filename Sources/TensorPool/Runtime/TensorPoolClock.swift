@@ -36,6 +36,8 @@ public struct Cadence: Sendable, Hashable {
     public private(set) var lastNs: UInt64 = 0
     private var fired = false
 
+    /// A cadence firing every `intervalNs` nanoseconds (0: on every check) and on the very first check, so periodic
+    /// messages such as an announce go out as soon as a role starts.
     public init(intervalNs: UInt64) {
         self.intervalNs = intervalNs
     }

@@ -60,21 +60,27 @@ public struct TensorView<Element: TensorElement>: ~Copyable {
         base.loadUnaligned(fromByteOffset: byteOffset, as: Element.self)
     }
 
+    /// Element `i` of a rank-1 tensor; traps when the rank is not 1 or `i` is outside `0..<extent(0)`.
     @inlinable public subscript(i: Int) -> Element {
         precondition(rank == 1, "rank-1 subscript on a rank-\(rank) tensor")
         return load(offset(0, i))
     }
 
+    /// Element (`i`, `j`) of a rank-2 tensor (e.g. row, column of an image), following the byte strides; traps on a
+    /// rank or index out of range.
     @inlinable public subscript(i: Int, j: Int) -> Element {
         precondition(rank == 2, "rank-2 subscript on a rank-\(rank) tensor")
         return load(offset(0, i) + offset(1, j))
     }
 
+    /// Element (`i`, `j`, `k`) of a rank-3 tensor (e.g. row, column, channel); traps on a rank or index out of range.
     @inlinable public subscript(i: Int, j: Int, k: Int) -> Element {
         precondition(rank == 3, "rank-3 subscript on a rank-\(rank) tensor")
         return load(offset(0, i) + offset(1, j) + offset(2, k))
     }
 
+    /// Element (`i`, `j`, `k`, `l`) of a rank-4 tensor (e.g. batch, channel, row, column); traps on a rank or index
+    /// out of range.
     @inlinable public subscript(i: Int, j: Int, k: Int, l: Int) -> Element {
         precondition(rank == 4, "rank-4 subscript on a rank-\(rank) tensor")
         return load(offset(0, i) + offset(1, j) + offset(2, k) + offset(3, l))

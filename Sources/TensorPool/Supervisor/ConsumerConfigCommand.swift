@@ -13,6 +13,8 @@ public struct ConsumerConfigCommand: Sendable, Hashable {
     /// `payload_fallback_uri`.
     public var payloadFallbackUri: String?
 
+    /// A command for one consumer; defaults keep SHM transport, decimation 1 (every frame) and no fallback URI, so a
+    /// mode change does not accidentally move the consumer off shared memory.
     public init(streamId: UInt32, consumerId: UInt32, useShm: Bool = true, mode: ConsumerMode,
                 decimation: UInt16 = 1, payloadFallbackUri: String? = nil) {
         self.streamId = streamId

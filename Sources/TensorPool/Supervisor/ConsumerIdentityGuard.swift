@@ -31,7 +31,10 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
 
     /// Which message kind a session binding is for.
     public enum Kind: Sendable, Hashable {
+        /// `ConsumerHello`, which a consumer sends on the control stream and so through its own publication and
+        /// session.
         case hello
+        /// `QosConsumer`, sent on the QoS stream through a different publication, hence bound separately from hellos.
         case qos
     }
 
@@ -61,6 +64,8 @@ public struct ConsumerIdentityGuard: Sendable, Hashable {
         kind == .hello ? hello.bound : qos.bound
     }
 
+    /// A guard with no session bound yet; `collisionWindowNs` (nanoseconds) should span a few QoS periods so that two
+    /// interleaving senders are caught, yet expire a flag once one of them has gone.
     public init(collisionWindowNs: UInt64) {
         self.collisionWindowNs = collisionWindowNs
     }

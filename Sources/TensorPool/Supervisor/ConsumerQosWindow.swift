@@ -33,6 +33,8 @@ public struct ConsumerQosWindow: Sendable, Hashable {
     private var startDrops: UInt64 = 0
     private var startEpoch: UInt64 = 0
 
+    /// An empty window tracker; `windowNs` (nanoseconds) should cover several QoS reports (default policy: 5 s at
+    /// 1 Hz), since a window of one report has too little evidence to judge.
     public init(windowNs: UInt64) {
         self.windowNs = windowNs
     }

@@ -25,6 +25,9 @@ public struct DropRatePolicy: Sendable, Hashable {
     /// Upper bound of the probe delay, which doubles after every failed probe.
     public var maxRestoreAfterNs: UInt64
 
+    /// The `[supervisor]` defaults: on, 5 s windows, demote above 1 % drops once at least 10 frames were seen, move to
+    /// LATEST (decimation 2 if DECIMATED is chosen), probe STREAM again after 60 s, backing off up to 16 min.
+    /// `maxRestoreAfterNs` below `restoreAfterNs` is raised to it.
     public init(enabled: Bool = true, windowNs: UInt64 = 5_000_000_000, maxDropFraction: Double = 0.01,
                 minFrames: UInt64 = 10, action: ConsumerMode = .latest, decimation: UInt16 = 2,
                 restoreAfterNs: UInt64 = 60_000_000_000, maxRestoreAfterNs: UInt64 = 960_000_000_000) {

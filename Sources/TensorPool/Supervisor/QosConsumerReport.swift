@@ -15,6 +15,7 @@ public struct QosConsumerReport: Sendable, Hashable {
     /// `mode`.
     public var mode: ConsumerMode
 
+    /// A report with the message's field values, copied out of the decoder so it outlives the received fragment.
     public init(streamId: UInt32, consumerId: UInt32, epoch: UInt64, lastSeqSeen: UInt64,
                 dropsGap: UInt64, dropsLate: UInt64, mode: ConsumerMode) {
         self.streamId = streamId

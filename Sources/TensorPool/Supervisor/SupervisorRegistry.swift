@@ -23,6 +23,9 @@ public final class SupervisorRegistry {
         /// Drop-rate policy.
         public var policy: DropRatePolicy
 
+        /// The spec §15.11/§15.14 defaults: 1 s announce and QoS cadences, STALE after 3 silent cadences, EXPIRED after
+        /// 10, and the default ``DropRatePolicy``. `expiredMultiple` should exceed `staleMultiple` (the configuration
+        /// loader enforces it).
         public init(announceCadenceNs: UInt64 = 1_000_000_000, qosCadenceNs: UInt64 = 1_000_000_000,
                     staleMultiple: UInt32 = 3, expiredMultiple: UInt32 = 10, policy: DropRatePolicy = DropRatePolicy()) {
             self.announceCadenceNs = announceCadenceNs
@@ -100,7 +103,10 @@ public final class SupervisorRegistry {
 
     /// A change of liveness state found by ``sweep(nowNs:)``.
     public enum Transition: Sendable, Hashable {
+        /// Producer `key` moved between liveness states (e.g. LIVE → STALE); the supervisor logs it and unmaps the
+        /// producer's header ring on EXPIRED.
         case producer(ProducerKey, from: LivenessState, to: LivenessState)
+        /// Consumer `key` moved between liveness states; logged, and it changes the live population counters.
         case consumer(ConsumerKey, from: LivenessState, to: LivenessState)
     }
 
@@ -112,6 +118,7 @@ public final class SupervisorRegistry {
     public private(set) var consumers: [ConsumerKey: ConsumerRecord] = [:]
     private var pendingCommands: [ConsumerConfigCommand] = []
 
+    /// An empty registry using `parameters`; it fills from the messages the supervisor agent feeds it.
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
     }

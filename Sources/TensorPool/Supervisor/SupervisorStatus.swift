@@ -1,5 +1,6 @@
 /// A point-in-time view of the supervisor registry, for `tp supervisor status` and monitoring.
 public struct SupervisorStatus: Sendable, Hashable, CustomStringConvertible {
+    /// One producer's row of the status: identity, liveness, epoch history and progress (`current_seq`).
     public struct Producer: Sendable, Hashable {
         /// `key`.
         public var key: ProducerKey
@@ -17,6 +18,7 @@ public struct SupervisorStatus: Sendable, Hashable, CustomStringConvertible {
         public var epochRegressions: UInt64
     }
 
+    /// One consumer's row of the status: identity, liveness, QoS counters and rates, collisions and policy state.
     public struct Consumer: Sendable, Hashable {
         /// `key`.
         public var key: ConsumerKey

@@ -12,6 +12,7 @@ public enum WireDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A repeating group has more entries than the role accepts.
     case tooManyEntries(field: String, count: Int, maximum: Int)
 
+    /// Names the field and the limit it broke, for the rate-limited rejection log.
     public var description: String {
         switch self {
         case .sbe(let error): "SBE: \(error)"

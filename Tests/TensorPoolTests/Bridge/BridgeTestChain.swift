@@ -13,7 +13,7 @@ import TensorPoolCore
 /// Source producer → bridge sender → `aeron:udp?endpoint=localhost:<free port>` → bridge receiver (a local
 /// producer) → SHM consumer of the receiver's stream, on the REAL Aeron C 1.53 media driver (the embedded Swift
 /// driver is IPC only). Everything is driven from the test thread.
-final class BridgeTestChain {
+final class BridgeTestChain: RoleChain {
     static let sourceStream: UInt32 = 1
     static let targetStream: UInt32 = 2
     static let bridgeStream: Int32 = 7001
@@ -72,11 +72,6 @@ final class BridgeTestChain {
         _ = try sender.doWork(nowNs: now)
         _ = try receiver.doWork(nowNs: now)
         _ = try consumer.doWork(nowNs: now)
-    }
-
-    @discardableResult
-    func pump(timeoutS: Double = 20, until condition: () -> Bool) throws -> Bool {
-        try env.pump(timeoutS: timeoutS, until: condition) { try cycle($0) }
     }
 
     /// Sender mapped the source, consumer mapped the receiver's stream, the UDP publication connected.

@@ -15,80 +15,36 @@ import TensorPoolCore
 /// metadata relay) allocates nothing.
 @Suite struct DecimatorAllocationTests {
     @Test func decimatorDutyCycleAllocatesNothingInSteadyState() throws {
-        let unique = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-        let aeronDir = "/dev/shm/tp-decim-alloc-aeron-\(unique)"
-        let shmRoot = "/dev/shm/tp-decim-alloc-shm-\(unique)"
-        mkdir(shmRoot, 0o770)
-        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
-        var driverContext = MediaDriverContext()
-        driverContext.aeronDirectory = aeronDir
-        driverContext.ipcTermLength = 1 << 22
-        driverContext.timerIntervalNs = 10_000_000
-        driverContext.deleteDirectoryOnShutdown = true
-        let driver = try MediaDriver(context: driverContext)
-        defer { driver.close() }
-        let helper = DriverHelperThread(driver: driver)
-        helper.start()
-        var clientContext = AeronContext(directory: aeronDir)
-        clientContext.useConductorAgentInvoker = true
-        clientContext.driverTimeoutMs = 60_000
-        let aeron: Aeron
-        do { aeron = try Aeron.connect(clientContext) } catch { helper.stop(); throw error }
-        let endpoint = AeronEndpointConfiguration(aeronDir: aeronDir)
-
+        let system = try OneThreadAeronFixture("decim-alloc")
+        let (driver, aeron) = (system.driver, system.aeron)
         func producerConfig(_ stream: UInt32) -> ProducerConfiguration {
-            var c = ProducerConfiguration(user: "decimalloc")
-            c.streamId = stream
-            c.shmRootDir = shmRoot
-            c.headerNslots = 256
-            c.payloadPools = [.init(poolId: 1, strideBytes: 4096)]
-            c.aeron = endpoint
-            c.announceIntervalMs = 100
-            c.qosIntervalMs = 100
-            c.heartbeatIntervalMs = 100
-            return c
+            system.producerConfiguration(user: "decimalloc", streamId: stream)
         }
         func consumerConfig(_ stream: UInt32, id: UInt32, mode: ConsumerMode, decimation: UInt16) -> ConsumerConfiguration {
-            var c = ConsumerConfiguration(user: "decimalloc")
-            c.streamId = stream
-            c.consumerId = id
-            c.modeSettings = ConsumerModeSettings(mode: mode, decimation: decimation)
-            c.aeron = endpoint
-            c.helloIntervalMs = 100
-            c.qosIntervalMs = 100
-            return c
+            system.consumerConfiguration(user: "decimalloc", streamId: stream, consumerId: id,
+                                         modeSettings: ConsumerModeSettings(mode: mode, decimation: decimation))
         }
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        let (producerOptions, consumerOptions) = (system.producerOptions, system.consumerOptions)
 
         let source: TensorPoolProducer
         let decimator: TensorPoolDecimator
         let consumer: TensorPoolConsumer<RepublishedPatternCounter>
         do {
-            source = try TensorPoolProducer(configuration: producerConfig(1), aeron: aeron, options: producerOptions)
-            decimator = try TensorPoolDecimator(
-                source: consumerConfig(1, id: 10, mode: .decimated, decimation: 2), target: producerConfig(2), aeron: aeron,
-                options: DecimatorOptions(source: consumerOptions, target: producerOptions))
-            consumer = try TensorPoolConsumer(configuration: consumerConfig(2, id: 20, mode: .stream, decimation: 1),
-                                              aeron: aeron, handler: RepublishedPatternCounter(sourceEpoch: source.epoch), options: consumerOptions)
+            (source, decimator, consumer) = try system.setUpRoles {
+                let source = try TensorPoolProducer(configuration: producerConfig(1), aeron: aeron, options: producerOptions)
+                let decimator = try TensorPoolDecimator(
+                    source: consumerConfig(1, id: 10, mode: .decimated, decimation: 2), target: producerConfig(2), aeron: aeron,
+                    options: DecimatorOptions(source: consumerOptions, target: producerOptions))
+                let consumer = try TensorPoolConsumer(configuration: consumerConfig(2, id: 20, mode: .stream, decimation: 1),
+                                                      aeron: aeron, handler: RepublishedPatternCounter(sourceEpoch: source.epoch),
+                                                      options: consumerOptions)
+                return (source, decimator, consumer)
+            }
         } catch {
-            aeron.close()
-            helper.stop()
+            system.close()
             throw error
         }
-        helper.stop()
-        defer {
-            // Closing publications and subscriptions waits for the driver's answers: run it again meanwhile.
-            let teardown = DriverHelperThread(driver: driver)
-            teardown.start()
-            consumer.close()
-            decimator.close()
-            source.close()
-            aeron.close()
-            teardown.stop()
-        }
+        defer { system.close { consumer.close(); decimator.close(); source.close() } }
         // Metadata changes allocate by design (decoded into attributes); steady state re-sends the same version.
         source.setMetadata([MetaAttribute(key: "camera", text: "left")], nowNs: TensorPoolClock.monotonicNs())
 

@@ -13,7 +13,7 @@ import TensorPoolCore
     static let layout = TensorLayout(dtype: .float32, shape: [16, 16])
 
     /// The three roles of a decimation chain and their duty cycle.
-    final class Chain {
+    final class Chain: RoleChain {
         let env: WiringTestEnvironment
         var source: TensorPoolProducer
         let decimator: TensorPoolDecimator
@@ -47,11 +47,6 @@ import TensorPoolCore
             _ = try source.doWork(nowNs: now)
             _ = try decimator.doWork(nowNs: now)
             _ = try consumer.doWork(nowNs: now)
-        }
-
-        @discardableResult
-        func pump(timeoutS: Double = 20, until condition: () -> Bool) throws -> Bool {
-            try env.pump(timeoutS: timeoutS, until: condition) { try cycle($0) }
         }
 
         /// Both links mapped: the decimator maps the source's epoch, the consumer the target's.

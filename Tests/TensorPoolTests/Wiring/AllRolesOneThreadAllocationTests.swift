@@ -16,50 +16,14 @@ import TensorPoolCore
 /// counters — fires as in production) allocate nothing on that thread.
 @Suite struct AllRolesOneThreadAllocationTests {
     @Test func hundredThousandFramesAllocateNothingOnTheDutyCycleThread() throws {
-        let unique = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-        let aeronDir = "/dev/shm/tp-onethread-aeron-\(unique)"
-        let shmRoot = "/dev/shm/tp-onethread-shm-\(unique)"
-        mkdir(shmRoot, 0o770)
-        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
-        var driverContext = MediaDriverContext()
-        driverContext.aeronDirectory = aeronDir
-        driverContext.ipcTermLength = 1 << 22
-        driverContext.timerIntervalNs = 10_000_000
-        driverContext.deleteDirectoryOnShutdown = true
-        let driver = try MediaDriver(context: driverContext)
-        defer { driver.close() }
+        let system = try OneThreadAeronFixture("onethread")
+        let (driver, aeron, shmRoot) = (system.driver, system.aeron, system.shmRoot)
 
-        // Setup (adding publications and subscriptions waits for the driver): the driver's duty cycle runs on a
-        // helper thread only until the roles are connected; from then on everything runs on this thread.
-        let helper = DriverHelperThread(driver: driver)
-        helper.start()
-        var clientContext = AeronContext(directory: aeronDir)
-        clientContext.useConductorAgentInvoker = true
-        clientContext.driverTimeoutMs = 60_000
-        let aeron: Aeron
-        do { aeron = try Aeron.connect(clientContext) } catch { helper.stop(); throw error }
-        defer { aeron.close() }
-        let endpoint = AeronEndpointConfiguration(aeronDir: aeronDir)
-
-        var producerConfig = ProducerConfiguration(user: "onethread")
-        producerConfig.shmRootDir = shmRoot
-        producerConfig.headerNslots = 256
-        producerConfig.payloadPools = [.init(poolId: 1, strideBytes: 4096)]
-        producerConfig.aeron = endpoint
-        producerConfig.announceIntervalMs = 100
-        producerConfig.qosIntervalMs = 100
-        producerConfig.heartbeatIntervalMs = 100
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
-        var consumerConfig = ConsumerConfiguration(user: "onethread")
-        consumerConfig.consumerId = 77
-        consumerConfig.aeron = endpoint
-        consumerConfig.helloIntervalMs = 100
-        consumerConfig.qosIntervalMs = 100
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        let producerConfig = system.producerConfiguration(user: "onethread")
+        let consumerConfig = system.consumerConfiguration(user: "onethread", consumerId: 77)
+        let (producerOptions, consumerOptions) = (system.producerOptions, system.consumerOptions)
         var supervisorConfig = SupervisorConfiguration(user: "onethread")
-        supervisorConfig.aeron = endpoint
+        supervisorConfig.aeron = system.endpoint
         supervisorConfig.announceIntervalMs = 100
         supervisorConfig.qosIntervalMs = 100
 
@@ -67,24 +31,18 @@ import TensorPoolCore
         let consumer: TensorPoolConsumer<CountingHandler>
         let supervisor: SupervisorAgent
         do {
-            producer = try TensorPoolProducer(configuration: producerConfig, aeron: aeron, options: producerOptions)
-            consumer = try TensorPoolConsumer(configuration: consumerConfig, aeron: aeron, handler: CountingHandler(),
-                                              options: consumerOptions)
-            supervisor = try SupervisorAgent(aeron: aeron, settings: SupervisorSettings(
-                configuration: supervisorConfig, shmRoot: shmRoot, logSink: .discard))
+            (producer, consumer, supervisor) = try system.setUpRoles {
+                (try TensorPoolProducer(configuration: producerConfig, aeron: aeron, options: producerOptions),
+                 try TensorPoolConsumer(configuration: consumerConfig, aeron: aeron, handler: CountingHandler(),
+                                        options: consumerOptions),
+                 try SupervisorAgent(aeron: aeron, settings: SupervisorSettings(
+                    configuration: supervisorConfig, shmRoot: shmRoot, logSink: .discard)))
+            }
         } catch {
-            helper.stop()
+            system.close()
             throw error
         }
-        defer {
-            // Closing removes the roles' publications and subscriptions and waits for the driver's answers: run
-            // the driver's duty cycle again (the measurement is over), or each removal waits out the driver timeout.
-            let closing = DriverHelperThread(driver: driver)
-            closing.start()
-            supervisor.onClose(); consumer.close(); producer.close()
-            closing.stop()
-        }
-        helper.stop()
+        defer { system.close { supervisor.onClose(); consumer.close(); producer.close() } }
 
         let layout = TensorLayout(dtype: .float32, shape: [8, 8])
         let size = layout.contiguousByteCount
@@ -153,7 +111,7 @@ import TensorPoolCore
         // Warm-up: every path (both publish paths, every cadence) taken more than once, and past the client's
         // resource linger: what it lingered while the roles connected is released `resourceLingerNs` (3 s) later, a
         // setup transient that allocated 14 times inside the measurement whenever setup was quick (this test alone).
-        let warmupEnd = TensorPoolClock.monotonicNs() + UInt64(clientContext.resourceLingerNs) + 500_000_000
+        let warmupEnd = TensorPoolClock.monotonicNs() + UInt64(system.clientContext.resourceLingerNs) + 500_000_000
         var warmupFrames = 0
         while warmupFrames < 2_000 || TensorPoolClock.monotonicNs() < warmupEnd {
             _ = try frame()
@@ -187,30 +145,5 @@ import TensorPoolCore
         #expect(UInt64(consumer.handler.delivered - deliveredBefore) == published)
         #expect(consumer.handler.corrupt == 0)
         #expect(supervisor.registry.producers.count == 1)
-    }
-}
-
-/// Runs a driver's duty cycle on a helper thread while the roles are set up (their adds wait for the driver).
-final class DriverHelperThread: @unchecked Sendable {
-    private let driver: MediaDriver
-    private let running = Atomic<Bool>(true)
-    private let finished = Atomic<Bool>(false)
-
-    init(driver: MediaDriver) { self.driver = driver }
-
-    func start() {
-        let thread = Thread { [self] in
-            while running.load(ordering: .acquiring) {
-                if driver.doWork() == 0 { usleep(100) }
-            }
-            finished.store(true, ordering: .releasing)
-        }
-        thread.start()
-    }
-
-    /// Stops the thread and waits until its last duty cycle is over (the caller then owns the driver).
-    func stop() {
-        running.store(false, ordering: .releasing)
-        while !finished.load(ordering: .acquiring) { usleep(100) }
     }
 }

@@ -15,27 +15,8 @@ import TensorPoolCore
 /// checks, liveness ticks, counters refresh. Only `producer.doWork` and `consumer.doWork` are counted.
 @Suite struct PeriodicPathsAllocationTests {
     @Test func periodicPathsOfProducerAndConsumerDutyCyclesAllocateNothing() throws {
-        let unique = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-        let aeronDir = "/dev/shm/tp-periodic-aeron-\(unique)"
-        let shmRoot = "/dev/shm/tp-periodic-shm-\(unique)"
-        mkdir(shmRoot, 0o770)
-        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
-        var driverContext = MediaDriverContext()
-        driverContext.aeronDirectory = aeronDir
-        driverContext.ipcTermLength = 1 << 22
-        driverContext.timerIntervalNs = 10_000_000
-        driverContext.deleteDirectoryOnShutdown = true
-        let driver = try MediaDriver(context: driverContext)
-        defer { driver.close() }
-        let helper = DriverHelperThread(driver: driver)
-        helper.start()
-        var clientContext = AeronContext(directory: aeronDir)
-        clientContext.useConductorAgentInvoker = true
-        clientContext.driverTimeoutMs = 60_000
-        let aeron: Aeron
-        do { aeron = try Aeron.connect(clientContext) } catch { helper.stop(); throw error }
-        defer { aeron.close() }
-        let endpoint = AeronEndpointConfiguration(aeronDir: aeronDir)
+        let system = try OneThreadAeronFixture("periodic")
+        let (driver, aeron, shmRoot, endpoint) = (system.driver, system.aeron, system.shmRoot, system.endpoint)
 
         var producerConfig = ProducerConfiguration(user: "periodic")
         producerConfig.shmRootDir = shmRoot
@@ -48,8 +29,7 @@ import TensorPoolCore
         producerConfig.heartbeatIntervalMs = 1
         producerConfig.consumerHelloIntervalMs = 1
         producerConfig.consumerExpiryMultiple = 1_000
-        var producerOptions = ProducerOptions()
-        producerOptions.logSink = .discard
+        var producerOptions = system.producerOptions
         producerOptions.summary = "a summary longer than any inline small string"
         producerOptions.countersIntervalNs = 1_000_000
         var consumerConfig = ConsumerConfiguration(user: "periodic")
@@ -63,22 +43,22 @@ import TensorPoolCore
         // cycles of this thread (descheduled on a loaded 2-core machine) retired the mapping mid-measurement
         // ("activity timestamp stale"), and the remap attempts then allocated.
         consumerConfig.livenessMultiple = 100
-        var consumerOptions = ConsumerOptions(shmRootDir: shmRoot)
-        consumerOptions.logSink = .discard
+        var consumerOptions = system.consumerOptions
         consumerOptions.countersIntervalNs = 1_000_000
 
         let producer: TensorPoolProducer
         let consumer: TensorPoolConsumer<CountingHandler>
         do {
-            producer = try TensorPoolProducer(configuration: producerConfig, aeron: aeron, options: producerOptions)
-            consumer = try TensorPoolConsumer(configuration: consumerConfig, aeron: aeron, handler: CountingHandler(),
-                                              options: consumerOptions)
+            (producer, consumer) = try system.setUpRoles {
+                (try TensorPoolProducer(configuration: producerConfig, aeron: aeron, options: producerOptions),
+                 try TensorPoolConsumer(configuration: consumerConfig, aeron: aeron, handler: CountingHandler(),
+                                        options: consumerOptions))
+            }
         } catch {
-            helper.stop()
+            system.close()
             throw error
         }
-        defer { consumer.close(); producer.close() }
-        helper.stop()
+        defer { system.close { consumer.close(); producer.close() } }
         producer.setMetadata([MetaAttribute(key: "camera", text: "left wide-angle camera, 1920x1080"),
                               MetaAttribute(key: "units", format: "application/octet-stream", value: [1, 2, 3, 4])],
                              nowNs: TensorPoolClock.monotonicNs())
@@ -119,12 +99,5 @@ import TensorPoolCore
         #expect(consumer.mappedEpoch == producer.epoch, "consumer lost its mapping")
         #expect(producerAllocations == 0, "producer doWork: \(producerAllocations) allocations over \(announces) announces")
         #expect(consumerAllocations == 0, "consumer doWork: \(consumerAllocations) allocations over \(consumerQos) QoS")
-
-        // Closing removes publications and subscriptions, which waits for the driver: drive it meanwhile.
-        let closer = DriverHelperThread(driver: driver)
-        closer.start()
-        consumer.close()
-        producer.close()
-        closer.stop()
     }
 }
