@@ -90,6 +90,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             Self.release(state, handlerStorage)
             throw error
         }
+        // Configured `use_shm = false`: FALLBACK (or FAILED) before any announce.
+        perform(state.pointee.coordinator.start(useShm: configuration.useShm, nowNs: 0), nowNs: 0)
     }
 
     deinit { Self.release(state, handlerStorage) }

@@ -169,6 +169,21 @@ import TensorPoolCore
         #expect(b.seq == a + 1 && b.patternOK && b.byteCount == Self.small.contiguousByteCount, "\(b)")
     }
 
+    /// A consumer configured with `use_shm = false` and a bridge `payload_fallback_uri` starts in FALLBACK: it
+    /// never maps SHM and receives the stream from the bridge.
+    @Test func configuredUseShmFalseStartsOnTheBridge() throws {
+        let chain = try FallbackTestChain("fallback-configured", udp: false, startInFallback: true)
+        let consumer = chain.consumer
+        #expect(consumer.mappingState == .fallback(uri: chain.fallbackURI))
+        #expect(consumer.fallbackBridge == BridgeFallbackURI(channel: "aeron:ipc", streamId: FallbackTestChain.bridgeStream))
+        try #require(try chain.pump { chain.sender.source.mappedEpoch == chain.producer.epoch && chain.sender.publication.isConnected })
+        for _ in 0..<3 { try chain.publishAndSend(Self.small) }
+        try #require(try chain.pump { consumer.handler.records.count == 3 }, "\(describe(consumer.fallbackStatistics))")
+        #expect(consumer.handler.records.map(\.seq) == [0, 1, 2])
+        #expect(consumer.handler.records.allSatisfy { $0.patternOK && $0.epoch == chain.producer.epoch })
+        #expect(consumer.mappedEpoch == nil && consumer.statistics[.maps] == 0, "SHM never mapped")
+    }
+
     /// `bridge://<id>` and `aeron:` URIs without a stream id are refused with a diagnostic; no subscription.
     @Test func unsupportedFallbackUrisGiveADiagnostic() throws {
         let chain = try FallbackTestChain("fallback-bridge-id", udp: false)

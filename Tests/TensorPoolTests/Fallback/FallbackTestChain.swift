@@ -57,7 +57,8 @@ final class FallbackTestChain {
     let buffer: UnsafeMutableRawBufferPointer
 
     /// `udp`: over UDP loopback through the real Aeron C 1.53 driver; otherwise `aeron:ipc` on the embedded driver.
-    init(_ name: String, udp: Bool, maxFrameBytes: Int = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64) throws {
+    init(_ name: String, udp: Bool, maxFrameBytes: Int = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64,
+         startInFallback: Bool = false) throws {
         if udp {
             var driverOptions = RealAeronMediaDriver.Options()
             driverOptions.termLength = 1 << 22
@@ -85,6 +86,10 @@ final class FallbackTestChain {
         options.fragmentLimit = fragmentLimit
         var configuration = env.consumerConfiguration(streamId: Self.stream, consumerId: Self.consumerId)
         configuration.modeSettings.maxRateHz = maxRateHz
+        if startInFallback {
+            configuration.useShm = false
+            configuration.payloadFallbackUri = Self.fallbackURI(channel: channel)
+        }
         consumer = try TensorPoolConsumer(configuration: configuration,
                                           aeron: env.aeron, handler: FallbackRecorder(), options: options)
         authority = try ControlPlane(aeron: env.aeron, endpoint: AeronEndpointConfiguration(aeronDir: env.aeronDir),
@@ -103,8 +108,10 @@ final class FallbackTestChain {
     }
 
     /// The fallback URI of the bridge: the channel with the bridge stream id as `stream-id`.
-    var fallbackURI: String {
-        channel + (channel.contains("?") ? "|" : "?") + "stream-id=\(Self.bridgeStream)"
+    var fallbackURI: String { Self.fallbackURI(channel: channel) }
+
+    static func fallbackURI(channel: String) -> String {
+        channel + (channel.contains("?") ? "|" : "?") + "stream-id=\(bridgeStream)"
     }
 
     func cycle(_ now: UInt64) throws {
