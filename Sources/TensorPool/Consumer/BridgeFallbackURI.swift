@@ -55,6 +55,7 @@ public enum BridgeFallbackURIError: Error, Sendable, Hashable, CustomStringConve
     /// Malformed.
     case invalid(String, String)
 
+    /// The diagnostic shown in logs and `lastDiagnostic`.
     public var description: String {
         switch self {
         case .bridgeIdUnsupported(let uri):
