@@ -38,6 +38,12 @@ struct ConsumerCommand: ParsableCommand {
         discussion: "For streams republished by tp decimator or tp bridge receive: they renumber frames (own epoch, seq), so --verify's exact check cannot hold. Detects torn, mixed or corrupted payloads, not reordered or repeated frames."))
     var verifyRepublished = false
 
+    @Option(help: "FALLBACK: bridge Aeron stream id for payload_fallback_uri values without a stream-id=<n> parameter.")
+    var fallbackBridgeStream: Int32?
+
+    @Option(help: "FALLBACK: largest bridged frame accepted, in bytes (two buffers of this size; default 16 MiB).")
+    var fallbackMaxFrameBytes: Int?
+
     @Option(help: "Stop after this many accepted frames.")
     var count: UInt64?
     @OptionGroup var lifetime: RoleLifetimeOptions
@@ -50,6 +56,11 @@ struct ConsumerCommand: ParsableCommand {
         defer { role.close() }
         var options = ConsumerOptions(shmRootDir: connection.shmRoot)
         options.logSink = role.logSink
+        options.fallbackBridgeStreamId = fallbackBridgeStream
+        if let fallbackMaxFrameBytes {
+            guard fallbackMaxFrameBytes >= 0 else { throw ValidationError("--fallback-max-frame-bytes must be >= 0") }
+            options.fallbackMaxFrameBytes = fallbackMaxFrameBytes
+        }
         let consumer = try TensorPoolConsumer(configuration: config, aeron: role.aeron,
                                               handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
                                               options: options)
