@@ -32,6 +32,9 @@ public final class SeqlockReader {
     /// pointer rather than in a stored `[UInt64]` var: every access to a class's stored `var` pays a dynamic
     /// exclusivity check (and an array uniqueness check on write), twice per frame read.
     @usableFromInline let highestCommitSeen: UnsafeMutablePointer<UInt64>
+    /// The last valid header shape (validated once per shape, not per frame); behind a pointer for the same
+    /// reason as `highestCommitSeen`.
+    @usableFromInline let shapeCache: UnsafeMutablePointer<HeaderShapeCache>
     /// The ring mapping's bytes (the mapping is kept alive by `headerRing`).
     @usableFromInline let ring: AtomicBuffer
     @usableFromInline let nslots: Int
@@ -53,6 +56,8 @@ public final class SeqlockReader {
         self.pools = pools
         self.highestCommitSeen = .allocate(capacity: max(headerRing.nslots, 1))
         self.highestCommitSeen.initialize(repeating: 0, count: max(headerRing.nslots, 1))
+        self.shapeCache = .allocate(capacity: 1)
+        self.shapeCache.initialize(to: HeaderShapeCache())
         self.ring = headerRing.buffer
         self.nslots = headerRing.nslots
         self.poolIds = pools.map(\.poolId)
@@ -60,7 +65,11 @@ public final class SeqlockReader {
         self.poolStrides = pools.map(\.strideBytes)
     }
 
-    deinit { highestCommitSeen.deallocate() }
+    deinit {
+        highestCommitSeen.deallocate()
+        shapeCache.deinitialize(count: 1)
+        shapeCache.deallocate()
+    }
 
     /// Forgets the per-slot history (after a remap the reader is normally recreated instead).
     public func resetTracking() {
@@ -104,7 +113,8 @@ public final class SeqlockReader {
         if header.frameId != seq {
             return unstable(ring, commitOffset, first) ?? .dropped(.frameIdMismatch(expected: seq, found: header.frameId))
         }
-        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolStrides[p]) {
+        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolStrides[p],
+                                         cache: &shapeCache.pointee) {
             return unstable(ring, commitOffset, first) ?? .dropped(.invalidHeader(failure))
         }
         // validate() returned nil, so the pool exists and offset + length fits in its stride.

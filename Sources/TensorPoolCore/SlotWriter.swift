@@ -20,6 +20,9 @@ public final class SlotWriter: @unchecked Sendable {
     public let headerRing: HeaderRing
     /// The pools written, with the ring's slot count.
     public let pools: [PayloadPool]
+    /// The last valid header shape, so an unchanged layout is not walked again every frame (one writer thread;
+    /// behind a pointer: a class's stored `var` pays a dynamic exclusivity check per access).
+    @usableFromInline let shapeCache: UnsafeMutablePointer<HeaderShapeCache>
 
     /// A writer over writable mappings; every pool must have the ring's slot count (§15.5).
     public init(headerRing: HeaderRing, pools: [PayloadPool]) throws(RegionError) {
@@ -31,6 +34,13 @@ public final class SlotWriter: @unchecked Sendable {
         }
         self.headerRing = headerRing
         self.pools = pools
+        self.shapeCache = .allocate(capacity: 1)
+        self.shapeCache.initialize(to: HeaderShapeCache())
+    }
+
+    deinit {
+        shapeCache.deinitialize(count: 1)
+        shapeCache.deallocate()
     }
 
     /// A writer over a ``RegionSet``'s regions.
@@ -68,20 +78,51 @@ public final class SlotWriter: @unchecked Sendable {
     /// committed (the slot stays WRITING, as after ``abort(_:)``) and the reason is returned.
     @inlinable @discardableResult
     public func commit(_ claim: SlotClaim, header: TensorSlotHeader) -> HeaderValidationFailure? {
+        if let failure = stage(claim, header: header) { return failure }
+        headerRing.buffer.setInt64Release(
+            Int64(bitPattern: CommitWord.committed(claim.frameId)),
+            at: headerRing.slotOffset(claim.headerIndex) + RegionLayout.SlotHeader.commitWord)
+        return nil
+    }
+
+    /// Validates and writes the whole header of a claimed slot (with `frame_id`, `payload_slot` and `pool_id`
+    /// taken from the claim) without committing it; finish with ``commitStaged(_:timestampNs:)``. Lets a
+    /// producer write the header lines before it reads the frame's clock, so the cache misses a large payload
+    /// fill left on them are not inside the stamped latency.
+    ///
+    /// Safe while the commit word says WRITING, which it does from ``claim(frameId:poolId:)`` (a store followed
+    /// by a release fence, so it is visible no later than these header stores) until the COMMITTED release store:
+    /// a reader that loads WRITING drops the slot as not committed; a reader that loaded the slot's previous
+    /// COMMITTED word before the claim finds a different word at its re-check and drops the read as torn. No
+    /// reader can therefore accept header fields staged here before the COMMITTED store, which is ordered
+    /// after them. Returns the validation failure (nothing written) for an invalid header.
+    @inlinable
+    public func stage(_ claim: SlotClaim, header: TensorSlotHeader) -> HeaderValidationFailure? {
         var header = header
         header.frameId = claim.frameId
         header.payloadSlot = UInt32(claim.headerIndex)
         header.poolId = claim.poolId
-        if let failure = header.validate(headerIndex: UInt32(claim.headerIndex), poolStrideBytes: claim.strideBytes) {
+        if let failure = header.validate(headerIndex: UInt32(claim.headerIndex), poolStrideBytes: claim.strideBytes,
+                                         cache: &shapeCache.pointee) {
             return failure
         }
         let offset = headerRing.slotOffset(claim.headerIndex)
         do { try header.write(to: headerRing.buffer, slotOffset: offset) } catch {
             return .slotOutsideRegion(headerIndex: UInt32(claim.headerIndex))
         }
+        return nil
+    }
+
+    /// Commits a slot whose header ``stage(_:header:)`` wrote: stores `timestamp_ns`, then the COMMITTED word
+    /// with release ordering (every header and payload store is visible before it).
+    @inlinable
+    public func commitStaged(_ claim: SlotClaim, timestampNs: UInt64) {
+        let offset = headerRing.slotOffset(claim.headerIndex)
+        // In bounds: stage() wrote the whole 256-byte slot at this offset.
+        (headerRing.buffer.base + offset + RegionLayout.SlotHeader.timestampNs)
+            .storeBytes(of: timestampNs.littleEndian, as: UInt64.self)
         headerRing.buffer.setInt64Release(
             Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
-        return nil
     }
 
     /// Gives up a claim. The slot keeps its WRITING word (its previous frame is gone, its payload may be
