@@ -330,7 +330,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public func doWork(nowNs: UInt64) throws -> Int {
         if state.pointee.isClosed { return 0 }
         var work = 0
-        var handler = self
+        var handler = ProducerControlHandler(self)
         work += controlPlane.poll(&handler, nowNs: nowNs)
         if state.pointee.expiryCadence.isDue(nowNs: nowNs), registry.expire(nowNs: nowNs) {
             policyChanged()
