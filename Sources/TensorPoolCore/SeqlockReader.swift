@@ -32,13 +32,14 @@ public final class SeqlockReader {
     /// pointer rather than in a stored `[UInt64]` var: every access to a class's stored `var` pays a dynamic
     /// exclusivity check (and an array uniqueness check on write), twice per frame read.
     @usableFromInline let highestCommitSeen: UnsafeMutablePointer<UInt64>
+    /// The last valid header shape (validated once per shape, not per frame); behind a pointer for the same
+    /// reason as `highestCommitSeen`.
+    @usableFromInline let shapeCache: UnsafeMutablePointer<HeaderShapeCache>
     /// The ring mapping's bytes (the mapping is kept alive by `headerRing`).
     @usableFromInline let ring: AtomicBuffer
     @usableFromInline let nslots: Int
-    /// Pool ids, mapped bytes and strides, parallel arrays (the mappings are kept alive by `pools`).
-    @usableFromInline let poolIds: [UInt16]
-    @usableFromInline let poolBuffers: [AtomicBuffer]
-    @usableFromInline let poolStrides: [Int]
+    /// Pool ids, mapped bytes and strides (the mappings are kept alive by `pools`).
+    @usableFromInline let poolTable: PoolTable
 
     /// A reader over a mapped ring and its pools; every pool must have the ring's slot count (§15.5).
     public init(headerRing: HeaderRing, pools: [PayloadPool]) throws(RegionError) {
@@ -53,30 +54,23 @@ public final class SeqlockReader {
         self.pools = pools
         self.highestCommitSeen = .allocate(capacity: max(headerRing.nslots, 1))
         self.highestCommitSeen.initialize(repeating: 0, count: max(headerRing.nslots, 1))
+        self.shapeCache = .allocate(capacity: 1)
+        self.shapeCache.initialize(to: HeaderShapeCache())
         self.ring = headerRing.buffer
         self.nslots = headerRing.nslots
-        self.poolIds = pools.map(\.poolId)
-        self.poolBuffers = pools.map(\.buffer)
-        self.poolStrides = pools.map(\.strideBytes)
+        self.poolTable = PoolTable(pools)
     }
 
-    deinit { highestCommitSeen.deallocate() }
+    deinit {
+        highestCommitSeen.deallocate()
+        shapeCache.deinitialize(count: 1)
+        shapeCache.deallocate()
+        poolTable.deallocate()
+    }
 
     /// Forgets the per-slot history (after a remap the reader is normally recreated instead).
     public func resetTracking() {
         highestCommitSeen.update(repeating: 0, count: max(nslots, 1))
-    }
-
-    /// Index of pool `id` in the parallel pool arrays, or -1.
-    @inlinable
-    func poolIndex(id: UInt16) -> Int {
-        // Index loop: a for-in over the array allocates an iterator box in debug builds.
-        var i = 0
-        while i < poolIds.count {
-            if poolIds[i] == id { return i }
-            i += 1
-        }
-        return -1
     }
 
     /// Runs `body` over frame `seq` in slot `headerIndex` and returns its result only if the slot held that
@@ -100,18 +94,19 @@ public final class SeqlockReader {
         do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
             return .dropped(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
         }
-        let p = poolIndex(id: header.poolId)
+        let p = poolTable.index(of: header.poolId)
         if header.frameId != seq {
             return unstable(ring, commitOffset, first) ?? .dropped(.frameIdMismatch(expected: seq, found: header.frameId))
         }
-        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolStrides[p]) {
+        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolTable.entries[p].strideBytes,
+                                         cache: &shapeCache.pointee) {
             return unstable(ring, commitOffset, first) ?? .dropped(.invalidHeader(failure))
         }
         // validate() returned nil, so the pool exists and offset + length fits in its stride.
         guard p >= 0 else { return .dropped(.invalidHeader(.unknownPool(header.poolId))) }
-        let stride = poolStrides[p]
-        let payloadStart = RegionLayout.payloadSlotOffset(index, strideBytes: stride) + Int(header.payloadOffset)
-        let bytes = poolBuffers[p].bytes(at: payloadStart, count: Int(header.valuesLenBytes))
+        let pool = poolTable.entries[p]
+        let payloadStart = RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes) + Int(header.payloadOffset)
+        let bytes = pool.buffer.bytes(at: payloadStart, count: Int(header.valuesLenBytes))
         let result = body(header, unsafe RawSpan(_unsafeBytes: bytes))
 
         // Orders every load made by `body` before the re-check of the commit word.

@@ -20,6 +20,14 @@ public final class SlotWriter: @unchecked Sendable {
     public let headerRing: HeaderRing
     /// The pools written, with the ring's slot count.
     public let pools: [PayloadPool]
+    /// The last valid header shape, so an unchanged layout is not walked again every frame (one writer thread;
+    /// behind a pointer: a class's stored `var` pays a dynamic exclusivity check per access).
+    @usableFromInline let shapeCache: UnsafeMutablePointer<HeaderShapeCache>
+    /// The ring's bytes and the pools' ids, bytes and strides, read per frame without retaining the ring or a pool
+    /// object (the mappings are kept alive by `headerRing` and `pools`).
+    @usableFromInline let ring: AtomicBuffer
+    @usableFromInline let ringMask: Int
+    @usableFromInline let poolTable: PoolTable
 
     /// A writer over writable mappings; every pool must have the ring's slot count (§15.5).
     public init(headerRing: HeaderRing, pools: [PayloadPool]) throws(RegionError) {
@@ -31,6 +39,17 @@ public final class SlotWriter: @unchecked Sendable {
         }
         self.headerRing = headerRing
         self.pools = pools
+        self.shapeCache = .allocate(capacity: 1)
+        self.shapeCache.initialize(to: HeaderShapeCache())
+        self.ring = headerRing.buffer
+        self.ringMask = headerRing.mask
+        self.poolTable = PoolTable(pools)
+    }
+
+    deinit {
+        shapeCache.deinitialize(count: 1)
+        shapeCache.deallocate()
+        poolTable.deallocate()
     }
 
     /// A writer over a ``RegionSet``'s regions.
@@ -38,28 +57,20 @@ public final class SlotWriter: @unchecked Sendable {
         try self.init(headerRing: regions.headerRing, pools: regions.pools)
     }
 
-    @inlinable
-    func pool(id: UInt16) -> PayloadPool? {
-        // Index loop: a for-in over the array allocates an iterator box in debug builds.
-        var i = 0
-        while i < pools.count {
-            if pools[i].poolId == id { return pools[i] }
-            i += 1
-        }
-        return nil
-    }
-
     /// Marks slot `frameId & mask` WRITING and hands out its payload slot in pool `poolId`.
     /// Returns `nil` (nothing written) when the pool is unknown or `frameId >= 2^63`.
     @inlinable
     public func claim(frameId: UInt64, poolId: UInt16) -> SlotClaim? {
-        guard frameId < 1 << 63, let pool = pool(id: poolId) else { return nil }
-        let index = Int(truncatingIfNeeded: frameId) & headerRing.mask
-        let commitOffset = headerRing.slotOffset(index) + RegionLayout.SlotHeader.commitWord
-        headerRing.buffer.setInt64Relaxed(Int64(bitPattern: CommitWord.writing(frameId)), at: commitOffset)
+        let p = poolTable.index(of: poolId)
+        guard frameId < 1 << 63, p >= 0 else { return nil }
+        let pool = poolTable.entries[p]
+        let index = Int(truncatingIfNeeded: frameId) & ringMask
+        let commitOffset = RegionLayout.headerSlotOffset(index) + RegionLayout.SlotHeader.commitWord
+        ring.setInt64Relaxed(Int64(bitPattern: CommitWord.writing(frameId)), at: commitOffset)
         // Orders the WRITING store before every later payload/header store (store-store barrier).
         AtomicBuffer.releaseFence()
-        let payload = pool.buffer.mutableBytes(at: pool.slotOffset(index), count: pool.strideBytes)
+        let payload = pool.buffer.mutableBytes(
+            at: RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes), count: pool.strideBytes)
         return SlotClaim(frameId: frameId, headerIndex: index, poolId: poolId, payload: payload)
     }
 
@@ -68,28 +79,58 @@ public final class SlotWriter: @unchecked Sendable {
     /// committed (the slot stays WRITING, as after ``abort(_:)``) and the reason is returned.
     @inlinable @discardableResult
     public func commit(_ claim: SlotClaim, header: TensorSlotHeader) -> HeaderValidationFailure? {
+        if let failure = stage(claim, header: header) { return failure }
+        ring.setInt64Release(
+            Int64(bitPattern: CommitWord.committed(claim.frameId)),
+            at: RegionLayout.headerSlotOffset(claim.headerIndex) + RegionLayout.SlotHeader.commitWord)
+        return nil
+    }
+
+    /// Validates and writes the whole header of a claimed slot (with `frame_id`, `payload_slot` and `pool_id`
+    /// taken from the claim) without committing it; finish with ``commitStaged(_:timestampNs:)``. Lets a
+    /// producer write the header lines before it reads the frame's clock, so the cache misses a large payload
+    /// fill left on them are not inside the stamped latency.
+    ///
+    /// Safe while the commit word says WRITING, which it does from ``claim(frameId:poolId:)`` (a store followed
+    /// by a release fence, so it is visible no later than these header stores) until the COMMITTED release store:
+    /// a reader that loads WRITING drops the slot as not committed; a reader that loaded the slot's previous
+    /// COMMITTED word before the claim finds a different word at its re-check and drops the read as torn. No
+    /// reader can therefore accept header fields staged here before the COMMITTED store, which is ordered
+    /// after them. Returns the validation failure (nothing written) for an invalid header.
+    @inlinable
+    public func stage(_ claim: SlotClaim, header: TensorSlotHeader) -> HeaderValidationFailure? {
         var header = header
         header.frameId = claim.frameId
         header.payloadSlot = UInt32(claim.headerIndex)
         header.poolId = claim.poolId
-        if let failure = header.validate(headerIndex: UInt32(claim.headerIndex), poolStrideBytes: claim.strideBytes) {
+        if let failure = header.validate(headerIndex: UInt32(claim.headerIndex), poolStrideBytes: claim.strideBytes,
+                                         cache: &shapeCache.pointee) {
             return failure
         }
-        let offset = headerRing.slotOffset(claim.headerIndex)
-        do { try header.write(to: headerRing.buffer, slotOffset: offset) } catch {
+        let offset = RegionLayout.headerSlotOffset(claim.headerIndex)
+        do { try header.write(to: ring, slotOffset: offset) } catch {
             return .slotOutsideRegion(headerIndex: UInt32(claim.headerIndex))
         }
-        headerRing.buffer.setInt64Release(
-            Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
         return nil
+    }
+
+    /// Commits a slot whose header ``stage(_:header:)`` wrote: stores `timestamp_ns`, then the COMMITTED word
+    /// with release ordering (every header and payload store is visible before it).
+    @inlinable
+    public func commitStaged(_ claim: SlotClaim, timestampNs: UInt64) {
+        let offset = RegionLayout.headerSlotOffset(claim.headerIndex)
+        // In bounds: stage() wrote the whole 256-byte slot at this offset.
+        (ring.base + offset + RegionLayout.SlotHeader.timestampNs).storeBytes(of: timestampNs.littleEndian, as: UInt64.self)
+        ring.setInt64Release(
+            Int64(bitPattern: CommitWord.committed(claim.frameId)), at: offset + RegionLayout.SlotHeader.commitWord)
     }
 
     /// Gives up a claim. The slot keeps its WRITING word (its previous frame is gone, its payload may be
     /// partial), so every reader drops it as not committed until the slot is claimed again.
     @inlinable
     public func abort(_ claim: SlotClaim) {
-        let offset = headerRing.slotOffset(claim.headerIndex) + RegionLayout.SlotHeader.commitWord
-        headerRing.buffer.setInt64Release(Int64(bitPattern: CommitWord.writing(claim.frameId)), at: offset)
+        let offset = RegionLayout.headerSlotOffset(claim.headerIndex) + RegionLayout.SlotHeader.commitWord
+        ring.setInt64Release(Int64(bitPattern: CommitWord.writing(claim.frameId)), at: offset)
     }
 
     /// Claim, copy `payload` to the start of the payload slot, set `values_len_bytes` to its size and commit.
@@ -97,7 +138,8 @@ public final class SlotWriter: @unchecked Sendable {
     /// header.
     @inlinable @discardableResult
     public func publish(frameId: UInt64, header: TensorSlotHeader, payload: UnsafeRawBufferPointer) -> Bool {
-        guard let pool = pool(id: header.poolId), payload.count <= pool.strideBytes else { return false }
+        let p = poolTable.index(of: header.poolId)
+        guard p >= 0, payload.count <= poolTable.entries[p].strideBytes else { return false }
         guard let claim = claim(frameId: frameId, poolId: header.poolId) else { return false }
         if let base = payload.baseAddress, payload.count > 0 {
             claim.payload.baseAddress!.copyMemory(from: base, byteCount: payload.count)

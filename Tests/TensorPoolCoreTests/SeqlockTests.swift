@@ -199,3 +199,41 @@ import Testing
         b.close()
     }
 }
+
+/// `SlotWriter.stage` writes the header while the slot is WRITING; only `commitStaged` makes it readable.
+@Suite struct SlotWriterStagingTests {
+    @Test func aStagedHeaderIsNotReadableUntilCommitted() throws {
+        let f = try SeqlockFixture()
+        #expect(f.publish(6))
+        // A reader that loaded frame 6's word before the claim: the staged header of frame 14 makes it torn.
+        let lapped = f.reader.withFrame(seq: 6, headerIndex: 6) { _, _ in
+            let claim = f.writer.claim(frameId: 14, poolId: 1)!
+            FramePattern.fill(claim.payload, frameId: 14, count: 64)
+            _ = f.writer.stage(claim, header: SeqlockFixture.header(count: 64))
+            return 1
+        }
+        #expect(lapped == .dropped(.torn))
+        #expect(f.commitWord(6) == CommitWord.writing(14))
+        #expect(f.reader.withFrame(seq: 14, headerIndex: 6) { _, _ in 0 }.drop == .notCommitted)
+
+        let claim = try #require(f.writer.claim(frameId: 22, poolId: 1))
+        FramePattern.fill(claim.payload, frameId: 22, count: 128)
+        #expect(f.writer.stage(claim, header: SeqlockFixture.header(count: 128)) == nil)
+        #expect(f.reader.withFrame(seq: 22, headerIndex: 6) { _, _ in 0 }.drop == .notCommitted)
+        f.writer.commitStaged(claim, timestampNs: 777)
+        let read = f.reader.withFrame(seq: 22, headerIndex: 6) { header, payload in
+            (header.timestampNs, header.frameId, header.valuesLenBytes, FramePattern.matches(payload, frameId: 22))
+        }
+        let (timestamp, frameId, length, intact) = try #require(read.value)
+        #expect(timestamp == 777 && frameId == 22 && length == 128 && intact)
+    }
+
+    @Test func anInvalidStagedHeaderIsNotWritten() throws {
+        let f = try SeqlockFixture()
+        let claim = try #require(f.writer.claim(frameId: 3, poolId: 1))
+        var header = SeqlockFixture.header(count: 64)
+        header.ndims = 0
+        #expect(f.writer.stage(claim, header: header) == .ndimsOutOfRange(0))
+        #expect(f.commitWord(3) == CommitWord.writing(3))
+    }
+}

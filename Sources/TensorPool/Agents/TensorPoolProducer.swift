@@ -330,7 +330,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public func doWork(nowNs: UInt64) throws -> Int {
         if state.pointee.isClosed { return 0 }
         var work = 0
-        var handler = self
+        var handler = ProducerControlHandler(self)
         work += controlPlane.poll(&handler, nowNs: nowNs)
         if state.pointee.expiryCadence.isDue(nowNs: nowNs), registry.expire(nowNs: nowNs) {
             policyChanged()
@@ -470,16 +470,21 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
                                   metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
-        // Read once (the header and the descriptor carry the same value), after the payload is in the slot.
-        let timestampNs = timestamp.resolve()
-        let header = layout.header(valuesLength: valuesLength, timestampNs: timestampNs, metaVersion: metaVersion)
-        if let failure = writer.commit(claim, header: header) {
+        // The header goes in (still WRITING: readers drop the slot) before the clock is read, and the descriptor
+        // path's lines are touched: after a large fill these lines are cold, and their misses are not frame
+        // latency. The timestamp is stored at commit.
+        let header = layout.header(valuesLength: valuesLength, timestampNs: 0, metaVersion: metaVersion)
+        if let failure = writer.stage(claim, header: header) {
             writer.abort(claim)
             finish(seq: seq)
             statistics.add(.invalidLayoutDrops)
             if state.pointee.progressSeq == seq { state.pointee.progressSeq = nil }
             return .dropped(.invalidLayout("\(failure)"))
         }
+        controlPlane.warm(.descriptor)
+        // Read once (the header and the descriptor carry the same value), after the payload is in the slot.
+        let timestampNs = timestamp.resolve()
+        writer.commitStaged(claim, timestampNs: timestampNs)
         finish(seq: seq)
         let result = controlPlane.sendFrameDescriptor(streamId: streamId, epoch: epoch, seq: seq,
                                                       headerIndex: UInt32(claim.headerIndex), timestampNs: timestampNs,
