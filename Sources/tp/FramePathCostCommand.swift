@@ -1,9 +1,9 @@
 @preconcurrency import Glibc
 import AeronClient
+import AeronConcurrent
 import AeronDriver
 import ArgumentParser
 import Foundation
-import Synchronization
 import TensorPool
 import TensorPoolCore
 
@@ -41,13 +41,15 @@ struct FramePathCost: ParsableCommand {
         driverContext.deleteDirectoryOnShutdown = true
         let driver = try MediaDriver(context: driverContext)
         defer { driver.close() }
-        let helper = FramePathDriverThread(driver: driver)
-        helper.start()
+        // The driver runs on a helper thread while the roles are set up (adding streams waits for it).
+        let helper = AgentRunner(agent: MediaDriverAgent(driver: driver),
+                                 idleStrategy: SleepingIdleStrategy(sleepPeriodNs: 100_000))
+        try helper.start()
         var clientContext = AeronContext(directory: aeronDir)
         clientContext.useConductorAgentInvoker = true
         clientContext.driverTimeoutMs = 60_000
         let aeron: Aeron
-        do { aeron = try Aeron.connect(clientContext) } catch { helper.stop(); throw error }
+        do { aeron = try Aeron.connect(clientContext) } catch { try? helper.close(); throw error }
         defer { aeron.close() }
         let endpoint = AeronEndpointConfiguration(aeronDir: aeronDir)
 
@@ -71,11 +73,11 @@ struct FramePathCost: ParsableCommand {
             consumer = try TensorPoolConsumer(configuration: consumerConfig, aeron: aeron,
                                               handler: FramePathHandler(readPayload: read == "full"), options: consumerOptions)
         } catch {
-            helper.stop()
+            try? helper.close()
             throw error
         }
         defer { consumer.close(); producer.close() }
-        helper.stop()
+        try helper.close()
 
         let source = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 8), alignment: 4096)
         defer { source.deallocate() }
@@ -190,29 +192,5 @@ struct FramePathHandler: TensorFrameHandler {
         guard intact else { return }
         delivered &+= 1
         checksum &+= pending
-    }
-}
-
-/// Runs the driver's duty cycle on a helper thread while the roles are set up (adding streams waits for it).
-final class FramePathDriverThread: @unchecked Sendable {
-    private let driver: MediaDriver
-    private let running = Atomic<Bool>(true)
-    private let finished = Atomic<Bool>(false)
-
-    init(driver: MediaDriver) { self.driver = driver }
-
-    func start() {
-        let thread = Thread { [self] in
-            while running.load(ordering: .acquiring) {
-                if driver.doWork() == 0 { usleep(100) }
-            }
-            finished.store(true, ordering: .releasing)
-        }
-        thread.start()
-    }
-
-    func stop() {
-        running.store(false, ordering: .releasing)
-        while !finished.load(ordering: .acquiring) { usleep(100) }
     }
 }

@@ -1,3 +1,4 @@
+import Testing
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -111,8 +112,10 @@ final class OneThreadAeronFixture {
 
     private static func whileDriverRuns<T>(_ driver: MediaDriver, _ body: () throws -> T) rethrows -> T {
         let helper = DriverHelperThread(driver: driver)
-        helper.start()
-        defer { helper.stop() }
+        do { try helper.start() } catch { Issue.record("the driver's helper thread did not start: \(error)") }
+        defer {
+            do { try helper.stop() } catch { Issue.record("the driver's helper thread did not stop: \(error)") }
+        }
         return try body()
     }
 }
