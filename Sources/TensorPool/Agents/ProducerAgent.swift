@@ -8,10 +8,10 @@ public protocol ProducerFrameSource {
 /// source. Host it on an `AgentRunner` thread or call it from your loop.
 ///
 /// The producer's control work polls its control and QoS subscriptions, which have one Aeron image per publisher:
-/// the producer's own plus one per consumer on each stream. A source that publishes every cycle pays that per
-/// frame, and after each payload copy those image lines are cold (measured ~16 ns per consumer per cycle on the
-/// project machine). ``controlIntervalNs`` runs the control work at most that often instead (hellos, QoS and
-/// announces are 1 Hz messages), so the per-frame cost no longer grows with the number of consumers.
+/// the producer's own plus one per consumer on each stream (measured ~16 ns per consumer per cycle on the project
+/// machine when polled every cycle). The producer's ``ControlPlane`` already skips those polls for
+/// ``TensorPoolProducer/controlPollIntervalNs`` after one that read nothing; ``controlIntervalNs`` goes further and
+/// runs the whole control work (polls, announces, QoS) at most that often.
 public struct ProducerAgent<Source: ProducerFrameSource>: TensorPoolAgent {
     /// The producer whose control work (hellos, announces, QoS, progress) this agent runs; also reachable by the
     /// source, which publishes through it.
