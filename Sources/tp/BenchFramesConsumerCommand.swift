@@ -66,7 +66,7 @@ struct BenchFrameHandler: TensorFrameHandler {
         pendingLatencyNs = now >= stamp ? now - stamp : 0
         pendingQueued = stamp < tally.counts.pointee.lastDoneNs
         if tally.readPayload {
-            pendingSum = frame.withBytes { Self.sum($0) }
+            pendingSum = frame.withBytes { PayloadWordSum.of($0) }
         } else {
             pendingSum = UInt64(frame.header.valuesLenBytes)
         }
@@ -89,27 +89,6 @@ struct BenchFrameHandler: TensorFrameHandler {
             if pendingQueued { tally.counts.pointee.queuedBehindPrevious += 1 }
             _ = tally.counts.pointee.latency.record(pendingLatencyNs)
         }
-    }
-
-    /// Four independent accumulators, like the C prototype's consumer.
-    @inline(__always)
-    static func sum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        guard let base = bytes.baseAddress else { return 0 }
-        let words = bytes.count / 8
-        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
-        var i = 0
-        while i + 4 <= words {
-            a &+= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-            b &+= base.loadUnaligned(fromByteOffset: i * 8 + 8, as: UInt64.self)
-            c &+= base.loadUnaligned(fromByteOffset: i * 8 + 16, as: UInt64.self)
-            d &+= base.loadUnaligned(fromByteOffset: i * 8 + 24, as: UInt64.self)
-            i += 4
-        }
-        while i < words {
-            a &+= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-            i += 1
-        }
-        return a &+ b &+ c &+ d
     }
 }
 

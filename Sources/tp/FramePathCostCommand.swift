@@ -185,7 +185,7 @@ struct FramePathHandler: TensorFrameHandler {
     init(readPayload: Bool) { self.readPayload = readPayload }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
-        pending = readPayload ? frame.withBytes { BenchFrameHandler.sum($0) } : UInt64(frame.header.valuesLenBytes)
+        pending = readPayload ? frame.withBytes { PayloadWordSum.of($0) } : UInt64(frame.header.valuesLenBytes)
     }
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {

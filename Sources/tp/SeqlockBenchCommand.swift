@@ -92,12 +92,7 @@ struct SeqlockBench: ParsableCommand {
 
     static func sum(_ span: RawSpan) -> UInt64 { span.withUnsafeBytes { sum($0) } }
 
-    static func sum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var total: UInt64 = 0
-        let base = bytes.baseAddress!
-        for i in 0..<(bytes.count / 8) { total &+= base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
-        return total
-    }
+    static func sum(_ bytes: UnsafeRawBufferPointer) -> UInt64 { PayloadWordSum.of(bytes) }
 
     func best(_ repeats: Int, _ body: () -> Void) -> Double {
         var best = Double.infinity
