@@ -8,13 +8,13 @@ struct BenchCPrototypeRunner {
     /// The repository root (for `.deps/wheels`, kept by scripts/install-test-deps.sh, so nothing is downloaded).
     let repositoryRoot: String?
 
-    /// One `bytes:4:copy:full` configuration per size; returns results keyed by `"<bytes>"`.
-    /// With `repeats` > 1 the best frames/s of each size is kept (as for our cases).
-    func run(sizes: [Int], seconds: Int, repeats: Int = 1, workDirectory: String) throws -> [String: BenchCPrototypeResult] {
+    /// One run of a `bytes:4:copy:full` configuration per size; returns results keyed by `"<bytes>"`.
+    func run(sizes: [Int], seconds: Int, workDirectory: String) throws -> [String: BenchCPrototypeResult] {
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let frames = sizes.map { "\($0):4:copy:full" }.joined(separator: " ")
         var environment = ProcessInfo.processInfo.environment
         environment["SECTIONS"] = "frames"
-        environment["REPS"] = String(repeats)
+        environment["REPS"] = "1"
         environment["FRAMES"] = frames
         environment["FRAMES_SECS"] = String(max(1, seconds))
         environment["RESULTS_DIR"] = workDirectory + "/anchor-results"
@@ -32,7 +32,7 @@ struct BenchCPrototypeRunner {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(Double(sizes.count * repeats) * (Double(seconds) + 20) + 120)
+        let deadline = Date().addingTimeInterval(Double(sizes.count) * (Double(seconds) + 20) + 120)
         while process.isRunning && Date() < deadline { usleep(50_000) }
         if process.isRunning {
             process.terminate()
@@ -49,36 +49,20 @@ struct BenchCPrototypeRunner {
     }
 
     /// `RESULT aeron_shm_frames bytes=N slots=4 write=copy read=full fps=... GiBps=... desc_p50_ns=...`.
-    /// With REPS > 1, `SUMMARY aeron_shm_frames bytes=N ... desc_p50_ns=<median> desc_p99_ns=<median>` adds the
-    /// medians of the latency percentiles over the runs.
     static func parse(_ text: String) -> [String: BenchCPrototypeResult] {
         var results: [String: BenchCPrototypeResult] = [:]
-        func values(_ line: Substring) -> [String: String] {
+        for line in text.split(separator: "\n") where line.hasPrefix("RESULT aeron_shm_frames ") {
             var values: [String: String] = [:]
             for token in line.split(separator: " ") {
                 guard let eq = token.firstIndex(of: "=") else { continue }
                 values[String(token[..<eq])] = String(token[token.index(after: eq)...])
             }
-            return values
-        }
-        var medians: [String: (Double?, Double?)] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("SUMMARY aeron_shm_frames ") {
-            let v = values(line)
-            guard let bytes = v["bytes"] else { continue }
-            medians[bytes] = (v["desc_p50_ns"].flatMap(Double.init), v["desc_p99_ns"].flatMap(Double.init))
-        }
-        for line in text.split(separator: "\n") where line.hasPrefix("RESULT aeron_shm_frames ") {
-            let values = values(line)
             guard let bytes = values["bytes"].flatMap(Int.init), let fps = values["fps"].flatMap(Double.init) else { continue }
             if let previous = results[String(bytes)], previous.fps >= fps { continue }
             results[String(bytes)] = BenchCPrototypeResult(
                 bytes: bytes, fps: fps, gibPerSecond: values["GiBps"].flatMap(Double.init) ?? 0,
                 descP50Ns: values["desc_p50_ns"].flatMap(Double.init), descP99Ns: values["desc_p99_ns"].flatMap(Double.init),
                 descP999Ns: values["desc_p99.9_ns"].flatMap(Double.init), raw: String(line))
-        }
-        for (bytes, median) in medians where results[bytes] != nil {
-            results[bytes]?.descP50MedianNs = median.0
-            results[bytes]?.descP99MedianNs = median.1
         }
         return results
     }

@@ -31,7 +31,7 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
     @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
     @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
-    @Option(help: "Run every case (and the C prototype) this many times, interleaved: frames/s is the best round of each (on a shared machine the best run approximates the uncontended figure); latency and producer CPU/work are the medians over rounds (a best-of-N latency would flatter).")
+    @Option(help: "Run every case this many times, in rounds, each followed by a run of the C prototype: frames/s is the best round of each (on a shared machine the best run approximates the uncontended figure); latency and producer CPU/work are the medians over rounds (a best-of-N latency would flatter).")
     var repeats: Int = 1
     @Option(help: "Producer rate in frames/s (0 = as fast as possible): a paced run measures latency without queueing.")
     var rate: Double = 0
@@ -60,6 +60,17 @@ struct BenchFrames: ParsableCommand {
         print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow), nslots \(nslots)")
         fflush(stdout)
 
+        let sizes = Array(Set(plan.map(\.bytes))).sorted()
+        var cPrototype: BenchCPrototypeRunner?
+        var cPrototypeRounds: [[String: BenchCPrototypeResult]] = []
+        var cPrototypeError: String?
+        if !noCPrototype {
+            if let anchorDir = BenchCPrototypeRunner.locate(explicit: anchors, repositoryRoot: root) {
+                cPrototype = BenchCPrototypeRunner(anchors: anchorDir, repositoryRoot: root)
+            } else {
+                cPrototypeError = "C anchors not found: pass --anchors <dir of run.sh>"
+            }
+        }
         var cases: [BenchFramesCase] = []
         do {
             let driver = try BenchDriverHost(realDriver: realDriver, directory: aeronDir, repositoryRoot: root, work: work)
@@ -74,13 +85,25 @@ struct BenchFrames: ParsableCommand {
                     print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
                     fflush(stdout)
                 }
+                // The C prototype's round follows ours at once: on this machine the load drifts within minutes,
+                // and a ratio only means something between runs that saw the same load.
+                if let prototype = cPrototype {
+                    do {
+                        let result = try prototype.run(sizes: sizes, seconds: Int(secondsPerCase.rounded(.up)),
+                                                       workDirectory: work + "/c-prototype-\(round)")
+                        cPrototypeRounds.append(result)
+                        print(Self.progressLine(prototype: result, sizes: sizes) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                    } catch {
+                        cPrototypeError = "\(error)"
+                    }
+                    fflush(stdout)
+                }
             }
             cases = rounds.compactMap { BenchFramesTable.combineRounds($0) }
         }
 
-        print("tp bench frames: references (memcpy, cache-line round trip\(noCPrototype ? "" : ", C prototype"))")
+        print("tp bench frames: references (memcpy, cache-line round trip)")
         fflush(stdout)
-        let sizes = Array(Set(plan.map(\.bytes))).sorted()
         var memcpy: [String: Double] = [:]
         for size in sizes { memcpy[String(size)] = BenchReferenceMeasurements.memcpyGiBps(bytes: size, totalBytes: quick ? 1 << 30 : 2 << 30) }
         let roundTrip = BenchReferenceMeasurements.cacheLineRoundTripNs(roundTrips: quick ? 50_000 : 200_000)
@@ -88,17 +111,8 @@ struct BenchFrames: ParsableCommand {
         var references = BenchFramesReferences(memcpyGiBps: memcpy, cacheLineRoundTripNs: roundTrip,
                                                firstTouchGiBps: touch?.first, secondPassGiBps: touch?.second)
         if !noCPrototype {
-            if let anchorDir = BenchCPrototypeRunner.locate(explicit: anchors, repositoryRoot: root) {
-                do {
-                    references.cPrototype = try BenchCPrototypeRunner(anchors: anchorDir, repositoryRoot: root)
-                        .run(sizes: sizes, seconds: Int(secondsPerCase.rounded(.up)), repeats: max(repeats, 1),
-                             workDirectory: work)
-                } catch {
-                    references.cPrototypeError = "\(error)"
-                }
-            } else {
-                references.cPrototypeError = "C anchors not found: pass --anchors <dir of run.sh>"
-            }
+            references.cPrototype = cPrototypeRounds.isEmpty ? nil : BenchCPrototypeResult.combine(rounds: cPrototypeRounds)
+            references.cPrototypeError = cPrototypeError
         }
         let report = BenchFramesReport(
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
@@ -241,6 +255,13 @@ struct BenchFrames: ParsableCommand {
     }
 
     static func format(_ load: [Double]) -> String { load.map { String(format: "%.2f", $0) }.joined(separator: " ") }
+
+    static func progressLine(prototype: [String: BenchCPrototypeResult], sizes: [Int]) -> String {
+        "  C prototype (copy full x1)  " + sizes.map { size in
+            let fps = prototype[String(size)].map { String(format: "%.0f", $0.fps) } ?? "-"
+            return "\(BenchFramesTable.sizeLabel(size)) \(fps) frames/s"
+        }.joined(separator: ", ")
+    }
 
     static func progressLine(_ c: BenchFramesCase) -> String {
         "  " + c.name.padding(toLength: 26, withPad: " ", startingAt: 0)

@@ -136,11 +136,28 @@ struct BenchCPrototypeResult: Codable {
     var descP50Ns: Double?
     var descP99Ns: Double?
     var descP999Ns: Double?
-    /// Medians over `REPS` runs of `desc_p50_ns` / `desc_p99_ns` (run.sh's `SUMMARY` line), when REPS > 1: the
+    /// Medians over the rounds of `desc_p50_ns` / `desc_p99_ns` (upper median), when there were several: the
     /// latency ratios use these, like ours use the medians over rounds.
     var descP50MedianNs: Double?
     var descP99MedianNs: Double?
     var raw: String
+
+    /// Per size, the round with the best frames/s (as for our cases) with the medians of the latency
+    /// percentiles over all rounds.
+    static func combine(rounds: [[String: BenchCPrototypeResult]]) -> [String: BenchCPrototypeResult] {
+        func upperMedian(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
+        var combined: [String: BenchCPrototypeResult] = [:]
+        for size in Set(rounds.flatMap(\.keys)) {
+            let runs = rounds.compactMap { $0[size] }
+            guard var best = runs.max(by: { $0.fps < $1.fps }) else { continue }
+            if runs.count > 1 {
+                best.descP50MedianNs = upperMedian(runs.compactMap(\.descP50Ns))
+                best.descP99MedianNs = upperMedian(runs.compactMap(\.descP99Ns))
+            }
+            combined[size] = best
+        }
+        return combined
+    }
 }
 
 /// Each of our figures divided by its reference.

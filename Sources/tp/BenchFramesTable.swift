@@ -95,7 +95,7 @@ enum BenchFramesTable {
     static let definitions: [String: String] = [
         "framesPerSecond": "successful publishes (descriptor offered) per second in the measured window; best round",
         "latency": "producer commit (header timestamp_ns, FrameTimestamp.atCommit: read after the payload copy, right before the commit; with --stamp call: before publish/claim, so it includes the copy) to the start of the consumer's onFrame callback (descriptor polled, header read under the seqlock), worst consumer; C prototype: t_pub after its memcpy to t_rx at descriptor receipt",
-        "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over REPS runs when --repeats > 1)",
+        "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over the rounds when --repeats > 1; each of its runs follows our cases of the same round)",
         "latencyP50VsSmallest": "p50 ÷ the smallest payload's p50 with the same path/read/consumers (target: 4 MiB ≤ 1.2× 64 B)",
         "queued": "share of measured frames committed before the consumer had finished the previous one (latency then includes queueing behind that read, not only the hand-off)",
         "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",

@@ -92,20 +92,24 @@ import Testing
         #expect(BenchFramesTable.ratios(cases: [combined], references: refs)[0].latencyP50VsCacheLine == 10)
     }
 
-    @Test func cPrototypeLatencyRatioUsesTheMedianOverRuns() throws {
-        let log = """
-        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=90000.0 GiBps=0.005 per_frame_us=11.1 frames=1 desc_p50_ns=400 desc_p99_ns=900 desc_p99.9_ns=990 consumed_p50_ns=1
-        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=120000.0 GiBps=0.007 per_frame_us=8.3 frames=1 desc_p50_ns=100 desc_p99_ns=300 desc_p99.9_ns=330 consumed_p50_ns=1
-        RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=60000.0 GiBps=0.004 per_frame_us=16.6 frames=1 desc_p50_ns=700 desc_p99_ns=2000 desc_p99.9_ns=2200 consumed_p50_ns=1
-        SUMMARY aeron_shm_frames bytes=64 slots=4 write=copy read=full runs=3 fps=90000 GiBps=0.005 per_frame_us=11.1 desc_p50_ns=400 desc_p99_ns=900
-        """
-        let parsed = BenchCPrototypeRunner.parse(log)
-        let c = try #require(parsed["64"])
-        #expect(c.fps == 120_000)                         // best run for frames/s
-        #expect(c.descP50Ns == 100)                       // that run's latency
+    @Test func cPrototypeLatencyRatioUsesTheMedianOverRounds() throws {
+        // One run of run.sh per round; each round's log holds one RESULT line per size.
+        func round(fps: Double, p50: Int, p99: Int) -> [String: BenchCPrototypeResult] {
+            BenchCPrototypeRunner.parse("""
+            RESULT aeron_shm_frames bytes=64 slots=4 write=copy read=full fps=\(fps) GiBps=0.005 per_frame_us=11.1 frames=1 desc_p50_ns=\(p50) desc_p99_ns=\(p99) desc_p99.9_ns=990 consumed_p50_ns=1
+            unrelated line fps=1
+            """)
+        }
+        let rounds = [round(fps: 90_000, p50: 400, p99: 900), round(fps: 120_000, p50: 100, p99: 300),
+                      round(fps: 60_000, p50: 700, p99: 2000)]
+        let combined = BenchCPrototypeResult.combine(rounds: rounds)
+        let c = try #require(combined["64"])
+        #expect(c.fps == 120_000)                         // best round for frames/s
+        #expect(c.descP50Ns == 100)                       // that round's latency
         #expect(c.descP50MedianNs == 400 && c.descP99MedianNs == 900)
+        #expect(BenchCPrototypeResult.combine(rounds: [rounds[0]])["64"]?.descP50MedianNs == nil)
         let ours = Self.summarize(bytes: 64, consumers: 1, producer: Self.producer(frames: 10, cpuNs: 0, publishNs: 0), p50s: [600])
-        let refs = BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 0, cPrototype: parsed)
+        let refs = BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 0, cPrototype: combined)
         #expect(BenchFramesTable.ratios(cases: [ours], references: refs)[0].latencyP50VsC == 1.5)
     }
 }
