@@ -76,30 +76,40 @@ struct BenchFrames: ParsableCommand {
             let driver = try BenchDriverHost(realDriver: realDriver, directory: aeronDir, repositoryRoot: root, work: work)
             defer { driver.close() }
             var rounds: [[BenchFramesCase]] = Array(repeating: [], count: plan.count)
+            // Our cases of one size, then the C prototype for that size: the two runs of a pair are seconds apart.
+            let bySize = sizes.map { size in plan.indices.filter { plan[$0].bytes == size } }
             for round in 0..<max(repeats, 1) {
-                for (index, spec) in plan.enumerated() {
-                    let result = try runCase(spec, index: round * plan.count + index, executable: executable,
-                                             aeronDir: aeronDir, work: work, seconds: secondsPerCase,
-                                             measuresDriver: !realDriver)
-                    rounds[index].append(result)
-                    print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
-                    fflush(stdout)
-                }
-                // The C prototype's round follows ours at once: on this machine the load drifts within minutes,
-                // and a ratio only means something between runs that saw the same load.
-                if let prototype = cPrototype {
+                var cRound: [String: BenchCPrototypeResult] = [:]
+                for (sizeIndex, indices) in bySize.enumerated() {
+                    for index in indices {
+                        let probe = Self.placementProbe()
+                        var result = try runCase(plan[index], index: round * plan.count + index, executable: executable,
+                                                 aeronDir: aeronDir, work: work, seconds: secondsPerCase,
+                                                 measuresDriver: !realDriver)
+                        result.placementRoundTripNs = probe
+                        rounds[index].append(result)
+                        print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                        fflush(stdout)
+                    }
+                    guard let prototype = cPrototype, !indices.isEmpty else { continue }
+                    let size = sizes[sizeIndex]
+                    let probe = Self.placementProbe()
                     do {
-                        let result = try prototype.run(sizes: sizes, seconds: Int(secondsPerCase.rounded(.up)),
-                                                       workDirectory: work + "/c-prototype-\(round)")
-                        cPrototypeRounds.append(result)
-                        print(Self.progressLine(prototype: result, sizes: sizes) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                        let result = try prototype.run(sizes: [size], seconds: Int(secondsPerCase.rounded(.up)),
+                                                       workDirectory: work + "/c-prototype-\(round)-\(size)")
+                        for (key, var value) in result {
+                            value.placementRoundTripNs = probe
+                            cRound[key] = value
+                        }
+                        print(Self.progressLine(prototype: result, size: size, probe: probe) + (repeats > 1 ? "  (round \(round + 1))" : ""))
                     } catch {
                         cPrototypeError = "\(error)"
                     }
                     fflush(stdout)
                 }
+                if cPrototype != nil { cPrototypeRounds.append(cRound) }
             }
-            cases = rounds.compactMap { BenchFramesTable.combineRounds($0) }
+            cases = rounds.compactMap { BenchFramesTable.combineRounds($0, cPrototypeRounds: cPrototypeRounds) }
         }
 
         print("tp bench frames: references (memcpy, cache-line round trip)")
@@ -256,16 +266,21 @@ struct BenchFrames: ParsableCommand {
 
     static func format(_ load: [Double]) -> String { load.map { String(format: "%.2f", $0) }.joined(separator: " ") }
 
-    static func progressLine(prototype: [String: BenchCPrototypeResult], sizes: [Int]) -> String {
-        "  C prototype (copy full x1)  " + sizes.map { size in
-            let fps = prototype[String(size)].map { String(format: "%.0f", $0.fps) } ?? "-"
-            return "\(BenchFramesTable.sizeLabel(size)) \(fps) frames/s"
-        }.joined(separator: ", ")
+    static func progressLine(prototype: [String: BenchCPrototypeResult], size: Int, probe: Double) -> String {
+        let fps = prototype[String(size)].map { String(format: "%10.0f", $0.fps) } ?? "         -"
+        return "  " + "\(BenchFramesTable.sizeLabel(size)) C prototype".padding(toLength: 26, withPad: " ", startingAt: 0)
+            + " \(fps) frames/s" + String(format: "  rt %4.0f ns", probe)
+    }
+
+    /// A short cache-line round trip (~20 ms): tells which placement the two vCPUs are in right now.
+    static func placementProbe() -> Double {
+        BenchReferenceMeasurements.cacheLineRoundTripNs(roundTrips: 20_000, runs: 1, maxSecondsPerRun: 0.1)
     }
 
     static func progressLine(_ c: BenchFramesCase) -> String {
         "  " + c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
             + String(format: " %10.0f frames/s %7.2f GiB/s  p50 %7.1f us  prod %6.2f us/frame",
                      c.framesPerSecond, c.gibPerSecond, Double(c.latencyNs.p50) / 1000, c.producerCpuNsPerFrame / 1000)
+            + (c.placementRoundTripNs.map { String(format: "  rt %4.0f ns", $0) } ?? "")
     }
 }

@@ -101,6 +101,9 @@ struct BenchFramesCase: Codable {
     var consumerDrops: [String: UInt64]
     /// Medians over the `--repeats` rounds of this case (the other fields are the best-frames/s round).
     var medians: BenchFramesMedians?
+    /// Cache-line round trip between the two CPUs measured right before this case (``BenchReferenceMeasurements``):
+    /// this VM's vCPUs move between placements (about 80 ns apart against 400+ ns) that change every figure 2×.
+    var placementRoundTripNs: Double?
 }
 
 /// Per-case medians over rounds: the latency and CPU ratios use these (a best-of-N latency or CPU would flatter).
@@ -112,6 +115,9 @@ struct BenchFramesMedians: Codable, Equatable {
     var producerCpuNsPerFrame: Double
     var producerWorkNsPerFrame: Double
     var producerWorkP50Ns: Double
+    /// Median over rounds of this round's frames/s ÷ the C prototype's frames/s for the same size in the same
+    /// round (run right after our cases of that size): each ratio pairs runs minutes closer than best ÷ best.
+    var fpsVsCSameRound: Double?
 }
 
 /// The reference figures measured in the same run.
@@ -141,6 +147,8 @@ struct BenchCPrototypeResult: Codable {
     var descP50MedianNs: Double?
     var descP99MedianNs: Double?
     var raw: String
+    /// Cache-line round trip measured right before this run (see ``BenchFramesCase/placementRoundTripNs``).
+    var placementRoundTripNs: Double?
 
     /// Per size, the round with the best frames/s (as for our cases) with the medians of the latency
     /// percentiles over all rounds.
@@ -163,8 +171,10 @@ struct BenchCPrototypeResult: Codable {
 /// Each of our figures divided by its reference.
 struct BenchFramesRatio: Codable {
     var caseName: String
-    /// frames/s ÷ C prototype frames/s (same size, copy + full read in C).
+    /// frames/s ÷ C prototype frames/s (same size, copy + full read in C), best round ÷ best round.
     var fpsVsC: Double?
+    /// Median over rounds of the same-round ratio (``BenchFramesMedians/fpsVsCSameRound``).
+    var fpsVsCSameRound: Double?
     /// latency p50 ÷ C prototype descriptor latency p50.
     var latencyP50VsC: Double?
     /// latency p50 ÷ the smallest payload's p50 (same path, read, consumers): "independent of payload size".

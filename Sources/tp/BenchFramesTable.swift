@@ -52,7 +52,7 @@ enum BenchFramesTable {
             }
             let m = figures(c)
             return BenchFramesRatio(
-                caseName: c.name, fpsVsC: ratio(c.framesPerSecond, reference?.fps),
+                caseName: c.name, fpsVsC: ratio(c.framesPerSecond, reference?.fps), fpsVsCSameRound: c.medians?.fpsVsCSameRound,
                 latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50MedianNs ?? reference?.descP50Ns),
                 latencyP50VsSmallest: smallest.flatMap { $0.bytes == c.bytes ? nil : ratio(m.latencyP50Ns, figures($0).latencyP50Ns) },
                 latencyP50VsCacheLine: ratio(m.latencyP50Ns, references.cacheLineRoundTripNs),
@@ -84,16 +84,25 @@ enum BenchFramesTable {
             producerWorkP50Ns: median(rounds.map { Double($0.producerWorkP50Ns) }))
     }
 
-    /// The best-frames/s round of each case, with the medians of all its rounds attached.
-    static func combineRounds(_ rounds: [BenchFramesCase]) -> BenchFramesCase? {
+    /// The best-frames/s round of each case, with the medians of all its rounds attached. `cPrototypeRounds[r]`
+    /// is the C prototype's run of round `r` (missing or failed runs leave that round unpaired).
+    static func combineRounds(_ rounds: [BenchFramesCase],
+                              cPrototypeRounds: [[String: BenchCPrototypeResult]] = []) -> BenchFramesCase? {
         guard var best = rounds.max(by: { $0.framesPerSecond < $1.framesPerSecond }) else { return nil }
-        best.medians = medians(of: rounds)
+        var m = medians(of: rounds)
+        let paired = zip(rounds, cPrototypeRounds).compactMap { ours, c -> Double? in
+            guard let reference = c[String(ours.bytes)], reference.fps > 0 else { return nil }
+            return ours.framesPerSecond / reference.fps
+        }.sorted()
+        m.fpsVsCSameRound = paired.isEmpty ? nil : paired[paired.count / 2]
+        best.medians = m
         return best
     }
 
     /// What each reported figure measures (table legend and JSON `definitions`).
     static let definitions: [String: String] = [
         "framesPerSecond": "successful publishes (descriptor offered) per second in the measured window; best round",
+        "fpsVsC / vsCrnd": "vsC: our best round ÷ the C prototype's best round (same size); vsCrnd (fpsVsCSameRound): median over rounds of our frames/s ÷ the C prototype's in the same round, run right after our cases of that size. This VM's two vCPUs move between placements that change every figure about 2× (rt, the cache-line round trip probed before each run, reads ~80 ns in one and 400+ ns in the other); vsCrnd pairs runs seconds apart",
         "latency": "producer commit (header timestamp_ns, FrameTimestamp.atCommit: read after the payload copy, right before the commit; with --stamp call: before publish/claim, so it includes the copy) to the start of the consumer's onFrame callback (descriptor polled, header read under the seqlock), worst consumer; C prototype: t_pub after its memcpy to t_rx at descriptor receipt",
         "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over the rounds when --repeats > 1; each of its runs follows our cases of the same round)",
         "latencyP50VsSmallest": "p50 ÷ the smallest payload's p50 with the same path/read/consumers (target: 4 MiB ≤ 1.2× 64 B)",
@@ -115,7 +124,7 @@ enum BenchFramesTable {
         var lines: [String] = []
         lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.pinned ? " pinned" : "")  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
-            + pad("frames/s", 10) + pad("vsC", 7) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
+            + pad("frames/s", 10) + pad("vsC", 7) + pad("vsCrnd", 7) + pad("rtns", 6) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
             + pad("queued", 7)
             + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
@@ -126,7 +135,8 @@ enum BenchFramesTable {
             let drops = c.consumerDrops.merging(c.producer.drops) { $0 + $1 }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             lines.append(c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + pad(String(format: "%.0f", c.framesPerSecond), 10) + pad(x(r.fpsVsC), 7)
+                + pad(String(format: "%.0f", c.framesPerSecond), 10) + pad(x(r.fpsVsC), 7) + pad(x(r.fpsVsCSameRound), 7)
+                + pad(c.placementRoundTripNs.map { String(format: "%.0f", $0) } ?? "-", 6)
                 + pad(String(format: "%.2f", c.gibPerSecond), 7) + pad(x(r.gibpsVsMemcpy), 9)
                 + pad(String(format: "%.0f", c.deliveredPerSecondMin), 10)
                 + pad(us(UInt64(m.latencyP50Ns)), 9) + pad(x(r.latencyP50VsC), 7) + pad(x(r.latencyP50VsSmallest), 7)

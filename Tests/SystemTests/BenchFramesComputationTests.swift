@@ -92,6 +92,27 @@ import Testing
         #expect(BenchFramesTable.ratios(cases: [combined], references: refs)[0].latencyP50VsCacheLine == 10)
     }
 
+    @Test func sameRoundRatioPairsEachRoundWithTheCPrototypeRunAfterIt() throws {
+        func ours(_ frames: UInt64) -> BenchFramesCase {
+            Self.summarize(bytes: 64, consumers: 1, producer: Self.producer(frames: frames, cpuNs: 0, publishNs: 0), p50s: [100])
+        }
+        func c(_ fps: Double) -> [String: BenchCPrototypeResult] {
+            ["64": BenchCPrototypeResult(bytes: 64, fps: fps, gibPerSecond: 0, raw: "")]
+        }
+        // Round 2 (ours in the slow placement, C in the fast one) would drag best ÷ best to 0.5.
+        let rounds = [ours(900), ours(300), ours(1000)]
+        let combined = try #require(BenchFramesTable.combineRounds(rounds, cPrototypeRounds: [c(1000), c(2000), c(1000)]))
+        #expect(combined.framesPerSecond == 1000)
+        #expect(combined.medians?.fpsVsCSameRound == 0.9)    // sorted 0.15 0.9 1.0
+        // A round whose C run failed is left out; without any C run there is no same-round ratio.
+        let partial = try #require(BenchFramesTable.combineRounds(rounds, cPrototypeRounds: [c(1000), [:], c(500)]))
+        #expect(partial.medians?.fpsVsCSameRound == 2.0)     // sorted 0.9 2.0: upper median
+        #expect(BenchFramesTable.combineRounds(rounds)?.medians?.fpsVsCSameRound == nil)
+        let refs = BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 0, cPrototype: c(2000))
+        let r = BenchFramesTable.ratios(cases: [combined], references: refs)[0]
+        #expect(r.fpsVsC == 0.5 && r.fpsVsCSameRound == 0.9)
+    }
+
     @Test func cPrototypeLatencyRatioUsesTheMedianOverRounds() throws {
         // One run of run.sh per round; each round's log holds one RESULT line per size.
         func round(fps: Double, p50: Int, p99: Int) -> [String: BenchCPrototypeResult] {
