@@ -51,7 +51,7 @@ let package = Package(
 
         // Aeron: low-level shared structures used by both client and driver (one implementation of each).
         .target(name: "AeronConcurrent", dependencies: ["SharedMemory", "CSystemShims"], swiftSettings: swiftSettings),
-        .target(name: "AeronClient", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "AeronClient", dependencies: ["AeronConcurrent", "CSystemShims"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "AeronDriver", dependencies: ["AeronConcurrent"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // Tensor-pool roles: producer, consumer, supervisor, configuration.

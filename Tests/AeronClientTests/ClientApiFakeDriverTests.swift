@@ -367,6 +367,38 @@ import AeronConcurrent
         #expect(aborted == 11_000)
     }
 
+    @Test func prefetchNextOfferChangesNothingAndAllocatesNothing() throws {
+        let rig = try Rig()
+        let termLength = rig.log.termLength
+        func snapshot() -> [UInt8] {
+            (0..<LogBufferDescriptor.partitionCount).flatMap { Array(rig.log.termBuffers[$0].bytes(at: 0, count: termLength)) }
+                + Array(rig.log.metadata.bytes(at: 0, count: rig.log.metadata.capacity))
+        }
+        let message = [UInt8](repeating: 0xA5, count: 200)
+        var received = 0
+        var cleanPosition: Int64 = 0
+        // Through several term rotations: the tail offset covers the whole term, including its last line.
+        func cycle(_ n: Int) {
+            for _ in 0..<n {
+                rig.publication.prefetchNextOffer()
+                var result = message.withUnsafeBytes { rig.publication.offer($0) }
+                while result == .adminAction { result = message.withUnsafeBytes { rig.publication.offer($0) } }
+                while rig.image.poll(fragmentLimit: 16, { payload, _ in
+                    if payload.count == 200 && payload[0] == 0xA5 && payload[199] == 0xA5 { received += 1 }
+                }) > 0 {}
+                cleanPosition = TermCleaner.clean(rig.log, from: cleanPosition, to: rig.image.position)
+            }
+        }
+        cycle(1_000)
+        let before = snapshot()
+        rig.publication.prefetchNextOffer()
+        #expect(snapshot() == before)
+        let allocationsBefore = malloc_counter_thread_allocations()
+        cycle(4 * termLength / 224)
+        #expect(malloc_counter_thread_allocations() - allocationsBefore == 0)
+        #expect(received == 1_000 + 4 * termLength / 224)
+    }
+
     // MARK: Channel URIs
 
     @Test func channelUriStringBuilderBuildsResponseChannels() throws {

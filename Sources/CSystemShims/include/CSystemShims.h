@@ -15,4 +15,21 @@ int32_t shims_set_current_thread_name(const char *name);
 /// CPU relax hint for spin loops.
 void shims_cpu_pause(void);
 
+/// Asks for the cache line holding `address` in a writable state (x86-64 `prefetchw`; a no-op on CPUs without
+/// it and on other architectures). A hint only: never faults, changes no memory. Inline so a hot path pays one
+/// instruction, not a call.
+static inline void shims_prefetch_for_write(const void *address) {
+#if defined(__x86_64__)
+    __asm__ volatile("prefetchw (%0)" : : "r"(address));
+#else
+    (void)address;
+#endif
+}
+
+/// Asks for the cache line holding `address` for reading (`prefetcht0`): brings the line and its page
+/// translation close without taking the line away from other cores that read it. A hint only.
+static inline void shims_prefetch_for_read(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
 #endif

@@ -482,12 +482,18 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             return .dropped(.invalidLayout("\(failure)"))
         }
         controlPlane.warm(.descriptor)
+        // The producer's own bookkeeping and the descriptor's fields come before the clock read too: after a large
+        // fill their lines are as cold as the header's. Nothing reads `oldestOpenSeq` but this thread, and nothing
+        // below can fail before the commit.
+        finish(seq: seq)
+        let streamId = self.streamId
+        let epoch = self.epoch
+        let headerIndex = UInt32(claim.headerIndex)
         // Read once (the header and the descriptor carry the same value), after the payload is in the slot.
         let timestampNs = timestamp.resolve()
         writer.commitStaged(claim, timestampNs: timestampNs)
-        finish(seq: seq)
         let result = controlPlane.sendFrameDescriptor(streamId: streamId, epoch: epoch, seq: seq,
-                                                      headerIndex: UInt32(claim.headerIndex), timestampNs: timestampNs,
+                                                      headerIndex: headerIndex, timestampNs: timestampNs,
                                                       metaVersion: metaVersion)
         if state.pointee.progressSeq == seq {
             state.pointee.progressSeq = nil

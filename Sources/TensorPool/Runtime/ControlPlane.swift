@@ -317,15 +317,21 @@ public final class ControlPlane {
 
     // MARK: send
 
-    /// Brings the lines the next descriptor offer on `stream` reads and writes (the send buffer's first line,
-    /// the publication's state and its position-limit counter) into this core's cache without sending
+    /// Brings the lines the next descriptor offer on `stream` reads and writes (the send buffer, the
+    /// publication's state, its position-limit counter and the log lines the frame goes to) into this core's
+    /// cache without sending
     /// anything. A producer calls it before reading the clock for an at-commit stamp: after a payload fill
     /// larger than the cache these lines are cold, and the misses would otherwise count as frame latency.
     @inlinable
     public func warm(_ stream: ControlPlaneStream) {
+        // Both lines a descriptor encodes into (scratch memory: the next send overwrites them).
         sendBuffer.storeBytes(of: 0, as: UInt64.self)
+        (sendBuffer + 64).storeBytes(of: 0, as: UInt64.self)
         guard let publication = unretainedPublications[stream.rawValue] else { return }
-        let touched = publication._withUnsafeGuaranteedRef { $0.positionLimit &+ $0.position }
+        let touched = publication._withUnsafeGuaranteedRef { publication in
+            publication.prefetchNextOffer()
+            return publication.positionLimit &+ publication.position
+        }
         // Keeps the loads (their result is otherwise unused).
         withExtendedLifetime(touched) {}
     }
