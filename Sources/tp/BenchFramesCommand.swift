@@ -41,6 +41,8 @@ struct BenchFrames: ParsableCommand {
     var idle: String = "spin"
     @Option(help: "Run the producer's duty cycle (doWork: control/QoS polling, one Aeron image per consumer and stream) at most every N µs while publishing, instead of once per frame (0, the default).")
     var dutyEveryUs: Double = 0
+    @Flag(help: "One run per path/read/consumer count in which the producer publishes frames of every --sizes in turn; latency is reported per size. Both sizes then share the machine's state, so the ratio to the smallest size (vsMin) compares like with like.")
+    var mixedSizes = false
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
@@ -60,7 +62,7 @@ struct BenchFrames: ParsableCommand {
         print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow), nslots \(nslots)")
         fflush(stdout)
 
-        let sizes = Array(Set(plan.map(\.bytes))).sorted()
+        let sizes = Array(Set(plan.flatMap { $0.mixBytes ?? [$0.bytes] })).sorted()
         var cPrototype: BenchCPrototypeRunner?
         var cPrototypeRounds: [[String: BenchCPrototypeResult]] = []
         var cPrototypeError: String?
@@ -75,41 +77,50 @@ struct BenchFrames: ParsableCommand {
         do {
             let driver = try BenchDriverHost(realDriver: realDriver, directory: aeronDir, repositoryRoot: root, work: work)
             defer { driver.close() }
-            var rounds: [[BenchFramesCase]] = Array(repeating: [], count: plan.count)
+            // Rounds of each reported case, by name in first-seen order (a mixed-size run reports one per size).
+            var caseOrder: [String] = []
+            var rounds: [String: [BenchFramesCase]] = [:]
             // Our cases of one size, then the C prototype for that size: the two runs of a pair are seconds apart.
-            let bySize = sizes.map { size in plan.indices.filter { plan[$0].bytes == size } }
+            // Mixed-size cases all run first, then the C prototype for every size.
+            let groups: [(indices: [Int], cSizes: [Int])] = mixedSizes
+                ? [(Array(plan.indices), sizes)]
+                : sizes.map { size in (plan.indices.filter { plan[$0].bytes == size }, [size]) }
             for round in 0..<max(repeats, 1) {
                 var cRound: [String: BenchCPrototypeResult] = [:]
-                for (sizeIndex, indices) in bySize.enumerated() {
-                    for index in indices {
+                for group in groups {
+                    for index in group.indices {
                         let probe = Self.placementProbe()
-                        var result = try runCase(plan[index], index: round * plan.count + index, executable: executable,
-                                                 aeronDir: aeronDir, work: work, seconds: secondsPerCase,
-                                                 measuresDriver: !realDriver)
-                        result.placementRoundTripNs = probe
-                        rounds[index].append(result)
-                        print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                        let results = try runCase(plan[index], index: round * plan.count + index, executable: executable,
+                                                  aeronDir: aeronDir, work: work, seconds: secondsPerCase,
+                                                  measuresDriver: !realDriver)
+                        for var result in results {
+                            result.placementRoundTripNs = probe
+                            if rounds[result.name] == nil { caseOrder.append(result.name) }
+                            rounds[result.name, default: []].append(result)
+                            print(Self.progressLine(result) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                        }
                         fflush(stdout)
                     }
-                    guard let prototype = cPrototype, !indices.isEmpty else { continue }
-                    let size = sizes[sizeIndex]
-                    let probe = Self.placementProbe()
-                    do {
-                        let result = try prototype.run(sizes: [size], seconds: Int(secondsPerCase.rounded(.up)),
-                                                       workDirectory: work + "/c-prototype-\(round)-\(size)")
-                        for (key, var value) in result {
-                            value.placementRoundTripNs = probe
-                            cRound[key] = value
+                    guard let prototype = cPrototype, !group.indices.isEmpty else { continue }
+                    for size in group.cSizes {
+                        let probe = Self.placementProbe()
+                        do {
+                            let result = try prototype.run(sizes: [size], seconds: Int(secondsPerCase.rounded(.up)),
+                                                           workDirectory: work + "/c-prototype-\(round)-\(size)")
+                            for (key, var value) in result {
+                                value.placementRoundTripNs = probe
+                                cRound[key] = value
+                            }
+                            print(Self.progressLine(prototype: result, size: size, probe: probe) + (repeats > 1 ? "  (round \(round + 1))" : ""))
+                        } catch {
+                            cPrototypeError = "\(error)"
                         }
-                        print(Self.progressLine(prototype: result, size: size, probe: probe) + (repeats > 1 ? "  (round \(round + 1))" : ""))
-                    } catch {
-                        cPrototypeError = "\(error)"
+                        fflush(stdout)
                     }
-                    fflush(stdout)
                 }
                 if cPrototype != nil { cPrototypeRounds.append(cRound) }
             }
-            cases = rounds.compactMap { BenchFramesTable.combineRounds($0, cPrototypeRounds: cPrototypeRounds) }
+            cases = caseOrder.compactMap { rounds[$0].flatMap { BenchFramesTable.combineRounds($0, cPrototypeRounds: cPrototypeRounds) } }
         }
 
         print("tp bench frames: references (memcpy, cache-line round trip)")
@@ -145,6 +156,8 @@ struct BenchFrames: ParsableCommand {
         var path: String
         var read: String
         var consumers: Int
+        /// `--mixed-sizes`: the producer publishes frames of these sizes in turn within one run.
+        var mixBytes: [Int]? = nil
     }
 
     func casePlan() throws -> [CaseSpec] {
@@ -163,6 +176,14 @@ struct BenchFrames: ParsableCommand {
         let readList = list(reads, ["full", "header"])
         for path in pathList where path != "copy" && path != "claim" { throw ValidationError("--modes takes copy,claim") }
         for read in readList where read != "full" && read != "header" { throw ValidationError("--reads takes full,header") }
+        if mixedSizes {
+            guard sizeList.count >= 2, sizeList.count <= 8 else { throw ValidationError("--mixed-sizes takes 2 to 8 --sizes") }
+            var plan: [CaseSpec] = []
+            for path in pathList { for read in readList { for n in consumerList {
+                plan.append(CaseSpec(bytes: sizeList.max() ?? 0, path: path, read: read, consumers: n, mixBytes: sizeList))
+            } } }
+            return plan
+        }
         if sizes != nil || consumers != nil || modes != nil || reads != nil {
             var plan: [CaseSpec] = []
             for bytes in sizeList { for path in pathList { for read in readList { for n in consumerList {
@@ -187,9 +208,12 @@ struct BenchFrames: ParsableCommand {
         return plan.filter { seen.insert("\($0.bytes)/\($0.path)/\($0.read)/\($0.consumers)").inserted }
     }
 
+    /// Runs one case; a mixed-size case reports one ``BenchFramesCase`` per size (``BenchFramesTable/splitBySize``).
     func runCase(_ spec: CaseSpec, index: Int, executable: String, aeronDir: String, work: String, seconds: Double,
-                 measuresDriver: Bool) throws -> BenchFramesCase {
-        let name = "\(BenchFramesTable.sizeLabel(spec.bytes)) \(spec.path) \(spec.read) x\(spec.consumers)"
+                 measuresDriver: Bool) throws -> [BenchFramesCase] {
+        let name = spec.mixBytes != nil ? "mixed \(spec.path) \(spec.read) x\(spec.consumers)"
+            : "\(BenchFramesTable.sizeLabel(spec.bytes)) \(spec.path) \(spec.read) x\(spec.consumers)"
+        let mixArguments = spec.mixBytes.map { ["--mix-bytes", $0.map(String.init).joined(separator: ",")] } ?? []
         let caseDir = work + "/case-\(index)"
         let shmRoot = "/dev/shm/tp-bench-frames-\(getpid())-\(index)"
         try FileManager.default.createDirectory(atPath: caseDir, withIntermediateDirectories: true)
@@ -210,7 +234,7 @@ struct BenchFrames: ParsableCommand {
             let (program, arguments) = pinned(cpus > 1 ? 1 + c % (cpus - 1) : 0, ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                             "--consumer-id", "\(1000 + c)", "--read", spec.read, "--warmup", "\(warmup)",
                             "--result-file", caseDir + "/consumer-\(c).json", "--ack-index", "\(c)",
-                            "--consumers", "\(spec.consumers)"] + flowArguments)
+                            "--consumers", "\(spec.consumers)"] + flowArguments + mixArguments)
             children.append(try BenchChild.spawn(executable: program, arguments: arguments, log: caseDir + "/consumer-\(c).log"))
         }
         let parentBefore = BenchProcessUsage.now()
@@ -218,7 +242,7 @@ struct BenchFrames: ParsableCommand {
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
                         "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)",
-                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments)
+                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments + mixArguments)
         let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
                                             log: caseDir + "/producer.log")
         children.append(producer)
@@ -242,10 +266,12 @@ struct BenchFrames: ParsableCommand {
             }
             consumerResults.append(try decoder.decode(BenchFramesConsumerResult.self, from: data))
         }
-        return BenchFramesTable.summarize(
+        let summary = BenchFramesTable.summarize(
             name: name, bytes: spec.bytes, path: spec.path, read: spec.read, consumers: spec.consumers,
             nslots: Int(nslots), producer: producerResult, consumers: consumerResults,
             driverCpuNs: measuresDriver ? parentAfter.cpuNs - parentBefore.cpuNs : nil)
+        guard let mix = spec.mixBytes else { return [summary] }
+        return BenchFramesTable.splitBySize(summary, sizes: mix)
     }
 
     // MARK: locations

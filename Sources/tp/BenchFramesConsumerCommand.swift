@@ -20,6 +20,8 @@ struct BenchFrameCounts {
     var lastDoneNs: UInt64 = 0
     /// Measured frames committed before the previous frame was finished.
     var queuedBehindPrevious: UInt64 = 0
+    /// Mixed-size runs: the latency of the frames of each size, in the order of ``BenchFrameTally/sizes``.
+    var latencyBySize: [Histogram<UInt64>] = []
 }
 
 /// Settings and ``BenchFrameCounts`` of a bench consumer (single-threaded: the consumer's loop and its handler).
@@ -31,13 +33,29 @@ final class BenchFrameTally {
     /// Behind a pointer: as class `var`s, each per-frame update paid a dynamic exclusivity check.
     let counts: UnsafeMutablePointer<BenchFrameCounts>
 
-    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int) {
+    /// Mixed-size runs: the payload sizes whose latencies are kept apart (empty otherwise).
+    let sizes: [UInt32]
+
+    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int, sizes: [UInt32] = []) {
         self.readPayload = readPayload
+        self.sizes = sizes
         self.warmupNs = warmupNs
         self.acks = acks
         self.ackIndex = ackIndex
         counts = .allocate(capacity: 1)
         counts.initialize(to: BenchFrameCounts())
+        counts.pointee.latencyBySize = sizes.map { _ in BenchFrameCounts().latency }
+    }
+
+    /// Index of `bytes` in ``sizes`` (-1 when absent or not a mixed run).
+    @inline(__always)
+    func sizeIndex(_ bytes: UInt32) -> Int {
+        var i = 0
+        while i < sizes.count {
+            if sizes[i] == bytes { return i }
+            i &+= 1
+        }
+        return -1
     }
 
     deinit {
@@ -56,6 +74,7 @@ struct BenchFrameHandler: TensorFrameHandler {
     private var pendingTimestampNs: UInt64 = 0
     private var pendingSum: UInt64 = 0
     private var pendingQueued = false
+    private var pendingSizeIndex = -1
 
     init(tally: BenchFrameTally) { self.tally = tally }
 
@@ -65,6 +84,7 @@ struct BenchFrameHandler: TensorFrameHandler {
         pendingTimestampNs = stamp
         pendingLatencyNs = now >= stamp ? now - stamp : 0
         pendingQueued = stamp < tally.counts.pointee.lastDoneNs
+        pendingSizeIndex = tally.sizes.isEmpty ? -1 : tally.sizeIndex(frame.header.valuesLenBytes)
         if tally.readPayload {
             pendingSum = frame.withBytes { PayloadWordSum.of($0) }
         } else {
@@ -88,6 +108,7 @@ struct BenchFrameHandler: TensorFrameHandler {
             tally.counts.pointee.lastMeasuredTimestampNs = pendingTimestampNs
             if pendingQueued { tally.counts.pointee.queuedBehindPrevious += 1 }
             _ = tally.counts.pointee.latency.record(pendingLatencyNs)
+            if pendingSizeIndex >= 0 { _ = tally.counts.pointee.latencyBySize[pendingSizeIndex].record(pendingLatencyNs) }
         }
     }
 }
@@ -108,6 +129,8 @@ struct BenchFramesConsumer: ParsableCommand {
     @Option(help: "Flow-control board (closed loop) and this consumer's line in it.") var ackFile: String?
     @Option var ackIndex: Int = 0
     @Option var consumers: Int = 1
+    @Option(help: "Mixed-size runs: keep the latency of each of these payload sizes apart (comma separated bytes).")
+    var mixBytes: String?
 
     func run() throws {
         guard read == "full" || read == "header" else { throw ValidationError("--read full|header") }
@@ -123,7 +146,9 @@ struct BenchFramesConsumer: ParsableCommand {
         var options = ConsumerOptions(shmRootDir: shmRoot)
         options.logSink = .discard
         let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
-        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks, ackIndex: ackIndex)
+        let sizes = try mixBytes.map { try BenchFramesProducer.frameSizes(mixBytes: $0, bytes: 0).map { UInt32($0) } } ?? []
+        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks, ackIndex: ackIndex,
+                                    sizes: sizes)
         let consumer = try TensorPoolConsumer(configuration: config, aeron: aeron,
                                               handler: BenchFrameHandler(tally: tally), options: options)
         defer { consumer.close() }
@@ -164,7 +189,9 @@ struct BenchFramesConsumer: ParsableCommand {
             measuredSeconds: Double(tally.counts.pointee.lastMeasuredTimestampNs &- tally.counts.pointee.firstMeasuredTimestampNs) / 1e9,
             latencyNs: latency, drops: drops, cpuNs: end.cpuNs - start.cpuNs,
             cpuFrames: framesAtEnd > framesAtStart ? framesAtEnd - framesAtStart : 0,
-            maxRssKiB: final.maxRssKiB, checksum: tally.counts.pointee.checksum, queuedBehindPrevious: tally.counts.pointee.queuedBehindPrevious)
+            maxRssKiB: final.maxRssKiB, checksum: tally.counts.pointee.checksum, queuedBehindPrevious: tally.counts.pointee.queuedBehindPrevious,
+            latencyBySizeNs: sizes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: zip(sizes.map { String($0) },
+                                                                                     tally.counts.pointee.latencyBySize.map { BenchLatency($0) })))
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

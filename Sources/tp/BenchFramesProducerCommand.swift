@@ -16,6 +16,8 @@ struct BenchFramesProducer: ParsableCommand {
     @Option var shmRoot: String
     @Option var stream: UInt32
     @Option var bytes: Int
+    @Option(help: "Mixed sizes: publish frames of these sizes in turn (comma separated bytes; overrides --bytes), one pool per size.")
+    var mixBytes: String?
     @Option(help: "copy or claim") var path: String
     @Option var consumers: Int
     @Option var nslots: UInt32 = 64
@@ -46,7 +48,8 @@ struct BenchFramesProducer: ParsableCommand {
         config.headerNslots = nslots
         config.shmRootDir = shmRoot
         config.aeron = AeronEndpointConfiguration(aeronDir: aeronDir)
-        config.payloadPools = DemoFrameOptions.pools(for: bytes)
+        let frameSizes = try BenchFramesProducer.frameSizes(mixBytes: mixBytes, bytes: bytes)
+        config.payloadPools = BenchFramesProducer.pools(for: frameSizes)
         var options = ProducerOptions()
         options.logSink = .discard
         let producer = try TensorPoolProducer(configuration: config, aeron: aeron, options: options)
@@ -57,13 +60,12 @@ struct BenchFramesProducer: ParsableCommand {
                 memset(pool.buffer.base + pool.slotOffset(slot), 0, pool.strideBytes)
             }
         }
-        let source = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 8), alignment: 4096)
+        let source = UnsafeMutableRawBufferPointer.allocate(byteCount: max(frameSizes.max() ?? 0, 8), alignment: 4096)
         defer { source.deallocate() }
         for i in 0..<source.count { source[i] = UInt8(truncatingIfNeeded: i &* 131) }
-        let payload = UnsafeRawBufferPointer(start: source.baseAddress, count: bytes)
-        let layout = TensorLayout(dtype: .uint8, shape: [bytes])
         // An @Option read goes through ArgumentParser's property wrapper (~550 instructions): never in the loop.
-        let frameBytes = bytes
+        let layouts = frameSizes.map { TensorLayout(dtype: .uint8, shape: [$0]) }
+        let sizeCount = UInt64(frameSizes.count)
 
         // Every consumer has said hello (and got the announce): they map the regions during the warm-up.
         let connectDeadline = TensorPoolClock.monotonicNs() + 30_000_000_000
@@ -139,6 +141,9 @@ struct BenchFramesProducer: ParsableCommand {
             }
             let result: ProducerPublishResult
             let publishStart = now
+            let kind = Int(published % sizeCount)
+            let frameBytes = frameSizes[kind]
+            let layout = layouts[kind]
             if zeroCopy {
                 guard let claim = producer.claim(byteCount: frameBytes, nowNs: now) else { continue }
                 if frameBytes > 0 { claim.payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: frameBytes) }
@@ -147,7 +152,7 @@ struct BenchFramesProducer: ParsableCommand {
                                          timestamp: stampAtCommit ? .atCommit : .ns(publishStart), nowNs: now)
                 meter.commit(from: filled, to: TensorPoolClock.monotonicNs(), measuring: windowStartNs != 0)
             } else {
-                result = producer.publish(payload, layout: layout, timestamp: stampAtCommit ? .atCommit : .ns(publishStart),
+                result = producer.publish(UnsafeRawBufferPointer(start: source.baseAddress, count: frameBytes), layout: layout, timestamp: stampAtCommit ? .atCommit : .ns(publishStart),
                                           nowNs: now)
             }
             let publishEnd = TensorPoolClock.monotonicNs()
@@ -191,6 +196,27 @@ struct BenchFramesProducer: ParsableCommand {
             workPerFrameNs: meter.percentiles(), commitNs: zeroCopy ? BenchLatency(meter.commits) : nil, stamp: stamp,
             idle: sleepsWhenIdle ? "sleep" : "spin", dutyEveryUs: dutyEveryUs, maxRssKiB: usageAtEnd.maxRssKiB)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
+    }
+
+    /// `--mix-bytes` parsed (1 to 8 sizes), else `[bytes]`.
+    static func frameSizes(mixBytes: String?, bytes: Int) throws -> [Int] {
+        guard let mixBytes else { return [bytes] }
+        let sizes = mixBytes.split(separator: ",").compactMap { Int($0) }
+        guard (1...8).contains(sizes.count), sizes.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError("--mix-bytes takes 1 to 8 comma-separated byte counts")
+        }
+        return sizes
+    }
+
+    /// One pool per distinct power-of-two stride (at least 4 KiB) holding the sizes: the producer picks the
+    /// smallest pool a frame fits, so every size lands in its own pool.
+    static func pools(for sizes: [Int]) -> [PayloadPoolConfiguration] {
+        let strides = Set(sizes.map { size -> UInt32 in
+            var stride = 4096
+            while stride < size { stride <<= 1 }
+            return UInt32(min(stride, 1 << 30))
+        }).sorted()
+        return strides.enumerated().map { PayloadPoolConfiguration(poolId: UInt16($0.offset + 1), strideBytes: $0.element) }
     }
 
     /// `clock_nanosleep` to an absolute `CLOCK_MONOTONIC` time (paced `--idle sleep`).

@@ -51,6 +51,8 @@ struct BenchFramesConsumerResult: Codable {
     /// Measured frames committed before this consumer had finished the previous frame (their latency includes
     /// waiting for that read, i.e. queueing, not hand-off).
     var queuedBehindPrevious: UInt64
+    /// Mixed-size runs (`--mixed-sizes`): the latency of the frames of each payload size, keyed by bytes.
+    var latencyBySizeNs: [String: BenchLatency]? = nil
 }
 
 /// Latency percentiles in nanoseconds (HdrHistogram, 3 significant digits).
@@ -104,6 +106,9 @@ struct BenchFramesCase: Codable {
     /// Cache-line round trip between the two CPUs measured right before this case (``BenchReferenceMeasurements``):
     /// this VM's vCPUs move between placements (about 80 ns apart against 400+ ns) that change every figure 2×.
     var placementRoundTripNs: Double?
+    /// Set on the per-size cases of a mixed-size run (`--mixed-sizes`): every size published in turn. Their
+    /// frames/s is a share of a mix, so it is not compared with the C prototype.
+    var mixedWith: [Int]?
 }
 
 /// Per-case medians over rounds: the latency and CPU ratios use these (a best-of-N latency or CPU would flatter).

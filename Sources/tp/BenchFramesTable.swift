@@ -37,6 +37,25 @@ enum BenchFramesTable {
             consumerDrops: drops)
     }
 
+    /// The cases of a mixed-size run, one per size: the run's figures with the latency of that size's frames
+    /// (worst consumer) and its share of the frames (the sizes take turns, so each is 1/n of them).
+    static func splitBySize(_ run: BenchFramesCase, sizes: [Int]) -> [BenchFramesCase] {
+        sizes.map { size in
+            var c = run
+            c.bytes = size
+            c.name = "\(sizeLabel(size)) \(run.path) \(run.read) x\(run.consumers) mix"
+            let latencies = run.consumerResults.compactMap { $0.latencyBySizeNs?[String(size)] }
+            c.latencyNs = BenchLatency(
+                count: latencies.reduce(0) { $0 + $1.count }, p50: latencies.map(\.p50).max() ?? 0,
+                p99: latencies.map(\.p99).max() ?? 0, p999: latencies.map(\.p999).max() ?? 0, max: latencies.map(\.max).max() ?? 0)
+            c.framesPerSecond = run.framesPerSecond / Double(max(sizes.count, 1))
+            c.gibPerSecond = c.framesPerSecond * Double(size) / Double(1 << 30)
+            c.deliveredPerSecondMin = run.deliveredPerSecondMin / Double(max(sizes.count, 1))
+            c.mixedWith = sizes
+            return c
+        }
+    }
+
     /// Ratios of each case to its references. Latency and producer CPU/work use the medians over rounds when
     /// present (``BenchFramesCase/medians``), frames/s the best round.
     static func ratios(cases: [BenchFramesCase], references: BenchFramesReferences) -> [BenchFramesRatio] {
@@ -52,7 +71,8 @@ enum BenchFramesTable {
             }
             let m = figures(c)
             return BenchFramesRatio(
-                caseName: c.name, fpsVsC: ratio(c.framesPerSecond, reference?.fps), fpsVsCSameRound: c.medians?.fpsVsCSameRound,
+                caseName: c.name, fpsVsC: c.mixedWith == nil ? ratio(c.framesPerSecond, reference?.fps) : nil,
+                fpsVsCSameRound: c.medians?.fpsVsCSameRound,
                 latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50MedianNs ?? reference?.descP50Ns),
                 latencyP50VsSmallest: smallest.flatMap { $0.bytes == c.bytes ? nil : ratio(m.latencyP50Ns, figures($0).latencyP50Ns) },
                 latencyP50VsCacheLine: ratio(m.latencyP50Ns, references.cacheLineRoundTripNs),
@@ -91,7 +111,7 @@ enum BenchFramesTable {
         guard var best = rounds.max(by: { $0.framesPerSecond < $1.framesPerSecond }) else { return nil }
         var m = medians(of: rounds)
         let paired = zip(rounds, cPrototypeRounds).compactMap { ours, c -> Double? in
-            guard let reference = c[String(ours.bytes)], reference.fps > 0 else { return nil }
+            guard ours.mixedWith == nil, let reference = c[String(ours.bytes)], reference.fps > 0 else { return nil }
             return ours.framesPerSecond / reference.fps
         }.sorted()
         m.fpsVsCSameRound = paired.isEmpty ? nil : paired[paired.count / 2]

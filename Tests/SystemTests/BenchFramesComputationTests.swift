@@ -113,6 +113,35 @@ import Testing
         #expect(r.fpsVsC == 0.5 && r.fpsVsCSameRound == 0.9)
     }
 
+    @Test func mixedSizeRunsReportOneCasePerSize() throws {
+        #expect(try BenchFramesProducer.frameSizes(mixBytes: "64,4194304", bytes: 7) == [64, 4 << 20])
+        #expect(try BenchFramesProducer.frameSizes(mixBytes: nil, bytes: 7) == [7])
+        #expect(throws: (any Error).self) { try BenchFramesProducer.frameSizes(mixBytes: "", bytes: 7) }
+        #expect(throws: (any Error).self) { try BenchFramesProducer.frameSizes(mixBytes: "1,2,3,4,5,6,7,8,9", bytes: 7) }
+        // One pool per stride class: 64 B and 100 B share the 4 KiB pool, 4 MiB gets its own.
+        let pools = BenchFramesProducer.pools(for: [64, 4 << 20, 100])
+        #expect(pools.map(\.strideBytes) == [4096, 4 << 20] && pools.map(\.poolId) == [1, 2])
+
+        var fast = Self.consumer(p50: 100)
+        fast.latencyBySizeNs = ["64": BenchLatency(count: 5, p50: 150, p99: 300, p999: 400, max: 500),
+                                "4194304": BenchLatency(count: 5, p50: 180, p99: 350, p999: 450, max: 550)]
+        var slow = Self.consumer(p50: 100)
+        slow.latencyBySizeNs = ["64": BenchLatency(count: 5, p50: 160, p99: 200, p999: 400, max: 500),
+                                "4194304": BenchLatency(count: 5, p50: 170, p99: 400, p999: 450, max: 550)]
+        let run = BenchFramesTable.summarize(name: "mixed copy full x2", bytes: 4 << 20, path: "copy", read: "full", consumers: 2,
+                                             nslots: 4, producer: Self.producer(frames: 1000, cpuNs: 0, publishNs: 0),
+                                             consumers: [fast, slow], driverCpuNs: nil)
+        let split = BenchFramesTable.splitBySize(run, sizes: [64, 4 << 20])
+        #expect(split.map(\.name) == ["64 B copy full x2 mix", "4 MiB copy full x2 mix"])
+        #expect(split.map(\.latencyNs.p50) == [160, 180])  // worst consumer, per size
+        #expect(split.map(\.latencyNs.p99) == [300, 400])
+        #expect(split.map(\.framesPerSecond) == [500, 500])  // the sizes take turns
+        let r = BenchFramesTable.ratios(cases: split, references: BenchFramesReferences(memcpyGiBps: [:], cacheLineRoundTripNs: 0,
+                                                                                        cPrototype: ["64": BenchCPrototypeResult(bytes: 64, fps: 1000, gibPerSecond: 0, raw: "")]))
+        #expect(r[1].latencyP50VsSmallest == 180.0 / 160.0)
+        #expect(r[0].fpsVsC == nil)                         // a share of a mix is not compared with a single-size run
+    }
+
     @Test func cPrototypeLatencyRatioUsesTheMedianOverRounds() throws {
         // One run of run.sh per round; each round's log holds one RESULT line per size.
         func round(fps: Double, p50: Int, p99: Int) -> [String: BenchCPrototypeResult] {
