@@ -1,5 +1,5 @@
 import ArgumentParser
-import Synchronization
+import SharedMemory
 import AeronClient
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -22,11 +22,37 @@ struct AeronThroughputCommand: ParsableCommand {
     @Option(help: "Instead of the two-thread run: poll the (empty) subscription this many times on one thread.")
     var emptyPolls: Int = 0
 
+    /// What the three threads share, one cache line per word: the publisher reads `running` on every iteration,
+    /// and a subscriber store into the same line (`received` after every poll) made each of those reads a
+    /// cross-core miss. The C harness keeps the subscriber's counts in a padded struct of their own.
     final class Shared: @unchecked Sendable {
-        let running = Atomic<Bool>(true)
-        let sent = Atomic<Int>(0)
-        let received = Atomic<Int>(0)
-        let bytes = Atomic<Int>(0)
+        private static let line = 64
+        private let memory: UnsafeMutableRawPointer
+        private let words: AtomicBuffer
+
+        init() {
+            memory = .allocate(byteCount: 4 * Self.line, alignment: Self.line)
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: 4 * Self.line)
+            words = AtomicBuffer(base: memory, capacity: 4 * Self.line)
+            words.setInt64Release(1, at: 0)
+        }
+
+        deinit { memory.deallocate() }
+
+        var isRunning: Bool { words.int64Relaxed(at: 0) != 0 }
+        func stop() { words.setInt64Release(0, at: 0) }
+        var sent: Int {
+            get { Int(words.int64Relaxed(at: Self.line)) }
+            set { words.setInt64Relaxed(Int64(newValue), at: Self.line) }
+        }
+        var received: Int {
+            get { Int(words.int64Relaxed(at: 2 * Self.line)) }
+            set { words.setInt64Relaxed(Int64(newValue), at: 2 * Self.line) }
+        }
+        var bytes: Int {
+            get { Int(words.int64Relaxed(at: 3 * Self.line)) }
+            set { words.setInt64Relaxed(Int64(newValue), at: 3 * Self.line) }
+        }
     }
 
     func run() throws {
@@ -56,18 +82,18 @@ struct AeronThroughputCommand: ParsableCommand {
         var last = 0
         for second in 1...max(secs, 1) {
             usleep(1_000_000)
-            let now = shared.received.load(ordering: .relaxed)
+            let now = shared.received
             perSecond.append(now - last)
             print("second \(second): \(now - last) msgs/s")
             fflush(stdout)
             last = now
         }
-        shared.running.store(false, ordering: .releasing)
+        shared.stop()
         publisher.join()
         subscriber.join()
         let measured = perSecond.count > 1 ? Array(perSecond.dropFirst()) : perSecond
         let median = measured.sorted()[measured.count / 2]
-        print("result kind=throughput pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent.load(ordering: .relaxed)) received=\(shared.received.load(ordering: .relaxed))")
+        print("result kind=throughput pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received)")
     }
 
     func waitConnected(_ condition: () -> Bool) throws {
@@ -90,7 +116,7 @@ struct AeronThroughputCommand: ParsableCommand {
             let stamp = length >= 8
             var claim = BufferClaim()
             var sent = 0
-            while shared.running.load(ordering: .relaxed) {
+            while shared.isRunning {
                 let published: Bool
                 if useClaim {
                     published = publication.tryClaim(length: length, into: &claim).position != nil
@@ -104,10 +130,10 @@ struct AeronThroughputCommand: ParsableCommand {
                 }
                 if published {
                     sent += 1
-                    if sent & 1023 == 0 { shared.sent.store(sent, ordering: .relaxed) }
+                    if sent & 1023 == 0 { shared.sent = sent }
                 }
             }
-            shared.sent.store(sent, ordering: .relaxed)
+            shared.sent = sent
         }
     }
 
@@ -119,14 +145,14 @@ struct AeronThroughputCommand: ParsableCommand {
             let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
             let stamp = length >= 8
             var sent = 0
-            while shared.running.load(ordering: .relaxed) {
+            while shared.isRunning {
                 if stamp { message.storeBytes(of: sent, as: Int.self) }
                 if publication.offer(payload).position != nil {
                     sent += 1
-                    if sent & 1023 == 0 { shared.sent.store(sent, ordering: .relaxed) }
+                    if sent & 1023 == 0 { shared.sent = sent }
                 }
             }
-            shared.sent.store(sent, ordering: .relaxed)
+            shared.sent = sent
         }
     }
 
@@ -136,14 +162,14 @@ struct AeronThroughputCommand: ParsableCommand {
         AeronBenchThread.start {
             var received = 0
             var bytes = 0
-            while shared.running.load(ordering: .relaxed) {
-                _ = subscription.poll(fragmentLimit: 256) { payload, _ in
+            while shared.isRunning {
+                let fragments = subscription.poll(fragmentLimit: 256) { payload, _ in
                     received += 1
                     bytes &+= payload.count
                 }
-                shared.received.store(received, ordering: .relaxed)
+                if fragments > 0 { shared.received = received }
             }
-            shared.bytes.store(bytes, ordering: .relaxed)
+            shared.bytes = bytes
         }
     }
 
