@@ -181,6 +181,28 @@ import Testing
         Case(name: "decimation zero", toml: "[consumer]\ndecimation = 0", key: "consumer.decimation", needles: ["= 0", ">= 1"]),
         Case(name: "max rate too large", toml: "[consumer]\nmax_rate_hz = 70000", key: "consumer.max_rate_hz", needles: ["70000"]),
         Case(name: "bad fallback scheme", toml: "[consumer]\npayload_fallback_uri = \"http://x\"", key: "consumer.payload_fallback_uri", needles: ["unsupported scheme"]),
+        Case(name: "fallback bridge stream not an integer", toml: "[consumer]\nfallback_bridge_stream_id = \"7001\"",
+             key: "consumer.fallback_bridge_stream_id", needles: ["\"7001\"", "expected integer"]),
+        Case(name: "fallback bridge stream fractional", toml: "[consumer]\nfallback_bridge_stream_id = 1.5",
+             key: "consumer.fallback_bridge_stream_id", needles: ["expected integer"]),
+        Case(name: "fallback bridge stream out of int32", toml: "[consumer]\nfallback_bridge_stream_id = 2147483648",
+             key: "consumer.fallback_bridge_stream_id", needles: ["2147483648", "out of range"]),
+        Case(name: "fallback max frame zero", toml: "[consumer]\nfallback_max_frame_bytes = 0",
+             key: "consumer.fallback_max_frame_bytes", needles: ["fallback_max_frame_bytes = 0", "1...1073741824"]),
+        Case(name: "fallback max frame negative", toml: "[consumer]\nfallback_max_frame_bytes = -4096",
+             key: "consumer.fallback_max_frame_bytes", needles: ["-4096", "1...1073741824"]),
+        Case(name: "fallback max frame above 1 GiB", toml: "[consumer]\nfallback_max_frame_bytes = 1073741825",
+             key: "consumer.fallback_max_frame_bytes", needles: ["1073741825", "1...1073741824", "(TOML)"]),
+        Case(name: "fallback max frame not an integer", toml: "[consumer]\nfallback_max_frame_bytes = \"16MiB\"",
+             key: "consumer.fallback_max_frame_bytes", needles: ["\"16MiB\"", "expected integer"]),
+        Case(name: "fallback timeout zero", toml: "[consumer]\nfallback_assembly_timeout_ms = 0",
+             key: "consumer.fallback_assembly_timeout_ms", needles: ["fallback_assembly_timeout_ms = 0", "> 0"]),
+        Case(name: "fallback timeout negative", toml: "[consumer]\nfallback_assembly_timeout_ms = -1",
+             key: "consumer.fallback_assembly_timeout_ms", needles: ["-1", "out of range"]),
+        Case(name: "fallback timeout above u32", toml: "[consumer]\nfallback_assembly_timeout_ms = 4294967296",
+             key: "consumer.fallback_assembly_timeout_ms", needles: ["4294967296", "out of range"]),
+        Case(name: "fallback timeout not an integer", toml: "[consumer]\nfallback_assembly_timeout_ms = true",
+             key: "consumer.fallback_assembly_timeout_ms", needles: ["expected integer"]),
         Case(name: "hint equals null value", toml: "[consumer]\nprogress_bytes_delta = 4294967295", key: "consumer.progress_bytes_delta", needles: ["null"]),
         Case(name: "liveness zero", toml: "[consumer]\nliveness_multiple = 0", key: "consumer.liveness_multiple", needles: ["> 0"]),
         Case(name: "relative shm root", toml: "[producer]\nshm_root_dir = \"tmp/x\"", key: "producer.shm_root_dir", needles: ["absolute"]),
@@ -211,6 +233,18 @@ import Testing
              needles: ["pool_id:stride_bytes"]),
         Case(name: "env duplicate pools", toml: "", environment: ["TP_PRODUCER_PAYLOAD_POOLS": "1:4096,1:8192"], key: "producer.payload_pools[1].pool_id",
              needles: ["duplicate", "TP_PRODUCER_PAYLOAD_POOLS"]),
+        Case(name: "env fallback max frame not an integer", toml: "",
+             environment: ["TP_CONSUMER_FALLBACK_MAX_FRAME_BYTES": "lots"], key: "consumer.fallback_max_frame_bytes",
+             needles: ["\"lots\"", "expected integer", "TP_CONSUMER_FALLBACK_MAX_FRAME_BYTES"]),
+        Case(name: "env fallback max frame above 1 GiB", toml: "[consumer]\nfallback_max_frame_bytes = 4096",
+             environment: ["TP_CONSUMER_FALLBACK_MAX_FRAME_BYTES": "2147483648"], key: "consumer.fallback_max_frame_bytes",
+             needles: ["2147483648", "1...1073741824", "TP_CONSUMER_FALLBACK_MAX_FRAME_BYTES"]),
+        Case(name: "env fallback timeout zero", toml: "",
+             environment: ["TP_CONSUMER_FALLBACK_ASSEMBLY_TIMEOUT_MS": "0"], key: "consumer.fallback_assembly_timeout_ms",
+             needles: ["> 0", "TP_CONSUMER_FALLBACK_ASSEMBLY_TIMEOUT_MS"]),
+        Case(name: "env fallback bridge stream out of int32", toml: "",
+             environment: ["TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID": "-2147483649"], key: "consumer.fallback_bridge_stream_id",
+             needles: ["-2147483649", "out of range", "TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID"]),
         Case(name: "env bad double", toml: "", environment: ["TP_SUPERVISOR_POLICY_MAX_DROP_FRACTION": "nan"], key: "supervisor.policy_max_drop_fraction",
              needles: ["expected number"]),
     ]
@@ -265,14 +299,128 @@ import Testing
         consumer_id = 12
         mode = "latest"
         payload_fallback_uri = "bridge://x"
+        fallback_bridge_stream_id = -7
+        fallback_max_frame_bytes = 1073741824
+        fallback_assembly_timeout_ms = 4294967295
         progress_rows_delta = 3
         [supervisor]
         policy_max_drop_fraction = 0.125
         policy_action = "decimated"
         """, environment: ["USER": "bob"])
         #expect(c.producer.name == "cam \"left\"\t\\ é")
+        #expect(c.consumer.fallbackBridgeStreamId == -7 && c.consumer.fallbackMaxFrameBytes == 1 << 30)
+        #expect(c.consumer.fallbackAssemblyTimeoutMs == UInt32.max)
         var back = try TensorPoolConfiguration.parse(toml: c.tomlText, environment: [:])
         back.presentSections = c.presentSections
         #expect(back == c)
+    }
+}
+
+/// The `[consumer]` FALLBACK keys `fallback_bridge_stream_id`, `fallback_max_frame_bytes` and
+/// `fallback_assembly_timeout_ms` (their rejected values are in ``ConfigurationErrorTests``).
+@Suite struct ConsumerFallbackConfigurationTests {
+    @Test func defaultsWhenAbsent() throws {
+        let c = try TensorPoolConfiguration.parse(toml: "[consumer]\nstream_id = 3", environment: [:]).consumer
+        #expect(c.fallbackBridgeStreamId == nil)
+        #expect(c.fallbackMaxFrameBytes == 16 << 20)
+        #expect(c.fallbackAssemblyTimeoutMs == 1000)
+        #expect(c == ConsumerConfiguration(user: "default").withStreamId(3), "the same defaults as a configuration built in code")
+        let settings = ConsumerFallbackSettings(configuration: c, options: ConsumerOptions(shmRootDir: "/dev/shm/x"))
+        #expect(settings.bridgeStreamId == nil && settings.maxFrameBytes == 16 << 20 && settings.assemblyTimeoutNs == 1_000_000_000)
+    }
+
+    @Test func keysParse() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [consumer]
+        fallback_bridge_stream_id = 7001
+        fallback_max_frame_bytes = 4194304
+        fallback_assembly_timeout_ms = 250
+        """, environment: [:]).consumer
+        #expect(c.fallbackBridgeStreamId == 7001)
+        #expect(c.fallbackMaxFrameBytes == 4 << 20)
+        #expect(c.fallbackAssemblyTimeoutMs == 250)
+    }
+
+    /// Any 32-bit Aeron stream id is accepted; the frame size range is 1 byte to 1 GiB inclusive; the timeout is
+    /// 1 ms to `UInt32.max` ms.
+    @Test func boundaryValuesParse() throws {
+        let cases: [(toml: String, id: Int32, bytes: Int, timeoutMs: UInt32)] = [
+            ("fallback_bridge_stream_id = -2147483648\nfallback_max_frame_bytes = 1\nfallback_assembly_timeout_ms = 1",
+             Int32.min, 1, 1),
+            ("fallback_bridge_stream_id = 2147483647\nfallback_max_frame_bytes = 1073741824\nfallback_assembly_timeout_ms = 4294967295",
+             Int32.max, 1 << 30, UInt32.max),
+            ("fallback_bridge_stream_id = 0", 0, 16 << 20, 1000),
+        ]
+        for (toml, id, bytes, timeoutMs) in cases {
+            let c = try TensorPoolConfiguration.parse(toml: "[consumer]\n" + toml, environment: [:]).consumer
+            #expect(c.fallbackBridgeStreamId == id, "\(toml)")
+            #expect(c.fallbackMaxFrameBytes == bytes, "\(toml)")
+            #expect(c.fallbackAssemblyTimeoutMs == timeoutMs, "\(toml)")
+        }
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [consumer]
+        fallback_bridge_stream_id = 7001
+        fallback_max_frame_bytes = 4194304
+        fallback_assembly_timeout_ms = 250
+        """, environment: [
+            "TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID": "9001",
+            "TP_CONSUMER_FALLBACK_MAX_FRAME_BYTES": " 65536 ",
+            "TP_CONSUMER_FALLBACK_ASSEMBLY_TIMEOUT_MS": "5000",
+        ]).consumer
+        #expect(c.fallbackBridgeStreamId == 9001)
+        #expect(c.fallbackMaxFrameBytes == 65536)
+        #expect(c.fallbackAssemblyTimeoutMs == 5000)
+    }
+
+    @Test func renderedAndParsedBack() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [consumer]
+        fallback_bridge_stream_id = 42
+        fallback_max_frame_bytes = 8192
+        fallback_assembly_timeout_ms = 30
+        """, environment: ["USER": "bob"])
+        let text = c.tomlText
+        #expect(text.contains("fallback_bridge_stream_id = 42\n"), "\(text)")
+        #expect(text.contains("fallback_max_frame_bytes = 8192\n"), "\(text)")
+        #expect(text.contains("fallback_assembly_timeout_ms = 30\n"), "\(text)")
+        let defaults = try TensorPoolConfiguration.parse(toml: "", environment: ["USER": "bob"]).tomlText
+        #expect(!defaults.contains("fallback_bridge_stream_id"), "an absent optional key is not rendered")
+        var back = try TensorPoolConfiguration.parse(toml: text, environment: [:])
+        back.presentSections = c.presentSections
+        #expect(back == c)
+    }
+
+    /// What a consumer uses: the configured values, each replaced by the ``ConsumerOptions`` field when set
+    /// (`tp consumer`'s `--fallback-*` flags set those fields, so the flags win over the file).
+    @Test func optionsOverrideTheConfiguredValues() throws {
+        let c = try TensorPoolConfiguration.parse(toml: """
+        [consumer]
+        fallback_bridge_stream_id = 7001
+        fallback_max_frame_bytes = 4194304
+        fallback_assembly_timeout_ms = 250
+        """, environment: [:]).consumer
+        var options = ConsumerOptions(shmRootDir: "/dev/shm/x")
+        var settings = ConsumerFallbackSettings(configuration: c, options: options)
+        #expect(settings.bridgeStreamId == 7001 && settings.maxFrameBytes == 4 << 20 && settings.assemblyTimeoutNs == 250_000_000)
+
+        options.fallbackBridgeStreamId = 9001
+        settings = ConsumerFallbackSettings(configuration: c, options: options)
+        #expect(settings.bridgeStreamId == 9001 && settings.maxFrameBytes == 4 << 20 && settings.assemblyTimeoutNs == 250_000_000)
+
+        options.fallbackMaxFrameBytes = 65536
+        options.fallbackAssemblyTimeoutNs = 7_000_000
+        settings = ConsumerFallbackSettings(configuration: c, options: options)
+        #expect(settings.bridgeStreamId == 9001 && settings.maxFrameBytes == 65536 && settings.assemblyTimeoutNs == 7_000_000)
+    }
+}
+
+private extension ConsumerConfiguration {
+    func withStreamId(_ id: UInt32) -> ConsumerConfiguration {
+        var c = self
+        c.streamId = id
+        return c
     }
 }

@@ -4,7 +4,8 @@
 import Darwin
 #endif
 
-/// Runtime options of a ``TensorPoolConsumer`` that are not part of the `[consumer]` configuration section.
+/// Runtime options of a ``TensorPoolConsumer`` that are not part of the `[consumer]` configuration section, plus
+/// per-process overrides of its `fallback_*` keys (set by `tp consumer`'s `--fallback-*` flags).
 public struct ConsumerOptions: Sendable {
     /// The only directory announced regions may live under (`RegionRoot` containment, spec §15.22): paths
     /// outside it are rejected. Default `/dev/shm/tensorpool-$USER`, the producer's default `shm_root_dir`.
@@ -17,14 +18,19 @@ public struct ConsumerOptions: Sendable {
     public var allocateCounters = true
     /// How often the Aeron counters are refreshed from ``TensorPoolConsumer/statistics``.
     public var countersIntervalNs: UInt64 = 100_000_000
-    /// Aeron stream id of the bridge for FALLBACK URIs without a `stream-id=<n>` parameter (``BridgeFallbackURI``);
-    /// `nil`: such URIs are refused.
+    /// Overrides ``ConsumerConfiguration/fallbackBridgeStreamId`` (`consumer.fallback_bridge_stream_id`): Aeron
+    /// stream id of the bridge for FALLBACK URIs without a `stream-id=<n>` parameter (``BridgeFallbackURI``).
+    /// `nil`: the configured value applies (and with none configured either, such URIs are refused).
     public var fallbackBridgeStreamId: Int32?
-    /// Largest frame accepted in FALLBACK, in bytes: two reassembly buffers of this size are allocated when a
-    /// bridge subscription opens; larger frames are counted drops (``FallbackStatistics/Counter/oversizeFrames``).
-    public var fallbackMaxFrameBytes = 16 << 20
-    /// A FALLBACK frame with no chunk for this long is abandoned (the bridge sender died mid-frame).
-    public var fallbackAssemblyTimeoutNs: UInt64 = 1_000_000_000
+    /// Overrides ``ConsumerConfiguration/fallbackMaxFrameBytes`` (`consumer.fallback_max_frame_bytes`, default
+    /// 16 MiB): largest frame accepted in FALLBACK, in bytes. Two reassembly buffers of this size are allocated
+    /// when a bridge subscription opens; larger frames are counted drops
+    /// (``FallbackStatistics/Counter/oversizeFrames``). `nil`: the configured value applies.
+    public var fallbackMaxFrameBytes: Int?
+    /// Overrides ``ConsumerConfiguration/fallbackAssemblyTimeoutMs`` (`consumer.fallback_assembly_timeout_ms`,
+    /// default 1 s): a FALLBACK frame with no chunk for this long is abandoned (the bridge sender died mid-frame).
+    /// `nil`: the configured value applies.
+    public var fallbackAssemblyTimeoutNs: UInt64?
 
     /// Options with the defaults above; `shmRootDir` nil means `/dev/shm/tensorpool-$USER` (`default` when `$USER` is
     /// unset), which matches a producer left on its default `shm_root_dir`, so the two find each other with no

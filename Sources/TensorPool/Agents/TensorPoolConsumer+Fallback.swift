@@ -21,12 +21,16 @@ extension TensorPoolConsumer {
     /// Whether the bridge publication followed in FALLBACK is connected.
     public var isFallbackConnected: Bool { state.pointee.fallback.source?.isConnected ?? false }
 
+    /// The configured `fallback_*` keys with this consumer's ``ConsumerOptions`` overrides applied.
+    var fallbackSettings: ConsumerFallbackSettings { ConsumerFallbackSettings(configuration: configuration, options: options) }
+
     /// Opens the bridge subscription of `uri` (closing any other); returns a diagnostic when it cannot.
     func openFallback(uri: String) -> String? {
         closeFallback()
         let link = state.pointee.fallback
+        let settings = fallbackSettings
         let resolved: BridgeFallbackURI
-        switch BridgeFallbackURI.parse(uri, defaultStreamId: options.fallbackBridgeStreamId) {
+        switch BridgeFallbackURI.parse(uri, defaultStreamId: settings.bridgeStreamId) {
         case .success(let value): resolved = value
         case .failure(let error):
             link.statistics.add(.openFailures)
@@ -35,8 +39,8 @@ extension TensorPoolConsumer {
         guard let aeron = link.aeron else { return "FALLBACK: no Aeron client" }
         do {
             let source = try FallbackFrameSource(uri: uri, resolved: resolved, streamId: streamId, aeron: aeron,
-                                                 maxFrameBytes: options.fallbackMaxFrameBytes,
-                                                 assemblyTimeoutNs: options.fallbackAssemblyTimeoutNs,
+                                                 maxFrameBytes: settings.maxFrameBytes,
+                                                 assemblyTimeoutNs: settings.assemblyTimeoutNs,
                                                  statistics: link.statistics)
             link.source = source
             state.pointee.fallbackSource = .passUnretained(source)

@@ -10,6 +10,9 @@
 /// | `max_outstanding_seq_gap` | 256 | 0 disables resync |
 /// | `use_shm` | true | |
 /// | `payload_fallback_uri` | none | `aeron:...` or `bridge://...`; followed in FALLBACK when it is a bridge channel `aeron:<media>?...\|stream-id=<bridge stream>` (``BridgeFallbackURI``, docs/BRIDGE.md); `bridge://<id>` is accepted but not followed (diagnostic) |
+/// | `fallback_bridge_stream_id` | none | i32; the bridge's Aeron stream id for a `payload_fallback_uri` without `stream-id=<n>`; absent: such URIs are refused |
+/// | `fallback_max_frame_bytes` | 16777216 (16 MiB) | 1...1073741824 (1 GiB); largest frame accepted in FALLBACK (two buffers of this size) |
+/// | `fallback_assembly_timeout_ms` | 1000 | > 0; a FALLBACK frame with no chunk for this long is abandoned |
 /// | `supports_progress` | false | |
 /// | `progress_interval_us`, `progress_bytes_delta`, `progress_rows_delta` | none | hints sent in `ConsumerHello` |
 /// | `expected_layout_version` | 1 | |
@@ -17,6 +20,9 @@
 /// | `liveness_multiple` | 3 | announces/activity silent this many cadences → producer dead (> 0) |
 /// | `hello_interval_ms`, `qos_interval_ms` | 1000 | > 0 |
 /// | aeron keys | see ``AeronEndpointConfiguration`` | |
+///
+/// The `fallback_*` keys can be overridden per consumer by ``ConsumerOptions`` (`tp consumer`'s `--fallback-*`
+/// flags set those), which win over the file and the environment.
 public struct ConsumerConfiguration: Sendable, Hashable {
     /// `consumer.stream_id`
     public var streamId: UInt32 = 1
@@ -27,8 +33,17 @@ public struct ConsumerConfiguration: Sendable, Hashable {
     /// `consumer.use_shm`
     public var useShm = true
     /// `consumer.payload_fallback_uri`: where frames come from in FALLBACK (``BridgeFallbackURI``). The bridge
-    /// stream id is the URI's `stream-id=<n>` parameter, else ``ConsumerOptions/fallbackBridgeStreamId``.
+    /// stream id is the URI's `stream-id=<n>` parameter, else ``fallbackBridgeStreamId``.
     public var payloadFallbackUri: String?
+    /// `consumer.fallback_bridge_stream_id`: the bridge's Aeron stream id for a ``payloadFallbackUri`` without a
+    /// `stream-id=<n>` parameter; `nil`: such URIs are refused. ``ConsumerOptions/fallbackBridgeStreamId`` overrides it.
+    public var fallbackBridgeStreamId: Int32?
+    /// `consumer.fallback_max_frame_bytes`: largest frame accepted in FALLBACK, in bytes (1 ...
+    /// ``fallbackMaxFrameBytesLimit``). ``ConsumerOptions/fallbackMaxFrameBytes`` overrides it.
+    public var fallbackMaxFrameBytes = 16 << 20
+    /// `consumer.fallback_assembly_timeout_ms`: a FALLBACK frame with no chunk for this long is abandoned (> 0).
+    /// ``ConsumerOptions/fallbackAssemblyTimeoutNs`` overrides it.
+    public var fallbackAssemblyTimeoutMs: UInt32 = 1000
     /// `consumer.supports_progress`
     public var supportsProgress = false
     /// `consumer.progress_interval_us`
@@ -55,6 +70,9 @@ public struct ConsumerConfiguration: Sendable, Hashable {
     public init(user: String) {
         aeron = AeronEndpointConfiguration(aeronDir: AeronEndpointConfiguration.defaultAeronDir(user: user))
     }
+
+    /// Largest accepted `fallback_max_frame_bytes` (1 GiB): a bridge subscription allocates two buffers of that size.
+    public static let fallbackMaxFrameBytesLimit = 1 << 30
 
     /// Parameters of the mapping state machine derived from this configuration.
     public var mappingParameters: ConsumerMappingStateMachine.Parameters {
@@ -85,6 +103,15 @@ public struct ConsumerConfiguration: Sendable, Hashable {
             throw .invalidValue(key: r.path("payload_fallback_uri"), value: String(reflecting: uri),
                                 reason: "unsupported scheme (expected aeron: or bridge://)", source: r.sourceOf("payload_fallback_uri"))
         }
+        c.fallbackBridgeStreamId = try r.optionalInteger("fallback_bridge_stream_id", as: Int32.self)
+        c.fallbackMaxFrameBytes = try r.integer("fallback_max_frame_bytes", default: c.fallbackMaxFrameBytes)
+        if !(1...Self.fallbackMaxFrameBytesLimit).contains(c.fallbackMaxFrameBytes) {
+            throw .invalidValue(key: r.path("fallback_max_frame_bytes"), value: String(c.fallbackMaxFrameBytes),
+                                reason: "must be in 1...\(Self.fallbackMaxFrameBytesLimit) (1 GiB)",
+                                source: r.sourceOf("fallback_max_frame_bytes"))
+        }
+        c.fallbackAssemblyTimeoutMs = try r.integer("fallback_assembly_timeout_ms", default: c.fallbackAssemblyTimeoutMs)
+        try requirePositive(c.fallbackAssemblyTimeoutMs, key: "fallback_assembly_timeout_ms", r)
         c.supportsProgress = try r.bool("supports_progress", default: false)
         c.progressIntervalUs = try r.optionalInteger("progress_interval_us", as: UInt32.self)
         c.progressBytesDelta = try r.optionalInteger("progress_bytes_delta", as: UInt32.self)

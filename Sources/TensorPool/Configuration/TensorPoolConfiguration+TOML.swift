@@ -70,6 +70,9 @@ extension TensorPoolConfiguration {
         line("max_outstanding_seq_gap", "\(c.modeSettings.maxOutstandingSeqGap)")
         line("use_shm", "\(c.useShm)")
         if let uri = c.payloadFallbackUri { line("payload_fallback_uri", str(uri)) }
+        if let id = c.fallbackBridgeStreamId { line("fallback_bridge_stream_id", "\(id)") }
+        line("fallback_max_frame_bytes", "\(c.fallbackMaxFrameBytes)")
+        line("fallback_assembly_timeout_ms", "\(c.fallbackAssemblyTimeoutMs)")
         line("supports_progress", "\(c.supportsProgress)")
         if let v = c.progressIntervalUs { line("progress_interval_us", "\(v)") }
         if let v = c.progressBytesDelta { line("progress_bytes_delta", "\(v)") }

@@ -3,8 +3,9 @@
 ///
 /// Form: an Aeron channel plus the bridge's Aeron stream id in a `stream-id=<n>` parameter, e.g.
 /// `aeron:udp?endpoint=10.0.0.5:40123|stream-id=7001` or `aeron:ipc?stream-id=7001`. The parameter is ours: it
-/// is removed before the channel is given to the media driver. Without it, ``ConsumerOptions/fallbackBridgeStreamId``
-/// is used; with neither the URI is refused. `bridge://<id>` URIs name a bridge instance that only a bridge
+/// is removed before the channel is given to the media driver. Without it, the consumer's
+/// `fallback_bridge_stream_id` (``ConsumerConfiguration/fallbackBridgeStreamId``, overridden by
+/// ``ConsumerOptions/fallbackBridgeStreamId``) is used; with neither the URI is refused. `bridge://<id>` URIs name a bridge instance that only a bridge
 /// registry could resolve; there is none, so they are refused with a diagnostic.
 public struct BridgeFallbackURI: Sendable, Hashable {
     /// The Aeron channel subscribed to (without `stream-id`).

@@ -8,12 +8,13 @@ public struct FallbackStatistics: Sendable {
         case framesAssembled
         /// Chunks accepted into a frame.
         case chunksReceived
-        /// Frames larger than ``ConsumerOptions/fallbackMaxFrameBytes``: dropped (also counted by admission as
-        /// ``DropReason/destinationTooSmall`` when admission would have delivered them).
+        /// Frames larger than `fallback_max_frame_bytes` (``ConsumerConfiguration/fallbackMaxFrameBytes``): dropped
+        /// (also counted by admission as ``DropReason/destinationTooSmall`` when admission would have delivered them).
         case oversizeFrames
         /// Frames abandoned incomplete (missing chunk, interleaved frame/epoch/sender, bad chunk, timeout).
         case framesAborted
-        /// Of ``framesAborted``: no chunk for ``ConsumerOptions/fallbackAssemblyTimeoutNs``.
+        /// Of ``framesAborted``: no chunk for `fallback_assembly_timeout_ms`
+        /// (``ConsumerConfiguration/fallbackAssemblyTimeoutMs``).
         case assemblyTimeouts
         /// Messages that are not schema-901 `BridgeFrameChunk`s within their bytes.
         case malformedMessages

@@ -184,6 +184,38 @@ import TensorPoolCore
         #expect(consumer.mappedEpoch == nil && consumer.statistics[.maps] == 0, "SHM never mapped")
     }
 
+    /// The `[consumer]` `fallback_*` keys, parsed from TOML, reach a consumer built from that configuration with no
+    /// ``ConsumerOptions`` overrides: a URI without `stream-id` follows `fallback_bridge_stream_id`, the reassembly
+    /// buffers have `fallback_max_frame_bytes` (a larger frame is an oversize drop) and the assembly timeout is
+    /// `fallback_assembly_timeout_ms`.
+    @Test func configuredFallbackKeysReachTheConsumer() throws {
+        let parsed = try TensorPoolConfiguration.parse(toml: """
+            [consumer]
+            fallback_bridge_stream_id = \(FallbackTestChain.bridgeStream)
+            fallback_max_frame_bytes = 65536
+            fallback_assembly_timeout_ms = 250
+            """).consumer
+        let chain = try FallbackTestChain("fallback-keys", udp: false, maxFrameBytes: nil, startInFallback: true) { c in
+            c.payloadFallbackUri = "aeron:ipc"  // no stream-id parameter
+            c.fallbackBridgeStreamId = parsed.fallbackBridgeStreamId
+            c.fallbackMaxFrameBytes = parsed.fallbackMaxFrameBytes
+            c.fallbackAssemblyTimeoutMs = parsed.fallbackAssemblyTimeoutMs
+        }
+        let consumer = chain.consumer
+        #expect(consumer.fallbackBridge == BridgeFallbackURI(channel: "aeron:ipc", streamId: FallbackTestChain.bridgeStream))
+        let source = try #require(consumer.state.pointee.fallback.source)
+        #expect(source.capacity == 65536)
+        #expect(source.assemblyTimeoutNs == 250_000_000)
+        try #require(try chain.pump { chain.sender.source.mappedEpoch == chain.producer.epoch && chain.sender.publication.isConnected })
+        try chain.publishAndSend(Self.small)
+        try chain.publishAndSend(Self.large)  // 1.25 MiB > 64 KiB
+        try chain.publishAndSend(Self.small)
+        try #require(try chain.pump { consumer.handler.records.count == 2 }, "\(describe(consumer.fallbackStatistics))")
+        #expect(consumer.fallbackStatistics[.oversizeFrames] == 1)
+        #expect(consumer.handler.records.map(\.seq) == [0, 2])
+        #expect(consumer.handler.records.allSatisfy { $0.patternOK })
+    }
+
     /// `bridge://<id>` and `aeron:` URIs without a stream id are refused with a diagnostic; no subscription.
     @Test func unsupportedFallbackUrisGiveADiagnostic() throws {
         let chain = try FallbackTestChain("fallback-bridge-id", udp: false)

@@ -57,8 +57,10 @@ final class FallbackTestChain {
     let buffer: UnsafeMutableRawBufferPointer
 
     /// `udp`: over UDP loopback through the real Aeron C 1.53 driver; otherwise `aeron:ipc` on the embedded driver.
-    init(_ name: String, udp: Bool, maxFrameBytes: Int = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64,
-         startInFallback: Bool = false) throws {
+    /// `maxFrameBytes` is the consumer's ``ConsumerOptions/fallbackMaxFrameBytes`` override (`nil`: its
+    /// configuration's); `configure` edits the consumer's configuration last.
+    init(_ name: String, udp: Bool, maxFrameBytes: Int? = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64,
+         startInFallback: Bool = false, configure: (inout ConsumerConfiguration) -> Void = { _ in }) throws {
         if udp {
             var driverOptions = RealAeronMediaDriver.Options()
             driverOptions.termLength = 1 << 22
@@ -90,6 +92,7 @@ final class FallbackTestChain {
             configuration.useShm = false
             configuration.payloadFallbackUri = Self.fallbackURI(channel: channel)
         }
+        configure(&configuration)
         consumer = try TensorPoolConsumer(configuration: configuration,
                                           aeron: env.aeron, handler: FallbackRecorder(), options: options)
         authority = try ControlPlane(aeron: env.aeron, endpoint: AeronEndpointConfiguration(aeronDir: env.aeronDir),
