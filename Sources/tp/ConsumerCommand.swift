@@ -38,15 +38,27 @@ struct ConsumerCommand: ParsableCommand {
         discussion: "For streams republished by tp decimator or tp bridge receive: they renumber frames (own epoch, seq), so --verify's exact check cannot hold. Detects torn, mixed or corrupted payloads, not reordered or repeated frames."))
     var verifyRepublished = false
 
-    @Option(help: "FALLBACK: bridge Aeron stream id for payload_fallback_uri values without a stream-id=<n> parameter.")
+    @Option(help: "FALLBACK: bridge Aeron stream id for payload_fallback_uri values without a stream-id=<n> parameter (overrides consumer.fallback_bridge_stream_id of --config / TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID).")
     var fallbackBridgeStream: Int32?
 
-    @Option(help: "FALLBACK: largest bridged frame accepted, in bytes (two buffers of this size; default 16 MiB).")
+    @Option(help: "FALLBACK: largest bridged frame accepted, in bytes, 1...1073741824 (two buffers of this size; overrides consumer.fallback_max_frame_bytes, default 16 MiB).")
     var fallbackMaxFrameBytes: Int?
+
+    @Option(help: "FALLBACK: abandon a bridged frame with no chunk for this many milliseconds (overrides consumer.fallback_assembly_timeout_ms, default 1000).")
+    var fallbackAssemblyTimeoutMs: UInt32?
 
     @Option(help: "Stop after this many accepted frames.")
     var count: UInt64?
     @OptionGroup var lifetime: RoleLifetimeOptions
+
+    /// The same ranges as the `[consumer]` keys the flags override; checked before any driver is launched.
+    func validate() throws {
+        let limit = ConsumerConfiguration.fallbackMaxFrameBytesLimit
+        if let fallbackMaxFrameBytes, !(1...limit).contains(fallbackMaxFrameBytes) {
+            throw ValidationError("--fallback-max-frame-bytes must be in 1...\(limit) (1 GiB)")
+        }
+        if fallbackAssemblyTimeoutMs == 0 { throw ValidationError("--fallback-assembly-timeout-ms must be > 0") }
+    }
 
     func run() throws {
         var config = try connection.loadConfiguration().consumer
@@ -56,11 +68,10 @@ struct ConsumerCommand: ParsableCommand {
         defer { role.close() }
         var options = ConsumerOptions(shmRootDir: connection.shmRoot)
         options.logSink = role.logSink
+        // The flags override the configured fallback_* keys; left nil, the consumer uses the configuration's.
         options.fallbackBridgeStreamId = fallbackBridgeStream
-        if let fallbackMaxFrameBytes {
-            guard fallbackMaxFrameBytes >= 0 else { throw ValidationError("--fallback-max-frame-bytes must be >= 0") }
-            options.fallbackMaxFrameBytes = fallbackMaxFrameBytes
-        }
+        options.fallbackMaxFrameBytes = fallbackMaxFrameBytes
+        options.fallbackAssemblyTimeoutNs = fallbackAssemblyTimeoutMs.map { UInt64($0) * 1_000_000 }
         let consumer = try TensorPoolConsumer(configuration: config, aeron: role.aeron,
                                               handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
                                               options: options)
