@@ -20,11 +20,23 @@ import TensorPoolCore
 ///
 /// Single-threaded (its `AgentRunner` thread or your loop); polling and reading allocate nothing in steady state.
 public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAgent, ControlMessageHandler {
+    /// The `[consumer]` section this consumer was started with. Runtime `ConsumerConfig` changes are not written back
+    /// here: the settings in force are ``modeSettings``.
     public let configuration: ConsumerConfiguration
+    /// Runtime options fixed at init: SHM root that announced paths must be under, log sink, counters, fallback sizing.
     public let options: ConsumerOptions
+    /// Id sent in `ConsumerHello` and `QosConsumer`, and matched against `ConsumerConfig.consumer_id` and
+    /// `ControlResponse.correlation_id`: `consumer_id` from the configuration, else a random id in `1..<UInt32.max`
+    /// drawn at init (spec §10.1.2: self-assigned ids are random).
     public let consumerId: UInt32
+    /// `consumer[<stream_id>/<consumer_id>]`: names the `AgentRunner` thread and prefixes this consumer's log lines.
     public let roleName: String
+    /// The consumer's Aeron streams: sends hellos on control and `QosConsumer` on QoS; receives control, QoS, metadata
+    /// and descriptors (the descriptor stream is polled first, every cycle). Used only on the consumer's thread;
+    /// its ``ControlPlane/counters`` (messages received, rejections, offers) can be read from any thread.
     public let controlPlane: ControlPlane
+    /// Frames and bytes delivered, latency, drops per ``DropReason``, maps, configs: written by the consumer's thread,
+    /// readable from any thread while it runs (drop counters are copied in after each duty cycle that did work).
     public let statistics = ConsumerStatistics()
     /// The consumer's Aeron counters (when ``ConsumerOptions/allocateCounters``).
     public let counters: ConsumerCounters?
@@ -52,6 +64,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
 
+    /// Opens the Aeron streams (blocking until the driver answers each) and, with ``ConsumerOptions/allocateCounters``,
+    /// the Aeron counters; takes ownership of `handler`. Nothing is mapped until an announce for `stream_id` arrives;
+    /// with `use_shm = false` it starts in FALLBACK (FAILED without an `aeron:`/`bridge://` fallback URI). Throws if
+    /// Aeron refuses a stream or counter; whatever was opened is closed again.
     public init(configuration: ConsumerConfiguration, aeron: Aeron, handler: Handler,
                 options: ConsumerOptions = ConsumerOptions()) throws(AeronError) {
         self.configuration = configuration
@@ -201,10 +217,15 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         statistics.mirror(counters)
     }
 
+    /// Agent shutdown (`AgentRunner` or `AgentInvoker` close): ``close()`` on the agent's thread, after the last
+    /// duty cycle.
     public func onClose() { close() }
 
     // MARK: control messages
 
+    /// Announce for this stream (spec §10.1.1): a byte-identical repeat of the last one only refreshes announce
+    /// liveness (no decoding, no allocation); any other is decoded and drives mapping (map, remap on an epoch or layout
+    /// change, reject an invalid layout). Throws when the pools group or a URI is malformed.
     public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
         let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
@@ -240,6 +261,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         return true
     }
 
+    /// The frame path (spec §10.2.1, §11): admission reads the slot now through the seqlock, holds it (LATEST: read at
+    /// the end of the poll) or drops it with a counted ``DropReason``; a `seq` regression unmaps (§15.2). Ignored in
+    /// FALLBACK, where frames come from the bridge. Never throws; allocates nothing.
     @inlinable
     public func onFrameDescriptor(_ message: FrameDescriptorDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId, state.pointee.fallbackSource == nil else { return }
@@ -252,6 +276,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         }
     }
 
+    /// Hands `FrameProgress` of the mapped epoch to ``TensorFrameHandler/onProgress(_:)``, only if `supports_progress`
+    /// is configured (spec §10.2.2); an unknown state value is a counted `unknownEnumValue` rejection. Informational:
+    /// the frame itself is read when its `FrameDescriptor` arrives.
     public func onFrameProgress(_ message: FrameProgressDecoder, nowNs: UInt64) throws(SBEError) {
         guard configuration.supportsProgress, message.streamId == streamId, let epoch = mapped?.epoch,
               message.epoch == epoch else { return }
@@ -271,6 +298,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
                                                rowsFilled: message.rowsFilled, state: state))
     }
 
+    /// `ConsumerConfig` for this stream and consumer id (spec §10.1.3): applies mode, decimation, `use_shm` and
+    /// fallback URI, then sends a `ConsumerHello` on the next cycle so the producer sees the new mode. Out-of-schema
+    /// enums or invalid settings (decimation 0) leave the settings unchanged and count in `configsRejected`.
     public func onConsumerConfig(_ message: ConsumerConfigDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId, message.consumerId == consumerId else { return }
         var decoder = message
@@ -297,11 +327,15 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         }
     }
 
+    /// `QosProducer.current_seq` for this stream (spec §10.4.2), used only when its epoch is the mapped one: tells
+    /// admission how far the producer is ahead, so a consumer more than `max_outstanding_seq_gap` behind resyncs.
     public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
         state.pointee.coordinator.onProducerSeq(epoch: message.epoch, currentSeq: message.currentSeq)
     }
 
+    /// A producer's answer to this consumer's hello (`correlation_id` = ``consumerId``, spec §15.18): a non-OK code
+    /// (e.g. unsupported `expected_layout_version`) is logged, rate limited; nothing else changes.
     public func onControlResponse(_ message: ControlResponseDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.correlationId == Int64(consumerId), message.code != .ok else { return }
         var decoder = message

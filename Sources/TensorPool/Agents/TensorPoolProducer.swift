@@ -9,11 +9,20 @@ import TensorPoolCore
 
 /// Errors raised while starting a producer (never on the publish path).
 public enum ProducerError: Error, CustomStringConvertible {
+    /// The epoch file could not be read or persisted. The producer does not start without a fresh epoch: with a
+    /// reused one, consumers would keep the previous run's mappings as if nothing had changed (spec §15.2).
     case epoch(EpochAllocator.Failure)
+    /// The header ring or a pool could not be created or mapped under `shm_root_dir` (e.g. the epoch directory
+    /// exists, hugepages required but unavailable, disk full). The epoch is spent all the same.
     case regions(RegionError)
+    /// The Aeron client refused a publication, subscription or counter (driver down, timeout); the regions already
+    /// created are closed first (unlinked with ``ProducerOptions/unlinkOnClose``).
     case aeron(AeronError)
+    /// The configuration cannot run as given (e.g. `header_nslots` not a power of two); the text says why. Raised
+    /// before any file is created.
     case configuration(String)
 
+    /// One line naming the failed start-up step and its cause, for logs and `tp` error output.
     public var description: String {
         switch self {
         case .epoch(let e): "epoch allocation failed: \(e)"
@@ -40,15 +49,28 @@ public enum ProducerError: Error, CustomStringConvertible {
 /// Single-threaded: call everything from one thread (its `AgentRunner` or your loop). Publishing allocates
 /// nothing in steady state.
 public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
+    /// The `[producer]` section this producer runs with: ids, SHM root, ring and pool sizes, cadences, progress floors.
     public let configuration: ProducerConfiguration
+    /// Runtime options fixed at init: epoch directory, unlink on close, counters, log sink, `DataSourceAnnounce`
+    /// summary.
     public let options: ProducerOptions
+    /// `producer[<stream_id>/<producer_id>]`: names the `AgentRunner` thread and prefixes this producer's log lines.
     public let roleName: String
     /// This run's epoch.
     public let epoch: UInt64
+    /// The producer's Aeron streams: publishes on all four logical streams, receives control (hellos) and QoS; while
+    /// no control message arrives they are polled again only after ``controlPollIntervalNs`` (or
+    /// ``ControlPlane/secondaryPollInterval`` cycles). Used only on the producer's thread; its
+    /// ``ControlPlane/counters`` can be read from any thread.
     public let controlPlane: ControlPlane
+    /// Frames and bytes published, drops, claims, descriptor offer failures, announces, hellos: written by the
+    /// producer's thread, readable from any thread while it runs.
     public let statistics = ProducerStatistics()
     /// The announce this producer sends.
     public let announce: AnnounceSummary
+    /// This epoch's header ring and payload pools under `<shm_root_dir>/<stream_id>/<epoch>/`, owned by the producer:
+    /// ``close()`` unlinks the files with ``ProducerOptions/unlinkOnClose``; the mappings stay until this object is
+    /// freed.
     public let regions: RegionSet
     /// The producer's Aeron counters (when ``ProducerOptions/allocateCounters``), refreshed at
     /// ``ProducerOptions/countersIntervalNs``.
@@ -327,6 +349,9 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     // MARK: duty cycle
 
+    /// One duty cycle: handles hellos and consumer QoS, forgets consumers silent too long, and sends what is due
+    /// (`ShmPoolAnnounce` with a superblock `activity_timestamp_ns` refresh, metadata, `QosProducer`, `Heartbeat`,
+    /// throttled `FrameProgress`). Frames are published by the caller on this same thread, not here; 0 once closed.
     public func doWork(nowNs: UInt64) throws -> Int {
         if state.pointee.isClosed { return 0 }
         var work = 0
@@ -363,10 +388,17 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         return work
     }
 
+    /// Agent shutdown (`AgentRunner` or `AgentInvoker` close): ``close()`` on the agent's thread, after the last
+    /// duty cycle.
     public func onClose() { close() }
 
     // MARK: control messages
 
+    /// `ConsumerHello` (spec §10.1.2): registers or refreshes the consumer and re-aggregates the progress policy from
+    /// its hints; a new consumer gets the announce and metadata on the next cycle. An unknown enum value or an
+    /// unsupported `expected_layout_version` is answered with `ControlResponse` `INVALID_PARAMS` (correlation id =
+    /// consumer id); a hello for another stream is ignored, or answered `REJECTED` with
+    /// ``ProducerOptions/rejectHellosForOtherStreams``.
     public func onConsumerHello(_ message: ConsumerHelloDecoder, nowNs: UInt64) throws(SBEError) {
         let consumerId = message.consumerId
         let helloStream = message.streamId
@@ -413,6 +445,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         }
     }
 
+    /// `QosConsumer` (spec §10.4.1): refreshes the liveness of a consumer already registered by a hello, so it is not
+    /// forgotten after `consumer_expiry_multiple` hello intervals; unknown consumers wait for their hello.
     public func onQosConsumer(_ message: QosConsumerDecoder, nowNs: UInt64) throws(SBEError) {
         registry.onQos(streamId: message.streamId, consumerId: message.consumerId, nowNs: nowNs)
     }

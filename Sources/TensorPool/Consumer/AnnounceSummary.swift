@@ -11,6 +11,8 @@ public struct AnnounceSummary: Sendable, Hashable {
         /// `region_uri` as announced.
         public var regionUri: String
 
+        /// One `payload_pools` entry as decoded (or as a producer announces its own pool). Nothing is checked here:
+        /// ``ConsumerMappingStateMachine`` rejects the announce if the pool breaks a v1.1 rule.
         public init(poolId: UInt16, nslots: UInt32, strideBytes: UInt32, regionUri: String) {
             self.poolId = poolId
             self.nslots = nslots
@@ -38,6 +40,8 @@ public struct AnnounceSummary: Sendable, Hashable {
     /// Announced payload pools, in announce order.
     public var pools: [Pool]
 
+    /// The fields of one announce; `headerSlotBytes` and `maxDims` default to the v1.1 values (256, 8). Nothing is
+    /// validated here: ``ConsumerMappingStateMachine`` rejects announces that break v1.1 invariants.
     public init(streamId: UInt32, producerId: UInt32, epoch: UInt64, layoutVersion: UInt32,
                 headerRegionUri: String, headerNslots: UInt32, headerSlotBytes: UInt16 = 256,
                 maxDims: UInt8 = 8, pools: [Pool]) {

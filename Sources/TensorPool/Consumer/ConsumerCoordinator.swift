@@ -20,6 +20,8 @@ public struct ConsumerCoordinator: Sendable {
     /// Reason of the last rejected `ConsumerConfig`.
     public private(set) var lastConfigRejection: String?
 
+    /// A coordinator in UNMAPPED for `mappingParameters.streamId`, admitting frames with `settings` (an invalid
+    /// decimation is raised to 1); nothing is mapped until ``onAnnounce(_:nowNs:)``.
     public init(consumerId: UInt32, mappingParameters: ConsumerMappingStateMachine.Parameters, settings: ConsumerModeSettings) {
         streamId = mappingParameters.streamId
         self.consumerId = consumerId

@@ -46,6 +46,7 @@ public struct ConsumerFrameCounters: Sendable, Hashable {
     /// Frames dropped for ``DropReason/latestSuperseded``.
     public var latestSuperseded: UInt64 = 0
 
+    /// All zero, for a new consumer; remaps never reset them.
     public init() {}
 
     /// The counter of one drop reason.

@@ -42,6 +42,8 @@ public struct ConsumerMappingStateMachine: Sendable {
         /// Fallback URI from configuration, used when SHM is rejected or disabled.
         public var fallbackUri: String?
 
+        /// Parameters for `streamId`; the defaults are the v1.1 and `[consumer]` defaults: layout 1, `max_dims` 8,
+        /// a 1 s announce cadence, producer dead after more than 3 silent cadences, no fallback URI.
         public init(streamId: UInt32, expectedLayoutVersion: UInt32 = 1, expectedMaxDims: UInt8 = 8,
                     announceCadenceNs: UInt64 = 1_000_000_000, livenessMultiple: UInt32 = 3,
                     fallbackUri: String? = nil) {
@@ -76,6 +78,7 @@ public struct ConsumerMappingStateMachine: Sendable {
         public var staleProducer: UInt64 = 0
         /// Announces from another producer id on the mapped stream, ignored.
         public var producerConflicts: UInt64 = 0
+        /// All zero; the state machine only increments them, for the life of the consumer.
         public init() {}
     }
 
@@ -102,6 +105,7 @@ public struct ConsumerMappingStateMachine: Sendable {
     private var lastSuperblockReadNs: UInt64 = 0
     private var announceSilenceSeenNs: UInt64?
 
+    /// Starts UNMAPPED, nothing retired or failed: the first valid announce for ``Parameters/streamId`` starts mapping.
     public init(parameters: Parameters) {
         self.parameters = parameters
     }

@@ -12,6 +12,8 @@ public struct ConsumerModeSettings: Sendable, Hashable {
     /// Resynchronise when more than this many frames behind the producer; 0 disables it.
     public var maxOutstandingSeqGap: UInt64
 
+    /// Defaults are the `[consumer]` defaults: STREAM, every frame, no rate limit, resync when more than 256 frames
+    /// behind. Not validated here (see ``validationError``).
     public init(mode: ConsumerMode = .stream, decimation: UInt16 = 1, maxRateHz: UInt16 = 0,
                 maxOutstandingSeqGap: UInt64 = 256) {
         self.mode = mode

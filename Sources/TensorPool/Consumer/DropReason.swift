@@ -55,6 +55,8 @@ public enum DropReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringCon
         }
     }
 
+    /// The case name (e.g. `headerIndexMismatch`): a stable key, used for instance as the drop-table key of
+    /// `tp bench` results.
     public var description: String {
         switch self {
         case .unmapped: "unmapped"

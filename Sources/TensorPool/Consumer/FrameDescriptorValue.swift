@@ -12,6 +12,7 @@ public struct FrameDescriptorValue: Sendable, Hashable {
     /// Producer timestamp of the frame, or `nil` when absent on the wire.
     public var timestampNs: UInt64?
 
+    /// The fields of one descriptor; `timestampNs` is `nil` when the optional wire field holds its null value.
     public init(epoch: UInt64, seq: UInt64, headerIndex: UInt32, timestampNs: UInt64? = nil) {
         self.epoch = epoch
         self.seq = seq

@@ -19,6 +19,8 @@ public enum RemapCause: Sendable, Hashable, CustomStringConvertible {
     /// `ConsumerConfig.use_shm = false`.
     case shmDisabled
 
+    /// A short phrase for the consumer's `unmapped epoch <E>: <cause>` log line; a superblock mismatch includes its
+    /// detail.
     public var description: String {
         switch self {
         case .epochChanged: "epoch changed"

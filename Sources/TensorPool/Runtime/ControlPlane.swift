@@ -21,7 +21,11 @@ public final class ControlPlane {
     /// Largest message the send buffer holds.
     public static let sendBufferCapacity = 64 * 1024
 
+    /// Aeron directory, channel and the stream ids the logical streams map to (spec §15.11); logical streams with the
+    /// same id share one publication and one subscription.
     public let endpoint: AeronEndpointConfiguration
+    /// Messages received per template, rejections per reason and offer outcomes: written on the owner thread,
+    /// readable from any thread (e.g. a status display or a `tp` exit summary).
     public let counters = ControlPlaneCounters()
     /// Role name used in log lines.
     public let roleName: String

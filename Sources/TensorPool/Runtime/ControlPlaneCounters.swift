@@ -12,6 +12,8 @@ public struct ControlPlaneCounters: Sendable {
 
     @usableFromInline let values = SingleWriterCounters(count: encodeFailureIndex + 1)
 
+    /// Zeroed counters. Copies share the same storage (a ``SingleWriterCounters`` object), so a copy held by a
+    /// monitoring thread sees the owner's updates.
     public init() {}
 
     /// Messages of `templateId` decoded and handed to a handler.

@@ -10,6 +10,7 @@ public enum ControlPlaneStream: Int, Sendable, Hashable, CaseIterable, CustomStr
     /// `DataSourceAnnounce`, `DataSourceMeta` (default stream 1300).
     case metadata = 3
 
+    /// The lower-case stream name (`control`, `descriptor`, `qos`, `metadata`), for log and diagnostic text.
     public var description: String {
         switch self {
         case .control: "control"

@@ -67,11 +67,19 @@ public struct TensorFrame: ~Copyable {
 /// Informational: the slot header is written at commit, so the prefix layout is not known yet and the bytes
 /// must not be read before the `FrameDescriptor` (then through the seqlock).
 public struct FrameProgressUpdate: Sendable, Hashable {
+    /// Epoch of the mapped regions; progress of any other epoch is not delivered.
     public var epoch: UInt64
+    /// The frame being filled: the `seq` its `FrameDescriptor` will carry and the header `frame_id` (spec §10.2.2).
     public var frameId: UInt64
+    /// Header ring slot being filled (`frame_id & (header_nslots - 1)`).
     public var headerIndex: UInt32
+    /// Payload bytes written so far, counted from the start of the slot's payload. A hint only: read the bytes after
+    /// the `FrameDescriptor`, through the seqlock.
     public var payloadBytesFilled: UInt64
+    /// Rows written so far, for row-major sources; `nil` when the producer did not send it (wire null value).
     public var rowsFilled: UInt32?
+    /// STARTED, PROGRESS or COMPLETE (UNKNOWN when the producer set none); never regresses within a frame
+    /// (spec §10.2.2).
     public var state: FrameProgressState
 }
 
@@ -87,6 +95,9 @@ public protocol TensorFrameHandler {
 }
 
 extension TensorFrameHandler {
+    /// Does nothing: enough for a handler that keeps nothing from `onFrame` (or tolerates a torn read). A handler that
+    /// computes from the payload overrides it to discard the result when `intact` is `false`.
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {}
+    /// Ignores progress: a handler that does not render partial frames relies on `onFrame` alone.
     public mutating func onProgress(_ progress: FrameProgressUpdate) {}
 }
