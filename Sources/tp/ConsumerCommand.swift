@@ -62,7 +62,8 @@ struct ConsumerCommand: ParsableCommand {
             options.fallbackMaxFrameBytes = fallbackMaxFrameBytes
         }
         let consumer = try TensorPoolConsumer(configuration: config, aeron: role.aeron,
-                                              handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
+                                              handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished,
+                                                                                printMetadata: role.logSink.write),
                                               options: options)
         let handlerCounters = consumer.handler.counters
         let runner = try role.start(consumer)
