@@ -73,7 +73,8 @@ struct ConsumerCommand: ParsableCommand {
         options.fallbackMaxFrameBytes = fallbackMaxFrameBytes
         options.fallbackAssemblyTimeoutNs = fallbackAssemblyTimeoutMs.map { UInt64($0) * 1_000_000 }
         let consumer = try TensorPoolConsumer(configuration: config, aeron: role.aeron,
-                                              handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished),
+                                              handler: ConsumerVerifyingHandler(verify: verify, republished: verifyRepublished,
+                                                                                printMetadata: role.logSink.write),
                                               options: options)
         let handlerCounters = consumer.handler.counters
         let runner = try role.start(consumer)

@@ -33,10 +33,23 @@ struct ConsumerVerifyingHandler: TensorFrameHandler {
     /// First frame that failed verification (seq, epoch), if any.
     private(set) var firstCorrupt: (seq: UInt64, epoch: UInt64)?
     private var pending: (seq: UInt64, epoch: UInt64, ok: Bool, latencyNs: UInt64, bytes: Int)?
+    /// Receives one line per metadata change (on the consumer's thread).
+    let printMetadata: @Sendable (String) -> Void
 
-    init(verify: Bool, republished: Bool = false) {
+    init(verify: Bool, republished: Bool = false, printMetadata: @escaping @Sendable (String) -> Void = { _ in }) {
         self.verify = verify || republished
         self.republished = republished
+        self.printMetadata = printMetadata
+    }
+
+    mutating func onMetadata(_ metadata: DataSourceMetadata) {
+        printMetadata(Self.metadataLine(metadata))
+    }
+
+    /// `metadata version 3: camera_serial, intrinsics` (`(no attributes)` when empty).
+    static func metadataLine(_ metadata: DataSourceMetadata) -> String {
+        let keys = metadata.attributes.isEmpty ? "(no attributes)" : metadata.attributes.map(\.key).joined(separator: ", ")
+        return "metadata version \(metadata.metaVersion): \(keys)"
     }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {

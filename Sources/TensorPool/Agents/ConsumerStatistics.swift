@@ -43,6 +43,9 @@ public struct ConsumerStatistics: Sendable {
         case resyncs
         /// `QosConsumer` messages sent.
         case qosSent
+        /// Data-source metadata updates passed to ``TensorFrameHandler/onMetadata(_:)`` (new `meta_version` or
+        /// changed content; re-sends of the same content are not counted).
+        case metadataUpdates
     }
 
     static let dropReasonBase = Counter.allCases.count

@@ -17,6 +17,9 @@ import TensorPoolCore
 /// - Control: `ConsumerHello` at start and at its cadence (and after a mode change), `QosConsumer` at its cadence,
 ///   `ConsumerConfig` applied at runtime (mode, decimation, use_shm, fallback URI), `FrameProgress` passed to the
 ///   handler when `supports_progress` is configured.
+/// - Metadata (spec §10.3): the latest `DataSourceAnnounce` and `DataSourceMeta` of this stream are kept as
+///   ``dataSourceInfo`` and ``metadata``; a new version or changed content is passed to
+///   ``TensorFrameHandler/onMetadata(_:)``; ``metadata(forVersion:)`` tells what a frame's `meta_version` means.
 ///
 /// Single-threaded (its `AgentRunner` thread or your loop); polling and reading allocate nothing in steady state.
 public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAgent, ControlMessageHandler {
@@ -61,6 +64,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     /// cadence in steady state) is recognised without decoding it into new Strings and Arrays.
     private var lastAnnounceBytes: [UInt8] = []
     private var lastAnnounce: AnnounceSummary?
+    /// The latest `DataSourceAnnounce` / `DataSourceMeta` of this stream (see ``metadata``).
+    private var metadataTracker = DataSourceMetadataTracker()
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
 
@@ -160,6 +165,33 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     public var modeSettings: ConsumerModeSettings { state.pointee.coordinator.admission.settings }
     /// Cumulative per-reason frame counters.
     public var frameCounters: ConsumerFrameCounters { state.pointee.coordinator.admission.counters }
+
+    // MARK: metadata
+
+    /// The latest metadata of this consumer's stream (`DataSourceMeta`, spec §10.3.2), `nil` until one arrives.
+    ///
+    /// Only the latest version is kept: once a newer `meta_version` arrives, frames still carrying an older one
+    /// have no metadata here (``metadata(forVersion:)`` returns `nil` for them). `DataSourceMeta` names only a
+    /// stream, not a producer or epoch, so it is accepted for this stream id from any sender; when the consumer maps
+    /// an epoch other than that of the held ``dataSourceInfo`` (or maps with none held), both are forgotten, since a
+    /// restarted producer numbers its versions from scratch, and are learnt again from the producer's next re-send
+    /// (at its announce cadence). Read it on the consumer's thread (from the handler or your own duty-cycle loop)
+    /// or once the consumer is stopped.
+    public var metadata: DataSourceMetadata? { metadataTracker.metadata }
+
+    /// The latest data-source beacon of this consumer's stream (`DataSourceAnnounce`, spec §10.3.1), `nil` until
+    /// one arrives. While the consumer is mapped, only beacons of the mapped producer (`producer_id`) and `epoch` are
+    /// accepted; while unmapped (or in FALLBACK) any beacon for the stream is. Same threading rule as ``metadata``.
+    public var dataSourceInfo: DataSourceInfo? { metadataTracker.info }
+
+    /// The metadata a frame carrying `metaVersion` (``TensorSlotHeader/metaVersion``) refers to, if it is the one
+    /// held: ``metadata`` when its version equals `metaVersion`, else `nil` (not received yet, or an older version
+    /// that is no longer kept). Allocates nothing: may be called from ``TensorFrameHandler/onFrame(_:)`` through a
+    /// reference to the consumer, on the consumer's thread.
+    public func metadata(forVersion metaVersion: UInt32) -> DataSourceMetadata? {
+        guard let held = metadataTracker.metadata, held.metaVersion == metaVersion else { return nil }
+        return held
+    }
 
     // MARK: duty cycle
 
@@ -327,6 +359,39 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         }
     }
 
+    /// `DataSourceAnnounce` for this stream (spec §10.3.1), of the mapped producer and epoch when mapped: kept as
+    /// ``dataSourceInfo``. A byte-identical re-send is recognised without decoding; a name or summary over the
+    /// bounds of ``DataSourceInfo`` or not ASCII is a counted `invalidContent` rejection and the previous beacon is
+    /// kept; a truncated one is rejected by the control plane (thrown decoding error).
+    public func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId else { return }
+        if let announce = mapped?.announce,
+           message.epoch != announce.epoch || message.producerId != announce.producerId { return }
+        if case .rejected(let rejection) = try metadataTracker.onAnnounce(message) {
+            controlPlane.reject(.invalidContent, nowNs: nowNs) { rejection.detail }
+        }
+    }
+
+    /// `DataSourceMeta` for this stream (spec §10.3.2): new content replaces ``metadata`` and is passed to
+    /// ``TensorFrameHandler/onMetadata(_:)``; a re-send of the same content is recognised from its bytes without
+    /// decoding or allocating. More than ``DataSourceMetadata/maxAttributes`` attributes or
+    /// ``DataSourceMetadata/maxAttributeBytes`` bytes, or a key or format not printable ASCII, is a counted
+    /// `invalidContent` rejection; a truncated or malformed message is rejected by the control plane (thrown
+    /// decoding error). Either way the previous metadata is kept.
+    public func onDataSourceMeta(_ message: DataSourceMetaDecoder, nowNs: UInt64) throws(SBEError) {
+        guard message.streamId == streamId else { return }
+        switch try metadataTracker.onMeta(message) {
+        case .unchanged:
+            return
+        case .rejected(let rejection):
+            controlPlane.reject(.invalidContent, nowNs: nowNs) { rejection.detail }
+        case .updated:
+            guard let metadata = metadataTracker.metadata else { return }
+            statistics.add(.metadataUpdates)
+            handler.onMetadata(metadata)
+        }
+    }
+
     /// `QosProducer.current_seq` for this stream (spec §10.4.2), used only when its epoch is the mapped one: tells
     /// admission how far the producer is ahead, so a consumer more than `max_outstanding_seq_gap` behind resyncs.
     public func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
@@ -430,6 +495,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             statistics.add(.maps)
             statistics.set(.mappedEpoch, announce.epoch)
             controlPlane.logEvent("mapped epoch \(announce.epoch) (\(announce.headerNslots) slots, \(announce.pools.count) pools)")
+            if metadataTracker.retain(epoch: announce.epoch) {
+                controlPlane.logEvent("metadata not known to be of epoch \(announce.epoch) forgotten; waiting for its re-send")
+            }
             perform(state.pointee.coordinator.mapSucceeded(epoch: announce.epoch, nowNs: nowNs), nowNs: nowNs)
             checkSuperblocks(nowNs: nowNs)
         } catch {

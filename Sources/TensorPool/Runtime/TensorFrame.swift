@@ -92,6 +92,10 @@ public protocol TensorFrameHandler {
     mutating func onFrameCompleted(seq: UInt64, intact: Bool)
     /// `FrameProgress` of the current frame (only when the consumer declared `supports_progress`).
     mutating func onProgress(_ progress: FrameProgressUpdate)
+    /// New metadata of the data source (`DataSourceMeta`, spec §10.3.2): a new `meta_version`, or changed content.
+    /// Not called again for the periodic re-sends of the same content. Called on the consumer's thread between
+    /// frames (never inside ``onFrame(_:)``); the consumer keeps it as ``TensorPoolConsumer/metadata``.
+    mutating func onMetadata(_ metadata: DataSourceMetadata)
 }
 
 extension TensorFrameHandler {
@@ -100,4 +104,7 @@ extension TensorFrameHandler {
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {}
     /// Ignores progress: a handler that does not render partial frames relies on `onFrame` alone.
     public mutating func onProgress(_ progress: FrameProgressUpdate) {}
+    /// Ignores metadata: a handler that does not interpret `meta_version` needs nothing more (the consumer still
+    /// keeps the latest in ``TensorPoolConsumer/metadata``).
+    public mutating func onMetadata(_ metadata: DataSourceMetadata) {}
 }
