@@ -22,7 +22,27 @@ struct ProducerCommand: ParsableCommand {
 
     @Option(help: "Stop after this many frames.")
     var count: UInt64?
+    @Option(name: .customLong("meta"), help: "Metadata attribute `key=value` (format text/plain), repeatable: sent as DataSourceMeta (spec §10.3.2) and tied to every frame by meta_version.")
+    var meta: [String] = []
     @OptionGroup var lifetime: RoleLifetimeOptions
+
+    func validate() throws {
+        _ = try Self.attributes(meta)
+    }
+
+    /// `key=value` pairs as text attributes; keys are printable ASCII without `=` (what consumers accept).
+    static func attributes(_ pairs: [String]) throws -> [MetaAttribute] {
+        try pairs.map { pair in
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--meta takes key=value, got \(String(reflecting: pair))")
+            }
+            let key = String(pair[..<eq])
+            guard key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw ValidationError("--meta key \(String(reflecting: key)) must be printable ASCII without spaces")
+            }
+            return MetaAttribute(key: key, format: "text/plain", value: Array(pair[pair.index(after: eq)...].utf8))
+        }
+    }
 
     func run() throws {
         let loaded = try connection.loadConfiguration()
@@ -37,6 +57,8 @@ struct ProducerCommand: ParsableCommand {
         options.logSink = role.logSink
         options.summary = "\(layout.dtype.displayName) \(layout.shape)"
         let producer = try TensorPoolProducer(configuration: config, aeron: role.aeron, options: options)
+        let attributes = try Self.attributes(meta)
+        if !attributes.isEmpty { producer.setMetadata(attributes, nowNs: TensorPoolClock.monotonicNs()) }
         let source = SyntheticFrameSource(layout: layout, rateHz: frames.rate, zeroCopy: frames.zeroCopy, maxFrames: count)
         let runner = try role.start(ProducerAgent(producer: producer, source: source))
         role.print("stream \(config.streamId) epoch \(producer.epoch) \(layout.dtype.displayName) \(layout.shape) (\(layout.contiguousByteCount) bytes) rate \(frames.rate) Hz zero-copy \(frames.zeroCopy) pid \(getpid())")

@@ -21,7 +21,8 @@ import Testing
         defer { stream.killNow() }
         let latest = try WiringProcess("latest", arguments: ["consumer"] + common + ["--mode", "latest", "--verify", "--count", "40", "--duration", "45", "--consumer-id", "2"])
         defer { latest.killNow() }
-        let producer = try WiringProcess("producer", arguments: ["producer"] + common + ["--rate", "200", "--size", "65536", "--duration", "50", "--quiet"])
+        let producer = try WiringProcess("producer", arguments: ["producer"] + common + ["--rate", "200", "--size", "65536", "--duration", "50", "--quiet",
+                                                                                        "--meta", "camera=cam-0", "--meta", "lens=wide"])
         defer { producer.killNow() }
 
         let streamExit = stream.waitForExit(timeout: 55)
@@ -34,6 +35,9 @@ import Testing
         #expect(s["corrupt"] == "0")
         #expect(Int(l["verified"] ?? "") ?? 0 >= 40)
         #expect(l["corrupt"] == "0")
+        // The producer's --meta attributes reached both consumers (DataSourceMeta on the metadata stream).
+        #expect(stream.output.contains(": camera, lens"), "stream consumer: \(stream.output)")
+        #expect(latest.output.contains(": camera, lens"), "latest consumer: \(latest.output)")
     }
 
     /// The producer is SIGKILLed mid-stream and restarted: the consumer drops the in-flight frames, remaps to the
