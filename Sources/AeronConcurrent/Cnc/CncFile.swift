@@ -5,7 +5,7 @@ import SharedMemory
 
 /// A mapped `cnc.dat` with views of its sections.
 ///
-/// Drivers ``create(path:layout:startTimestampMs:pid:)`` it, initialise the sections, then ``publishVersion()``.
+/// Drivers ``create(path:layout:startTimestampMs:pid:)`` it, initialise the sections, then ``publishVersion(_:)``.
 /// Clients ``open(path:)`` it, which validates the version and the geometry.
 public final class CncFile: @unchecked Sendable {
     /// The mapping (kept alive by this object).

@@ -8,19 +8,23 @@ public struct ConsumerStatistics: Sendable {
         case framesDelivered
         /// Payload bytes (`values_len_bytes`) of the delivered frames, for throughput figures in bytes per second.
         case bytesDelivered
-        /// Sum and count of `now - header.timestamp_ns` over delivered frames, and the largest value.
+        /// Sum of `now - header.timestamp_ns` over delivered frames, in nanoseconds (a frame stamped ahead of the
+        /// consumer's clock adds 0); divide by ``latencyCount`` for the mean.
         case latencySumNs
         /// Number of samples summed in ``latencySumNs``: mean latency is `latencySumNs / latencyCount` nanoseconds.
         case latencyCount
         /// Largest single `now - header.timestamp_ns` seen, in nanoseconds. Only meaningful when the producer stamps
         /// frames with the same `CLOCK_MONOTONIC`/`CLOCK_REALTIME` timebase as the consumer (spec §15.7).
         case latencyMaxNs
-        /// `drops_gap` and `drops_late` as reported in `QosConsumer`.
+        /// QoS `drops_gap` (spec §10.4.1): sequence numbers missing on the descriptor stream, i.e. descriptors this
+        /// consumer never saw (a jump from `last` to `seq` adds `seq - last - 1`); mirrored from
+        /// ``ConsumerFrameCounters/dropsGap`` once per duty cycle that did work.
         case dropsGap
         /// QoS `drops_late` (spec §10.4.1): frames whose slot was overwritten or not yet committed when read (the sum
         /// of the ``DropReason/isLate`` counters), i.e. the consumer was too slow rather than a descriptor was lost.
         case dropsLate
-        /// Regions mapped / unmapped / mapping attempts refused.
+        /// Epochs whose regions were mapped and validated: the first map and every later remap each add one.
+        /// Unmaps count in ``unmaps``, failed maps in ``mapFailures``.
         case maps
         /// Regions unmapped (spec §15.21 mapping state machine): epoch change or regression, a new producer `pid`,
         /// stale announces or activity, a superblock mismatch, `use_shm=false` (``RemapCause``); each one drops the
@@ -33,7 +37,8 @@ public struct ConsumerStatistics: Sendable {
         case mappedEpoch
         /// `FrameProgress` messages delivered to the handler.
         case progressDelivered
-        /// `ConsumerConfig` messages applied / rejected.
+        /// `ConsumerConfig` messages for this stream and consumer id that were applied (the rejected ones count in
+        /// ``configsRejected``).
         case configsApplied
         /// `ConsumerConfig` messages for this consumer that were refused (unknown mode or boolean value, or a command
         /// the mapping coordinator cannot apply), counted so a misbehaving supervisor is visible (spec §10.1.3).

@@ -28,7 +28,9 @@ public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
     case invalidLayout(String)
     /// A commit for a claim that is not the oldest one in flight (descriptors must go out in `seq` order).
     case outOfOrder(expectedSeq: UInt64, claimSeq: UInt64)
-    /// The claim does not belong to this producer's current epoch or was already committed/aborted.
+    /// Zero-copy commit: the claim does not belong to this producer's current epoch or was already
+    /// committed/aborted. Copy-path publish: the slot writer refused the planned slot (its pool is not in the
+    /// mapped regions, or `seq` reached 2^63), counted in `claimsRefused` as the zero-copy path counts it.
     case unknownClaim
     /// The producer is closed.
     case closed

@@ -14,7 +14,9 @@ public struct ProducerStatistics: Sendable {
         case invalidLayoutDrops
         /// Claims given up with abort.
         case claimsAborted
-        /// Claims refused (too many in flight, closed producer).
+        /// Slots refused: a zero-copy claim while `header_nslots` claims are already in flight, or, on either path,
+        /// a planned slot the slot writer refuses (pool not in the mapped regions, `seq` reached 2^63). A claim
+        /// or publish on a closed producer is not counted.
         case claimsRefused
         /// Commits refused because an older claim was still in flight.
         case outOfOrderCommits
@@ -22,7 +24,8 @@ public struct ProducerStatistics: Sendable {
         case progressSent
         /// `ShmPoolAnnounce` messages sent.
         case announcesSent
-        /// `ConsumerHello` accepted / rejected with a `ControlResponse`.
+        /// `ConsumerHello` messages for this stream that registered or refreshed a consumer (periodic hellos count
+        /// each time; refused ones count in ``hellosRejected``).
         case hellosAccepted
         /// `ConsumerHello` refused with a `ControlResponse` (unknown enum value, `expected_layout_version` mismatch, or
         /// another stream when ``ProducerOptions/rejectHellosForOtherStreams`` is set; spec §10.1.2, §15.18), so an

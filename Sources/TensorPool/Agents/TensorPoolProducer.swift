@@ -210,6 +210,10 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     /// Copies `payload` into the smallest fitting pool, commits it and sends its `FrameDescriptor`.
     ///
+    /// Every `.dropped` result is counted: `closed` excepted, in `outOfOrderCommits`, `oversizeDrops`,
+    /// `invalidLayoutDrops`, or `claimsRefused` when the slot writer refuses the planned slot (returned as
+    /// ``ProducerDropReason/unknownClaim``).
+    ///
     /// - Parameters:
     ///   - timestampNs: frame time (`CLOCK_MONOTONIC`, e.g. capture time); consumers measure latency from it.
     ///   - metaVersion: `DataSourceMeta` version the frame refers to (default: the current one).
@@ -237,6 +241,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         }
         guard let claim = writer.claim(frameId: plan.seq, poolId: plan.poolId) else {
             finish(seq: plan.seq)
+            statistics.add(.claimsRefused)
             return .dropped(.unknownClaim)
         }
         if let base = payload.baseAddress, payload.count > 0 {

@@ -10,7 +10,7 @@ import TensorPoolCore
 /// stream, epoch, seq, total length, next expected offset, slot header); the caller only copies an accepted
 /// chunk's payload to `offset` of its destination and, on the last chunk, publishes the frame described by
 /// ``frame``. When the caller cannot take a started frame (no slot, too large) it calls ``refuseCurrent()``: the
-/// remaining chunks of that frame are then skipped quietly (``BridgeChunkVerdict/refusedFrame``) instead of
+/// remaining chunks of that frame are then skipped quietly (``Verdict/refusedFrame``) instead of
 /// being reported as continuation chunks without a frame.
 ///
 /// Single-threaded; allocation-free after init.

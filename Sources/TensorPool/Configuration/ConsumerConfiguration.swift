@@ -3,7 +3,7 @@
 /// | key | default | rule |
 /// |---|---|---|
 /// | `stream_id` | 1 | u32 |
-/// | `consumer_id` | none | u32; absent = assigned by the supervisor or chosen at random at startup |
+/// | `consumer_id` | none | u32; absent = a random id in `1..<UInt32.max` drawn when the ``TensorPoolConsumer`` is created |
 /// | `mode` | `stream` | `stream`, `latest` or `decimated` |
 /// | `decimation` | 1 | 1...65535 |
 /// | `max_rate_hz` | 0 | u16, 0 = unlimited |
@@ -26,7 +26,7 @@
 public struct ConsumerConfiguration: Sendable, Hashable {
     /// `consumer.stream_id`
     public var streamId: UInt32 = 1
-    /// `consumer.consumer_id`
+    /// `consumer.consumer_id`; `nil` makes the ``TensorPoolConsumer`` draw a random id in `1..<UInt32.max` at init.
     public var consumerId: UInt32?
     /// `mode`, `decimation`, `max_rate_hz`, `max_outstanding_seq_gap`.
     public var modeSettings = ConsumerModeSettings()

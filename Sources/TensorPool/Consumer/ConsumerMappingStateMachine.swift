@@ -60,23 +60,33 @@ public struct ConsumerMappingStateMachine: Sendable {
 
     /// Counters for diagnostics and QoS.
     public struct Counters: Sendable, Hashable {
-        /// Count of announces ignored events.
+        /// Announces dropped without effect: for another stream, for the retired epoch (``retiredEpoch``), or
+        /// for the epoch that last failed to map while FAILED or FALLBACK. Announces arriving while
+        /// `use_shm=false` and those from a conflicting producer (``producerConflicts``) are not counted here.
         public var announcesIgnored: UInt64 = 0
-        /// Count of maps requested events.
+        /// Valid announces that started mapping an epoch (a ``MappingAction/map(_:)`` was emitted).
         public var mapsRequested: UInt64 = 0
-        /// Count of map failures events.
+        /// ``mapFailed(epoch:reason:nowNs:)`` calls for the epoch being mapped: the SHM layer could not map or
+        /// validate its regions (the consumer then goes to FALLBACK or FAILED).
         public var mapFailures: UInt64 = 0
-        /// Count of announces rejected events.
+        /// Announces that would have started mapping but failed validation (bad URI, layout or sizes); the
+        /// consumer goes to FALLBACK or FAILED without mapping.
         public var announcesRejected: UInt64 = 0
-        /// Count of remaps events.
+        /// Times a MAPPING or MAPPED epoch was abandoned with a ``RemapCause``: epoch changed or regressed,
+        /// layout changed without a new epoch, `seq` regression, `use_shm=false`, producer pid changed, superblock
+        /// mismatch, announces or activity stale. A failed map (``mapFailures``) is not counted here.
         public var remaps: UInt64 = 0
-        /// Count of epoch regressions events.
+        /// Announces, while MAPPED, of an epoch lower than the mapped one (each also counts in ``remaps``).
         public var epochRegressions: UInt64 = 0
-        /// Count of pid changes events.
+        /// Superblock reads of the mapped epoch whose `pid` differs from the one read before: the epoch is retired
+        /// (each also counts in ``remaps``).
         public var pidChanges: UInt64 = 0
-        /// Count of stale producer events.
+        /// Liveness ticks that retired the MAPPING or MAPPED epoch because announces stayed silent for longer
+        /// than the liveness window on two ticks, or (MAPPED) the superblock `activity_timestamp_ns` stopped
+        /// moving for longer than the window (each also counts in ``remaps``).
         public var staleProducer: UInt64 = 0
-        /// Announces from another producer id on the mapped stream, ignored.
+        /// Announces, while MAPPING or MAPPED, from another producer id than the current announce's: ignored
+        /// (single writer per stream, spec §15.14).
         public var producerConflicts: UInt64 = 0
         /// All zero; the state machine only increments them, for the life of the consumer.
         public init() {}

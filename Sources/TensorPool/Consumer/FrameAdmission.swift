@@ -205,7 +205,9 @@ public struct FrameAdmission: Sendable {
         return overflow || frameId >= next
     }
 
-    /// Tells admission the producer reached `seq` (from `QosProducer.current_seq` or `FrameProgress`).
+    /// Tells admission the producer reached `seq`, raising the high-water mark the resync check compares
+    /// descriptors against; ignored while unmapped. Fed only from `QosProducer.current_seq` of the mapped epoch
+    /// (``ConsumerCoordinator/onProducerSeq(epoch:currentSeq:)``); `FrameProgress` does not feed it.
     public mutating func observeProducerSeq(_ seq: UInt64) {
         guard mappedEpoch != nil else { return }
         if producerSeqHighWater.map({ seq > $0 }) ?? true { producerSeqHighWater = seq }

@@ -37,7 +37,8 @@ public struct EpochAllocator: Sendable {
         }
     }
 
-    /// Directory holding the epoch files (the producer's SHM root).
+    /// Directory holding the epoch files; a ``TensorPoolProducer`` uses ``ProducerOptions/epochDirectory``, by
+    /// default `<shm_root_dir>/epochs`.
     public let directory: String
 
     /// An allocator persisting to `directory` (missing directories are created on first use, mode 0770); nothing is

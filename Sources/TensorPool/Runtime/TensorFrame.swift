@@ -83,7 +83,8 @@ public struct FrameProgressUpdate: Sendable, Hashable {
     public var state: FrameProgressState
 }
 
-/// Receives a consumer's frames; a generic parameter of ``TensorPoolConsumer/poll(_:nowNs:)`` (no existential).
+/// Receives a consumer's frames: the generic `Handler` of ``TensorPoolConsumer`` (no existential), called from
+/// ``TensorPoolConsumer/doWork(nowNs:)``.
 public protocol TensorFrameHandler {
     /// A committed frame, inside the seqlock read. Keep results provisional until ``onFrameCompleted(seq:intact:)``.
     mutating func onFrame(_ frame: borrowing TensorFrame)
