@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 "TensorPoolBridgeCodecs",
             ],
+            exclude: ["README.md", "Runtime/README.md"],
             swiftSettings: swiftSettings),
 
         .executableTarget(
