@@ -39,8 +39,8 @@ public final class ExclusivePublication: @unchecked Sendable {
         let activePartitionIndex = LogBufferDescriptor.indexByTermCount(Int64(termCount))
         let rawTail = LogBufferDescriptor.rawTailVolatile(log.metadata, activePartitionIndex)
         let termId = LogBufferDescriptor.termId(rawTail: rawTail)
-        state = .allocate(capacity: 1)
-        state.initialize(to: ExclusivePublicationState(
+        // Written on every offer by the publishing thread: on a line of its own (CacheLineIsolated).
+        state = CacheLineIsolated.allocate(ExclusivePublicationState(
             termOffset: LogBufferDescriptor.termOffset(rawTail: rawTail, termLength: log.termLength),
             termId: termId,
             termBeginPosition: log.termBeginPosition(termId: termId),
@@ -50,7 +50,7 @@ public final class ExclusivePublication: @unchecked Sendable {
     }
 
     deinit {
-        state.deallocate()
+        CacheLineIsolated.deallocate(state)
         log.deallocate()
     }
 

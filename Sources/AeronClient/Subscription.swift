@@ -54,12 +54,12 @@ public final class Subscription: @unchecked Sendable {
         self.unavailableImageHandler = unavailableImageHandler
         self.conductor = conductor
         imageListBits = Atomic(UInt(bitPattern: Unmanaged.passRetained(ImageList([])).toOpaque()))
-        roundRobin = .allocate(capacity: 1)
-        roundRobin.initialize(to: 0)
+        // Written on every poll by the polling thread: on a line of its own (CacheLineIsolated).
+        roundRobin = CacheLineIsolated.allocate(0)
     }
 
     deinit {
-        roundRobin.deallocate()
+        CacheLineIsolated.deallocate(roundRobin)
         Unmanaged<ImageList>.fromOpaque(UnsafeRawPointer(bitPattern: imageListBits.load(ordering: .acquiring))!).release()
     }
 
