@@ -114,27 +114,40 @@ struct AeronThroughputCommand: ParsableCommand {
             message.initializeMemory(as: UInt8.self, repeating: 0xAB)
             let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
             let stamp = length >= 8
-            var claim = BufferClaim()
-            var sent = 0
-            while shared.isRunning {
-                let published: Bool
-                if useClaim {
-                    published = publication.tryClaim(length: length, into: &claim).position != nil
-                    if published {
-                        if stamp { claim.payload.storeBytes(of: sent, as: Int.self) }
-                        claim.commit()
-                    }
-                } else {
-                    if stamp { message.storeBytes(of: sent, as: Int.self) }
-                    published = publication.offer(payload).position != nil
-                }
-                if published {
-                    sent += 1
-                    if sent & 1023 == 0 { shared.sent = sent }
-                }
-            }
-            shared.sent = sent
+            // One loop per kind (the choice is fixed for the run): a shared loop with a per-iteration branch
+            // compiled to one body holding both paths' live values, with spills on each.
+            shared.sent = useClaim ? claimLoop(publication, length: length, stamp: stamp, shared: shared)
+                : offerLoop(publication, message: message, payload: payload, stamp: stamp, shared: shared)
         }
+    }
+
+    @inline(never)
+    nonisolated static func claimLoop(_ publication: ExclusivePublication, length: Int, stamp: Bool, shared: Shared) -> Int {
+        var claim = BufferClaim()
+        var sent = 0
+        while shared.isRunning {
+            if publication.tryClaim(length: length, into: &claim).position != nil {
+                if stamp { claim.payload.storeBytes(of: sent, as: Int.self) }
+                claim.commit()
+                sent += 1
+                if sent & 1023 == 0 { shared.sent = sent }
+            }
+        }
+        return sent
+    }
+
+    @inline(never)
+    nonisolated static func offerLoop(_ publication: ExclusivePublication, message: UnsafeMutableRawBufferPointer,
+                                      payload: UnsafeRawBufferPointer, stamp: Bool, shared: Shared) -> Int {
+        var sent = 0
+        while shared.isRunning {
+            if stamp { message.storeBytes(of: sent, as: Int.self) }
+            if publication.offer(payload).position != nil {
+                sent += 1
+                if sent & 1023 == 0 { shared.sent = sent }
+            }
+        }
+        return sent
     }
 
     nonisolated static func startConcurrent(_ publication: Publication, length: Int, shared: Shared) -> AeronBenchThread {
