@@ -2,6 +2,9 @@
 #include "CSystemShims.h"
 #include <errno.h>
 #include <pthread.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sched.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -29,6 +32,24 @@ int32_t shims_pin_current_thread(int32_t cpu) {
 }
 
 int32_t shims_set_current_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+int64_t shims_current_thread_timer_slack(void) {
+#if defined(__linux__)
+    int rc = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    return rc >= 0 ? (int64_t)rc : -(int64_t)errno;
+#else
+    return -(int64_t)ENOTSUP;
+#endif
+}
+
+int32_t shims_set_current_thread_timer_slack(uint64_t nanoseconds) {
+#if defined(__linux__)
+    return prctl(PR_SET_TIMERSLACK, (unsigned long)nanoseconds, 0, 0, 0) == 0 ? 0 : errno;
+#else
+    (void)nanoseconds;
+    return ENOTSUP;
+#endif
+}
 
 void shims_cpu_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -40,6 +40,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Use the media driver in this Aeron directory instead of launching the embedded one.")
     var aeronDir: String?
 
+    @Option(help: "Longest sleep of the consumers' backoff when idle, µs (Aeron's default is 1000). A frame arriving during a sleep waits for its end, so this bounds the latency shown: lower means less latency and more wake-ups.")
+    var maxParkUs: Int = 50
+
     /// "producers 1/1 live, consumers 2/2 live" from the supervisor's latest status snapshot.
     static func supervisorSummary(_ status: SupervisorStatus?) -> String {
         guard let status else { return "(no status yet)" }
@@ -108,8 +111,12 @@ struct DemoCommand: ParsableCommand {
         let producerRunner = AgentRunner(
             agent: ProducerAgent(producer: producer, source: SyntheticFrameSource(layout: layout, rateHz: rate, zeroCopy: zeroCopy)),
             idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
-        let streamRunner = AgentRunner(agent: streamConsumer, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
-        let latestRunner = AgentRunner(agent: latestConsumer, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
+        let consumerIdle = BackoffIdleStrategy(maxParkPeriodNs: max(1, maxParkUs) * 1_000)
+        // Linux rounds every sleep up by the thread's timer slack (50 µs by default), which would put a floor under
+        // the parks above; the agent threads inherit this thread's slack when they start.
+        TimerSlack.setForCurrentThread(nanoseconds: 1_000)
+        let streamRunner = AgentRunner(agent: streamConsumer, idleStrategy: consumerIdle, errorHandler: errorHandler)
+        let latestRunner = AgentRunner(agent: latestConsumer, idleStrategy: consumerIdle, errorHandler: errorHandler)
         let supervisorRunner = AgentRunner(agent: supervisor, idleStrategy: BackoffIdleStrategy(), errorHandler: errorHandler)
         try supervisorRunner.start()
         try streamRunner.start()
@@ -177,6 +184,9 @@ struct DemoCommand: ParsableCommand {
             demoPrint(line)
         }
         demoPrint("tp demo: supervisor: " + Self.supervisorSummary(supervisor.statusBoard.status))
+        if consumers.contains(where: { $0.consumer.handler.latency.totalCount > 0 }) {
+            demoPrint("tp demo: latency is commit → callback; idle consumers sleep up to \(maxParkUs) µs between frames (--max-park-us)")
+        }
         if corrupt > 0 { throw ExitCode(1) }
     }
 }

@@ -12,6 +12,11 @@ int32_t shims_gettid(void);
 int32_t shims_pin_current_thread(int32_t cpu);
 /// Name the calling thread (15 chars max); 0 or an errno.
 int32_t shims_set_current_thread_name(const char *name);
+/// Linux timer slack of the calling thread (how far the kernel may delay its timed sleeps to batch wake-ups;
+/// 50 µs by default); threads it creates afterwards inherit it. 0 or an errno (ENOTSUP off Linux).
+int32_t shims_set_current_thread_timer_slack(uint64_t nanoseconds);
+/// The calling thread's timer slack in nanoseconds, or -errno.
+int64_t shims_current_thread_timer_slack(void);
 /// CPU relax hint for spin loops.
 void shims_cpu_pause(void);
 
