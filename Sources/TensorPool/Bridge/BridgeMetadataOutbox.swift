@@ -28,11 +28,16 @@ final class BridgeMetadataOutbox {
     deinit { buffer.deallocate() }
 
     /// Encodes `metadata` of source stream `streamId`; the next ``isDue(nowNs:)`` is `true`. Returns `false`
-    /// (nothing staged, the previous message kept) when it cannot be encoded (over the schema's limits).
+    /// when it cannot be encoded (over the schema's limits; a consumer never accepts such metadata): then nothing
+    /// is sent until the next change, rather than the previous, outdated metadata.
     @discardableResult
     func stage(_ metadata: DataSourceMetadata, streamId: UInt32) -> Bool {
         let attributes = metadata.attributes
-        guard attributes.count <= Int(UInt16.max) else { return false }
+        guard attributes.count <= Int(UInt16.max) else {
+            length = 0
+            isPending = false
+            return false
+        }
         var needed = MessageHeaderEncoder.encodedLength + Int(BridgeDataSourceMetaEncoder.blockLength) + 4
         for attribute in attributes {
             needed += 12 + attribute.key.utf8.count + attribute.format.utf8.count + attribute.value.count
