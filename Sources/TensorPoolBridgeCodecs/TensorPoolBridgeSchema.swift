@@ -31,5 +31,7 @@ public enum TensorPoolBridgeSchema {
     public enum TemplateId {
         /// `BridgeFrameChunk`: the header's `templateId` for this message (block length 32).
         public static let bridgeFrameChunk: UInt16 = 1
+        /// `BridgeDataSourceMeta`: the header's `templateId` for this message (block length 16).
+        public static let bridgeDataSourceMeta: UInt16 = 2
     }
 }

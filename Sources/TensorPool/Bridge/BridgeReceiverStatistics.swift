@@ -14,8 +14,8 @@ public struct BridgeReceiverStatistics: Sendable {
         case framesAborted
         /// Of ``framesAborted``: those aborted by the assembly timeout (e.g. sender killed mid-frame).
         case assemblyTimeouts
-        /// Messages that do not decode as a schema-901 `BridgeFrameChunk` (wrong schema/template, truncated,
-        /// var-data lengths beyond the message).
+        /// Messages that do not decode as a schema-901 `BridgeFrameChunk` or `BridgeDataSourceMeta` (wrong
+        /// schema/template, truncated, group or var-data lengths beyond the message).
         case malformedMessages
         /// Chunks with inconsistent lengths or offsets (`chunkLength` != payload length, offset + length beyond
         /// `totalLength`, a continuation chunk without a frame in progress, a slot header where none belongs).
@@ -23,7 +23,7 @@ public struct BridgeReceiverStatistics: Sendable {
         /// First chunks whose slot header is not 256 bytes or disagrees with the chunk (`frame_id` != `seq`,
         /// `values_len_bytes` != `totalLength`).
         case invalidHeaders
-        /// Chunks for another stream id than ``BridgeReceiverOptions/sourceStreamId``.
+        /// Chunks or metadata for another stream id than ``BridgeReceiverOptions/sourceStreamId``.
         case foreignStreamDrops
         /// Source sequence numbers never seen (jumps between consecutive frames of one epoch).
         case sourceGaps
@@ -32,6 +32,13 @@ public struct BridgeReceiverStatistics: Sendable {
         case targetRejected
         /// Frames committed in SHM whose local `FrameDescriptor` offer failed.
         case descriptorFailures
+        /// `BridgeDataSourceMeta` with new content passed to the local producer (`setMetadata`: a new local
+        /// `meta_version`). Periodic re-sends of the same content are not counted and change nothing.
+        case metadataUpdates
+        /// `BridgeDataSourceMeta` well formed but refused as a consumer refuses a `DataSourceMeta`: more than
+        /// ``DataSourceMetadata/maxAttributes`` attributes or ``DataSourceMetadata/maxAttributeBytes`` bytes, an
+        /// empty or non-printable-ASCII key, a non-printable-ASCII format. The previous metadata is kept.
+        case invalidMetadata
     }
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)

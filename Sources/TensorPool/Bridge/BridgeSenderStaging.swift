@@ -38,14 +38,21 @@ final class BridgeStagedFrame {
 /// inside the seqlock read and marks it ready to send only when the read validated.
 public struct BridgeSenderStaging: TensorFrameHandler {
     let staged: BridgeStagedFrame
+    let metadata: BridgeMetadataOutbox
     let streamId: UInt32
     /// The sender's counters (staging drops are counted here).
     public let statistics: BridgeSenderStatistics
 
-    init(staged: BridgeStagedFrame, streamId: UInt32, statistics: BridgeSenderStatistics) {
+    init(staged: BridgeStagedFrame, metadata: BridgeMetadataOutbox, streamId: UInt32, statistics: BridgeSenderStatistics) {
         self.staged = staged
+        self.metadata = metadata
         self.streamId = streamId
         self.statistics = statistics
+    }
+
+    /// Encodes the source's new metadata for the bridge; the sender offers it between frames.
+    public mutating func onMetadata(_ metadata: DataSourceMetadata) {
+        self.metadata.stage(metadata, streamId: streamId)
     }
 
     /// Copies the frame (payload and slot header) into the staging buffer, inside the seqlock read.

@@ -17,10 +17,15 @@ public struct BridgeSenderStatistics: Sendable {
         /// Frames given up part-way: the publication was not connected, closed or at its maximum position.
         /// The receiver aborts such a frame (missing chunk / next frame / timeout).
         case framesAbandoned
-        /// Offers refused by back pressure or admin action (retried on the next duty cycle).
+        /// Offers (chunks or metadata) refused by back pressure or admin action (retried on the next duty cycle).
         case backPressured
         /// Source frames lost before the sender read them (source consumer `drops_gap` + `drops_late`, mirrored).
         case sourceDrops
+        /// `BridgeDataSourceMeta` messages offered successfully (each change, and the periodic re-sends).
+        case metadataSent
+        /// Metadata the publication refused for good (closed, at its maximum position, longer than
+        /// `maxMessageLength`): tried again at the next re-send interval.
+        case metadataAbandoned
     }
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)

@@ -13,4 +13,13 @@ public enum BridgeWire {
     public static func chunkCapacity(messageBytes: Int) -> Int {
         messageBytes - fixedOverhead - slotHeaderBytes
     }
+
+    /// Whether `message` claims to be a `BridgeDataSourceMeta` (schema 901, template 2) by its SBE header;
+    /// everything else is judged as a `BridgeFrameChunk`.
+    public static func isMetadataMessage(_ message: UnsafeRawBufferPointer) -> Bool {
+        guard message.count >= MessageHeaderDecoder.encodedLength else { return false }
+        let templateId = UInt16(littleEndian: message.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let schemaId = UInt16(littleEndian: message.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        return schemaId == TensorPoolBridgeSchema.id && templateId == BridgeDataSourceMetaDecoder.templateId
+    }
 }

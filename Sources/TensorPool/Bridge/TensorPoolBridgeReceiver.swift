@@ -30,6 +30,8 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     let assembler = FragmentAssembler(initialBufferLength: 64 * 1024)
     /// Chunk validation and frame tracking (shared with the consumer's FALLBACK path).
     let chunks: BridgeChunkAssembler
+    /// `BridgeDataSourceMeta` validation and re-send recognition.
+    let metadata = BridgeMetadataInbox()
     /// The slot the frame in progress is assembled into.
     var claim: ProducerClaim?
     private var isClosed = false
@@ -85,6 +87,10 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
 
     /// Handles one whole bridge message (also callable by tests with raw bytes).
     func onMessage(_ message: UnsafeRawBufferPointer, sessionId: Int32, nowNs: UInt64) {
+        if BridgeWire.isMetadataMessage(message) {
+            onMetadataMessage(message, nowNs: nowNs)
+            return
+        }
         let step = chunks.accept(message, sessionId: sessionId, nowNs: nowNs)
         if step.abortedFrame { abortClaim() }
         if step.sourceGap > 0 { statistics.add(.sourceGaps, step.sourceGap) }
@@ -110,6 +116,21 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
                 claim = nil
                 commit(current, nowNs: nowNs)
             }
+        }
+    }
+
+    /// A `BridgeDataSourceMeta`: new content becomes the local producer's metadata (a new local `meta_version`,
+    /// carried by every frame committed from now on); a re-send of the same content changes nothing. A frame in
+    /// progress is not affected.
+    private func onMetadataMessage(_ message: UnsafeRawBufferPointer, nowNs: UInt64) {
+        switch metadata.accept(message, sourceStreamId: options.sourceStreamId) {
+        case .malformed: statistics.add(.malformedMessages)
+        case .foreignStream: statistics.add(.foreignStreamDrops)
+        case .invalid: statistics.add(.invalidMetadata)
+        case .unchanged: break
+        case .updated(let attributes):
+            target.setMetadata(attributes, nowNs: nowNs)
+            statistics.add(.metadataUpdates)
         }
     }
 

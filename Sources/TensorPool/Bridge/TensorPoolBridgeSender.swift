@@ -32,6 +32,9 @@ public enum BridgeError: Error, CustomStringConvertible {
 ///   a rate limit on the source for links slower than the source).
 /// - A frame the publication cannot take any more (not connected, closed) is abandoned part-way and counted;
 ///   the receiver aborts the incomplete frame.
+/// - Metadata: the source's `DataSourceMeta` (as its consumer reports it, ``TensorFrameHandler/onMetadata(_:)``)
+///   is sent as a `BridgeDataSourceMeta` when it changes and every ``BridgeSenderOptions/metadataIntervalNs``,
+///   between frames; a refused offer is retried on the next duty cycle without holding frames back.
 ///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeSender: TensorPoolAgent {
@@ -49,6 +52,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
     public let chunkBytes: Int
 
     let staged: BridgeStagedFrame
+    let metadata: BridgeMetadataOutbox
     let sendBuffer: UnsafeMutableRawPointer
     let sendCapacity: Int
     private var isClosed = false
@@ -75,6 +79,8 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         let statistics = BridgeSenderStatistics()
         self.statistics = statistics
         staged = BridgeStagedFrame(capacity: options.maxFrameBytes)
+        let metadata = BridgeMetadataOutbox(intervalNs: options.metadataIntervalNs)
+        self.metadata = metadata
         sendCapacity = BridgeWire.fixedOverhead + BridgeWire.slotHeaderBytes
         sendBuffer = .allocate(byteCount: sendCapacity, alignment: 64)
         sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: sendCapacity)
@@ -82,7 +88,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         do {
             source = try TensorPoolConsumer(
                 configuration: configuration, aeron: aeron,
-                handler: BridgeSenderStaging(staged: staged, streamId: configuration.streamId, statistics: statistics),
+                handler: BridgeSenderStaging(staged: staged, metadata: metadata, streamId: configuration.streamId, statistics: statistics),
                 options: options.source)
         } catch {
             try? publication.close()
@@ -104,10 +110,16 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         try? publication.close()
     }
 
-    /// One duty cycle: the source consumer, then the staged frame's chunks.
+    /// One duty cycle: the source consumer, the source's metadata when due (between frames: never between two
+    /// chunks of one frame, so the frames staged after a change follow it on the wire), then the staged frame's
+    /// chunks.
     public func doWork(nowNs: UInt64) throws -> Int {
         if isClosed { return 0 }
         var work = try source.doWork(nowNs: nowNs)
+        if metadata.isDue(nowNs: nowNs), staged.state != .ready || !staged.firstChunkSent,
+           metadata.offer(on: publication, nowNs: nowNs, statistics: statistics) {
+            work += 1
+        }
         if staged.state == .ready { work += sendStaged() }
         if work > 0 {
             let counters = source.frameCounters

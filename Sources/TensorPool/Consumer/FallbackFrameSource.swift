@@ -102,6 +102,9 @@ final class FallbackFrameSource {
     /// One whole bridge message (also callable by tests with raw bytes).
     func onMessage(_ message: UnsafeRawBufferPointer, sessionId: Int32, nowNs: UInt64,
                    _ onFrame: (FallbackFrameEvent) -> Void) {
+        // The bridge's metadata messages are not delivered to FALLBACK consumers (docs/BRIDGE.md): skipped
+        // quietly, they neither count as malformed nor disturb a frame in progress.
+        if BridgeWire.isMetadataMessage(message) { return }
         let step = chunks.accept(message, sessionId: sessionId, nowNs: nowNs)
         if step.abortedFrame { statistics.add(.framesAborted) }
         switch step.verdict {

@@ -6,12 +6,15 @@ import TensorPoolCore
 @testable import TensorPool
 
 /// The bridge sender's and receiver's duty cycles (stage under the seqlock, chunked offers; poll, assemble into
-/// the claimed slot, commit) allocate nothing in steady state, over UDP on the real Aeron C driver. Only this
-/// thread's allocations are counted (the client conductor runs on its own thread).
+/// the claimed slot, commit) allocate nothing in steady state, over UDP on the real Aeron C driver, including the
+/// periodic metadata re-sends (10 ms here) and their recognition by the receiver. Only this thread's allocations
+/// are counted (the client conductor runs on its own thread).
 @Suite(.serialized) struct BridgeAllocationTests {
     @Test func senderAndReceiverDutyCyclesAllocateNothing() throws {
-        let chain = try BridgeTestChain("bridge-alloc")
+        let chain = try BridgeTestChain("bridge-alloc", metadataIntervalNs: 10_000_000)
         try chain.connect()
+        chain.source.setMetadata([MetaAttribute(key: "camera.serial", format: "text/plain", value: Array("SN-7".utf8))],
+                                 nowNs: TensorPoolClock.monotonicNs())
         let layouts = [TensorLayout(dtype: .uint8, shape: [64]), TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
         chain.consumer.handler.records.reserveCapacity(4096)
         var counts = (sender: 0, receiver: 0)
@@ -38,12 +41,16 @@ import TensorPoolCore
         }
 
         for i in 0..<400 { try frame(layouts[i & 1]) }
+        #expect(chain.receiver.statistics[.metadataUpdates] == 1, "metadata relayed during warm-up")
         counts = (0, 0)
+        let metadataSent = chain.sender.statistics[.metadataSent]
         let before = chain.receiver.statistics[.framesReceived]
         for i in 0..<1000 { try frame(layouts[i & 1]) }
         #expect(chain.receiver.statistics[.framesReceived] - before == 1000)
         #expect(counts.sender == 0, "sender duty cycle: \(counts.sender) allocations over 1000 frames")
         #expect(counts.receiver == 0, "receiver duty cycle: \(counts.receiver) allocations over 1000 frames")
         #expect(chain.receiver.statistics[.framesAborted] == 0)
+        #expect(chain.sender.statistics[.metadataSent] > metadataSent, "no metadata re-send in the measured window")
+        #expect(chain.receiver.statistics[.metadataUpdates] == 1, "a re-send counted as new metadata")
     }
 }

@@ -27,7 +27,7 @@ final class BridgeTestChain: RoleChain {
     let consumer: TensorPoolConsumer<RepublishedFrameRecorder>
     let buffer: UnsafeMutableRawBufferPointer
 
-    init(_ name: String, assemblyTimeoutNs: UInt64 = 1_000_000_000) throws {
+    init(_ name: String, assemblyTimeoutNs: UInt64 = 1_000_000_000, metadataIntervalNs: UInt64 = 1_000_000_000) throws {
         var driverOptions = RealAeronMediaDriver.Options()
         driverOptions.termLength = 1 << 22
         cDriver = try RealAeronMediaDriver(options: driverOptions)
@@ -41,10 +41,12 @@ final class BridgeTestChain: RoleChain {
         let pools: [PayloadPoolConfiguration] = [.init(poolId: 1, strideBytes: 4096), .init(poolId: 2, strideBytes: 2 << 20)]
         source = try TensorPoolProducer(configuration: env.producerConfiguration(streamId: Self.sourceStream, nslots: 16, pools: pools),
                                         aeron: env.aeron, options: env.producerOptions)
+        var senderOptions = BridgeSenderOptions(channel: channel, streamId: Self.bridgeStream, maxFrameBytes: 2 << 20,
+                                                source: env.consumerOptions)
+        senderOptions.metadataIntervalNs = metadataIntervalNs
         sender = try TensorPoolBridgeSender(
             source: env.consumerConfiguration(streamId: Self.sourceStream, consumerId: 31), aeron: env.aeron,
-            options: BridgeSenderOptions(channel: channel, streamId: Self.bridgeStream, maxFrameBytes: 2 << 20,
-                                         source: env.consumerOptions))
+            options: senderOptions)
         var receiverOptions = BridgeReceiverOptions(channel: channel, streamId: Self.bridgeStream,
                                                     sourceStreamId: Self.sourceStream, producer: env.producerOptions)
         receiverOptions.assemblyTimeoutNs = assemblyTimeoutNs
@@ -170,6 +172,29 @@ struct BridgeChunkCrafter: ~Copyable {
         try e.slotHeader(slotHeader)
         try e.payload(payload)
         return Array(UnsafeRawBufferPointer(start: buffer, count: e.encodedLength))
+    }
+
+    /// Encodes one `BridgeDataSourceMeta` (attributes as raw key / format / value bytes, so hostile text fits).
+    func metadata(streamId: UInt32 = BridgeTestChain.sourceStream, metaVersion: UInt32, timestampNs: UInt64 = 7,
+                  attributes: [(key: [UInt8], format: [UInt8], value: [UInt8])]) throws -> [UInt8] {
+        let size = 28 + attributes.reduce(0) { $0 + 12 + $1.key.count + $1.format.count + $1.value.count }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let length = try bytes.withUnsafeMutableBytes { raw throws -> Int in
+            var e = try BridgeDataSourceMetaEncoder(wrapAndApplyHeader: raw)
+            e.streamId = streamId
+            e.metaVersion = metaVersion
+            e.timestampNs = timestampNs
+            var group = try e.attributesCount(attributes.count)
+            for attribute in attributes {
+                try group.next()
+                try group.key(attribute.key)
+                try group.format(attribute.format)
+                try group.value(attribute.value)
+            }
+            try e.endAttributes(group)
+            return try e.finish()
+        }
+        return Array(bytes[0..<length])
     }
 
     /// `count` bytes of frame (`epoch`, `seq`)'s synthetic pattern starting at byte `offset`.

@@ -23,9 +23,13 @@ struct RepublishedFrameRecorder: TensorFrameHandler {
     var sourceEpochs: [UInt64]
     var records: [Record] = []
     var torn = 0
+    /// Every ``onMetadata(_:)`` call, in order.
+    var metadataUpdates: [DataSourceMetadata] = []
     private var provisional: Record?
 
     init(sourceEpochs: [UInt64] = []) { self.sourceEpochs = sourceEpochs }
+
+    mutating func onMetadata(_ metadata: DataSourceMetadata) { metadataUpdates.append(metadata) }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
         var record = Record(epoch: frame.epoch, seq: frame.seq, byteCount: frame.byteCount, shape: frame.shape,

@@ -6,7 +6,7 @@ import TensorPoolCore
 
 /// Hostile and inconsistent bridge chunks reaching a consumer in FALLBACK are counted drops (the bridge
 /// receiver's rules, through the shared `BridgeChunkAssembler`); only whole, valid frames reach the handler, and
-/// a change of source epoch re-arms admission.
+/// a change of source epoch re-arms admission. Bridge metadata messages are skipped without disturbing a frame.
 @Suite(.serialized) struct FallbackHostileChunkTests {
     @Test func hostileChunksAreCountedAndEpochChangesAreFollowed() throws {
         let chain = try FallbackTestChain("fallback-hostile", udp: false)
@@ -50,6 +50,9 @@ import TensorPoolCore
         // A whole two-chunk frame of the rogue epoch: delivered intact (admission re-armed for epoch 0xFEED).
         try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 0, slotHeader: header(11, 2048), payload: bytes(11, 2048, 0, 1024)),
                  until: { f[.chunksReceived] >= 2 }, "frame 11 first chunk")
+        // Bridge metadata between two chunks: skipped by FALLBACK, neither counted nor aborting the frame.
+        try send(try crafter.metadata(metaVersion: 1, attributes: [(Array("k".utf8), Array("text/plain".utf8), [1])]),
+                 until: { true }, "BridgeDataSourceMeta mid-frame")
         try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 1024, slotHeader: [], payload: bytes(11, 2048, 1024, 1024)),
                  until: { consumer.handler.records.count == 1 }, "frame 11 completed")
         #expect(consumer.handler.records.first == FallbackRecorder.Record(epoch: epoch, seq: 11, byteCount: 2048, shape: [2048], patternOK: true))

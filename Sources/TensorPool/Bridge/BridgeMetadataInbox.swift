@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SBE
+import TensorPoolBridgeCodecs
+
+/// The receiver's judge of `BridgeDataSourceMeta` messages (schema 901, template 2): decodes and bounds-checks
+/// them as a consumer checks a `DataSourceMeta` (``DataSourceMetadata/maxAttributes``,
+/// ``DataSourceMetadata/maxAttributeBytes``, printable-ASCII non-empty keys and printable-ASCII formats) and
+/// recognises a re-send of the content last accepted (same stream, source `metaVersion` and attribute bytes,
+/// whatever its `timestampNs`) from its bytes, without decoding into Swift values or allocating.
+///
+/// Single-threaded; allocates only when the content changed.
+final class BridgeMetadataInbox {
+    enum Verdict {
+        /// Does not decode within its bytes (truncated, group or var data past the end).
+        case malformed
+        /// Metadata of another source stream than the receiver accepts.
+        case foreignStream
+        /// Well formed but outside the bounds (too many attributes or bytes, bad key or format).
+        case invalid
+        /// The content already accepted (periodic re-send).
+        case unchanged
+        /// New content: these attributes.
+        case updated([MetaAttribute])
+    }
+
+    /// Stream id and `metaVersion` (block bytes 0..<8) then the attribute group bytes of the content accepted last.
+    private var accepted: [UInt8] = []
+
+    /// Judges one whole message already known to carry schema 901 / template 2.
+    func accept(_ message: UnsafeRawBufferPointer, sourceStreamId: UInt32?) -> Verdict {
+        guard let base = message.baseAddress else { return .malformed }
+        let decoder: BridgeDataSourceMetaDecoder
+        let groupStart: Int
+        let end: Int
+        do {
+            decoder = try BridgeDataSourceMetaDecoder(wrapAndCheckHeader: base, offset: 0, capacity: message.count)
+            var walking = decoder
+            end = try walking.encodedLength()
+            groupStart = MessageHeaderDecoder.encodedLength + Int(try MessageHeaderDecoder(wrap: base, offset: 0, capacity: message.count).blockLength)
+        } catch {
+            return .malformed
+        }
+        guard groupStart >= MessageHeaderDecoder.encodedLength + 8, groupStart <= end, end <= message.count else {
+            return .malformed
+        }
+        if let wanted = sourceStreamId, wanted != decoder.streamId { return .foreignStream }
+        let identity = UnsafeRawBufferPointer(start: base + MessageHeaderDecoder.encodedLength, count: 8)
+        let group = UnsafeRawBufferPointer(start: base + groupStart, count: end - groupStart)
+        if isAccepted(identity: identity, group: group) { return .unchanged }
+        do {
+            guard try Self.withinBounds(decoder) else { return .invalid }
+            var decoding = decoder
+            var entries = try decoding.attributes()
+            var attributes: [MetaAttribute] = []
+            attributes.reserveCapacity(entries.count)
+            while try entries.next() {
+                let key = SBEText.string(try entries.key())
+                let format = SBEText.string(try entries.format())
+                attributes.append(MetaAttribute(key: key, format: format, value: Array(try entries.value())))
+            }
+            accepted = Array(identity) + Array(group)
+            return .updated(attributes)
+        } catch {
+            return .malformed
+        }
+    }
+
+    private func isAccepted(identity: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer) -> Bool {
+        guard accepted.count == identity.count + group.count else { return false }
+        return accepted.withUnsafeBytes { stored in
+            Self.equal(UnsafeRawBufferPointer(rebasing: stored[0..<identity.count]), identity)
+                && Self.equal(UnsafeRawBufferPointer(rebasing: stored[identity.count...]), group)
+        }
+    }
+
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        return memcmp(pa, pb, a.count) == 0
+    }
+
+    /// The consumer's bounds (without allocating): attribute count, total bytes, key and format text.
+    private static func withinBounds(_ message: BridgeDataSourceMetaDecoder) throws(SBEError) -> Bool {
+        var checking = message
+        var group = try checking.attributes()
+        guard group.count <= DataSourceMetadata.maxAttributes else { return false }
+        var total = 0
+        while try group.next() {
+            let key = try group.key()
+            guard !key.isEmpty, MetadataText.isPrintableASCII(key) else { return false }
+            let format = try group.format()
+            guard MetadataText.isPrintableASCII(format) else { return false }
+            total += key.count + format.count + (try group.value()).count
+            guard total <= DataSourceMetadata.maxAttributeBytes else { return false }
+        }
+        return true
+    }
+}
