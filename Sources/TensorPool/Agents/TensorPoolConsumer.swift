@@ -65,7 +65,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private var lastAnnounceBytes: [UInt8] = []
     private var lastAnnounce: AnnounceSummary?
     /// The latest `DataSourceAnnounce` / `DataSourceMeta` of this stream (see ``metadata``).
-    private var metadataTracker = DataSourceMetadataTracker()
+    var metadataTracker = DataSourceMetadataTracker()
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
 
