@@ -282,12 +282,16 @@ import TensorPoolCore
     }
 
     /// The FALLBACK duty cycle (bridge poll, chunk validation, reassembly, admission, delivery) allocates nothing
-    /// in steady state. Only this thread's allocations around the consumer's duty cycle are counted.
+    /// in steady state, the source's metadata re-sent over the bridge every millisecond included. Only this
+    /// thread's allocations around the consumer's duty cycle are counted.
     @Test func fallbackDutyCycleAllocatesNothing() throws {
-        let chain = try FallbackTestChain("fallback-alloc", udp: false)
+        let chain = try FallbackTestChain("fallback-alloc", udp: false, metadataIntervalNs: 1_000_000)
         try chain.connectShm()
         try chain.enterFallback()
         let consumer = chain.consumer
+        chain.producer.setMetadata([MetaAttribute(key: "camera", format: "text/plain", value: Array("cam-7".utf8))],
+                                   nowNs: TensorPoolClock.monotonicNs())
+        try #require(try chain.pump { consumer.handler.metadata.count == 1 }, "\(describe(consumer.fallbackStatistics))")
         consumer.handler.recording = false
         let layouts = [Self.small, TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
         var allocations = 0
@@ -309,8 +313,11 @@ import TensorPoolCore
         for i in 0..<300 { try frame(layouts[i & 1]) }
         allocations = 0
         let before = consumer.handler.delivered
+        let metadataSent = chain.sender.statistics[.metadataSent]
         for i in 0..<1000 { try frame(layouts[i & 1]) }
         #expect(consumer.handler.delivered - before == 1000)
+        #expect(chain.sender.statistics[.metadataSent] > metadataSent, "no metadata re-sent during the measurement")
+        #expect(consumer.handler.metadata.count == 1, "a re-send notified again")
         #expect(allocations == 0, "consumer FALLBACK duty cycle: \(allocations) allocations over 1000 frames")
         #expect(consumer.fallbackStatistics[.framesAborted] == 0)
     }
