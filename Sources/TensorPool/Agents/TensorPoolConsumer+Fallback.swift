@@ -11,6 +11,12 @@ import TensorPoolCore
 /// does for SHM. The payload is the source's private reassembly buffer, stable for the whole callback, so
 /// ``TensorFrameHandler/onFrameCompleted(seq:intact:)`` always says `intact`. SHM `FrameDescriptor`s are ignored
 /// while the bridge subscription is open.
+///
+/// Metadata: the bridge's `BridgeDataSourceMeta` (the source's `DataSourceMeta`: its stream, `meta_version` and
+/// attributes) is judged by ``BridgeMetadataInbox`` (the consumer's bounds, counted in ``FallbackStatistics``) and
+/// applied as a `DataSourceMeta` is: new content becomes ``metadata`` and is passed to
+/// ``TensorFrameHandler/onMetadata(_:)``; a re-send changes nothing and allocates nothing. Bridged frames carry the
+/// source's slot header, hence the source's `meta_version`: ``metadata(forVersion:)`` resolves it.
 extension TensorPoolConsumer {
     /// Counters of the FALLBACK path (cumulative).
     public var fallbackStatistics: FallbackStatistics { state.pointee.fallback.statistics }
@@ -82,6 +88,9 @@ extension TensorPoolConsumer {
         let descriptor: FrameDescriptorValue
         switch event {
         case .complete(let value), .oversize(let value): descriptor = value
+        case .metadata(let metadata):
+            applyBridgedMetadata(metadata)
+            return
         }
         let state = self.state
         if state.pointee.coordinator.admission.mappedEpoch != descriptor.epoch {
@@ -93,6 +102,12 @@ extension TensorPoolConsumer {
             decision = state.pointee.coordinator.admission.offer(descriptor, nowNs: nowNs)
         }
         if case .read = decision { deliverFallback(descriptor, from: source, nowNs: nowNs) }
+    }
+
+    private func applyBridgedMetadata(_ metadata: DataSourceMetadata) {
+        guard case .updated = metadataTracker.adopt(metadata), let held = metadataTracker.metadata else { return }
+        statistics.add(.metadataUpdates)
+        handler.onMetadata(held)
     }
 
     private func deliverFallback(_ descriptor: FrameDescriptorValue, from source: FallbackFrameSource, nowNs: UInt64) {

@@ -65,7 +65,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     private var lastAnnounceBytes: [UInt8] = []
     private var lastAnnounce: AnnounceSummary?
     /// The latest `DataSourceAnnounce` / `DataSourceMeta` of this stream (see ``metadata``).
-    private var metadataTracker = DataSourceMetadataTracker()
+    var metadataTracker = DataSourceMetadataTracker()
     /// Last diagnostic of a failed mapping or FAILED state (for status displays).
     public private(set) var lastDiagnostic: String?
 
@@ -175,8 +175,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     /// stream, not a producer or epoch, so it is accepted for this stream id from any sender; when the consumer maps
     /// an epoch other than that of the held ``dataSourceInfo`` (or maps with none held), both are forgotten, since a
     /// restarted producer numbers its versions from scratch, and are learnt again from the producer's next re-send
-    /// (at its announce cadence). Read it on the consumer's thread (from the handler or your own duty-cycle loop)
-    /// or once the consumer is stopped.
+    /// (at its announce cadence). In FALLBACK the source's metadata also arrives over the bridge
+    /// (`BridgeDataSourceMeta`, docs/BRIDGE.md) and is applied the same way, under the source's `meta_version`
+    /// that the bridged frames carry. Read it on the consumer's thread (from the handler or your own duty-cycle
+    /// loop) or once the consumer is stopped.
     public var metadata: DataSourceMetadata? { metadataTracker.metadata }
 
     /// The latest data-source beacon of this consumer's stream (`DataSourceAnnounce`, spec §10.3.1), `nil` until

@@ -4,7 +4,8 @@ import Glibc
 import SBE
 import TensorPoolBridgeCodecs
 
-/// The receiver's judge of `BridgeDataSourceMeta` messages (schema 901, template 2): decodes and bounds-checks
+/// The judge of `BridgeDataSourceMeta` messages (schema 901, template 2), shared by the bridge receiver and a
+/// consumer in FALLBACK (``FallbackFrameSource``): decodes and bounds-checks
 /// them as a consumer checks a `DataSourceMeta` (``DataSourceMetadata/maxAttributes``,
 /// ``DataSourceMetadata/maxAttributeBytes``, printable-ASCII non-empty keys and printable-ASCII formats) and
 /// recognises a re-send of the content last accepted (same stream, source `metaVersion` and attribute bytes,
@@ -21,8 +22,8 @@ final class BridgeMetadataInbox {
         case invalid
         /// The content already accepted (periodic re-send).
         case unchanged
-        /// New content: these attributes.
-        case updated([MetaAttribute])
+        /// New content: the source's metadata as carried (stream, source `metaVersion`, timestamp, attributes).
+        case updated(DataSourceMetadata)
     }
 
     /// Stream id and `metaVersion` (block bytes 0..<8) then the attribute group bytes of the content accepted last.
@@ -61,7 +62,8 @@ final class BridgeMetadataInbox {
                 attributes.append(MetaAttribute(key: key, format: format, value: Array(try entries.value())))
             }
             accepted = Array(identity) + Array(group)
-            return .updated(attributes)
+            return .updated(DataSourceMetadata(streamId: decoder.streamId, metaVersion: decoder.metaVersion,
+                                               timestampNs: decoder.timestampNs, attributes: attributes))
         } catch {
             return .malformed
         }

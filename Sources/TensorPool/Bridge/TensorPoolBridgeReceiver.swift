@@ -128,8 +128,8 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
         case .foreignStream: statistics.add(.foreignStreamDrops)
         case .invalid: statistics.add(.invalidMetadata)
         case .unchanged: break
-        case .updated(let attributes):
-            target.setMetadata(attributes, nowNs: nowNs)
+        case .updated(let metadata):
+            target.setMetadata(metadata.attributes, nowNs: nowNs)
             statistics.add(.metadataUpdates)
         }
     }

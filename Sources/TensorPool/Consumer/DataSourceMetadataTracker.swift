@@ -44,6 +44,17 @@ struct DataSourceMetadataTracker {
         return .updated
     }
 
+    /// Takes metadata decoded and bounds-checked elsewhere (a `BridgeDataSourceMeta` in FALLBACK, judged by
+    /// ``BridgeMetadataInbox`` with the same bounds as ``onMeta(_:)``). Content equal to what is held is
+    /// `unchanged`; the bytes remembered for ``onMeta(_:)`` are forgotten, so the next `DataSourceMeta` is decoded
+    /// and compared by content.
+    mutating func adopt(_ decoded: DataSourceMetadata) -> Outcome {
+        if let current = metadata, current.hasSameContent(as: decoded) { return .unchanged }
+        metadataBytes.removeAll(keepingCapacity: true)
+        metadata = decoded
+        return .updated
+    }
+
     /// Takes a `DataSourceAnnounce` already known to be for the consumer's stream and, when mapped, its producer and
     /// epoch.
     mutating func onAnnounce(_ message: DataSourceAnnounceDecoder) throws(SBEError) -> Outcome {

@@ -8,6 +8,9 @@ enum FallbackFrameEvent {
     case complete(FrameDescriptorValue)
     /// Larger than the reassembly buffer: its chunks are skipped.
     case oversize(FrameDescriptorValue)
+    /// The source's metadata (`BridgeDataSourceMeta`) with new content: its `metaVersion` is the source's, the
+    /// one the bridged frames' slot headers carry. Re-sends of the content last accepted are not reported.
+    case metadata(DataSourceMetadata)
 }
 
 /// The consumer's FALLBACK data path (spec §10.1.3, §12): a subscription to a bridge stream whose
@@ -17,7 +20,8 @@ enum FallbackFrameEvent {
 /// when a frame completes the buffers swap, so the completed frame stays readable (``readyBytes``) while the next
 /// one is assembled — a LATEST frame held by admission until the end of the poll (or by `max_rate_hz` longer) is
 /// never overwritten by its successor's chunks. Chunk validation is ``BridgeChunkAssembler``'s, the same as the
-/// bridge receiver's; every bad chunk or frame is counted in ``FallbackStatistics``.
+/// bridge receiver's; every bad chunk or frame is counted in ``FallbackStatistics``. The source's metadata
+/// (`BridgeDataSourceMeta`) is judged by ``BridgeMetadataInbox``, as by the bridge receiver.
 ///
 /// Single-threaded (the consumer's); polling allocates nothing in steady state.
 @usableFromInline
@@ -32,6 +36,8 @@ final class FallbackFrameSource {
     let statistics: FallbackStatistics
     private let fragments = FragmentAssembler(initialBufferLength: 64 * 1024)
     private let chunks: BridgeChunkAssembler
+    private let metadata = BridgeMetadataInbox()
+    let sourceStreamId: UInt32
     /// `2 * capacity` bytes: buffer `assembling` receives chunks, the other holds the ready frame.
     private let storage: UnsafeMutableRawPointer
     private var assembling = 0
@@ -51,6 +57,7 @@ final class FallbackFrameSource {
         self.assemblyTimeoutNs = assemblyTimeoutNs
         self.statistics = statistics
         chunks = BridgeChunkAssembler(sourceStreamId: streamId)
+        sourceStreamId = streamId
         subscription = try aeron.addSubscription(channel: resolved.channel, streamId: resolved.streamId)
         storage = .allocate(byteCount: max(2 * capacity, 1), alignment: 64)
     }
@@ -83,7 +90,8 @@ final class FallbackFrameSource {
         return last.epoch == epoch && last.seq == seq
     }
 
-    /// Polls the bridge subscription; `onFrame` is called for every frame completed or refused as oversize.
+    /// Polls the bridge subscription; `onFrame` is called for every frame completed or refused as oversize, and
+    /// for every new metadata content.
     func poll(fragmentLimit: Int, nowNs: UInt64, _ onFrame: (FallbackFrameEvent) -> Void) -> Int {
         if isClosed { return 0 }
         let fragments = self.fragments
@@ -102,9 +110,17 @@ final class FallbackFrameSource {
     /// One whole bridge message (also callable by tests with raw bytes).
     func onMessage(_ message: UnsafeRawBufferPointer, sessionId: Int32, nowNs: UInt64,
                    _ onFrame: (FallbackFrameEvent) -> Void) {
-        // The bridge's metadata messages are not delivered to FALLBACK consumers (docs/BRIDGE.md): skipped
-        // quietly, they neither count as malformed nor disturb a frame in progress.
-        if BridgeWire.isMetadataMessage(message) { return }
+        // Metadata never disturbs a frame in progress (the sender offers it between frames anyway).
+        if BridgeWire.isMetadataMessage(message) {
+            switch metadata.accept(message, sourceStreamId: sourceStreamId) {
+            case .malformed: statistics.add(.malformedMessages)
+            case .foreignStream: statistics.add(.foreignStreamDrops)
+            case .invalid: statistics.add(.invalidMetadata)
+            case .unchanged: break
+            case .updated(let value): onFrame(.metadata(value))
+            }
+            return
+        }
         let step = chunks.accept(message, sessionId: sessionId, nowNs: nowNs)
         if step.abortedFrame { statistics.add(.framesAborted) }
         switch step.verdict {

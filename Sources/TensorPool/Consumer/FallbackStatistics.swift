@@ -16,18 +16,22 @@ public struct FallbackStatistics: Sendable {
         /// Of ``framesAborted``: no chunk for `fallback_assembly_timeout_ms`
         /// (``ConsumerConfiguration/fallbackAssemblyTimeoutMs``).
         case assemblyTimeouts
-        /// Messages that are not schema-901 `BridgeFrameChunk`s within their bytes.
+        /// Messages that are not schema-901 `BridgeFrameChunk`s or `BridgeDataSourceMeta`s within their bytes.
         case malformedMessages
         /// Chunks with inconsistent lengths/offsets or out of order.
         case invalidChunks
         /// First chunks whose slot header is wrong.
         case invalidHeaders
-        /// Chunks of another tensor-pool stream than the consumer's.
+        /// Chunks or metadata of another tensor-pool stream than the consumer's.
         case foreignStreamDrops
         /// Times a bridge subscription was opened.
         case subscriptionsOpened
         /// Fallback URIs that could not be followed (unsupported, malformed, subscription failed).
         case openFailures
+        /// `BridgeDataSourceMeta`s well formed but outside a consumer's metadata bounds
+        /// (``DataSourceMetadata/maxAttributes``, ``DataSourceMetadata/maxAttributeBytes``, key or format not
+        /// printable ASCII): ignored, the metadata held is kept.
+        case invalidMetadata
     }
 
     @usableFromInline let values = SingleWriterCounters(count: Counter.allCases.count)

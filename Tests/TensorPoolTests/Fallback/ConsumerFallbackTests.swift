@@ -231,13 +231,67 @@ import TensorPoolCore
         #expect(consumer.fallbackBridge == nil)
     }
 
-    /// The FALLBACK duty cycle (bridge poll, chunk validation, reassembly, admission, delivery) allocates nothing
-    /// in steady state. Only this thread's allocations around the consumer's duty cycle are counted.
-    @Test func fallbackDutyCycleAllocatesNothing() throws {
-        let chain = try FallbackTestChain("fallback-alloc", udp: false)
+    /// The source's metadata reaches a FALLBACK consumer over the bridge: `onMetadata` once per new content with
+    /// the source's attributes and `meta_version`, which is also the `meta_version` of the bridged frames, so
+    /// `metadata(forVersion:)` resolves them; the sender's periodic re-sends notify nothing. The consumer listens
+    /// for `DataSourceMeta` on a stream nobody publishes, so only the bridge can tell it.
+    @Test func sourceMetadataReachesTheFallbackConsumer() throws {
+        let chain = try FallbackTestChain("fallback-meta", udp: false, metadataIntervalNs: 10_000_000) {
+            $0.aeron.metadataStreamId += 1000
+        }
         try chain.connectShm()
         try chain.enterFallback()
         let consumer = chain.consumer
+        let attributes = [MetaAttribute(key: "camera", format: "text/plain", value: Array("cam-7".utf8)),
+                          MetaAttribute(key: "fx", format: "f64", value: [0, 0, 0, 0, 0, 0, 0x59, 0x40])]
+        let version = chain.producer.setMetadata(attributes, nowNs: TensorPoolClock.monotonicNs())
+        try #require(try chain.pump { consumer.handler.metadata.count == 1 },
+                     "no onMetadata: \(describe(consumer.fallbackStatistics)), sender \(describe(chain.sender.statistics))")
+        let received = consumer.handler.metadata[0]
+        #expect(received.metaVersion == version && received.streamId == FallbackTestChain.stream)
+        #expect(received.attributes == attributes)
+        #expect(consumer.metadata?.hasSameContent(as: received) == true)
+        #expect(consumer.statistics[.metadataUpdates] == 1)
+
+        // A bridged frame carries the source's meta_version, which resolves to the bridged metadata.
+        try chain.publishAndSend(Self.small)
+        try #require(try chain.pump { consumer.handler.records.count == 1 })
+        let frameVersion = try #require(consumer.handler.metaVersions.first)
+        #expect(frameVersion == version)
+        #expect(consumer.metadata(forVersion: frameVersion)?.attributes == attributes)
+
+        // Re-sends (every 10 ms) notify nothing.
+        let sent = chain.sender.statistics[.metadataSent]
+        try #require(try chain.pump { chain.sender.statistics[.metadataSent] >= sent + 3 }, "\(describe(chain.sender.statistics))")
+        try chain.pump(timeoutS: 0.1) { false }
+        #expect(consumer.handler.metadata.count == 1, "re-send notified again")
+        #expect(consumer.statistics[.metadataUpdates] == 1)
+
+        // New content: notified once more, under the source's new version; the old version is no longer held.
+        let changed = [MetaAttribute(key: "camera", format: "text/plain", value: Array("cam-8".utf8))]
+        let newVersion = chain.producer.setMetadata(changed, nowNs: TensorPoolClock.monotonicNs())
+        try #require(try chain.pump { consumer.handler.metadata.count == 2 })
+        #expect(consumer.handler.metadata[1].metaVersion == newVersion && consumer.handler.metadata[1].attributes == changed)
+        #expect(consumer.metadata(forVersion: version) == nil)
+        try chain.publishAndSend(Self.small)
+        try #require(try chain.pump { consumer.handler.records.count == 2 })
+        #expect(consumer.handler.metaVersions.last == newVersion)
+        #expect(consumer.metadata(forVersion: newVersion)?.attributes == changed)
+        let f = consumer.fallbackStatistics
+        #expect(f[.invalidMetadata] == 0 && f[.malformedMessages] == 0 && f[.foreignStreamDrops] == 0, "\(describe(f))")
+    }
+
+    /// The FALLBACK duty cycle (bridge poll, chunk validation, reassembly, admission, delivery) allocates nothing
+    /// in steady state, the source's metadata re-sent over the bridge every millisecond included. Only this
+    /// thread's allocations around the consumer's duty cycle are counted.
+    @Test func fallbackDutyCycleAllocatesNothing() throws {
+        let chain = try FallbackTestChain("fallback-alloc", udp: false, metadataIntervalNs: 1_000_000)
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        chain.producer.setMetadata([MetaAttribute(key: "camera", format: "text/plain", value: Array("cam-7".utf8))],
+                                   nowNs: TensorPoolClock.monotonicNs())
+        try #require(try chain.pump { consumer.handler.metadata.count == 1 }, "\(describe(consumer.fallbackStatistics))")
         consumer.handler.recording = false
         let layouts = [Self.small, TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
         var allocations = 0
@@ -259,8 +313,11 @@ import TensorPoolCore
         for i in 0..<300 { try frame(layouts[i & 1]) }
         allocations = 0
         let before = consumer.handler.delivered
+        let metadataSent = chain.sender.statistics[.metadataSent]
         for i in 0..<1000 { try frame(layouts[i & 1]) }
         #expect(consumer.handler.delivered - before == 1000)
+        #expect(chain.sender.statistics[.metadataSent] > metadataSent, "no metadata re-sent during the measurement")
+        #expect(consumer.handler.metadata.count == 1, "a re-send notified again")
         #expect(allocations == 0, "consumer FALLBACK duty cycle: \(allocations) allocations over 1000 frames")
         #expect(consumer.fallbackStatistics[.framesAborted] == 0)
     }

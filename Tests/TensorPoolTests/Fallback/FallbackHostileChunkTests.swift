@@ -6,7 +6,8 @@ import TensorPoolCore
 
 /// Hostile and inconsistent bridge chunks reaching a consumer in FALLBACK are counted drops (the bridge
 /// receiver's rules, through the shared `BridgeChunkAssembler`); only whole, valid frames reach the handler, and
-/// a change of source epoch re-arms admission. Bridge metadata messages are skipped without disturbing a frame.
+/// a change of source epoch re-arms admission. Bridge metadata is applied without disturbing a frame; hostile
+/// metadata is counted and ignored, the metadata held is kept.
 @Suite(.serialized) struct FallbackHostileChunkTests {
     @Test func hostileChunksAreCountedAndEpochChangesAreFollowed() throws {
         let chain = try FallbackTestChain("fallback-hostile", udp: false)
@@ -50,9 +51,9 @@ import TensorPoolCore
         // A whole two-chunk frame of the rogue epoch: delivered intact (admission re-armed for epoch 0xFEED).
         try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 0, slotHeader: header(11, 2048), payload: bytes(11, 2048, 0, 1024)),
                  until: { f[.chunksReceived] >= 2 }, "frame 11 first chunk")
-        // Bridge metadata between two chunks: skipped by FALLBACK, neither counted nor aborting the frame.
+        // Bridge metadata between two chunks: applied (onMetadata), not aborting the frame.
         try send(try crafter.metadata(metaVersion: 1, attributes: [(Array("k".utf8), Array("text/plain".utf8), [1])]),
-                 until: { true }, "BridgeDataSourceMeta mid-frame")
+                 until: { consumer.handler.metadata.count == 1 }, "BridgeDataSourceMeta mid-frame")
         try send(try crafter.chunk(epoch: epoch, seq: 11, total: 2048, offset: 1024, slotHeader: [], payload: bytes(11, 2048, 1024, 1024)),
                  until: { consumer.handler.records.count == 1 }, "frame 11 completed")
         #expect(consumer.handler.records.first == FallbackRecorder.Record(epoch: epoch, seq: 11, byteCount: 2048, shape: [2048], patternOK: true))
@@ -68,5 +69,53 @@ import TensorPoolCore
         #expect(consumer.handler.torn == 0)
         #expect(f[.malformedMessages] == 1 && f[.invalidChunks] == 3 && f[.invalidHeaders] == 2 && f[.framesAborted] == 2,
                 "\(describe(f))")
+    }
+
+    /// Hostile `BridgeDataSourceMeta`s reaching a FALLBACK consumer: over the consumer's bounds (attributes, bytes,
+    /// key and format text), truncated, or of another stream, each is counted and ignored; the metadata held stays,
+    /// and a byte-identical re-send of it (new timestamp) notifies nothing.
+    @Test func hostileMetadataIsCountedAndIgnored() throws {
+        let chain = try FallbackTestChain("fallback-hostile-meta", udp: false)
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        let f = consumer.fallbackStatistics
+        let rogue = try chain.env.aeron.addExclusivePublication(channel: chain.channel, streamId: FallbackTestChain.bridgeStream)
+        defer { try? rogue.close() }
+        try #require(try chain.pump { rogue.isConnected }, "test publication not connected")
+        let crafter = BridgeChunkCrafter()
+
+        func send(_ bytes: [UInt8], until condition: () -> Bool, _ what: String) throws {
+            let offered = try chain.pump { bytes.withUnsafeBytes { rogue.offer($0) }.position != nil }
+            try #require(offered, "offer \(what)")
+            try #require(try chain.pump(until: condition), "\(what): \(describe(f))")
+        }
+        let good: [(key: [UInt8], format: [UInt8], value: [UInt8])] = [(Array("serial".utf8), Array("text/plain".utf8), Array("A1".utf8))]
+        try send(try crafter.metadata(metaVersion: 5, attributes: good), until: { consumer.handler.metadata.count == 1 }, "valid metadata")
+        let held = try #require(consumer.metadata)
+        #expect(held.metaVersion == 5 && held.attributes == [MetaAttribute(key: "serial", format: "text/plain", value: Array("A1".utf8))])
+
+        let tooMany = (0...DataSourceMetadata.maxAttributes).map { (key: Array("k\($0)".utf8), format: [UInt8](), value: [UInt8]()) }
+        try send(try crafter.metadata(metaVersion: 6, attributes: tooMany), until: { f[.invalidMetadata] == 1 }, "too many attributes")
+        // Over 1 MiB does not fit one Aeron message of this driver: handed to the source's message entry point.
+        let huge = try crafter.metadata(metaVersion: 6, attributes: [(Array("big".utf8), [], [UInt8](repeating: 7, count: DataSourceMetadata.maxAttributeBytes))])
+        let source = try #require(consumer.state.pointee.fallback.source)
+        huge.withUnsafeBytes { source.onMessage($0, sessionId: 1, nowNs: TensorPoolClock.monotonicNs()) { _ in
+            Issue.record("an event for hostile metadata")
+        } }
+        #expect(f[.invalidMetadata] == 2, "too many bytes: \(describe(f))")
+        try send(try crafter.metadata(metaVersion: 6, attributes: [([], [], [1])]), until: { f[.invalidMetadata] == 3 }, "empty key")
+        try send(try crafter.metadata(metaVersion: 6, attributes: [([0x6B, 0x0A], [], [1])]), until: { f[.invalidMetadata] == 4 }, "key not printable")
+        try send(try crafter.metadata(metaVersion: 6, attributes: [(Array("k".utf8), [0xFF], [1])]), until: { f[.invalidMetadata] == 5 }, "format not ASCII")
+        let whole = try crafter.metadata(metaVersion: 6, attributes: good)
+        try send(Array(whole.prefix(whole.count - 3)), until: { f[.malformedMessages] == 1 }, "truncated")
+        try send(try crafter.metadata(streamId: 99, metaVersion: 6, attributes: good), until: { f[.foreignStreamDrops] == 1 }, "another stream")
+        // The held metadata re-sent with a new timestamp: nothing changes.
+        try send(try crafter.metadata(metaVersion: 5, timestampNs: 99, attributes: good), until: { true }, "re-send")
+        try chain.pump(timeoutS: 0.1) { false }
+        #expect(consumer.handler.metadata.count == 1, "\(consumer.handler.metadata.map(\.metaVersion))")
+        #expect(consumer.metadata == held)
+        #expect(consumer.statistics[.metadataUpdates] == 1)
+        #expect(f[.invalidMetadata] == 5 && f[.malformedMessages] == 1 && f[.foreignStreamDrops] == 1, "\(describe(f))")
     }
 }

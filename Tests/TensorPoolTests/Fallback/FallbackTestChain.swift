@@ -16,18 +16,28 @@ struct FallbackRecorder: TensorFrameHandler {
         var patternOK: Bool
     }
     var records: [Record] = []
+    /// `meta_version` of each record's slot header (same order as ``records``).
+    var metaVersions: [UInt32] = []
+    /// Every ``onMetadata(_:)`` call.
+    var metadata: [DataSourceMetadata] = []
     var torn = 0
     /// Frames delivered, counted without allocating (for the allocation test, which does not record).
     var delivered = 0
     var recording = true
     private var provisional: Record?
+    private var provisionalMetaVersion: UInt32 = 0
     private var provisionalSeq: UInt64 = .max
+
+    mutating func onMetadata(_ metadata: DataSourceMetadata) {
+        self.metadata.append(metadata)
+    }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
         provisionalSeq = frame.seq
         guard recording else { return }
         let ok = frame.withBytes { SyntheticFramePattern.matches($0, epoch: frame.epoch, seq: frame.seq) }
         provisional = Record(epoch: frame.epoch, seq: frame.seq, byteCount: frame.byteCount, shape: frame.shape, patternOK: ok)
+        provisionalMetaVersion = frame.header.metaVersion
     }
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
@@ -35,7 +45,10 @@ struct FallbackRecorder: TensorFrameHandler {
         provisionalSeq = .max
         if !intact { torn += 1; return }
         delivered += 1
-        if let record = provisional, record.seq == seq { records.append(record) }
+        if let record = provisional, record.seq == seq {
+            records.append(record)
+            metaVersions.append(provisionalMetaVersion)
+        }
         provisional = nil
     }
 }
@@ -59,8 +72,9 @@ final class FallbackTestChain {
     /// `udp`: over UDP loopback through the real Aeron C 1.53 driver; otherwise `aeron:ipc` on the embedded driver.
     /// `maxFrameBytes` is the consumer's ``ConsumerOptions/fallbackMaxFrameBytes`` override (`nil`: its
     /// configuration's); `configure` edits the consumer's configuration last.
+    /// `metadataIntervalNs`: the sender's metadata re-send interval (`nil`: its default).
     init(_ name: String, udp: Bool, maxFrameBytes: Int? = 2 << 20, maxRateHz: UInt16 = 0, fragmentLimit: Int = 64,
-         startInFallback: Bool = false, configure: (inout ConsumerConfiguration) -> Void = { _ in }) throws {
+         startInFallback: Bool = false, metadataIntervalNs: UInt64? = nil, configure: (inout ConsumerConfiguration) -> Void = { _ in }) throws {
         if udp {
             var driverOptions = RealAeronMediaDriver.Options()
             driverOptions.termLength = 1 << 22
@@ -79,10 +93,12 @@ final class FallbackTestChain {
         let pools: [PayloadPoolConfiguration] = [.init(poolId: 1, strideBytes: 4096), .init(poolId: 2, strideBytes: 2 << 20)]
         producer = try TensorPoolProducer(configuration: env.producerConfiguration(streamId: Self.stream, nslots: 16, pools: pools),
                                           aeron: env.aeron, options: env.producerOptions)
+        var senderOptions = BridgeSenderOptions(channel: channel, streamId: Self.bridgeStream, maxFrameBytes: 2 << 20,
+                                                source: env.consumerOptions)
+        if let metadataIntervalNs { senderOptions.metadataIntervalNs = metadataIntervalNs }
         sender = try TensorPoolBridgeSender(
             source: env.consumerConfiguration(streamId: Self.stream, consumerId: 31), aeron: env.aeron,
-            options: BridgeSenderOptions(channel: channel, streamId: Self.bridgeStream, maxFrameBytes: 2 << 20,
-                                         source: env.consumerOptions))
+            options: senderOptions)
         var options = env.consumerOptions
         options.fallbackMaxFrameBytes = maxFrameBytes
         options.fragmentLimit = fragmentLimit
