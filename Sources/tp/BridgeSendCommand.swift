@@ -39,7 +39,13 @@ struct BridgeSendCommand: ParsableCommand {
 
     @Option(help: "Stop after this many frames sent.")
     var count: UInt64?
+    @Option(help: "Re-send the source's metadata this often, in ms, so late receivers get it (it is also sent on every change).")
+    var metadataIntervalMs: UInt64 = 1_000
     @OptionGroup var lifetime: RoleLifetimeOptions
+
+    func validate() throws {
+        guard (1...3_600_000).contains(metadataIntervalMs) else { throw ValidationError("--metadata-interval-ms must be 1...3600000") }
+    }
 
     func run() throws {
         var config = try connection.loadConfiguration().consumer
@@ -51,10 +57,10 @@ struct BridgeSendCommand: ParsableCommand {
         defer { role.close() }
         var consumerOptions = ConsumerOptions(shmRootDir: connection.shmRoot)
         consumerOptions.logSink = role.logSink
-        let sender = try TensorPoolBridgeSender(
-            source: config, aeron: role.aeron,
-            options: BridgeSenderOptions(channel: channel, streamId: bridgeStream, maxFrameBytes: maxFrameBytes,
-                                         chunkBytes: chunkBytes, source: consumerOptions))
+        var senderOptions = BridgeSenderOptions(channel: channel, streamId: bridgeStream, maxFrameBytes: maxFrameBytes,
+                                                chunkBytes: chunkBytes, source: consumerOptions)
+        senderOptions.metadataIntervalNs = metadataIntervalMs * 1_000_000
+        let sender = try TensorPoolBridgeSender(source: config, aeron: role.aeron, options: senderOptions)
         let statistics = sender.statistics
         let chunk = sender.chunkBytes
         let runner = try role.start(sender)
