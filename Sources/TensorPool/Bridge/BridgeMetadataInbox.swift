@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SBE
 import TensorPoolBridgeCodecs
 
@@ -51,16 +48,10 @@ final class BridgeMetadataInbox {
         let group = UnsafeRawBufferPointer(start: base + groupStart, count: end - groupStart)
         if isAccepted(identity: identity, group: group) { return .unchanged }
         do {
-            guard try Self.withinBounds(decoder) else { return .invalid }
+            var checking = decoder
+            guard try DataSourceMetadata.rejection(of: try checking.attributes()) == nil else { return .invalid }
             var decoding = decoder
-            var entries = try decoding.attributes()
-            var attributes: [MetaAttribute] = []
-            attributes.reserveCapacity(entries.count)
-            while try entries.next() {
-                let key = SBEText.string(try entries.key())
-                let format = SBEText.string(try entries.format())
-                attributes.append(MetaAttribute(key: key, format: format, value: Array(try entries.value())))
-            }
+            let attributes = try DataSourceMetadata.attributes(of: try decoding.attributes())
             accepted = Array(identity) + Array(group)
             return .updated(DataSourceMetadata(streamId: decoder.streamId, metaVersion: decoder.metaVersion,
                                                timestampNs: decoder.timestampNs, attributes: attributes))
@@ -72,31 +63,8 @@ final class BridgeMetadataInbox {
     private func isAccepted(identity: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer) -> Bool {
         guard accepted.count == identity.count + group.count else { return false }
         return accepted.withUnsafeBytes { stored in
-            Self.equal(UnsafeRawBufferPointer(rebasing: stored[0..<identity.count]), identity)
-                && Self.equal(UnsafeRawBufferPointer(rebasing: stored[identity.count...]), group)
+            MessageBytes.equal(UnsafeRawBufferPointer(rebasing: stored[0..<identity.count]), identity)
+                && MessageBytes.equal(UnsafeRawBufferPointer(rebasing: stored[identity.count...]), group)
         }
-    }
-
-    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-        return memcmp(pa, pb, a.count) == 0
-    }
-
-    /// The consumer's bounds (without allocating): attribute count, total bytes, key and format text.
-    private static func withinBounds(_ message: BridgeDataSourceMetaDecoder) throws(SBEError) -> Bool {
-        var checking = message
-        var group = try checking.attributes()
-        guard group.count <= DataSourceMetadata.maxAttributes else { return false }
-        var total = 0
-        while try group.next() {
-            let key = try group.key()
-            guard !key.isEmpty, MetadataText.isPrintableASCII(key) else { return false }
-            let format = try group.format()
-            guard MetadataText.isPrintableASCII(format) else { return false }
-            total += key.count + format.count + (try group.value()).count
-            guard total <= DataSourceMetadata.maxAttributeBytes else { return false }
-        }
-        return true
     }
 }
