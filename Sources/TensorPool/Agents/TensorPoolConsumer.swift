@@ -263,7 +263,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     public func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
         let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
-        if let cached = lastAnnounce, Self.equalBytes(lastAnnounceBytes, raw),
+        if let cached = lastAnnounce, MessageBytes.equal(lastAnnounceBytes, raw),
            state.pointee.coordinator.onRepeatedAnnounce(cached, nowNs: nowNs) {
             return
         }
@@ -283,16 +283,6 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         lastAnnounceBytes.append(contentsOf: raw)
         lastAnnounce = announce
         perform(state.pointee.coordinator.onAnnounce(announce, nowNs: nowNs), nowNs: nowNs)
-    }
-
-    private static func equalBytes(_ bytes: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count == raw.count else { return false }
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] != raw[i] { return false }
-            i += 1
-        }
-        return true
     }
 
     /// The frame path (spec §10.2.1, §11): admission reads the slot now through the seqlock, holds it (LATEST: read at

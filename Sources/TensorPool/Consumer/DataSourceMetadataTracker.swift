@@ -30,7 +30,7 @@ struct DataSourceMetadataTracker {
         let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
         let timestamp = message.sbeOffset + DataSourceMetaDecoder.timestampNsOffset
         let timestampRange = timestamp..<(timestamp + 8)
-        if metadata != nil, Self.equal(metadataBytes, raw, ignoring: timestampRange) { return .unchanged }
+        if metadata != nil, MessageBytes.equal(metadataBytes, raw, ignoring: timestampRange) { return .unchanged }
         let decoded: DataSourceMetadata
         switch try DataSourceMetadata.decode(message) {
         case .success(let value): decoded = value
@@ -59,7 +59,7 @@ struct DataSourceMetadataTracker {
     /// epoch.
     mutating func onAnnounce(_ message: DataSourceAnnounceDecoder) throws(SBEError) -> Outcome {
         let raw = UnsafeRawBufferPointer(start: message.sbeBuffer, count: message.sbeCapacity)
-        if info != nil, Self.equal(infoBytes, raw, ignoring: 0..<0) { return .unchanged }
+        if info != nil, MessageBytes.equal(infoBytes, raw) { return .unchanged }
         let decoded: DataSourceInfo
         switch try DataSourceInfo.decode(message) {
         case .success(let value): decoded = value
@@ -82,17 +82,6 @@ struct DataSourceMetadataTracker {
         info = nil
         metadataBytes.removeAll(keepingCapacity: true)
         infoBytes.removeAll(keepingCapacity: true)
-        return true
-    }
-
-    /// Whether `bytes` equals `raw`, the bytes in `ignored` aside (index loop: no iterator, no allocation).
-    private static func equal(_ bytes: [UInt8], _ raw: UnsafeRawBufferPointer, ignoring ignored: Range<Int>) -> Bool {
-        guard bytes.count == raw.count else { return false }
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] != raw[i] && !ignored.contains(i) { return false }
-            i += 1
-        }
         return true
     }
 }
