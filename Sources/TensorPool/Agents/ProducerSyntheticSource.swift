@@ -35,15 +35,23 @@ public enum SyntheticFramePattern {
     /// True when `bytes` holds exactly the pattern of (`epoch`, `seq`).
     @inlinable
     public static func matches(_ bytes: UnsafeRawBufferPointer, epoch: UInt64, seq: UInt64) -> Bool {
-        guard let base = bytes.baseAddress else { return bytes.isEmpty }
+        guard bytes.baseAddress != nil else { return bytes.isEmpty }
+        return counts(bytes, from: word(epoch: epoch, seq: seq, index: 0))
+    }
+
+    /// True when every 64-bit word `i` of `bytes` is `start &+ i` (little-endian) and a trailing partial word holds
+    /// the low bytes of the next one: the shape of every frame's pattern, whose word `i` is word 0 plus `i`.
+    @inlinable
+    static func counts(_ bytes: UnsafeRawBufferPointer, from start: UInt64) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         let words = bytes.count / 8
         var mismatch: UInt64 = 0
         var i = 0
         while i < words {
-            mismatch |= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) ^ word(epoch: epoch, seq: seq, index: i)
+            mismatch |= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) ^ (start &+ UInt64(i))
             i += 1
         }
-        var tail = word(epoch: epoch, seq: seq, index: words)
+        var tail = start &+ UInt64(words)
         var b = words * 8
         while b < bytes.count {
             mismatch |= UInt64(base.load(fromByteOffset: b, as: UInt8.self) ^ UInt8(truncatingIfNeeded: tail))
