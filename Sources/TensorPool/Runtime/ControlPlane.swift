@@ -71,7 +71,7 @@ public final class ControlPlane {
     @usableFromInline let idlePollState: UnsafeMutablePointer<(lastNs: UInt64, readSomething: Bool)>
     /// See `init(idlePollIntervalNs:)`; 0 = every poll.
     @usableFromInline let idlePollIntervalNs: UInt64
-    /// While the prioritized subscription delivers, the other subscriptions are polled on one poll in this many.
+    /// With a prioritized subscription, the other subscriptions are polled on one poll in this many.
     public static let secondaryPollInterval: UInt64 = 8
 
     /// Opens the publications and subscriptions (blocking until the driver answers each).
@@ -80,9 +80,10 @@ public final class ControlPlane {
     ///   - publishing: logical streams this role sends on.
     ///   - subscribing: logical streams this role receives (each distinct Aeron stream is subscribed once).
     ///   - prioritizing: a subscribed stream polled on every ``poll(_:nowNs:fragmentLimit:)`` (a consumer's
-    ///     descriptors); while it delivers fragments, the other subscriptions are polled only on one poll in
-    ///     ``secondaryPollInterval`` (whenever it is idle, on every poll), so a busy frame path does not pay for
-    ///     polling low-rate control streams on every duty cycle. `nil`: every subscription on every poll.
+    ///     descriptors); the other subscriptions are polled only on one poll in ``secondaryPollInterval``, busy or
+    ///     idle: a busy frame path does not pay for polling low-rate control streams on every duty cycle, and an
+    ///     idle one spins on the descriptor stream alone, so a descriptor is seen within one short poll instead of
+    ///     a poll of every subscription. `nil`: every subscription on every poll.
     ///   - idlePollIntervalNs: without a prioritized stream, after a poll that read nothing, the next polls are
     ///     skipped until this much time has passed (by their `nowNs`) or ``secondaryPollInterval`` polls were
     ///     skipped, whichever comes first (a role whose only received streams are low-rate control streams, e.g. a
@@ -184,7 +185,7 @@ public final class ControlPlane {
             i = 1
             let cycle = pollCycle.pointee &+ 1
             pollCycle.pointee = cycle
-            if fragments > 0 && cycle % Self.secondaryPollInterval != 0 { return fragments }
+            if cycle % Self.secondaryPollInterval != 0 { return fragments }
         } else if idlePollIntervalNs > 0 {
             let cycle = pollCycle.pointee &+ 1
             pollCycle.pointee = cycle
