@@ -9,6 +9,9 @@ import TensorPoolCore
 /// Counts and latencies of a bench consumer, updated by its handler on every frame.
 struct BenchFrameCounts {
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    /// Producer commit to the `FrameDescriptor`'s arrival (``BenchFrameHandler/onDescriptor(seq:timestampNs:)``), the
+    /// point at which the C prototype stamps its `t_rx`.
+    var descriptorLatency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     var delivered: UInt64 = 0
     var measured: UInt64 = 0
     var tornInCallback: UInt64 = 0
@@ -22,6 +25,8 @@ struct BenchFrameCounts {
     var queuedBehindPrevious: UInt64 = 0
     /// Mixed-size runs: the latency of the frames of each size, in the order of ``BenchFrameTally/sizes``.
     var latencyBySize: [Histogram<UInt64>] = []
+    /// Mixed-size runs: ``descriptorLatency`` per size, in the order of ``BenchFrameTally/sizes``.
+    var descriptorLatencyBySize: [Histogram<UInt64>] = []
 }
 
 /// Settings and ``BenchFrameCounts`` of a bench consumer (single-threaded: the consumer's loop and its handler).
@@ -45,6 +50,7 @@ final class BenchFrameTally {
         counts = .allocate(capacity: 1)
         counts.initialize(to: BenchFrameCounts())
         counts.pointee.latencyBySize = sizes.map { _ in BenchFrameCounts().latency }
+        counts.pointee.descriptorLatencyBySize = sizes.map { _ in BenchFrameCounts().latency }
     }
 
     /// Index of `bytes` in ``sizes`` (-1 when absent or not a mixed run).
@@ -64,12 +70,15 @@ final class BenchFrameTally {
     }
 }
 
-/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps the callback:
-/// latency = the clock at the start of `onFrame` (the consumer's callback: descriptor polled, admitted, commit
-/// word and header read under the seqlock) − the header's `timestamp_ns` (the producer's commit). The C
-/// prototype takes its `t_rx` at descriptor receipt, before touching the pool: ours adds the header read.
+/// Reads each frame (every payload byte, or only the header) inside the seqlock and timestamps twice:
+/// - descriptor latency = the clock when the `FrameDescriptor` arrives − its `timestamp_ns` (the producer's commit
+///   stamp, also in the header): the C prototype's `t_rx`, taken at descriptor receipt before touching the pool;
+/// - latency = the clock at the start of `onFrame` (descriptor polled, admitted, commit word and header read under
+///   the seqlock) − the header's `timestamp_ns`: ours adds the header ring's cache line to the descriptor's.
 struct BenchFrameHandler: TensorFrameHandler {
     let tally: BenchFrameTally
+    private var descriptorSeq: UInt64 = .max
+    private var descriptorLatencyNs: UInt64 = 0
     private var pendingLatencyNs: UInt64 = 0
     private var pendingTimestampNs: UInt64 = 0
     private var pendingSum: UInt64 = 0
@@ -77,6 +86,16 @@ struct BenchFrameHandler: TensorFrameHandler {
     private var pendingSizeIndex = -1
 
     init(tally: BenchFrameTally) { self.tally = tally }
+
+    mutating func onDescriptor(seq: UInt64, timestampNs: UInt64?) {
+        let now = TensorPoolClock.monotonicNs()
+        guard let timestampNs else {
+            descriptorSeq = .max
+            return
+        }
+        descriptorSeq = seq
+        descriptorLatencyNs = now >= timestampNs ? now - timestampNs : 0
+    }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
         let now = TensorPoolClock.monotonicNs()
@@ -109,6 +128,12 @@ struct BenchFrameHandler: TensorFrameHandler {
             if pendingQueued { tally.counts.pointee.queuedBehindPrevious += 1 }
             _ = tally.counts.pointee.latency.record(pendingLatencyNs)
             if pendingSizeIndex >= 0 { _ = tally.counts.pointee.latencyBySize[pendingSizeIndex].record(pendingLatencyNs) }
+            if descriptorSeq == seq {
+                _ = tally.counts.pointee.descriptorLatency.record(descriptorLatencyNs)
+                if pendingSizeIndex >= 0 {
+                    _ = tally.counts.pointee.descriptorLatencyBySize[pendingSizeIndex].record(descriptorLatencyNs)
+                }
+            }
         }
     }
 }
@@ -182,6 +207,8 @@ struct BenchFramesConsumer: ParsableCommand {
         }
         drops = drops.filter { $0.value > 0 }
         let latency = BenchLatency(tally.counts.pointee.latency)
+        let descriptorLatency = tally.counts.pointee.descriptorLatency.totalCount > 0
+            ? BenchLatency(tally.counts.pointee.descriptorLatency) : nil
         let start = usageAtStart ?? final
         let end = usageAtEnd ?? start
         let result = BenchFramesConsumerResult(
@@ -191,7 +218,10 @@ struct BenchFramesConsumer: ParsableCommand {
             cpuFrames: framesAtEnd > framesAtStart ? framesAtEnd - framesAtStart : 0,
             maxRssKiB: final.maxRssKiB, checksum: tally.counts.pointee.checksum, queuedBehindPrevious: tally.counts.pointee.queuedBehindPrevious,
             latencyBySizeNs: sizes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: zip(sizes.map { String($0) },
-                                                                                     tally.counts.pointee.latencyBySize.map { BenchLatency($0) })))
+                                                                                     tally.counts.pointee.latencyBySize.map { BenchLatency($0) })),
+            descriptorLatencyNs: descriptorLatency,
+            descriptorLatencyBySizeNs: sizes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: zip(
+                sizes.map { String($0) }, tally.counts.pointee.descriptorLatencyBySize.map { BenchLatency($0) })))
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

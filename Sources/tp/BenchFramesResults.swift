@@ -53,6 +53,11 @@ struct BenchFramesConsumerResult: Codable {
     var queuedBehindPrevious: UInt64
     /// Mixed-size runs (`--mixed-sizes`): the latency of the frames of each payload size, keyed by bytes.
     var latencyBySizeNs: [String: BenchLatency]? = nil
+    /// Producer commit (the descriptor's `timestamp_ns`) to the descriptor's arrival at the consumer, before the
+    /// slot is read: the C prototype's `desc_latency`. Nil when the descriptors carried no timestamp.
+    var descriptorLatencyNs: BenchLatency? = nil
+    /// Mixed-size runs: ``descriptorLatencyNs`` per payload size, keyed by bytes.
+    var descriptorLatencyBySizeNs: [String: BenchLatency]? = nil
 }
 
 /// Latency percentiles in nanoseconds (HdrHistogram, 3 significant digits).
@@ -62,6 +67,17 @@ struct BenchLatency: Codable {
     var p99: UInt64
     var p999: UInt64
     var max: UInt64
+
+    /// No sample.
+    static let none = BenchLatency(count: 0, p50: 0, p99: 0, p999: 0, max: 0)
+
+    /// The worst consumer's figures: each percentile is the largest among `latencies` (nil when there are none).
+    static func worst(of latencies: [BenchLatency]) -> BenchLatency? {
+        guard !latencies.isEmpty else { return nil }
+        return BenchLatency(count: latencies.reduce(0) { $0 + $1.count }, p50: latencies.map(\.p50).max() ?? 0,
+                            p99: latencies.map(\.p99).max() ?? 0, p999: latencies.map(\.p999).max() ?? 0,
+                            max: latencies.map(\.max).max() ?? 0)
+    }
 }
 
 /// One measured configuration of `tp bench frames`.
@@ -83,6 +99,8 @@ struct BenchFramesCase: Codable {
     var deliveredPerSecondMin: Double
     /// Latency merged over the consumers (max of their percentiles: the worst consumer).
     var latencyNs: BenchLatency
+    /// Descriptor latency (``BenchFramesConsumerResult/descriptorLatencyNs``), worst consumer.
+    var descriptorLatencyNs: BenchLatency? = nil
     /// Producer process CPU (getrusage, all threads) ÷ published frames. Includes idle spinning between paced
     /// frames (unless the producer sleeps: `--idle sleep`) and the closed loop's wait for consumers.
     var producerCpuNsPerFrame: Double
@@ -117,6 +135,8 @@ struct BenchFramesMedians: Codable, Equatable {
     var framesPerSecond: Double
     var latencyP50Ns: Double
     var latencyP99Ns: Double
+    /// Median over rounds of the descriptor latency p50 (nil when no round measured it).
+    var descriptorLatencyP50Ns: Double? = nil
     var producerCpuNsPerFrame: Double
     var producerWorkNsPerFrame: Double
     var producerWorkP50Ns: Double
@@ -180,12 +200,16 @@ struct BenchFramesRatio: Codable {
     var fpsVsC: Double?
     /// Median over rounds of the same-round ratio (``BenchFramesMedians/fpsVsCSameRound``).
     var fpsVsCSameRound: Double?
-    /// latency p50 ÷ C prototype descriptor latency p50.
+    /// latency p50 (to the callback, after the header read) ÷ C prototype descriptor latency p50.
     var latencyP50VsC: Double?
     /// latency p50 ÷ the smallest payload's p50 (same path, read, consumers): "independent of payload size".
     var latencyP50VsSmallest: Double?
     /// latency p50 ÷ cache-line round trip.
     var latencyP50VsCacheLine: Double?
+    /// Descriptor latency p50 ÷ the C prototype's descriptor latency p50: both stamped at descriptor arrival.
+    var descriptorLatencyP50VsC: Double? = nil
+    /// Descriptor latency p50 ÷ the smallest payload's (same path, read, consumers).
+    var descriptorLatencyP50VsSmallest: Double? = nil
     /// GiB/s ÷ single-thread memcpy GiB/s.
     var gibpsVsMemcpy: Double?
     /// producer CPU/frame ÷ the same size/path/read with one consumer.

@@ -13,10 +13,9 @@ enum BenchFramesTable {
                           driverCpuNs: UInt64?) -> BenchFramesCase {
         let fps = producer.seconds > 0 ? Double(producer.frames) / producer.seconds : 0
         let delivered = results.map { $0.measuredSeconds > 0 ? Double($0.measuredFrames) / $0.measuredSeconds : 0 }
-        let latency = BenchLatency(
-            count: results.reduce(0) { $0 + $1.latencyNs.count },
-            p50: results.map(\.latencyNs.p50).max() ?? 0, p99: results.map(\.latencyNs.p99).max() ?? 0,
-            p999: results.map(\.latencyNs.p999).max() ?? 0, max: results.map(\.latencyNs.max).max() ?? 0)
+        let latency = BenchLatency.worst(of: results.map(\.latencyNs)) ?? .none
+        let descriptorLatency = results.allSatisfy { $0.descriptorLatencyNs != nil }
+            ? BenchLatency.worst(of: results.compactMap(\.descriptorLatencyNs)) : nil
         var drops: [String: UInt64] = [:]
         for r in results { for (k, v) in r.drops { drops[k, default: 0] += v } }
         let consumerCpu = results.map { $0.cpuFrames > 0 ? Double($0.cpuNs) / Double($0.cpuFrames) : 0 }
@@ -28,7 +27,7 @@ enum BenchFramesTable {
             name: name, bytes: bytes, path: path, read: read, consumers: consumers, nslots: nslots,
             producer: producer, consumerResults: results, framesPerSecond: fps,
             gibPerSecond: fps * Double(bytes) / Double(1 << 30), deliveredPerSecondMin: delivered.min() ?? 0,
-            latencyNs: latency,
+            latencyNs: latency, descriptorLatencyNs: descriptorLatency,
             producerCpuNsPerFrame: perFrame(producer.cpuNs), producerPublishNsPerFrame: perFrame(producer.publishNs),
             producerWorkNsPerFrame: perFrame(producer.publishNs &+ producer.dutyWorkNs),
             producerWorkP50Ns: producer.workPerFrameNs.p50, queuedFractionMax: queued.max() ?? 0,
@@ -44,10 +43,10 @@ enum BenchFramesTable {
             var c = run
             c.bytes = size
             c.name = "\(sizeLabel(size)) \(run.path) \(run.read) x\(run.consumers) mix"
-            let latencies = run.consumerResults.compactMap { $0.latencyBySizeNs?[String(size)] }
-            c.latencyNs = BenchLatency(
-                count: latencies.reduce(0) { $0 + $1.count }, p50: latencies.map(\.p50).max() ?? 0,
-                p99: latencies.map(\.p99).max() ?? 0, p999: latencies.map(\.p999).max() ?? 0, max: latencies.map(\.max).max() ?? 0)
+            c.latencyNs = BenchLatency.worst(of: run.consumerResults.compactMap { $0.latencyBySizeNs?[String(size)] })
+                ?? .none
+            c.descriptorLatencyNs = BenchLatency.worst(
+                of: run.consumerResults.compactMap { $0.descriptorLatencyBySizeNs?[String(size)] })
             c.framesPerSecond = run.framesPerSecond / Double(max(sizes.count, 1))
             c.gibPerSecond = c.framesPerSecond * Double(size) / Double(1 << 30)
             c.deliveredPerSecondMin = run.deliveredPerSecondMin / Double(max(sizes.count, 1))
@@ -59,23 +58,33 @@ enum BenchFramesTable {
     /// Ratios of each case to its references. Latency and producer CPU/work use the medians over rounds when
     /// present (``BenchFramesCase/medians``), frames/s the best round.
     static func ratios(cases: [BenchFramesCase], references: BenchFramesReferences) -> [BenchFramesRatio] {
-        cases.map { c in
+        cases.map { (c: BenchFramesCase) -> BenchFramesRatio in
             let reference = references.cPrototype?[String(c.bytes)]
             let memcpy = references.memcpyGiBps[String(c.bytes)]
-            let one = cases.first { $0.bytes == c.bytes && $0.path == c.path && $0.read == c.read && $0.consumers == 1 }
-            let smallest = cases.filter { $0.path == c.path && $0.read == c.read && $0.consumers == c.consumers }
-                .min { $0.bytes < $1.bytes }
+            let one: BenchFramesCase? = cases.first { (o: BenchFramesCase) -> Bool in
+                o.bytes == c.bytes && o.path == c.path && o.read == c.read && o.consumers == 1
+            }
+            let smallest: BenchFramesCase? = cases.filter { (o: BenchFramesCase) -> Bool in
+                o.path == c.path && o.read == c.read && o.consumers == c.consumers
+            }.min { $0.bytes < $1.bytes }
             func ratio(_ a: Double, _ b: Double?) -> Double? {
                 guard let b, b > 0 else { return nil }
                 return a / b
             }
             let m = figures(c)
+            let cDescriptorP50: Double? = reference?.descP50MedianNs ?? reference?.descP50Ns
+            var descriptorVsSmallest: Double?
+            if let s = smallest, s.bytes != c.bytes, let ours = m.descriptorLatencyP50Ns {
+                descriptorVsSmallest = ratio(ours, figures(s).descriptorLatencyP50Ns)
+            }
+            let descriptorVsC: Double? = m.descriptorLatencyP50Ns.flatMap { ratio($0, cDescriptorP50) }
             return BenchFramesRatio(
                 caseName: c.name, fpsVsC: c.mixedWith == nil ? ratio(c.framesPerSecond, reference?.fps) : nil,
                 fpsVsCSameRound: c.medians?.fpsVsCSameRound,
-                latencyP50VsC: ratio(m.latencyP50Ns, reference?.descP50MedianNs ?? reference?.descP50Ns),
+                latencyP50VsC: ratio(m.latencyP50Ns, cDescriptorP50),
                 latencyP50VsSmallest: smallest.flatMap { $0.bytes == c.bytes ? nil : ratio(m.latencyP50Ns, figures($0).latencyP50Ns) },
                 latencyP50VsCacheLine: ratio(m.latencyP50Ns, references.cacheLineRoundTripNs),
+                descriptorLatencyP50VsC: descriptorVsC, descriptorLatencyP50VsSmallest: descriptorVsSmallest,
                 gibpsVsMemcpy: ratio(c.gibPerSecond, memcpy),
                 producerCpuVsOneConsumer: one.flatMap { ratio(m.producerCpuNsPerFrame, figures($0).producerCpuNsPerFrame) },
                 producerPublishVsOneConsumer: one.flatMap { ratio(c.producerPublishNsPerFrame, $0.producerPublishNsPerFrame) },
@@ -99,6 +108,8 @@ enum BenchFramesTable {
             rounds: rounds.count, framesPerSecond: median(rounds.map(\.framesPerSecond)),
             latencyP50Ns: median(rounds.map { Double($0.latencyNs.p50) }),
             latencyP99Ns: median(rounds.map { Double($0.latencyNs.p99) }),
+            descriptorLatencyP50Ns: rounds.allSatisfy { $0.descriptorLatencyNs != nil }
+                ? median(rounds.compactMap { $0.descriptorLatencyNs.map { Double($0.p50) } }) : nil,
             producerCpuNsPerFrame: median(rounds.map(\.producerCpuNsPerFrame)),
             producerWorkNsPerFrame: median(rounds.map(\.producerWorkNsPerFrame)),
             producerWorkP50Ns: median(rounds.map { Double($0.producerWorkP50Ns) }))
@@ -126,6 +137,7 @@ enum BenchFramesTable {
         "latency": "producer commit (header timestamp_ns, FrameTimestamp.atCommit: read after the payload copy, right before the commit; with --stamp call: before publish/claim, so it includes the copy) to the start of the consumer's onFrame callback (descriptor polled, header read under the seqlock), worst consumer; C prototype: t_pub after its memcpy to t_rx at descriptor receipt",
         "latencyP50VsC": "our p50 ÷ the C prototype's descriptor p50 for the same size (the C run is closed-loop copy/full with 4 slots; its medians over the rounds when --repeats > 1; each of its runs follows our cases of the same round)",
         "latencyP50VsSmallest": "p50 ÷ the smallest payload's p50 with the same path/read/consumers (target: 4 MiB ≤ 1.2× 64 B)",
+        "descP50 (descriptorLatencyNs)": "producer commit (the descriptor's timestamp_ns, the same stamp as the header's) to the FrameDescriptor's arrival at the consumer (TensorFrameHandler.onDescriptor, before admission and the slot read), worst consumer: the point where the C prototype stamps t_rx; its vsC and vsMin columns compare like with like (descriptor to descriptor)",
         "queued": "share of measured frames committed before the consumer had finished the previous one (latency then includes queueing behind that read, not only the hand-off)",
         "producerCpuNsPerFrame": "producer process CPU (getrusage user+sys, all threads) ÷ published frames; includes busy-spinning between paced frames unless --idle sleep, and the closed loop's wait for consumers",
         "producerWorkNsPerFrame": "producer work ÷ published frames: wall time in publish (or claim+fill+commit) plus duty cycles that did work (doWork > 0: hellos, QoS, announces); excludes idle duty cycles and flow-control waiting",
@@ -145,7 +157,7 @@ enum BenchFramesTable {
         lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.pinned ? " pinned" : "")  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
             + pad("frames/s", 10) + pad("vsC", 7) + pad("vsCrnd", 7) + pad("rtns", 6) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
-            + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
+            + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("descP50", 8) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
             + pad("queued", 7)
             + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
             + pad("pubus", 8) + pad("commitP50", 10) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
@@ -160,6 +172,8 @@ enum BenchFramesTable {
                 + pad(String(format: "%.2f", c.gibPerSecond), 7) + pad(x(r.gibpsVsMemcpy), 9)
                 + pad(String(format: "%.0f", c.deliveredPerSecondMin), 10)
                 + pad(us(UInt64(m.latencyP50Ns)), 9) + pad(x(r.latencyP50VsC), 7) + pad(x(r.latencyP50VsSmallest), 7)
+                + pad(m.descriptorLatencyP50Ns.map { us(UInt64($0)) } ?? "-", 8) + pad(x(r.descriptorLatencyP50VsC), 7)
+                + pad(x(r.descriptorLatencyP50VsSmallest), 7)
                 + pad(us(UInt64(m.latencyP99Ns)), 9) + pad(us(c.latencyNs.p999), 9) + pad(us(c.latencyNs.max), 9)
                 + pad(String(format: "%.0f%%", c.queuedFractionMax * 100), 7)
                 + pad(String(format: "%.2f", m.producerCpuNsPerFrame / 1000), 10) + pad(x(r.producerCpuVsOneConsumer), 7)

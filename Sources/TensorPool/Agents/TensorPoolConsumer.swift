@@ -293,6 +293,7 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         guard message.streamId == streamId, state.pointee.fallbackSource == nil else { return }
         let descriptor = FrameDescriptorValue(epoch: message.epoch, seq: message.seq, headerIndex: message.headerIndex,
                                               timestampNs: message.timestampNs)
+        handlerStorage.pointee.onDescriptor(seq: descriptor.seq, timestampNs: descriptor.timestampNs)
         switch state.pointee.coordinator.offer(descriptor, nowNs: nowNs) {
         case .read: read(descriptor, nowNs: nowNs)
         case .held, .drop: break

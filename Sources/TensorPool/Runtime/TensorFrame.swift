@@ -86,6 +86,10 @@ public struct FrameProgressUpdate: Sendable, Hashable {
 /// Receives a consumer's frames: the generic `Handler` of ``TensorPoolConsumer`` (no existential), called from
 /// ``TensorPoolConsumer/doWork(nowNs:)``.
 public protocol TensorFrameHandler {
+    /// A `FrameDescriptor` of this stream arrived: called before admission and before the slot is read, also for
+    /// descriptors that will be dropped or held. For instrumentation, e.g. the descriptor's own latency from its
+    /// `timestampNs` (the producer's commit stamp; `nil` when the producer sent none). Must not block.
+    mutating func onDescriptor(seq: UInt64, timestampNs: UInt64?)
     /// A committed frame, inside the seqlock read. Keep results provisional until ``onFrameCompleted(seq:intact:)``.
     mutating func onFrame(_ frame: borrowing TensorFrame)
     /// After `onFrame`: `intact == true` when the commit word was unchanged (the frame is accepted), `false` when
@@ -100,6 +104,8 @@ public protocol TensorFrameHandler {
 }
 
 extension TensorFrameHandler {
+    /// Does nothing: the generic consumer is specialised per handler, so this call costs nothing.
+    @inlinable public mutating func onDescriptor(seq: UInt64, timestampNs: UInt64?) {}
     /// Does nothing: enough for a handler that keeps nothing from `onFrame` (or tolerates a torn read). A handler that
     /// computes from the payload overrides it to discard the result when `intact` is `false`.
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {}
