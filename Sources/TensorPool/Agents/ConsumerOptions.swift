@@ -25,7 +25,7 @@ public struct ConsumerOptions: Sendable {
     /// Overrides ``ConsumerConfiguration/fallbackMaxFrameBytes`` (`consumer.fallback_max_frame_bytes`, default
     /// 16 MiB): largest frame accepted in FALLBACK, in bytes. Two reassembly buffers of this size are allocated
     /// when a bridge subscription opens; larger frames are counted drops
-    /// (``FallbackStatistics/Counter/oversizeFrames``). `nil`: the configured value applies.
+    /// (``FallbackStatisticsCounter/oversizeFrames``). `nil`: the configured value applies.
     public var fallbackMaxFrameBytes: Int?
     /// Overrides ``ConsumerConfiguration/fallbackAssemblyTimeoutMs`` (`consumer.fallback_assembly_timeout_ms`,
     /// default 1 s): a FALLBACK frame with no chunk for this long is abandoned (the bridge sender died mid-frame).

@@ -28,7 +28,7 @@ public enum DecimatorError: Error, CustomStringConvertible {
 ///   the source frame; the source's `DataSourceMeta` is forwarded when ``DecimatorOptions/forwardMetadata``.
 /// - One copy: the source payload is copied, inside the source seqlock read, straight into a claimed target
 ///   slot (``DecimatorForwarder``). A source read that fails validation aborts the target claim: a torn frame
-///   is never published (``DecimatorStatistics/Counter/aborted``).
+///   is never published (``DecimatorStatisticsCounter/aborted``).
 /// - A source restart (new epoch) is handled by the source consumer's remap; the target keeps its epoch and
 ///   keeps numbering frames.
 ///
