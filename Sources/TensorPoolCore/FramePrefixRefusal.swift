@@ -9,6 +9,8 @@ public enum FramePrefixRefusal: Equatable, Hashable, Sendable, CustomStringConve
     case slotHoldsOtherFrame(found: UInt64)
     /// The commit word names this frame but the header still carries another `frame_id`: the producer claimed the
     /// slot without staging the frame's header (layout unknown until commit), so no prefix layout is known.
+    /// (A never-written slot's header is zeroed, `frame_id` 0: an unstaged frame 0 in it is refused as
+    /// ``invalidHeader(_:)``, `ndims` 0, instead.)
     case headerNotStaged(found: UInt64)
     /// The staged header fails §8.2 validation (unknown dtype, overlapping strides, pool unknown, ...).
     case invalidHeader(HeaderValidationFailure)

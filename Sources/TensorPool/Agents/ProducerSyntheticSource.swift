@@ -32,6 +32,34 @@ public enum SyntheticFramePattern {
         }
     }
 
+    /// Writes the pattern's bytes `range` (offsets from the payload start) into the same offsets of `buffer`, so a
+    /// frame can be filled in steps (progress prefixes) and still equal ``fill(_:count:epoch:seq:)``'s result.
+    /// Nothing is written when `range` does not lie inside `buffer`.
+    @inlinable
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer, range: Range<Int>, epoch: UInt64, seq: UInt64) {
+        guard let base = buffer.baseAddress, range.lowerBound >= 0, range.upperBound <= buffer.count else { return }
+        var b = range.lowerBound
+        let end = range.upperBound
+        while b < end && b & 7 != 0 {
+            base.storeBytes(of: byte(epoch: epoch, seq: seq, offset: b), toByteOffset: b, as: UInt8.self)
+            b += 1
+        }
+        while b + 8 <= end {
+            base.storeBytes(of: word(epoch: epoch, seq: seq, index: b >> 3).littleEndian, toByteOffset: b, as: UInt64.self)
+            b += 8
+        }
+        while b < end {
+            base.storeBytes(of: byte(epoch: epoch, seq: seq, offset: b), toByteOffset: b, as: UInt8.self)
+            b += 1
+        }
+    }
+
+    /// Byte `offset` of the pattern (little-endian byte of its word).
+    @inlinable
+    static func byte(epoch: UInt64, seq: UInt64, offset: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: word(epoch: epoch, seq: seq, index: offset >> 3) >> UInt64((offset & 7) * 8))
+    }
+
     /// True when `bytes` holds exactly the pattern of (`epoch`, `seq`).
     @inlinable
     public static func matches(_ bytes: UnsafeRawBufferPointer, epoch: UInt64, seq: UInt64) -> Bool {
