@@ -11,7 +11,7 @@ struct ConsumerCommand: ParsableCommand {
         abstract: "Consume a data source: map its SHM regions, read frames through the seqlock, print statistics.",
         discussion: """
         Exit status: 0 = done (with --count: that many frames received, and with --verify none corrupt); \
-        1 = a verified frame did not match the producer's synthetic pattern (--verify-republished for streams \
+        1 = a verified frame (or, with --progress, an intact prefix) did not match the producer's synthetic pattern (--verify-republished for streams \
         republished by the decimator or a bridge receiver); 2 = --count not reached before \
         --duration ended. The last line is a machine-readable summary.
         """)
@@ -37,6 +37,11 @@ struct ConsumerCommand: ParsableCommand {
         "Check every accepted frame is one whole synthetic frame, of any source epoch/seq.",
         discussion: "For streams republished by tp decimator or tp bridge receive: they renumber frames (own epoch, seq), so --verify's exact check cannot hold. Detects torn, mixed or corrupted payloads, not reordered or repeated frames."))
     var verifyRepublished = false
+
+    @Flag(help: ArgumentHelp(
+        "Declare supports_progress and read the filled prefix of each FrameProgress (spec §10.2.2).",
+        discussion: "Counts prefix reads (intact, torn, refused) and, with --verify, checks intact prefixes against the synthetic pattern (exit 1 on a mismatch). Prefixes are readable when the producer stages the layout at claim (tp producer --progress-steps N)."))
+    var progress = false
 
     @Option(help: "FALLBACK: bridge Aeron stream id for payload_fallback_uri values without a stream-id=<n> parameter (overrides consumer.fallback_bridge_stream_id of --config / TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID).")
     var fallbackBridgeStream: Int32?
@@ -64,6 +69,7 @@ struct ConsumerCommand: ParsableCommand {
         var config = try connection.loadConfiguration().consumer
         try config.applyRoleFlags(streamId: connection.streamId, aeronDir: connection.aeronDir, mode: mode,
                                   decimation: decimation, maxRateHz: maxRateHz, consumerId: consumerId)
+        if progress { config.supportsProgress = true }
         let role = try RoleProcess(name: "tp consumer", connection: connection, configuredAeronDir: config.aeron.aeronDir)
         defer { role.close() }
         var options = ConsumerOptions(shmRootDir: connection.shmRoot)
@@ -83,7 +89,7 @@ struct ConsumerCommand: ParsableCommand {
         var lastVerified: UInt64 = 0
         let isDone: () -> Bool = {
             if let count, handlerCounters[.verified] + handlerCounters[.corrupt] >= count { return true }
-            return (verify || verifyRepublished) && handlerCounters[.corrupt] > 0
+            return (verify || verifyRepublished) && handlerCounters[.corrupt] + handlerCounters[.prefixCorrupt] > 0
         }
         role.wait(lifetime: lifetime, until: isDone) { seconds in
             let delivered = handlerCounters[.verified] + handlerCounters[.corrupt]
@@ -99,6 +105,12 @@ struct ConsumerCommand: ParsableCommand {
         var summary = "summary frames=\(delivered) verified=\(handlerCounters[.verified]) corrupt=\(handlerCounters[.corrupt]) torn=\(handlerCounters[.torn])"
         summary += " drops_gap=\(s[.dropsGap]) drops_late=\(s[.dropsLate]) maps=\(s[.maps]) unmaps=\(s[.unmaps]) epochs=\(handler.epochs.map(String.init).joined(separator: ","))"
         summary += " rejected_messages=\(stopped.controlPlane.counters.rejectedTotal)"
+        if config.supportsProgress {
+            let refused = s[.prefixRefusedEpoch] + s[.prefixRefusedSlot] + s[.prefixRefusedNotStaged]
+                + s[.prefixRefusedInformational] + s[.prefixRefusedInvalid]
+            summary += " progress=\(s[.progressDelivered]) prefix_intact=\(s[.prefixReadsIntact]) prefix_torn=\(s[.prefixReadsTorn])"
+            summary += " prefix_refused=\(refused) prefix_not_staged=\(s[.prefixRefusedNotStaged]) prefix_verified=\(handlerCounters[.prefixVerified]) prefix_corrupt=\(handlerCounters[.prefixCorrupt])"
+        }
         if handler.latency.totalCount > 0 {
             summary += " lat_p50_us=\(demoMicros(handler.latency.valueAtPercentile(50))) lat_p99_us=\(demoMicros(handler.latency.valueAtPercentile(99))) lat_max_us=\(demoMicros(handler.latency.max))"
         }
@@ -109,7 +121,7 @@ struct ConsumerCommand: ParsableCommand {
                        + "the stream looks republished (tp decimator / tp bridge receive renumber frames); use --verify-republished")
         }
         role.print(summary)
-        if (verify || verifyRepublished) && handlerCounters[.corrupt] > 0 { throw ExitCode(1) }
+        if (verify || verifyRepublished) && handlerCounters[.corrupt] + handlerCounters[.prefixCorrupt] > 0 { throw ExitCode(1) }
         if let count, delivered < count { throw ExitCode(2) }
     }
 }

@@ -9,6 +9,10 @@ final class ConsumerHandlerCounters: Sendable {
         /// Frames counted corrupt by the exact check that are whole synthetic frames of another (epoch, seq): the
         /// signature of a republished stream (decimator, bridge receiver), which renumbers frames.
         case wholeOtherFrame
+        /// Intact progress prefixes (`--progress`) equal to the synthetic pattern of their frame (with `--verify`).
+        case prefixVerified
+        /// Intact progress prefixes that differ from the pattern (with `--verify`): a prefix-read bug.
+        case prefixCorrupt
     }
     let values = SingleWriterCounters(count: Index.allCases.count)
     /// Largest latency since the last ``takeIntervalMaxNs()`` (written by the agent, swapped by the reader).
@@ -50,6 +54,23 @@ struct ConsumerVerifyingHandler: TensorFrameHandler {
     static func metadataLine(_ metadata: DataSourceMetadata) -> String {
         let keys = metadata.attributes.isEmpty ? "(no attributes)" : metadata.attributes.map(\.key).joined(separator: ", ")
         return "metadata version \(metadata.metaVersion): \(keys)"
+    }
+
+    /// Prefixes are read only when the consumer is configured with `supports_progress` (`tp consumer --progress`).
+    static var readsProgressPrefixes: Bool { true }
+    private var pendingPrefixOK: Bool?
+
+    mutating func onProgressPrefix(_ prefix: borrowing FramePrefix) {
+        // Republished streams renumber frames: their prefixes cannot be checked against a (epoch, seq) pattern.
+        pendingPrefixOK = verify && !republished
+            ? prefix.withBytes { SyntheticFramePattern.matches($0, epoch: prefix.progress.epoch, seq: prefix.frameId) }
+            : nil
+    }
+
+    mutating func onProgressPrefixCompleted(frameId: UInt64, intact: Bool) {
+        defer { pendingPrefixOK = nil }
+        guard intact, let ok = pendingPrefixOK else { return }
+        counters.values.add((ok ? ConsumerHandlerCounters.Index.prefixVerified : .prefixCorrupt).rawValue)
     }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {

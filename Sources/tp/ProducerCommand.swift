@@ -24,9 +24,14 @@ struct ProducerCommand: ParsableCommand {
     var count: UInt64?
     @Option(name: .customLong("meta"), help: "Metadata attribute `key=value` (format text/plain), repeatable: sent as DataSourceMeta (spec §10.3.2) and tied to every frame by meta_version.")
     var meta: [String] = []
+    @Option(help: ArgumentHelp(
+        "Zero-copy: fill each frame in N steps spread over the frame period, like a DMA engine (implies --zero-copy).",
+        discussion: "The frame is claimed with its layout staged and every step is reported as FrameProgress (spec §10.2.2), so `tp consumer --progress` can read the filled prefix while the frame is written."))
+    var progressSteps: Int = 0
     @OptionGroup var lifetime: RoleLifetimeOptions
 
     func validate() throws {
+        guard (0...4096).contains(progressSteps) else { throw ValidationError("--progress-steps must be in 0...4096") }
         _ = try Self.attributes(meta)
     }
 
@@ -59,9 +64,11 @@ struct ProducerCommand: ParsableCommand {
         let producer = try TensorPoolProducer(configuration: config, aeron: role.aeron, options: options)
         let attributes = try Self.attributes(meta)
         if !attributes.isEmpty { producer.setMetadata(attributes, nowNs: TensorPoolClock.monotonicNs()) }
-        let source = SyntheticFrameSource(layout: layout, rateHz: frames.rate, zeroCopy: frames.zeroCopy, maxFrames: count)
+        var source = SyntheticFrameSource(layout: layout, rateHz: frames.rate, zeroCopy: frames.zeroCopy || progressSteps > 1,
+                                          maxFrames: count)
+        source.progressSteps = progressSteps
         let runner = try role.start(ProducerAgent(producer: producer, source: source))
-        role.print("stream \(config.streamId) epoch \(producer.epoch) \(layout.dtype.displayName) \(layout.shape) (\(layout.contiguousByteCount) bytes) rate \(frames.rate) Hz zero-copy \(frames.zeroCopy) pid \(getpid())")
+        role.print("stream \(config.streamId) epoch \(producer.epoch) \(layout.dtype.displayName) \(layout.shape) (\(layout.contiguousByteCount) bytes) rate \(frames.rate) Hz zero-copy \(source.zeroCopy) progress-steps \(progressSteps) pid \(getpid())")
 
         let stats = producer.statistics
         var lastFrames: UInt64 = 0
@@ -76,6 +83,6 @@ struct ProducerCommand: ParsableCommand {
             return "published=\(published) (\(demoRate(rate))/s, \(String(format: "%.1f", rate * Double(layout.contiguousByteCount) / 1_048_576)) MiB/s) descriptor_failures=\(stats[.descriptorOfferFailures]) oversize=\(stats[.oversizeDrops]) consumers=\(stats[.consumers])"
         }
         try runner.close()
-        role.print("summary epoch=\(producer.epoch) published=\(stats[.framesPublished]) bytes=\(stats[.bytesPublished]) descriptor_failures=\(stats[.descriptorOfferFailures]) oversize=\(stats[.oversizeDrops]) invalid=\(stats[.invalidLayoutDrops]) announces=\(stats[.announcesSent])")
+        role.print("summary epoch=\(producer.epoch) published=\(stats[.framesPublished]) bytes=\(stats[.bytesPublished]) descriptor_failures=\(stats[.descriptorOfferFailures]) oversize=\(stats[.oversizeDrops]) invalid=\(stats[.invalidLayoutDrops]) announces=\(stats[.announcesSent]) progress_sent=\(stats[.progressSent])")
     }
 }

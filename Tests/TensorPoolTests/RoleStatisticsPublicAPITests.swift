@@ -24,7 +24,7 @@ import TensorPool  // not @testable: what compiles here is what applications can
         #expect(fallback[.framesAssembled] == 0 && fallback[FallbackStatistics.Counter.invalidMetadata] == 0)
         for reason in DropReason.allCases { #expect(consumer[reason] == 0) }
         #expect(ProducerStatistics.Counter.allCases.count == 17)
-        #expect(ConsumerStatistics.Counter.allCases.count == 17)
+        #expect(ConsumerStatistics.Counter.allCases.count == 25)
         #expect(DecimatorStatistics.Counter.allCases.count == 7)
         #expect(BridgeSenderStatistics.Counter.allCases.count == 11)
         #expect(BridgeReceiverStatistics.Counter.allCases.count == 14)

@@ -54,6 +54,28 @@ public enum ConsumerStatisticsCounter: Int, RoleStatisticsCounter {
     /// Data-source metadata updates passed to ``TensorFrameHandler/onMetadata(_:)`` (new `meta_version` or
     /// changed content; re-sends of the same content are not counted).
     case metadataUpdates
+    /// `FrameProgress` of the mapped epoch not delivered because admission will not take that frame (DECIMATED,
+    /// ``FrameAdmission/wantsProgress(epoch:frameId:)``).
+    case progressSkipped
+    /// Prefixes of frames in progress handed to ``TensorFrameHandler/onProgressPrefix(_:)`` whose slot still
+    /// held the frame afterwards (spec §10.2.2).
+    case prefixReadsIntact
+    /// Prefix reads torn by the producer reclaiming the slot (during the callback, or while the header was
+    /// checked: ``ProgressPrefixRefusal/reclaimedDuringCheck``).
+    case prefixReadsTorn
+    /// Prefix reads refused because no regions were mapped or the update named another epoch.
+    case prefixRefusedEpoch
+    /// Prefix reads refused because `header_index` was out of range or the slot held another frame (a late
+    /// update after the slot was reclaimed, or a forged one).
+    case prefixRefusedSlot
+    /// Prefix reads refused because the producer had not staged the frame's header at claim.
+    case prefixRefusedNotStaged
+    /// Prefix reads refused because the layout makes progress informational only (`payload_offset != 0` or
+    /// non-contiguous strides, spec §10.2.2).
+    case prefixRefusedInformational
+    /// Prefix reads refused because the staged header was invalid or `payload_bytes_filled` exceeded
+    /// `values_len_bytes` (hostile or broken producer).
+    case prefixRefusedInvalid
 }
 
 extension ConsumerStatisticsCounter {

@@ -34,6 +34,15 @@ public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
     case unknownClaim
     /// The producer is closed.
     case closed
+    /// A commit of a claim whose header was staged at claim time
+    /// (``TensorPoolProducer/claim(byteCount:layout:metaVersion:nowNs:)``) with another layout, values length or
+    /// `meta_version` than the staged one. Nothing was written: consumers may already have read prefixes under the
+    /// staged layout, so it cannot change. The claim stays open: commit it with the staged layout
+    /// (``TensorPoolProducer/commit(_:timestampNs:nowNs:)``) or abort it.
+    case stagedLayoutMismatch
+    /// ``TensorPoolProducer/commit(_:timestampNs:nowNs:)`` for a claim made without a layout: there is no staged
+    /// header to commit. Nothing was written; the claim stays open (commit it with a layout, or abort it).
+    case noStagedLayout
 
     /// One-line reason for logs and `tp` output, with the sizes or sequence numbers involved.
     public var description: String {
@@ -43,6 +52,8 @@ public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
         case .outOfOrder(let expected, let seq): "commit of seq \(seq) while seq \(expected) is still in flight"
         case .unknownClaim: "unknown or finished claim"
         case .closed: "producer closed"
+        case .stagedLayoutMismatch: "commit layout differs from the layout staged at claim"
+        case .noStagedLayout: "claim has no staged layout"
         }
     }
 }
@@ -50,6 +61,10 @@ public enum ProducerDropReason: Sendable, Equatable, CustomStringConvertible {
 /// A payload slot handed out for zero-copy writing (device DMA, in-place rendering). Fill `payload`, then
 /// ``TensorPoolProducer/commit(_:layout:valuesLength:timestampNs:metaVersion:nowNs:)`` or
 /// ``TensorPoolProducer/abort(_:)``. Claims are committed in the order they were made.
+///
+/// A claim made with a layout (``TensorPoolProducer/claim(byteCount:layout:metaVersion:nowNs:)``) already has its
+/// slot header staged (``hasStagedLayout``): consumers that opted in can read the filled prefix while it is written;
+/// commit it with ``TensorPoolProducer/commit(_:timestampNs:nowNs:)``.
 public struct ProducerClaim: @unchecked Sendable {
     /// Frame sequence number (== `frame_id`).
     public let seq: UInt64
@@ -62,16 +77,24 @@ public struct ProducerClaim: @unchecked Sendable {
     public let payload: UnsafeMutableRawBufferPointer
     @usableFromInline let epoch: UInt64
     @usableFromInline let slot: SlotClaim
+    /// The header staged at claim (layout, `values_len_bytes`, `meta_version`; frame id, slot and pool are the
+    /// claim's), or `nil` when the layout comes at commit.
+    @usableFromInline let stagedHeader: TensorSlotHeader?
 
     @usableFromInline
-    init(slot: SlotClaim, headerIndex: UInt32, epoch: UInt64) {
+    init(slot: SlotClaim, headerIndex: UInt32, epoch: UInt64, stagedHeader: TensorSlotHeader? = nil) {
         seq = slot.frameId
         self.headerIndex = headerIndex
         poolId = slot.poolId
         payload = slot.payload
         self.epoch = epoch
         self.slot = slot
+        self.stagedHeader = stagedHeader
     }
+
+    /// Whether the slot header (layout, values length, `meta_version`) was staged at claim time, so the frame's
+    /// filled prefix is readable by consumers while it is written (spec §10.2.2).
+    public var hasStagedLayout: Bool { stagedHeader != nil }
 
     /// Bytes available (`stride_bytes`).
     public var strideBytes: Int { payload.count }

@@ -32,6 +32,34 @@ public enum SyntheticFramePattern {
         }
     }
 
+    /// Writes the pattern's bytes `range` (offsets from the payload start) into the same offsets of `buffer`, so a
+    /// frame can be filled in steps (progress prefixes) and still equal ``fill(_:count:epoch:seq:)``'s result.
+    /// Nothing is written when `range` does not lie inside `buffer`.
+    @inlinable
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer, range: Range<Int>, epoch: UInt64, seq: UInt64) {
+        guard let base = buffer.baseAddress, range.lowerBound >= 0, range.upperBound <= buffer.count else { return }
+        var b = range.lowerBound
+        let end = range.upperBound
+        while b < end && b & 7 != 0 {
+            base.storeBytes(of: byte(epoch: epoch, seq: seq, offset: b), toByteOffset: b, as: UInt8.self)
+            b += 1
+        }
+        while b + 8 <= end {
+            base.storeBytes(of: word(epoch: epoch, seq: seq, index: b >> 3).littleEndian, toByteOffset: b, as: UInt64.self)
+            b += 8
+        }
+        while b < end {
+            base.storeBytes(of: byte(epoch: epoch, seq: seq, offset: b), toByteOffset: b, as: UInt8.self)
+            b += 1
+        }
+    }
+
+    /// Byte `offset` of the pattern (little-endian byte of its word).
+    @inlinable
+    static func byte(epoch: UInt64, seq: UInt64, offset: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: word(epoch: epoch, seq: seq, index: offset >> 3) >> UInt64((offset & 7) * 8))
+    }
+
     /// True when `bytes` holds exactly the pattern of (`epoch`, `seq`).
     @inlinable
     public static func matches(_ bytes: UnsafeRawBufferPointer, epoch: UInt64, seq: UInt64) -> Bool {
@@ -76,6 +104,15 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     public private(set) var framesProduced: UInt64 = 0
     /// Most frames produced in one duty cycle when catching up.
     public var burstLimit = 16
+    /// With ``zeroCopy``: fill each frame in this many steps spread over the frame period (one step per duty cycle
+    /// at `rateHz` 0), like a DMA engine, claiming it with its layout staged
+    /// (``TensorPoolProducer/claim(byteCount:layout:metaVersion:nowNs:)``) and reporting each step with
+    /// ``TensorPoolProducer/reportProgress(_:bytesFilled:rowsFilled:nowNs:)``, so consumers that read progress
+    /// prefixes see the frame grow. 0 (default) or 1: fill in one go.
+    public var progressSteps = 0
+    private var inProgress: ProducerClaim?
+    private var filledBytes = 0
+    private var nextStepNs: UInt64 = 0
     private var startNs: UInt64?
     private let scratch: UnsafeMutableRawBufferPointer
     private let scratchOwner: ScratchBuffer
@@ -98,6 +135,7 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     /// Publishes the frames due since the first call at `rateHz` (catching up at most ``burstLimit`` per cycle after a
     /// stall instead of bursting the backlog) and returns how many it handed to `producer`; 0 once ``isFinished``.
     public mutating func produce(_ producer: TensorPoolProducer, nowNs: UInt64) -> Int {
+        if inProgress != nil { return advance(producer, nowNs: nowNs) }
         if isFinished { return 0 }
         let start = startNs ?? nowNs
         startNs = start
@@ -109,11 +147,43 @@ public struct SyntheticFrameSource: ProducerFrameSource {
         }
         var work = 0
         while framesProduced < due, work < burstLimit, !isFinished {
+            if zeroCopy && progressSteps > 1 {
+                startStepped(producer, nowNs: nowNs)
+                framesProduced += 1
+                return work + 1
+            }
             produceOne(producer)
             framesProduced += 1
             work += 1
         }
         return work
+    }
+
+    /// Claims a frame with its layout staged; its bytes come in ``progressSteps`` steps (``advance(_:nowNs:)``).
+    private mutating func startStepped(_ producer: TensorPoolProducer, nowNs: UInt64) {
+        guard let claim = producer.claim(byteCount: layout.contiguousByteCount, layout: layout, nowNs: nowNs) else { return }
+        inProgress = claim
+        filledBytes = 0
+        nextStepNs = nowNs
+    }
+
+    /// Writes the next step of the frame in progress and reports it, or commits the frame after the last step.
+    private mutating func advance(_ producer: TensorPoolProducer, nowNs: UInt64) -> Int {
+        guard let claim = inProgress, nowNs >= nextStepNs else { return 0 }
+        let count = layout.contiguousByteCount
+        let steps = max(progressSteps, 1)
+        let end = min(count, filledBytes + max((count + steps - 1) / steps, 1))
+        SyntheticFramePattern.fill(claim.payload, range: filledBytes..<end, epoch: producer.epoch, seq: claim.seq)
+        filledBytes = end
+        if end < count {
+            producer.reportProgress(claim, bytesFilled: UInt64(end), nowNs: nowNs)
+            nextStepNs = nowNs + (rateHz > 0 ? UInt64(1e9 / rateHz / Double(steps)) : 0)
+        } else {
+            inProgress = nil
+            let now = TensorPoolClock.monotonicNs()
+            _ = producer.commit(claim, timestampNs: now, nowNs: now)
+        }
+        return 1
     }
 
     private func produceOne(_ producer: TensorPoolProducer) {

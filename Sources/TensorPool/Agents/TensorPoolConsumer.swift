@@ -302,11 +302,13 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     }
 
     /// Hands `FrameProgress` of the mapped epoch to ``TensorFrameHandler/onProgress(_:)``, only if `supports_progress`
-    /// is configured (spec §10.2.2); an unknown state value is a counted `unknownEnumValue` rejection. Informational:
-    /// the frame itself is read when its `FrameDescriptor` arrives.
+    /// is configured (spec §10.2.2) and admission will take the frame (DECIMATED skips the others, counted in
+    /// `progressSkipped`); an unknown state value is a counted `unknownEnumValue` rejection. With
+    /// ``TensorFrameHandler/readsProgressPrefixes`` the filled prefix is then read (``SeqlockReader/withPrefix(frameId:headerIndex:bytesFilled:_:)``)
+    /// and handed to ``TensorFrameHandler/onProgressPrefix(_:)``, or the refusal to
+    /// ``TensorFrameHandler/onProgressPrefixRefused(_:reason:)``, each counted in ``statistics``. Allocates nothing.
     public func onFrameProgress(_ message: FrameProgressDecoder, nowNs: UInt64) throws(SBEError) {
-        guard configuration.supportsProgress, message.streamId == streamId, let epoch = mapped?.epoch,
-              message.epoch == epoch else { return }
+        guard configuration.supportsProgress, message.streamId == streamId else { return }
         let state: FrameProgressState
         switch message.state {
         case .started: state = .started
@@ -317,10 +319,72 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
             controlPlane.reject(.unknownEnumValue, nowNs: nowNs) { "FrameProgress state \(raw)" }
             return
         }
+        let update = FrameProgressUpdate(epoch: message.epoch, frameId: message.frameId, headerIndex: message.headerIndex,
+                                         payloadBytesFilled: message.payloadBytesFilled,
+                                         rowsFilled: message.rowsFilled, state: state)
+        guard let epoch = mapped?.epoch else {
+            refusePrefix(update, .notMapped)
+            return
+        }
+        guard message.epoch == epoch else {
+            refusePrefix(update, .otherEpoch(message.epoch))
+            return
+        }
+        guard self.state.pointee.coordinator.admission.wantsProgress(epoch: epoch, frameId: update.frameId) else {
+            statistics.add(.progressSkipped)
+            return
+        }
         statistics.add(.progressDelivered)
-        handler.onProgress(FrameProgressUpdate(epoch: epoch, frameId: message.frameId, headerIndex: message.headerIndex,
-                                               payloadBytesFilled: message.payloadBytesFilled,
-                                               rowsFilled: message.rowsFilled, state: state))
+        handler.onProgress(update)
+        if Handler.readsProgressPrefixes { readPrefix(update, nowNs: nowNs) }
+    }
+
+    /// Reads the filled prefix of `update`'s frame through the mapped reader and hands it to the handler.
+    func readPrefix(_ update: FrameProgressUpdate, nowNs: UInt64) {
+        guard let reader = state.pointee.reader else {
+            refusePrefix(update, .notMapped)
+            return
+        }
+        let handler = handlerStorage
+        var called = false
+        let result = reader._withUnsafeGuaranteedRef { reader in
+            reader.withPrefix(frameId: update.frameId, headerIndex: update.headerIndex,
+                              bytesFilled: update.payloadBytesFilled) { header, prefix in
+                called = true
+                prefix.withUnsafeBytes { bytes in
+                    handler.pointee.onProgressPrefix(FramePrefix(progress: update, header: header, nowNs: nowNs, payload: bytes))
+                }
+            }
+        }
+        switch result {
+        case .intact:
+            statistics.add(.prefixReadsIntact)
+            handler.pointee.onProgressPrefixCompleted(frameId: update.frameId, intact: true)
+        case .torn:
+            if called {
+                statistics.add(.prefixReadsTorn)
+                handler.pointee.onProgressPrefixCompleted(frameId: update.frameId, intact: false)
+            } else {
+                refusePrefix(update, .reclaimedDuringCheck)
+            }
+        case .refused(let reason):
+            refusePrefix(update, .slot(reason))
+        }
+    }
+
+    /// Counts a refused prefix read and tells the handler (only for handlers that read prefixes).
+    func refusePrefix(_ update: FrameProgressUpdate, _ reason: ProgressPrefixRefusal) {
+        guard Handler.readsProgressPrefixes else { return }
+        let counter: ConsumerStatistics.Counter = switch reason {
+        case .notMapped, .otherEpoch: .prefixRefusedEpoch
+        case .reclaimedDuringCheck: .prefixReadsTorn
+        case .slot(.headerIndexOutOfRange), .slot(.slotHoldsOtherFrame): .prefixRefusedSlot
+        case .slot(.headerNotStaged): .prefixRefusedNotStaged
+        case .slot(.payloadOffsetNotZero), .slot(.nonContiguousStrides): .prefixRefusedInformational
+        case .slot(.invalidHeader), .slot(.filledBeyondPayload): .prefixRefusedInvalid
+        }
+        statistics.add(counter)
+        handler.onProgressPrefixRefused(update, reason: reason)
     }
 
     /// `ConsumerConfig` for this stream and consumer id (spec §10.1.3): applies mode, decimation, `use_shm` and

@@ -274,7 +274,33 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         return claimPlanned(plan, nowNs: nowNs)
     }
 
+    /// Claims the next slot like ``claim(byteCount:nowNs:)`` and stages its slot header now: `layout`, `byteCount` as
+    /// `values_len_bytes` and `meta_version` (default: the current one) are written to the header while the slot is
+    /// WRITING, before the `FrameProgress` STARTED goes out. Consumers that opted in can then read the filled prefix
+    /// `[0, payload_bytes_filled)` of the frame while it is written (spec §10.2.2; contiguous layouts only, as the
+    /// spec requires), each time ``reportProgress(_:bytesFilled:rowsFilled:nowNs:)`` sends an update.
+    ///
+    /// The staged header is final: commit with ``commit(_:timestampNs:nowNs:)``. A commit that passes another layout
+    /// is refused (``ProducerDropReason/stagedLayoutMismatch``, the claim stays open) rather than changing a header
+    /// consumers may already have read prefixes under. `nil` (nothing claimed) for the reasons of
+    /// ``claim(byteCount:nowNs:)``, and when `layout` does not describe `byteCount` bytes (counted in
+    /// `invalidLayoutDrops`; the sequence number becomes a gap).
+    @inlinable
+    public func claim(byteCount: Int, layout: TensorLayout, metaVersion: UInt32? = nil, nowNs: UInt64) -> ProducerClaim? {
+        guard canClaim() else { return nil }
+        guard byteCount >= 0, let plan = state.pointee.planner.plan(valuesLength: UInt64(byteCount)) else {
+            statistics.add(.oversizeDrops)
+            return nil
+        }
+        let header = layout.header(valuesLength: byteCount, timestampNs: 0, metaVersion: metaVersion ?? state.pointee.metaVersion)
+        return claimPlanned(plan, staging: header, nowNs: nowNs)
+    }
+
     /// Reports how much of a claimed frame is filled; sends a throttled `FrameProgress` when due.
+    ///
+    /// For a claim with a staged layout (``ProducerClaim/hasStagedLayout``) consumers may read
+    /// `[0, bytesFilled)` as soon as the update arrives: call this only after those bytes are written (and, for
+    /// device DMA, visible to the CPU), and do not change them afterwards. Values never go backwards.
     @inlinable
     public func reportProgress(_ claim: ProducerClaim, bytesFilled: UInt64, rowsFilled: UInt32? = nil, nowNs: UInt64) {
         guard state.pointee.progressSeq == claim.seq else { return }
@@ -306,6 +332,16 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             statistics.add(.outOfOrderCommits)
             return .dropped(.outOfOrder(expectedSeq: state.pointee.oldestOpenSeq, claimSeq: claim.seq))
         }
+        if let staged = claim.stagedHeader {
+            // The staged header is what consumers may already have read prefixes under: it cannot change.
+            let resolvedMeta = metaVersion ?? staged.metaVersion
+            guard valuesLength >= 0,
+                  layout.header(valuesLength: valuesLength, timestampNs: 0, metaVersion: resolvedMeta) == staged else {
+                return .dropped(.stagedLayoutMismatch)
+            }
+            return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestamp: timestamp,
+                                 metaVersion: resolvedMeta, staged: true, nowNs: nowNs)
+        }
         guard valuesLength >= 0, valuesLength <= claim.strideBytes else {
             writer.abort(slotClaim(claim))
             finish(seq: claim.seq)
@@ -314,6 +350,32 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         }
         return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestamp: timestamp,
                              metaVersion: metaVersion ?? state.pointee.metaVersion, nowNs: nowNs)
+    }
+
+    /// Commits a claim whose header was staged at claim time (``claim(byteCount:layout:metaVersion:nowNs:)``) with
+    /// that header, and sends its descriptor. `.dropped(.noStagedLayout)` (claim left open) for a claim made
+    /// without a layout.
+    @inlinable
+    public func commit(_ claim: ProducerClaim, timestampNs: UInt64, nowNs: UInt64) -> ProducerPublishResult {
+        commit(claim, timestamp: .ns(timestampNs), nowNs: nowNs)
+    }
+
+    /// ``commit(_:timestampNs:nowNs:)`` stamped as `timestamp` says (``FrameTimestamp/atCommit``: the clock read
+    /// right before the commit).
+    @inlinable
+    public func commit(_ claim: ProducerClaim, timestamp: FrameTimestamp, nowNs: UInt64) -> ProducerPublishResult {
+        if state.pointee.isClosed { return .dropped(.closed) }
+        guard claim.epoch == epoch, claim.seq >= state.pointee.oldestOpenSeq, claim.seq < state.pointee.planner.sequence.nextSeq,
+              !abortedSlots[Int(UInt64(claim.headerIndex) & slotMask)] else {
+            return .dropped(.unknownClaim)
+        }
+        guard let staged = claim.stagedHeader else { return .dropped(.noStagedLayout) }
+        if claim.seq != state.pointee.oldestOpenSeq {
+            statistics.add(.outOfOrderCommits)
+            return .dropped(.outOfOrder(expectedSeq: state.pointee.oldestOpenSeq, claimSeq: claim.seq))
+        }
+        return commitStaged(slotClaim(claim), valuesLength: Int(staged.valuesLenBytes), timestamp: timestamp,
+                            metaVersion: staged.metaVersion, nowNs: nowNs)
     }
 
     /// Gives up a claim: the slot stays WRITING (readers drop it) and its `seq` becomes a gap for consumers.
@@ -490,12 +552,28 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     }
 
     @inlinable func claimPlanned(_ plan: FramePlan, nowNs: UInt64) -> ProducerClaim? {
+        claimPlanned(plan, staging: nil, nowNs: nowNs)
+    }
+
+    /// Claims the planned slot; with `staging`, writes that header while the slot is WRITING and before STARTED is
+    /// offered, so every `FrameProgress` of the frame is sent after its header (spec §10.2.2 prefix reads).
+    @inlinable func claimPlanned(_ plan: FramePlan, staging: TensorSlotHeader?, nowNs: UInt64) -> ProducerClaim? {
         guard let slot = writer.claim(frameId: plan.seq, poolId: plan.poolId) else {
             finish(seq: plan.seq)
             statistics.add(.claimsRefused)
             return nil
         }
-        let claim = ProducerClaim(slot: slot, headerIndex: plan.headerIndex, epoch: epoch)
+        if let staging, writer.stage(slot, header: staging) != nil {
+            writer.abort(slot)
+            if plan.seq == state.pointee.oldestOpenSeq {
+                finish(seq: plan.seq)
+            } else {
+                abortedSlots[Int(UInt64(slot.headerIndex) & slotMask)] = true
+            }
+            statistics.add(.invalidLayoutDrops)
+            return nil
+        }
+        let claim = ProducerClaim(slot: slot, headerIndex: plan.headerIndex, epoch: epoch, stagedHeader: staging)
         state.pointee.progressSeq = claim.seq
         if let emission = state.pointee.throttler.start(frameId: claim.seq, headerIndex: claim.headerIndex, nowNs: nowNs,
                                           enabled: registry.progressWanted) {
@@ -507,19 +585,28 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable func slotClaim(_ claim: ProducerClaim) -> SlotClaim { claim.slot }
 
     @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
-                                  metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
+                                  metaVersion: UInt32, staged: Bool = false, nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
         // The header goes in (still WRITING: readers drop the slot) before the clock is read, and the descriptor
         // path's lines are touched: after a large fill these lines are cold, and their misses are not frame
-        // latency. The timestamp is stored at commit.
-        let header = layout.header(valuesLength: valuesLength, timestampNs: 0, metaVersion: metaVersion)
-        if let failure = writer.stage(claim, header: header) {
-            writer.abort(claim)
-            finish(seq: seq)
-            statistics.add(.invalidLayoutDrops)
-            if state.pointee.progressSeq == seq { state.pointee.progressSeq = nil }
-            return .dropped(.invalidLayout("\(failure)"))
+        // latency. The timestamp is stored at commit. A header staged at claim is already there, unchanged.
+        if !staged {
+            let header = layout.header(valuesLength: valuesLength, timestampNs: 0, metaVersion: metaVersion)
+            if let failure = writer.stage(claim, header: header) {
+                writer.abort(claim)
+                finish(seq: seq)
+                statistics.add(.invalidLayoutDrops)
+                if state.pointee.progressSeq == seq { state.pointee.progressSeq = nil }
+                return .dropped(.invalidLayout("\(failure)"))
+            }
         }
+        return commitStaged(claim, valuesLength: valuesLength, timestamp: timestamp, metaVersion: metaVersion, nowNs: nowNs)
+    }
+
+    /// Commits a slot whose header is staged: COMMITTED word, descriptor, COMPLETE progress, statistics.
+    @inlinable func commitStaged(_ claim: SlotClaim, valuesLength: Int, timestamp: FrameTimestamp,
+                                 metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
+        let seq = claim.frameId
         controlPlane.warm(.descriptor)
         // The producer's own bookkeeping and the descriptor's fields come before the clock read too: after a large
         // fill their lines are as cold as the header's. Nothing reads `oldestOpenSeq` but this thread, and nothing

@@ -64,8 +64,9 @@ public struct TensorFrame: ~Copyable {
 }
 
 /// `FrameProgress` for a frame being written (spec §10.2.2), delivered to consumers that opted in.
-/// Informational: the slot header is written at commit, so the prefix layout is not known yet and the bytes
-/// must not be read before the `FrameDescriptor` (then through the seqlock).
+/// On its own informational: the frame is read when its `FrameDescriptor` arrives, through the seqlock. A handler
+/// that sets ``TensorFrameHandler/readsProgressPrefixes`` also gets the filled prefix as a ``FramePrefix`` when the
+/// producer staged the frame's layout at claim.
 public struct FrameProgressUpdate: Sendable, Hashable {
     /// Epoch of the mapped regions; progress of any other epoch is not delivered.
     public var epoch: UInt64
@@ -73,8 +74,8 @@ public struct FrameProgressUpdate: Sendable, Hashable {
     public var frameId: UInt64
     /// Header ring slot being filled (`frame_id & (header_nslots - 1)`).
     public var headerIndex: UInt32
-    /// Payload bytes written so far, counted from the start of the slot's payload. A hint only: read the bytes after
-    /// the `FrameDescriptor`, through the seqlock.
+    /// Payload bytes written so far, counted from the start of the slot's payload. Readable only through a
+    /// ``FramePrefix`` (checked against the staged header and the commit word), never from this number alone.
     public var payloadBytesFilled: UInt64
     /// Rows written so far, for row-major sources; `nil` when the producer did not send it (wire null value).
     public var rowsFilled: UInt32?
@@ -95,8 +96,20 @@ public protocol TensorFrameHandler {
     /// After `onFrame`: `intact == true` when the commit word was unchanged (the frame is accepted), `false` when
     /// the producer overwrote the slot during the callback (torn: discard what `onFrame` computed).
     mutating func onFrameCompleted(seq: UInt64, intact: Bool)
-    /// `FrameProgress` of the current frame (only when the consumer declared `supports_progress`).
+    /// `FrameProgress` of the current frame (only when the consumer declared `supports_progress`; DECIMATED
+    /// consumers skip frames they will not take, see ``FrameAdmission/wantsProgress(epoch:frameId:)``).
     mutating func onProgress(_ progress: FrameProgressUpdate)
+    /// `true` to have the filled prefix of each `FrameProgress` read and handed to ``onProgressPrefix(_:)`` (after
+    /// ``onProgress(_:)``); needs `supports_progress` in the consumer configuration. Default `false`.
+    static var readsProgressPrefixes: Bool { get }
+    /// The filled prefix of a frame being written (spec §10.2.2), inside the read: keep results provisional until
+    /// ``onProgressPrefixCompleted(frameId:intact:)``. Called only when ``readsProgressPrefixes`` is `true`.
+    mutating func onProgressPrefix(_ prefix: borrowing FramePrefix)
+    /// After `onProgressPrefix`: `intact == true` when the slot still held the frame (the prefix was what the
+    /// producer wrote), `false` when the producer reclaimed the slot during the callback (discard what was read).
+    mutating func onProgressPrefixCompleted(frameId: UInt64, intact: Bool)
+    /// A `FrameProgress` whose prefix was not handed out, and why (only when ``readsProgressPrefixes`` is `true`).
+    mutating func onProgressPrefixRefused(_ progress: FrameProgressUpdate, reason: ProgressPrefixRefusal)
     /// New metadata of the data source (`DataSourceMeta`, spec §10.3.2): a new `meta_version`, or changed content.
     /// Not called again for the periodic re-sends of the same content. Called on the consumer's thread between
     /// frames (never inside ``onFrame(_:)``); the consumer keeps it as ``TensorPoolConsumer/metadata``.
@@ -111,6 +124,14 @@ extension TensorFrameHandler {
     public mutating func onFrameCompleted(seq: UInt64, intact: Bool) {}
     /// Ignores progress: a handler that does not render partial frames relies on `onFrame` alone.
     public mutating func onProgress(_ progress: FrameProgressUpdate) {}
+    /// `false`: prefixes are not read (no cost, no refusal counted) unless a handler opts in.
+    public static var readsProgressPrefixes: Bool { false }
+    /// Ignores prefixes (never called unless ``readsProgressPrefixes`` is `true`).
+    public mutating func onProgressPrefix(_ prefix: borrowing FramePrefix) {}
+    /// Ignores the verdict: enough for a handler that keeps nothing from `onProgressPrefix`.
+    public mutating func onProgressPrefixCompleted(frameId: UInt64, intact: Bool) {}
+    /// Ignores refusals (they are still counted in ``ConsumerStatistics``).
+    public mutating func onProgressPrefixRefused(_ progress: FrameProgressUpdate, reason: ProgressPrefixRefusal) {}
     /// Ignores metadata: a handler that does not interpret `meta_version` needs nothing more (the consumer still
     /// keeps the latest in ``TensorPoolConsumer/metadata``).
     public mutating func onMetadata(_ metadata: DataSourceMetadata) {}

@@ -1,0 +1,83 @@
+import SharedMemory
+
+extension SeqlockReader {
+    /// Runs `body` over the filled prefix `[0, bytesFilled)` of frame `frameId`, which the producer may still be
+    /// writing (spec §10.2.2 `FrameProgress`), and returns its result only if the slot held that frame for the
+    /// whole call.
+    ///
+    /// Why the bytes are safe to read: a producer stages the frame's whole header while the slot is WRITING (see
+    /// ``SlotWriter/stage(_:header:)``), writes payload bytes, and only then offers the `FrameProgress` that says
+    /// they are filled; the Aeron offer (release) and poll (acquire) order those stores before this call. What
+    /// remains is the slot being reclaimed for a later frame, which the commit-word check before and after the
+    /// read detects, as in ``withFrame(seq:headerIndex:_:)``.
+    ///
+    /// Sequence: acquire-load the commit word, which must name `frameId` (WRITING or COMMITTED, else
+    /// ``FramePrefixRefusal/slotHoldsOtherFrame(found:)``); decode the header, whose `frame_id` must be `frameId`
+    /// (else ``FramePrefixRefusal/headerNotStaged(found:)``) and which must pass §8.2 validation against its pool;
+    /// `payload_offset` must be 0 and the strides dense (else the progress is informational only, §10.2.2);
+    /// `bytesFilled` must not exceed `values_len_bytes`; run `body`; then an acquire fence and a second load of the
+    /// commit word: still naming `frameId` (WRITING or COMMITTED) → ``FramePrefixRead/intact(_:)``, anything else →
+    /// ``FramePrefixRead/torn``. A refusal found while the commit word moved is reported as torn too. Nothing here
+    /// waits or allocates, and the per-slot history of ``withFrame(seq:headerIndex:_:)`` is not touched.
+    ///
+    /// As with ``withFrame(seq:headerIndex:_:)``, after a `.torn` result the closure's side effects are the
+    /// caller's problem: only its value is discarded. The header's `timestamp_ns` is not meaningful before the
+    /// commit (the producer stamps it then).
+    @inlinable
+    public func withPrefix<R>(
+        frameId: UInt64, headerIndex: UInt32, bytesFilled: UInt64,
+        _ body: (_ header: TensorSlotHeader, _ prefix: RawSpan) -> R
+    ) -> FramePrefixRead<R> {
+        let index = Int(headerIndex)
+        guard index < nslots else { return .refused(.headerIndexOutOfRange(headerIndex)) }
+        let ring = self.ring
+        let slot = RegionLayout.headerSlotOffset(index)
+        let commitOffset = slot + RegionLayout.SlotHeader.commitWord
+        let first = UInt64(bitPattern: ring.int64Acquire(at: commitOffset))
+        guard CommitWord.frameId(first) == frameId else {
+            return .refused(.slotHoldsOtherFrame(found: CommitWord.frameId(first)))
+        }
+        let header: TensorSlotHeader
+        do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
+            return .refused(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
+        }
+        if header.frameId != frameId {
+            return prefixRefusal(.headerNotStaged(found: header.frameId), ring, commitOffset, frameId)
+        }
+        let p = poolTable.index(of: header.poolId)
+        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolTable.entries[p].strideBytes,
+                                         cache: &shapeCache.pointee) {
+            return prefixRefusal(.invalidHeader(failure), ring, commitOffset, frameId)
+        }
+        guard p >= 0 else { return .refused(.invalidHeader(.unknownPool(header.poolId))) }
+        if header.payloadOffset != 0 {
+            return prefixRefusal(.payloadOffsetNotZero(header.payloadOffset), ring, commitOffset, frameId)
+        }
+        if !header.hasDenseStrides { return prefixRefusal(.nonContiguousStrides, ring, commitOffset, frameId) }
+        if bytesFilled > UInt64(header.valuesLenBytes) {
+            return prefixRefusal(.filledBeyondPayload(filled: bytesFilled, valuesLenBytes: header.valuesLenBytes),
+                                 ring, commitOffset, frameId)
+        }
+        // validate() passed: values_len_bytes (>= bytesFilled) fits the pool stride at payload_offset 0.
+        let pool = poolTable.entries[p]
+        let bytes = pool.buffer.bytes(at: RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes),
+                                      count: Int(bytesFilled))
+        let result = body(header, unsafe RawSpan(_unsafeBytes: bytes))
+
+        // Orders every load made by `body` before the re-check of the commit word.
+        AtomicBuffer.acquireFence()
+        let second = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
+        // Same frame id: WRITING → COMMITTED of this frame changes no staged header field or filled byte.
+        return CommitWord.frameId(second) == frameId ? .intact(result) : .torn
+    }
+
+    /// `reason`, or `.torn` if the commit word no longer names `frameId` (so a header that looked wrong was just
+    /// being overwritten by a later frame).
+    @inlinable
+    func prefixRefusal<R>(_ reason: FramePrefixRefusal, _ ring: AtomicBuffer, _ commitOffset: Int,
+                          _ frameId: UInt64) -> FramePrefixRead<R> {
+        AtomicBuffer.acquireFence()
+        let now = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
+        return CommitWord.frameId(now) == frameId ? .refused(reason) : .torn
+    }
+}
