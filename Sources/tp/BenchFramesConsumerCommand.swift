@@ -183,8 +183,21 @@ struct BenchFramesConsumer: ParsableCommand {
         var usageAtEnd: BenchProcessUsage?
         var framesAtStart: UInt64 = 0
         var framesAtEnd: UInt64 = 0
+        // Idle loop period: clock read + a duty cycle that found nothing, between consecutive clock reads. A
+        // descriptor waits on average half of it before it is polled; preempted periods (> 10 µs) are left out.
+        var idleSpanNs: UInt64 = 0
+        var idleIterations: UInt64 = 0
+        var previousNs: UInt64 = 0
+        var previousIdle = false
         while !stop.isStopped {
-            let work = try consumer.doWork(nowNs: TensorPoolClock.monotonicNs())
+            let now = TensorPoolClock.monotonicNs()
+            if previousIdle, now &- previousNs < 10_000 {
+                idleSpanNs &+= now &- previousNs
+                idleIterations &+= 1
+            }
+            let work = try consumer.doWork(nowNs: now)
+            previousNs = now
+            previousIdle = work == 0
             let measured = tally.counts.pointee.measured
             if measured == 0 { continue }
             if usageAtStart == nil {
@@ -221,7 +234,8 @@ struct BenchFramesConsumer: ParsableCommand {
                                                                                      tally.counts.pointee.latencyBySize.map { BenchLatency($0) })),
             descriptorLatencyNs: descriptorLatency,
             descriptorLatencyBySizeNs: sizes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: zip(
-                sizes.map { String($0) }, tally.counts.pointee.descriptorLatencyBySize.map { BenchLatency($0) })))
+                sizes.map { String($0) }, tally.counts.pointee.descriptorLatencyBySize.map { BenchLatency($0) })),
+            idleLoopNs: idleIterations > 0 ? Double(idleSpanNs) / Double(idleIterations) : nil)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: resultFile))
     }
 }

@@ -58,6 +58,9 @@ struct BenchFramesConsumerResult: Codable {
     var descriptorLatencyNs: BenchLatency? = nil
     /// Mixed-size runs: ``descriptorLatencyNs`` per payload size, keyed by bytes.
     var descriptorLatencyBySizeNs: [String: BenchLatency]? = nil
+    /// Mean period of the consumer's idle loop (clock read + a duty cycle that read nothing), whole run: a descriptor
+    /// waits on average half of it before it is polled.
+    var idleLoopNs: Double? = nil
 }
 
 /// Latency percentiles in nanoseconds (HdrHistogram, 3 significant digits).

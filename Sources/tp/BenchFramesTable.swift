@@ -144,6 +144,7 @@ enum BenchFramesTable {
         "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
         "pollns (producer.idleDutyP50Ns)": "median wall time of one producer duty cycle that found nothing to do (JSON: also the mean, idleDutyNsPerCall): the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
         "commitP50 (producer.commitNs)": "claim path: median wall time of commit alone (stamp, header write, commit word release, descriptor offer), the producer's share of the commit → callback latency",
+        "cIdleNs (consumerResults.idleLoopNs)": "mean period of a consumer's idle loop (clock read + a duty cycle that read nothing; preempted periods over 10 µs left out), the slowest consumer: a descriptor waits on average half of it before it is polled",
         "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
         "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
         "medians": "with --repeats N: per-case medians over rounds; latency and CPU/work ratios use them, frames/s is the best round",
@@ -160,7 +161,7 @@ enum BenchFramesTable {
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("descP50", 8) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
             + pad("queued", 7)
             + pad("prodCPUus", 10) + pad("vs1c", 7) + pad("workus", 8) + pad("vs1c", 7) + pad("workP50", 8) + pad("vs1c", 7)
-            + pad("pubus", 8) + pad("commitP50", 10) + pad("pollns", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
+            + pad("pubus", 8) + pad("commitP50", 10) + pad("pollns", 8) + pad("cIdleNs", 8) + pad("consCPUus", 10) + pad("drvCPUus", 9)
             + pad("RSSprodMiB", 11) + pad("RSSconsMiB", 11) + "  drops")
         for (c, r) in zip(report.cases, report.ratios) {
             let m = figures(c)
@@ -182,6 +183,7 @@ enum BenchFramesTable {
                 + pad(String(format: "%.2f", c.producerPublishNsPerFrame / 1000), 8)
                 + pad(c.producer.commitNs.map { String(format: "%.2f", Double($0.p50) / 1000) } ?? "-", 10)
                 + pad(String(format: "%llu", c.producer.idleDutyP50Ns), 8)
+                + pad(c.consumerResults.compactMap(\.idleLoopNs).max().map { String(format: "%.0f", $0) } ?? "-", 8)
                 + pad(String(format: "%.2f", c.consumerCpuNsPerFrameMax / 1000), 10)
                 + pad(c.driverCpuNsPerFrame.map { String(format: "%.2f", $0 / 1000) } ?? "-", 9)
                 + pad(String(format: "%.1f", Double(c.producerMaxRssKiB) / 1024), 11)
