@@ -205,8 +205,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         let state = self.state
         if state.pointee.isClosed { return 0 }
         var work = 0
-        var me = self
-        work += controlPlane.poll(&me, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
+        var handler = ConsumerControlHandler(self)
+        work += controlPlane.poll(&handler, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
         if let fallback = state.pointee.fallbackSource { work += pollFallback(fallback.takeUnretainedValue(), nowNs: nowNs) }
         if let latest = state.pointee.coordinator.takeLatest(nowNs: nowNs) {
             read(latest, nowNs: nowNs)
