@@ -5,8 +5,9 @@ import AeronClient
 @preconcurrency import Glibc
 #endif
 
-/// `tp aeron throughput`: a publisher thread and a subscriber thread in this process on one stream; prints
-/// messages per second each second and the median (first second dropped, like the C anchor).
+/// `tp aeron throughput`: a publisher thread and a subscriber thread in this process on one stream (or, with
+/// `--role pub|sub`, one of them, facing a peer process such as the C client); prints messages per second each second
+/// and the median (first second dropped, like the C anchor).
 struct AeronThroughputCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "throughput", abstract: "Publisher + subscriber threads, msgs/s.")
 
@@ -21,6 +22,11 @@ struct AeronThroughputCommand: ParsableCommand {
     var sameThreadMessages: Int = 0
     @Option(help: "Instead of the two-thread run: poll the (empty) subscription this many times on one thread.")
     var emptyPolls: Int = 0
+    @Option(help: "both: publisher and subscriber threads in this process; pub or sub: only that side, for a peer in another process (e.g. the C client), which prints its own rate.")
+    var role: Role = .both
+
+    /// Which side(s) of the stream this process runs.
+    enum Role: String, ExpressibleByArgument, Sendable { case both, pub, sub }
 
     /// What the three threads share, one cache line per word: the publisher reads `running` on every iteration,
     /// and a subscriber store into the same line (`received` after every poll) made each of those reads a
@@ -63,43 +69,49 @@ struct AeronThroughputCommand: ParsableCommand {
             print("result kind=same_thread pub=\(pub.rawValue) length=\(length) messages=\(sameThreadMessages) empty_polls=\(emptyPolls) offer_retries_or_fragments=\(retries)")
             return
         }
-        let subscription = try client.addSubscription(channel: stream.channel, streamId: stream.stream)
+        let subscription = role == .pub ? nil : try client.addSubscription(channel: stream.channel, streamId: stream.stream)
         let shared = Shared()
         let length = self.length
-        let publisher: AeronBenchThread
-        switch pub {
-        case .exclusive, .claim:
+        var publisher: AeronBenchThread?
+        let subscribed = { subscription.map { $0.imageCount > 0 } ?? true }
+        // A peer in another process may start later than this one.
+        let connectTimeoutS: Int64 = role == .both ? 10 : 60
+        switch (role, pub) {
+        case (.sub, _):
+            try waitConnected(timeoutS: connectTimeoutS) { subscribed() }
+        case (_, .exclusive), (_, .claim):
             let publication = try client.addExclusivePublication(channel: stream.channel, streamId: stream.stream)
-            try waitConnected { publication.isConnected && subscription.imageCount > 0 }
+            try waitConnected(timeoutS: connectTimeoutS) { publication.isConnected && subscribed() }
             publisher = Self.startExclusive(publication, claim: pub == .claim, length: length, shared: shared)
-        case .concurrent:
+        case (_, .concurrent):
             let publication = try client.addPublication(channel: stream.channel, streamId: stream.stream)
-            try waitConnected { publication.isConnected && subscription.imageCount > 0 }
+            try waitConnected(timeoutS: connectTimeoutS) { publication.isConnected && subscribed() }
             publisher = Self.startConcurrent(publication, length: length, shared: shared)
         }
-        let subscriber = Self.startSubscriber(subscription, shared: shared)
+        let subscriber = subscription.map { Self.startSubscriber($0, shared: shared) }
         var perSecond: [Int] = []
         var last = 0
         for second in 1...max(secs, 1) {
             usleep(1_000_000)
-            let now = shared.received
+            // A publisher alone counts what it sent (in steps of 1024 messages); otherwise what was received.
+            let now = role == .pub ? shared.sent : shared.received
             perSecond.append(now - last)
             print("second \(second): \(now - last) msgs/s")
             fflush(stdout)
             last = now
         }
         shared.stop()
-        publisher.join()
-        subscriber.join()
+        publisher?.join()
+        subscriber?.join()
         let measured = perSecond.count > 1 ? Array(perSecond.dropFirst()) : perSecond
         let median = measured.sorted()[measured.count / 2]
-        print("result kind=throughput pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received)")
+        print("result kind=throughput role=\(role.rawValue) pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received)")
     }
 
-    func waitConnected(_ condition: () -> Bool) throws {
-        let deadline = AeronClock.nanoTime() + 10_000_000_000
+    func waitConnected(timeoutS: Int64 = 10, _ condition: () -> Bool) throws {
+        let deadline = AeronClock.nanoTime() + timeoutS * 1_000_000_000
         while !condition() {
-            guard AeronClock.nanoTime() < deadline else { throw ValidationError("publication did not connect within 10 s") }
+            guard AeronClock.nanoTime() < deadline else { throw ValidationError("no peer connected within \(timeoutS) s") }
             usleep(1000)
         }
     }

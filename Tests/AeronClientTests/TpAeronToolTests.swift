@@ -92,4 +92,34 @@ import AeronInteropSupport
         #expect(run.exit.succeeded, "\(run.stderr)")
         #expect(run.last("result")?.string("kind") == "pingpong")
     }
+
+    @Test func throughputRolesRunInTwoProcesses() throws {
+        let driver = try RealAeronMediaDriver()
+        let sub = Process()
+        sub.executableURL = try BuiltProducts.executable(named: "tp")
+        // The subscriber counts from the moment the publisher's image appears, so the two runs overlap however slowly
+        // the second process starts.
+        sub.arguments = ["aeron", "throughput", "--dir", driver.path, "--role", "sub", "--secs", "4", "--stream", "4242"]
+        let subOutput = Pipe()
+        sub.standardOutput = subOutput
+        try sub.run()
+        defer { if sub.isRunning { sub.terminate() } }
+        let (status, pubText) = try tp(["throughput", "--dir", driver.path, "--role", "pub", "--pub", "claim", "--secs", "2",
+                                        "--stream", "4242"])
+        #expect(status == 0, "\(pubText)")
+        let deadline = Date().addingTimeInterval(30)
+        while sub.isRunning && Date() < deadline { usleep(20_000) }
+        if sub.isRunning { sub.terminate() }
+        sub.waitUntilExit()
+        let subText = String(decoding: subOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(sub.terminationStatus == 0, "\(subText)")
+        func field(_ name: String, _ text: String) -> Int? {
+            guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("result kind=throughput") }),
+                  let entry = line.split(separator: " ").first(where: { $0.hasPrefix("\(name)=") }) else { return nil }
+            return Int(entry.dropFirst(name.count + 1))
+        }
+        #expect(pubText.contains("role=pub") && subText.contains("role=sub"))
+        #expect((field("sent", pubText) ?? 0) > 0, "\(pubText)")
+        #expect((field("received", subText) ?? 0) > 0, "\(subText)")
+    }
 }
