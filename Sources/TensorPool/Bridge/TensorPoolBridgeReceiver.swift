@@ -14,6 +14,10 @@ import TensorPoolCore
 /// epoch or sender, a bad chunk, no chunk for ``BridgeReceiverOptions/assemblyTimeoutNs`` — aborts the claimed
 /// slot (it is never published) and is counted; hostile messages are counted drops, never a crash.
 ///
+/// The source's metadata (`BridgeDataSourceMeta`) becomes the local producer's metadata under its own
+/// `meta_version`; the source's beacon (`BridgeDataSourceAnnounce`) makes it announce the source's name and a
+/// summary of the source's with ``ProducerOptions/summary`` appended (docs/BRIDGE.md, receiver rules).
+///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     /// The options the receiver was started with.
