@@ -33,5 +33,7 @@ public enum TensorPoolBridgeSchema {
         public static let bridgeFrameChunk: UInt16 = 1
         /// `BridgeDataSourceMeta`: the header's `templateId` for this message (block length 16).
         public static let bridgeDataSourceMeta: UInt16 = 2
+        /// `BridgeDataSourceAnnounce`: the header's `templateId` for this message (block length 20).
+        public static let bridgeDataSourceAnnounce: UInt16 = 3
     }
 }

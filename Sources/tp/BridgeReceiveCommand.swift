@@ -70,7 +70,7 @@ struct BridgeReceiveCommand: ParsableCommand {
         }
         try runner.close()
         let seconds = RoleProcess.seconds(since: start)
-        role.print("summary frames=\(statistics[.framesReceived]) bytes=\(statistics[.bytesReceived]) chunks=\(statistics[.chunksReceived]) seconds=\(String(format: "%.2f", seconds)) aborted=\(statistics[.framesAborted]) timeouts=\(statistics[.assemblyTimeouts]) malformed=\(statistics[.malformedMessages]) invalid_chunks=\(statistics[.invalidChunks]) invalid_headers=\(statistics[.invalidHeaders]) foreign=\(statistics[.foreignStreamDrops]) source_gaps=\(statistics[.sourceGaps]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) metadata_updates=\(statistics[.metadataUpdates]) invalid_metadata=\(statistics[.invalidMetadata]) epoch=\(epoch)")
+        role.print("summary frames=\(statistics[.framesReceived]) bytes=\(statistics[.bytesReceived]) chunks=\(statistics[.chunksReceived]) seconds=\(String(format: "%.2f", seconds)) aborted=\(statistics[.framesAborted]) timeouts=\(statistics[.assemblyTimeouts]) malformed=\(statistics[.malformedMessages]) invalid_chunks=\(statistics[.invalidChunks]) invalid_headers=\(statistics[.invalidHeaders]) foreign=\(statistics[.foreignStreamDrops]) source_gaps=\(statistics[.sourceGaps]) rejected=\(statistics[.targetRejected]) descriptor_failures=\(statistics[.descriptorFailures]) metadata_updates=\(statistics[.metadataUpdates]) invalid_metadata=\(statistics[.invalidMetadata]) announce_updates=\(statistics[.announceUpdates]) invalid_announces=\(statistics[.invalidAnnounces]) epoch=\(epoch)")
         if let count, statistics[.framesReceived] < count { throw ExitCode(2) }
     }
 }

@@ -76,7 +76,7 @@ struct BridgeSendCommand: ParsableCommand {
         }
         try runner.close()
         let seconds = RoleProcess.seconds(since: start)
-        role.print("summary frames=\(statistics[.framesSent]) bytes=\(statistics[.bytesSent]) chunks=\(statistics[.chunksSent]) seconds=\(String(format: "%.2f", seconds)) busy_drops=\(statistics[.busyDrops]) oversize=\(statistics[.oversizeDrops]) torn=\(statistics[.sourceTorn]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured]) source_drops=\(statistics[.sourceDrops]) metadata_sent=\(statistics[.metadataSent])")
+        role.print("summary frames=\(statistics[.framesSent]) bytes=\(statistics[.bytesSent]) chunks=\(statistics[.chunksSent]) seconds=\(String(format: "%.2f", seconds)) busy_drops=\(statistics[.busyDrops]) oversize=\(statistics[.oversizeDrops]) torn=\(statistics[.sourceTorn]) abandoned=\(statistics[.framesAbandoned]) back_pressured=\(statistics[.backPressured]) source_drops=\(statistics[.sourceDrops]) metadata_sent=\(statistics[.metadataSent]) announce_sent=\(statistics[.announceSent])")
         if let count, statistics[.framesSent] < count { throw ExitCode(2) }
     }
 }

@@ -16,7 +16,10 @@ import TensorPoolCore
 /// attributes) is judged by ``BridgeMetadataInbox`` (the consumer's bounds, counted in ``FallbackStatistics``) and
 /// applied as a `DataSourceMeta` is: new content becomes ``metadata`` and is passed to
 /// ``TensorFrameHandler/onMetadata(_:)``; a re-send changes nothing and allocates nothing. Bridged frames carry the
-/// source's slot header, hence the source's `meta_version`: ``metadata(forVersion:)`` resolves it.
+/// source's slot header, hence the source's `meta_version`: ``metadata(forVersion:)`` resolves it. The bridge's
+/// `BridgeDataSourceAnnounce` (the source's `DataSourceAnnounce`: producer, epoch, `meta_version`, name, summary) is
+/// judged by ``BridgeAnnounceInbox`` with the bounds of ``DataSourceInfo`` and becomes ``dataSourceInfo`` (passed
+/// to ``TensorFrameHandler/onDataSourceInfo(_:)`` when new).
 extension TensorPoolConsumer {
     /// Counters of the FALLBACK path (cumulative).
     public var fallbackStatistics: FallbackStatistics { state.pointee.fallback.statistics }
@@ -91,6 +94,9 @@ extension TensorPoolConsumer {
         case .metadata(let metadata):
             applyBridgedMetadata(metadata)
             return
+        case .announce(let info):
+            applyBridgedAnnounce(info)
+            return
         }
         let state = self.state
         if state.pointee.coordinator.admission.mappedEpoch != descriptor.epoch {
@@ -108,6 +114,11 @@ extension TensorPoolConsumer {
         guard case .updated = metadataTracker.adopt(metadata), let held = metadataTracker.metadata else { return }
         statistics.add(.metadataUpdates)
         handler.onMetadata(held)
+    }
+
+    private func applyBridgedAnnounce(_ info: DataSourceInfo) {
+        guard case .updated = metadataTracker.adopt(info), let held = metadataTracker.info else { return }
+        handler.onDataSourceInfo(held)
     }
 
     private func deliverFallback(_ descriptor: FrameDescriptorValue, from source: FallbackFrameSource, nowNs: UInt64) {

@@ -417,15 +417,22 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     }
 
     /// `DataSourceAnnounce` for this stream (spec §10.3.1), of the mapped producer and epoch when mapped: kept as
-    /// ``dataSourceInfo``. A byte-identical re-send is recognised without decoding; a name or summary over the
+    /// ``dataSourceInfo`` and passed to ``TensorFrameHandler/onDataSourceInfo(_:)`` when it changed. A byte-identical
+    /// re-send is recognised without decoding; a name or summary over the
     /// bounds of ``DataSourceInfo`` or not ASCII is a counted `invalidContent` rejection and the previous beacon is
     /// kept; a truncated one is rejected by the control plane (thrown decoding error).
     public func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
         guard message.streamId == streamId else { return }
         if let announce = mapped?.announce,
            message.epoch != announce.epoch || message.producerId != announce.producerId { return }
-        if case .rejected(let rejection) = try metadataTracker.onAnnounce(message) {
+        switch try metadataTracker.onAnnounce(message) {
+        case .unchanged:
+            return
+        case .rejected(let rejection):
             controlPlane.reject(.invalidContent, nowNs: nowNs) { rejection.detail }
+        case .updated:
+            guard let info = metadataTracker.info else { return }
+            handler.onDataSourceInfo(info)
         }
     }
 

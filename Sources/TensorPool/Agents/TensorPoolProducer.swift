@@ -87,6 +87,12 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     /// Current `meta_version` (bumped by ``setMetadata(_:nowNs:)``).
     public var metaVersion: UInt32 { state.pointee.metaVersion }
     private var metaAttributes: [MetaAttribute] = []
+    /// The `name` of the producer's `DataSourceAnnounce`: `producer.name` of the configuration until
+    /// ``setDataSource(name:summary:nowNs:)`` replaces it.
+    public private(set) var dataSourceName: String?
+    /// The `summary` of the producer's `DataSourceAnnounce`: ``ProducerOptions/summary`` until
+    /// ``setDataSource(name:summary:nowNs:)`` replaces it.
+    public private(set) var dataSourceSummary: String?
 
     /// While no control message arrives, the producer's control and QoS subscriptions are polled at most this often
     /// (and at least every ``ControlPlane/secondaryPollInterval`` duty cycles): a producer publishing on every duty
@@ -97,6 +103,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     public init(configuration: ProducerConfiguration, aeron: Aeron, options: ProducerOptions = ProducerOptions()) throws(ProducerError) {
         self.configuration = configuration
         self.options = options
+        dataSourceName = configuration.name
+        dataSourceSummary = options.summary
         streamId = configuration.streamId
         roleName = "producer[\(configuration.streamId)/\(configuration.producerId)]"
         guard let planner = ProducerFramePlanner(headerNslots: configuration.headerNslots, pools: configuration.payloadPools) else {
@@ -414,6 +422,18 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         return metaVersion
     }
 
+    /// Replaces the `name` and `summary` of the data source's beacon and sends `DataSourceAnnounce` now (and at the
+    /// announce cadence); `meta_version` is unchanged. Non-ASCII bytes are sent as `?`, and the name is cut at
+    /// 256 bytes and the summary at 1024 (``ControlPlane/sendDataSourceAnnounce(streamId:producerId:epoch:metaVersion:name:summary:)``).
+    /// A bridge receiver calls it with the source's name and summary.
+    public func setDataSource(name: String?, summary: String?, nowNs: UInt64) {
+        dataSourceName = name
+        dataSourceSummary = summary
+        guard !state.pointee.isClosed else { return }
+        controlPlane.sendDataSourceAnnounce(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
+                                            metaVersion: metaVersion, name: name, summary: summary)
+    }
+
     // MARK: duty cycle
 
     /// One duty cycle: handles hellos and consumer QoS, forgets consumers silent too long, and sends what is due
@@ -535,7 +555,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
 
     private func sendMetadata(nowNs: UInt64) {
         controlPlane.sendDataSourceAnnounce(streamId: streamId, producerId: configuration.producerId, epoch: epoch,
-                                            metaVersion: metaVersion, name: configuration.name, summary: options.summary)
+                                            metaVersion: metaVersion, name: dataSourceName, summary: dataSourceSummary)
         if !metaAttributes.isEmpty || metaVersion > 0 {
             controlPlane.sendDataSourceMeta(streamId: streamId, metaVersion: metaVersion, timestampNs: nowNs,
                                             attributes: metaAttributes)

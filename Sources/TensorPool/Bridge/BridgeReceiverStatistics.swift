@@ -15,8 +15,9 @@ public enum BridgeReceiverStatisticsCounter: Int, RoleStatisticsCounter {
     case framesAborted
     /// Of ``framesAborted``: those aborted by the assembly timeout (e.g. sender killed mid-frame).
     case assemblyTimeouts
-    /// Messages that do not decode as a schema-901 `BridgeFrameChunk` or `BridgeDataSourceMeta` (wrong
-    /// schema/template, truncated, group or var-data lengths beyond the message).
+    /// Messages that do not decode as a schema-901 `BridgeFrameChunk`, `BridgeDataSourceMeta` or
+    /// `BridgeDataSourceAnnounce` (wrong schema, unknown template, truncated, group or var-data lengths beyond
+    /// the message).
     case malformedMessages
     /// Chunks with inconsistent lengths or offsets (`chunkLength` != payload length, offset + length beyond
     /// `totalLength`, a continuation chunk without a frame in progress, a slot header where none belongs).
@@ -24,7 +25,7 @@ public enum BridgeReceiverStatisticsCounter: Int, RoleStatisticsCounter {
     /// First chunks whose slot header is not 256 bytes or disagrees with the chunk (`frame_id` != `seq`,
     /// `values_len_bytes` != `totalLength`).
     case invalidHeaders
-    /// Chunks or metadata for another stream id than ``BridgeReceiverOptions/sourceStreamId``.
+    /// Chunks, metadata or beacons for another stream id than ``BridgeReceiverOptions/sourceStreamId``.
     case foreignStreamDrops
     /// Source sequence numbers never seen (jumps between consecutive frames of one epoch).
     case sourceGaps
@@ -40,4 +41,12 @@ public enum BridgeReceiverStatisticsCounter: Int, RoleStatisticsCounter {
     /// ``DataSourceMetadata/maxAttributes`` attributes or ``DataSourceMetadata/maxAttributeBytes`` bytes, an
     /// empty or non-printable-ASCII key, a non-printable-ASCII format. The previous metadata is kept.
     case invalidMetadata
+    /// `BridgeDataSourceAnnounce` with a new beacon (another name, summary, producer, epoch or source
+    /// `meta_version`): the local producer announces the source's name and summary
+    /// (``TensorPoolProducer/setDataSource(name:summary:nowNs:)``). Periodic re-sends are not counted.
+    case announceUpdates
+    /// `BridgeDataSourceAnnounce` well formed but refused as a consumer refuses a `DataSourceAnnounce`: a name
+    /// over ``DataSourceInfo/maxNameBytes`` or a summary over ``DataSourceInfo/maxSummaryBytes`` bytes, or either
+    /// not US-ASCII. The previous beacon is kept.
+    case invalidAnnounces
 }

@@ -14,8 +14,9 @@ public struct BridgeSenderOptions: Sendable {
     public var chunkBytes: Int?
     /// Options of the source consumer.
     public var source: ConsumerOptions
-    /// Interval of the periodic re-send of the source's metadata (`BridgeDataSourceMeta`), so a receiver that
-    /// joins late gets it; a change is sent at once. Default 1 s.
+    /// Interval of the periodic re-send of the source's metadata (`BridgeDataSourceMeta`) and beacon
+    /// (`BridgeDataSourceAnnounce`: name, summary), so a receiver that joins late gets them; a change is sent at
+    /// once. Default 1 s.
     public var metadataIntervalNs: UInt64 = 1_000_000_000
 
     /// Options for a sender on `channel`/`streamId` staging frames of up to `maxFrameBytes` bytes.

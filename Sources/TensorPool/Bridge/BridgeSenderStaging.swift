@@ -39,13 +39,16 @@ final class BridgeStagedFrame {
 public struct BridgeSenderStaging: TensorFrameHandler {
     let staged: BridgeStagedFrame
     let metadata: BridgeMetadataOutbox
+    let announce: BridgeAnnounceOutbox
     let streamId: UInt32
     /// The sender's counters (staging drops are counted here).
     public let statistics: BridgeSenderStatistics
 
-    init(staged: BridgeStagedFrame, metadata: BridgeMetadataOutbox, streamId: UInt32, statistics: BridgeSenderStatistics) {
+    init(staged: BridgeStagedFrame, metadata: BridgeMetadataOutbox, announce: BridgeAnnounceOutbox, streamId: UInt32,
+         statistics: BridgeSenderStatistics) {
         self.staged = staged
         self.metadata = metadata
+        self.announce = announce
         self.streamId = streamId
         self.statistics = statistics
     }
@@ -53,6 +56,12 @@ public struct BridgeSenderStaging: TensorFrameHandler {
     /// Encodes the source's new metadata for the bridge; the sender offers it between frames.
     public mutating func onMetadata(_ metadata: DataSourceMetadata) {
         self.metadata.stage(metadata, streamId: streamId)
+    }
+
+    /// Encodes the source's new beacon (`DataSourceAnnounce`: name, summary) for the bridge; the sender offers it
+    /// between frames.
+    public mutating func onDataSourceInfo(_ info: DataSourceInfo) {
+        announce.stage(info, streamId: streamId)
     }
 
     /// Copies the frame (payload and slot header) into the staging buffer, inside the seqlock read.

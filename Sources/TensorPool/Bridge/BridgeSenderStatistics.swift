@@ -27,4 +27,10 @@ public enum BridgeSenderStatisticsCounter: Int, RoleStatisticsCounter {
     /// Metadata the publication refused for good (closed, at its maximum position, longer than
     /// `maxMessageLength`): tried again at the next re-send interval.
     case metadataAbandoned
+    /// `BridgeDataSourceAnnounce` messages offered successfully (each new source beacon, and the periodic
+    /// re-sends at ``BridgeSenderOptions/metadataIntervalNs``).
+    case announceSent
+    /// Beacons the publication refused for good (closed, at its maximum position, too long): tried again at the
+    /// next re-send interval.
+    case announceAbandoned
 }

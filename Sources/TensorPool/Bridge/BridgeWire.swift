@@ -15,11 +15,22 @@ public enum BridgeWire {
     }
 
     /// Whether `message` claims to be a `BridgeDataSourceMeta` (schema 901, template 2) by its SBE header;
-    /// everything else is judged as a `BridgeFrameChunk`.
+    /// everything else but a ``isAnnounceMessage(_:)`` is judged as a `BridgeFrameChunk` (so a template this code
+    /// does not know is counted as malformed and dropped).
     public static func isMetadataMessage(_ message: UnsafeRawBufferPointer) -> Bool {
-        guard message.count >= MessageHeaderDecoder.encodedLength else { return false }
-        let templateId = UInt16(littleEndian: message.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        templateId(of: message) == BridgeDataSourceMetaDecoder.templateId
+    }
+
+    /// Whether `message` claims to be a `BridgeDataSourceAnnounce` (schema 901, template 3) by its SBE header.
+    public static func isAnnounceMessage(_ message: UnsafeRawBufferPointer) -> Bool {
+        templateId(of: message) == BridgeDataSourceAnnounceDecoder.templateId
+    }
+
+    /// The header's `templateId` when the header says schema 901, else `nil` (too short or another schema).
+    static func templateId(of message: UnsafeRawBufferPointer) -> UInt16? {
+        guard message.count >= MessageHeaderDecoder.encodedLength else { return nil }
         let schemaId = UInt16(littleEndian: message.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
-        return schemaId == TensorPoolBridgeSchema.id && templateId == BridgeDataSourceMetaDecoder.templateId
+        guard schemaId == TensorPoolBridgeSchema.id else { return nil }
+        return UInt16(littleEndian: message.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
     }
 }

@@ -14,6 +14,10 @@ import TensorPoolCore
 /// epoch or sender, a bad chunk, no chunk for ``BridgeReceiverOptions/assemblyTimeoutNs`` — aborts the claimed
 /// slot (it is never published) and is counted; hostile messages are counted drops, never a crash.
 ///
+/// The source's metadata (`BridgeDataSourceMeta`) becomes the local producer's metadata under its own
+/// `meta_version`; the source's beacon (`BridgeDataSourceAnnounce`) makes it announce the source's name and a
+/// summary of the source's with ``ProducerOptions/summary`` appended (docs/BRIDGE.md, receiver rules).
+///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     /// The options the receiver was started with.
@@ -32,6 +36,13 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
     let chunks: BridgeChunkAssembler
     /// `BridgeDataSourceMeta` validation and re-send recognition.
     let metadata = BridgeMetadataInbox()
+    /// `BridgeDataSourceAnnounce` validation and re-send recognition.
+    let announce = BridgeAnnounceInbox()
+    /// The local producer's own summary (``ProducerOptions/summary``, e.g. "bridged from <channel>"), appended to
+    /// the source's.
+    let localSummary: String?
+    /// Longest summary a producer sends (the rest is cut by `sendDataSourceAnnounce`).
+    static let maxAnnouncedSummaryBytes = 1024
     /// The slot the frame in progress is assembled into.
     var claim: ProducerClaim?
     private var isClosed = false
@@ -48,6 +59,7 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
             throw .aeron(error)
         }
         chunks = BridgeChunkAssembler(sourceStreamId: options.sourceStreamId)
+        localSummary = options.producer.summary
         roleName = "bridge-receiver[\(options.channel)#\(options.streamId)->\(configuration.streamId)]"
     }
 
@@ -91,6 +103,10 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
             onMetadataMessage(message, nowNs: nowNs)
             return
         }
+        if BridgeWire.isAnnounceMessage(message) {
+            onAnnounceMessage(message, nowNs: nowNs)
+            return
+        }
         let step = chunks.accept(message, sessionId: sessionId, nowNs: nowNs)
         if step.abortedFrame { abortClaim() }
         if step.sourceGap > 0 { statistics.add(.sourceGaps, step.sourceGap) }
@@ -132,6 +148,33 @@ public final class TensorPoolBridgeReceiver: TensorPoolAgent {
             target.setMetadata(metadata.attributes, nowNs: nowNs)
             statistics.add(.metadataUpdates)
         }
+    }
+
+    /// A `BridgeDataSourceAnnounce`: a new source beacon makes the local producer announce the source's name and
+    /// summary (``bridgedSummary(source:local:)``) at once and at its announce cadence; a re-send changes nothing.
+    /// The local producer keeps its own producer id, epoch and `meta_version`. A frame in progress is not affected.
+    private func onAnnounceMessage(_ message: UnsafeRawBufferPointer, nowNs: UInt64) {
+        switch announce.accept(message, sourceStreamId: options.sourceStreamId) {
+        case .malformed: statistics.add(.malformedMessages)
+        case .foreignStream: statistics.add(.foreignStreamDrops)
+        case .invalid: statistics.add(.invalidAnnounces)
+        case .unchanged: break
+        case .updated(let info):
+            target.setDataSource(name: info.name ?? target.configuration.name,
+                                 summary: Self.bridgedSummary(source: info.summary, local: localSummary), nowNs: nowNs)
+            statistics.add(.announceUpdates)
+        }
+    }
+
+    /// The summary a receiver announces for a source summary: `"<source>; <local>"` (e.g.
+    /// `"FLOAT32 [480, 640]; bridged from aeron:udp?endpoint=…"`) when it fits the 1024 bytes a producer sends,
+    /// else the source's alone (the source's dtype/shape matter more than the bridge origin); either alone when
+    /// the other is absent.
+    static func bridgedSummary(source: String?, local: String?) -> String? {
+        guard let source, !source.isEmpty else { return local }
+        guard let local, !local.isEmpty else { return source }
+        let combined = source + "; " + local
+        return combined.utf8.count <= maxAnnouncedSummaryBytes ? combined : source
     }
 
     /// `payload` at `offset` of the claimed slot (bounds checked against `totalLength` <= slot size by the caller).

@@ -33,8 +33,10 @@ public enum BridgeError: Error, CustomStringConvertible {
 /// - A frame the publication cannot take any more (not connected, closed) is abandoned part-way and counted;
 ///   the receiver aborts the incomplete frame.
 /// - Metadata: the source's `DataSourceMeta` (as its consumer reports it, ``TensorFrameHandler/onMetadata(_:)``)
-///   is sent as a `BridgeDataSourceMeta` when it changes and every ``BridgeSenderOptions/metadataIntervalNs``,
-///   between frames; a refused offer is retried on the next duty cycle without holding frames back.
+///   is sent as a `BridgeDataSourceMeta`, and its `DataSourceAnnounce` (``TensorFrameHandler/onDataSourceInfo(_:)``:
+///   name, summary) as a `BridgeDataSourceAnnounce`, each when it changes and every
+///   ``BridgeSenderOptions/metadataIntervalNs``, between frames; a refused offer is retried on the next duty cycle
+///   without holding frames back.
 ///
 /// Single-threaded; the duty cycle allocates nothing in steady state.
 public final class TensorPoolBridgeSender: TensorPoolAgent {
@@ -53,6 +55,7 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
 
     let staged: BridgeStagedFrame
     let metadata: BridgeMetadataOutbox
+    let announce: BridgeAnnounceOutbox
     let sendBuffer: UnsafeMutableRawPointer
     let sendCapacity: Int
     private var isClosed = false
@@ -81,6 +84,8 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         staged = BridgeStagedFrame(capacity: options.maxFrameBytes)
         let metadata = BridgeMetadataOutbox(intervalNs: options.metadataIntervalNs)
         self.metadata = metadata
+        let announce = BridgeAnnounceOutbox(intervalNs: options.metadataIntervalNs)
+        self.announce = announce
         sendCapacity = BridgeWire.fixedOverhead + BridgeWire.slotHeaderBytes
         sendBuffer = .allocate(byteCount: sendCapacity, alignment: 64)
         sendBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: sendCapacity)
@@ -88,7 +93,8 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         do {
             source = try TensorPoolConsumer(
                 configuration: configuration, aeron: aeron,
-                handler: BridgeSenderStaging(staged: staged, metadata: metadata, streamId: configuration.streamId, statistics: statistics),
+                handler: BridgeSenderStaging(staged: staged, metadata: metadata, announce: announce,
+                                             streamId: configuration.streamId, statistics: statistics),
                 options: options.source)
         } catch {
             try? publication.close()
@@ -110,15 +116,15 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
         try? publication.close()
     }
 
-    /// One duty cycle: the source consumer, the source's metadata when due (between frames: never between two
+    /// One duty cycle: the source consumer, the source's beacon and metadata when due (between frames: never between two
     /// chunks of one frame, so the frames staged after a change follow it on the wire), then the staged frame's
     /// chunks.
     public func doWork(nowNs: UInt64) throws -> Int {
         if isClosed { return 0 }
         var work = try source.doWork(nowNs: nowNs)
-        if metadata.isDue(nowNs: nowNs), staged.state != .ready || !staged.firstChunkSent,
-           metadata.offer(on: publication, nowNs: nowNs, statistics: statistics) {
-            work += 1
+        if staged.state != .ready || !staged.firstChunkSent {
+            work += offerIfDue(announce.message, nowNs: nowNs)
+            work += offerIfDue(metadata.message, nowNs: nowNs)
         }
         if staged.state == .ready { work += sendStaged() }
         if work > 0 {
@@ -130,6 +136,12 @@ public final class TensorPoolBridgeSender: TensorPoolAgent {
 
     /// Closes the sender (agent runner shutdown).
     public func onClose() { close() }
+
+    /// Offers `message` when it changed or its re-send interval elapsed; 1 when the offer was settled.
+    private func offerIfDue(_ message: BridgeOutgoingMessage, nowNs: UInt64) -> Int {
+        guard message.isDue(nowNs: nowNs), message.offer(on: publication, nowNs: nowNs, statistics: statistics) else { return 0 }
+        return 1
+    }
 
     /// Offers the staged frame's remaining chunks until done or refused; returns the chunks sent.
     func sendStaged() -> Int {

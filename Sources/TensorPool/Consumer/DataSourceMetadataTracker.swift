@@ -55,6 +55,17 @@ struct DataSourceMetadataTracker {
         return .updated
     }
 
+    /// Takes a beacon decoded and bounds-checked elsewhere (a `BridgeDataSourceAnnounce` in FALLBACK, judged by
+    /// ``BridgeAnnounceInbox`` with the same bounds as ``onAnnounce(_:)``). A beacon equal to what is held is
+    /// `unchanged`; the bytes remembered for ``onAnnounce(_:)`` are forgotten, so the next `DataSourceAnnounce` is
+    /// decoded and compared by value.
+    mutating func adopt(_ decoded: DataSourceInfo) -> Outcome {
+        if info == decoded { return .unchanged }
+        infoBytes.removeAll(keepingCapacity: true)
+        info = decoded
+        return .updated
+    }
+
     /// Takes a `DataSourceAnnounce` already known to be for the consumer's stream and, when mapped, its producer and
     /// epoch.
     mutating func onAnnounce(_ message: DataSourceAnnounceDecoder) throws(SBEError) -> Outcome {

@@ -11,6 +11,9 @@ enum FallbackFrameEvent {
     /// The source's metadata (`BridgeDataSourceMeta`) with new content: its `metaVersion` is the source's, the
     /// one the bridged frames' slot headers carry. Re-sends of the content last accepted are not reported.
     case metadata(DataSourceMetadata)
+    /// The source's beacon (`BridgeDataSourceAnnounce`: its producer, epoch, `meta_version`, name and summary),
+    /// new. Re-sends of the beacon last accepted are not reported.
+    case announce(DataSourceInfo)
 }
 
 /// The consumer's FALLBACK data path (spec §10.1.3, §12): a subscription to a bridge stream whose
@@ -21,7 +24,8 @@ enum FallbackFrameEvent {
 /// one is assembled — a LATEST frame held by admission until the end of the poll (or by `max_rate_hz` longer) is
 /// never overwritten by its successor's chunks. Chunk validation is ``BridgeChunkAssembler``'s, the same as the
 /// bridge receiver's; every bad chunk or frame is counted in ``FallbackStatistics``. The source's metadata
-/// (`BridgeDataSourceMeta`) is judged by ``BridgeMetadataInbox``, as by the bridge receiver.
+/// (`BridgeDataSourceMeta`) is judged by ``BridgeMetadataInbox`` and its beacon (`BridgeDataSourceAnnounce`) by
+/// ``BridgeAnnounceInbox``, as by the bridge receiver.
 ///
 /// Single-threaded (the consumer's); polling allocates nothing in steady state.
 @usableFromInline
@@ -37,6 +41,7 @@ final class FallbackFrameSource {
     private let fragments = FragmentAssembler(initialBufferLength: 64 * 1024)
     private let chunks: BridgeChunkAssembler
     private let metadata = BridgeMetadataInbox()
+    private let announce = BridgeAnnounceInbox()
     let sourceStreamId: UInt32
     /// `2 * capacity` bytes: buffer `assembling` receives chunks, the other holds the ready frame.
     private let storage: UnsafeMutableRawPointer
@@ -91,7 +96,7 @@ final class FallbackFrameSource {
     }
 
     /// Polls the bridge subscription; `onFrame` is called for every frame completed or refused as oversize, and
-    /// for every new metadata content.
+    /// for every new metadata content or beacon.
     func poll(fragmentLimit: Int, nowNs: UInt64, _ onFrame: (FallbackFrameEvent) -> Void) -> Int {
         if isClosed { return 0 }
         let fragments = self.fragments
@@ -118,6 +123,16 @@ final class FallbackFrameSource {
             case .invalid: statistics.add(.invalidMetadata)
             case .unchanged: break
             case .updated(let value): onFrame(.metadata(value))
+            }
+            return
+        }
+        if BridgeWire.isAnnounceMessage(message) {
+            switch announce.accept(message, sourceStreamId: sourceStreamId) {
+            case .malformed: statistics.add(.malformedMessages)
+            case .foreignStream: statistics.add(.foreignStreamDrops)
+            case .invalid: statistics.add(.invalidAnnounces)
+            case .unchanged: break
+            case .updated(let value): onFrame(.announce(value))
             }
             return
         }

@@ -17,13 +17,14 @@ public enum FallbackStatisticsCounter: Int, RoleStatisticsCounter {
     /// Of ``framesAborted``: no chunk for `fallback_assembly_timeout_ms`
     /// (``ConsumerConfiguration/fallbackAssemblyTimeoutMs``).
     case assemblyTimeouts
-    /// Messages that are not schema-901 `BridgeFrameChunk`s or `BridgeDataSourceMeta`s within their bytes.
+    /// Messages that are not schema-901 `BridgeFrameChunk`s, `BridgeDataSourceMeta`s or
+    /// `BridgeDataSourceAnnounce`s within their bytes (unknown templates included).
     case malformedMessages
     /// Chunks with inconsistent lengths/offsets or out of order.
     case invalidChunks
     /// First chunks whose slot header is wrong.
     case invalidHeaders
-    /// Chunks or metadata of another tensor-pool stream than the consumer's.
+    /// Chunks, metadata or beacons of another tensor-pool stream than the consumer's.
     case foreignStreamDrops
     /// Times a bridge subscription was opened.
     case subscriptionsOpened
@@ -33,4 +34,8 @@ public enum FallbackStatisticsCounter: Int, RoleStatisticsCounter {
     /// (``DataSourceMetadata/maxAttributes``, ``DataSourceMetadata/maxAttributeBytes``, key or format not
     /// printable ASCII): ignored, the metadata held is kept.
     case invalidMetadata
+    /// `BridgeDataSourceAnnounce`s well formed but outside a consumer's beacon bounds (name over
+    /// ``DataSourceInfo/maxNameBytes``, summary over ``DataSourceInfo/maxSummaryBytes`` bytes, or not US-ASCII):
+    /// ignored, the beacon held is kept.
+    case invalidAnnounces
 }

@@ -114,6 +114,10 @@ public protocol TensorFrameHandler {
     /// Not called again for the periodic re-sends of the same content. Called on the consumer's thread between
     /// frames (never inside ``onFrame(_:)``); the consumer keeps it as ``TensorPoolConsumer/metadata``.
     mutating func onMetadata(_ metadata: DataSourceMetadata)
+    /// A new data-source beacon (`DataSourceAnnounce`, spec §10.3.1: producer, epoch, `meta_version`, name,
+    /// summary), or one bridged in FALLBACK. Not called again for re-sends of the same beacon. Called on the
+    /// consumer's thread between frames; the consumer keeps it as ``TensorPoolConsumer/dataSourceInfo``.
+    mutating func onDataSourceInfo(_ info: DataSourceInfo)
 }
 
 extension TensorFrameHandler {
@@ -135,4 +139,6 @@ extension TensorFrameHandler {
     /// Ignores metadata: a handler that does not interpret `meta_version` needs nothing more (the consumer still
     /// keeps the latest in ``TensorPoolConsumer/metadata``).
     public mutating func onMetadata(_ metadata: DataSourceMetadata) {}
+    /// Ignores the beacon (the consumer still keeps the latest in ``TensorPoolConsumer/dataSourceInfo``).
+    public mutating func onDataSourceInfo(_ info: DataSourceInfo) {}
 }

@@ -7,12 +7,13 @@ import TensorPoolCore
 
 /// The bridge sender's and receiver's duty cycles (stage under the seqlock, chunked offers; poll, assemble into
 /// the claimed slot, commit) allocate nothing in steady state, over UDP on the real Aeron C driver, including the
-/// periodic metadata re-sends (10 ms here) and their recognition by the receiver. Only this thread's allocations
+/// periodic metadata and beacon re-sends (10 ms here) and their recognition by the receiver. Only this thread's allocations
 /// are counted (the client conductor runs on its own thread).
 @Suite(.serialized) struct BridgeAllocationTests {
     @Test func senderAndReceiverDutyCyclesAllocateNothing() throws {
         let chain = try BridgeTestChain("bridge-alloc", metadataIntervalNs: 10_000_000)
         try chain.connect()
+        chain.source.setDataSource(name: "cam-A", summary: "UINT8 [64]", nowNs: TensorPoolClock.monotonicNs())
         chain.source.setMetadata([MetaAttribute(key: "camera.serial", format: "text/plain", value: Array("SN-7".utf8))],
                                  nowNs: TensorPoolClock.monotonicNs())
         let layouts = [TensorLayout(dtype: .uint8, shape: [64]), TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
@@ -44,6 +45,9 @@ import TensorPoolCore
         #expect(chain.receiver.statistics[.metadataUpdates] == 1, "metadata relayed during warm-up")
         counts = (0, 0)
         let metadataSent = chain.sender.statistics[.metadataSent]
+        let announceSent = chain.sender.statistics[.announceSent]
+        let announceUpdates = chain.receiver.statistics[.announceUpdates]
+        #expect(chain.receiver.target.dataSourceName == "cam-A", "beacon relayed during warm-up")
         let before = chain.receiver.statistics[.framesReceived]
         for i in 0..<1000 { try frame(layouts[i & 1]) }
         #expect(chain.receiver.statistics[.framesReceived] - before == 1000)
@@ -52,5 +56,7 @@ import TensorPoolCore
         #expect(chain.receiver.statistics[.framesAborted] == 0)
         #expect(chain.sender.statistics[.metadataSent] > metadataSent, "no metadata re-send in the measured window")
         #expect(chain.receiver.statistics[.metadataUpdates] == 1, "a re-send counted as new metadata")
+        #expect(chain.sender.statistics[.announceSent] > announceSent, "no beacon re-send in the measured window")
+        #expect(chain.receiver.statistics[.announceUpdates] == announceUpdates, "a beacon re-send counted as new")
     }
 }

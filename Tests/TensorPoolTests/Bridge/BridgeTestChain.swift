@@ -27,7 +27,11 @@ final class BridgeTestChain: RoleChain {
     let consumer: TensorPoolConsumer<RepublishedFrameRecorder>
     let buffer: UnsafeMutableRawBufferPointer
 
-    init(_ name: String, assemblyTimeoutNs: UInt64 = 1_000_000_000, metadataIntervalNs: UInt64 = 1_000_000_000) throws {
+    /// The receiver's own `DataSourceAnnounce` summary (appended to the source's).
+    var receiverSummary: String { "bridged from \(channel)" }
+
+    init(_ name: String, assemblyTimeoutNs: UInt64 = 1_000_000_000, metadataIntervalNs: UInt64 = 1_000_000_000,
+         sourceAnnounceIntervalMs: UInt32 = 1000) throws {
         var driverOptions = RealAeronMediaDriver.Options()
         driverOptions.termLength = 1 << 22
         cDriver = try RealAeronMediaDriver(options: driverOptions)
@@ -39,8 +43,9 @@ final class BridgeTestChain: RoleChain {
         }
         channel = "aeron:udp?endpoint=localhost:\(try Self.freeUDPPort())"
         let pools: [PayloadPoolConfiguration] = [.init(poolId: 1, strideBytes: 4096), .init(poolId: 2, strideBytes: 2 << 20)]
-        source = try TensorPoolProducer(configuration: env.producerConfiguration(streamId: Self.sourceStream, nslots: 16, pools: pools),
-                                        aeron: env.aeron, options: env.producerOptions)
+        var sourceConfiguration = env.producerConfiguration(streamId: Self.sourceStream, nslots: 16, pools: pools)
+        sourceConfiguration.announceIntervalMs = sourceAnnounceIntervalMs
+        source = try TensorPoolProducer(configuration: sourceConfiguration, aeron: env.aeron, options: env.producerOptions)
         var senderOptions = BridgeSenderOptions(channel: channel, streamId: Self.bridgeStream, maxFrameBytes: 2 << 20,
                                                 source: env.consumerOptions)
         senderOptions.metadataIntervalNs = metadataIntervalNs
@@ -50,6 +55,7 @@ final class BridgeTestChain: RoleChain {
         var receiverOptions = BridgeReceiverOptions(channel: channel, streamId: Self.bridgeStream,
                                                     sourceStreamId: Self.sourceStream, producer: env.producerOptions)
         receiverOptions.assemblyTimeoutNs = assemblyTimeoutNs
+        receiverOptions.producer.summary = "bridged from \(channel)"
         receiver = try TensorPoolBridgeReceiver(
             target: env.producerConfiguration(streamId: Self.targetStream, nslots: 16, pools: pools), aeron: env.aeron,
             options: receiverOptions)
@@ -192,6 +198,23 @@ struct BridgeChunkCrafter: ~Copyable {
                 try group.value(attribute.value)
             }
             try e.endAttributes(group)
+            return try e.finish()
+        }
+        return Array(bytes[0..<length])
+    }
+
+    /// Encodes one `BridgeDataSourceAnnounce` (name and summary as raw bytes, so hostile text fits).
+    func announce(streamId: UInt32 = BridgeTestChain.sourceStream, producerId: UInt32 = 9, epoch: UInt64 = 3,
+                  metaVersion: UInt32 = 0, name: [UInt8], summary: [UInt8]) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 8 + 20 + 8 + name.count + summary.count)
+        let length = try bytes.withUnsafeMutableBytes { raw throws -> Int in
+            var e = try BridgeDataSourceAnnounceEncoder(wrapAndApplyHeader: raw)
+            e.streamId = streamId
+            e.producerId = producerId
+            e.epoch = epoch
+            e.metaVersion = metaVersion
+            try e.name(name)
+            try e.summary(summary)
             return try e.finish()
         }
         return Array(bytes[0..<length])

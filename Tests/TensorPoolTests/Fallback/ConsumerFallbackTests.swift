@@ -281,17 +281,55 @@ import TensorPoolCore
         #expect(f[.invalidMetadata] == 0 && f[.malformedMessages] == 0 && f[.foreignStreamDrops] == 0, "\(describe(f))")
     }
 
+    /// The source's `DataSourceAnnounce` reaches a FALLBACK consumer over the bridge as its ``dataSourceInfo``: the
+    /// source's name, summary, producer id, epoch and `meta_version`, notified once per new beacon; the sender's
+    /// periodic re-sends notify nothing. The consumer listens for `DataSourceAnnounce` on a stream nobody
+    /// publishes, so only the bridge can tell it.
+    @Test func sourceNameReachesTheFallbackConsumer() throws {
+        let chain = try FallbackTestChain("fallback-announce", udp: false, metadataIntervalNs: 10_000_000) {
+            $0.aeron.metadataStreamId += 1000
+        }
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        chain.producer.setDataSource(name: "cam-7", summary: "FLOAT32 [128, 128]", nowNs: TensorPoolClock.monotonicNs())
+        try #require(try chain.pump { consumer.dataSourceInfo?.name == "cam-7" },
+                     "no bridged name: \(String(describing: consumer.dataSourceInfo)) \(describe(consumer.fallbackStatistics)), sender \(describe(chain.sender.statistics))")
+        let info = try #require(consumer.dataSourceInfo)
+        #expect(info.summary == "FLOAT32 [128, 128]", "FALLBACK shows the source's summary as is")
+        #expect(info.streamId == FallbackTestChain.stream && info.epoch == chain.producer.epoch
+                && info.producerId == chain.producer.configuration.producerId && info.metaVersion == chain.producer.metaVersion)
+        #expect(consumer.handler.infos.last == info)
+        let notified = consumer.handler.infos.count
+
+        // Re-sends (every 10 ms) notify nothing.
+        let sent = chain.sender.statistics[.announceSent]
+        try #require(try chain.pump { chain.sender.statistics[.announceSent] >= sent + 3 }, "\(describe(chain.sender.statistics))")
+        try chain.pump(timeoutS: 0.1) { false }
+        #expect(consumer.handler.infos.count == notified, "re-send notified again")
+
+        // A new source meta_version is a new beacon, under the version the bridged frames carry.
+        let version = chain.producer.setMetadata([MetaAttribute(key: "k", format: "", value: [1])], nowNs: TensorPoolClock.monotonicNs())
+        #expect(try chain.pump { consumer.dataSourceInfo?.metaVersion == version })
+        #expect(consumer.handler.infos.count == notified + 1 && consumer.dataSourceInfo?.name == "cam-7")
+        let f = consumer.fallbackStatistics
+        #expect(f[.invalidAnnounces] == 0 && f[.malformedMessages] == 0 && f[.foreignStreamDrops] == 0, "\(describe(f))")
+    }
+
     /// The FALLBACK duty cycle (bridge poll, chunk validation, reassembly, admission, delivery) allocates nothing
-    /// in steady state, the source's metadata re-sent over the bridge every millisecond included. Only this
+    /// in steady state, the source's metadata and beacon re-sent over the bridge every millisecond included. Only this
     /// thread's allocations around the consumer's duty cycle are counted.
     @Test func fallbackDutyCycleAllocatesNothing() throws {
         let chain = try FallbackTestChain("fallback-alloc", udp: false, metadataIntervalNs: 1_000_000)
         try chain.connectShm()
         try chain.enterFallback()
         let consumer = chain.consumer
+        chain.producer.setDataSource(name: "cam-7", summary: "UINT8 [64]", nowNs: TensorPoolClock.monotonicNs())
         chain.producer.setMetadata([MetaAttribute(key: "camera", format: "text/plain", value: Array("cam-7".utf8))],
                                    nowNs: TensorPoolClock.monotonicNs())
         try #require(try chain.pump { consumer.handler.metadata.count == 1 }, "\(describe(consumer.fallbackStatistics))")
+        try #require(try chain.pump { consumer.dataSourceInfo?.name == "cam-7" && consumer.dataSourceInfo?.metaVersion == chain.producer.metaVersion },
+                     "\(describe(consumer.fallbackStatistics))")
         consumer.handler.recording = false
         let layouts = [Self.small, TensorLayout(dtype: .float32, shape: [128, 128])]  // 64 B, 64 KiB
         var allocations = 0
@@ -314,7 +352,11 @@ import TensorPoolCore
         allocations = 0
         let before = consumer.handler.delivered
         let metadataSent = chain.sender.statistics[.metadataSent]
+        let announceSent = chain.sender.statistics[.announceSent]
+        let infos = consumer.handler.infos.count
         for i in 0..<1000 { try frame(layouts[i & 1]) }
+        #expect(chain.sender.statistics[.announceSent] > announceSent, "no beacon re-sent during the measurement")
+        #expect(consumer.handler.infos.count == infos, "a beacon re-send notified again")
         #expect(consumer.handler.delivered - before == 1000)
         #expect(chain.sender.statistics[.metadataSent] > metadataSent, "no metadata re-sent during the measurement")
         #expect(consumer.handler.metadata.count == 1, "a re-send notified again")

@@ -118,4 +118,52 @@ import TensorPoolCore
         #expect(consumer.statistics[.metadataUpdates] == 1)
         #expect(f[.invalidMetadata] == 5 && f[.malformedMessages] == 1 && f[.foreignStreamDrops] == 1, "\(describe(f))")
     }
+
+    /// Hostile `BridgeDataSourceAnnounce`s reaching a FALLBACK consumer: over the consumer's bounds (name, summary
+    /// length, non-ASCII), truncated, of another stream or of an unknown template, each is counted and ignored; the
+    /// beacon held stays, and its byte-identical re-send notifies nothing.
+    @Test func hostileAnnouncesAreCountedAndIgnored() throws {
+        // The real sender forwards the producer's beacon once (no periodic re-send within the test: 60 s).
+        let chain = try FallbackTestChain("fallback-hostile-announce", udp: false, metadataIntervalNs: 60_000_000_000) {
+            $0.aeron.metadataStreamId += 1000
+        }
+        try chain.connectShm()
+        try chain.enterFallback()
+        let consumer = chain.consumer
+        try #require(try chain.pump { consumer.handler.infos.count == 1 }, "the producer's own beacon was not bridged")
+        let f = consumer.fallbackStatistics
+        let rogue = try chain.env.aeron.addExclusivePublication(channel: chain.channel, streamId: FallbackTestChain.bridgeStream)
+        defer { try? rogue.close() }
+        try #require(try chain.pump { rogue.isConnected }, "test publication not connected")
+        let crafter = BridgeChunkCrafter()
+
+        func send(_ bytes: [UInt8], until condition: () -> Bool, _ what: String) throws {
+            let offered = try chain.pump { bytes.withUnsafeBytes { rogue.offer($0) }.position != nil }
+            try #require(offered, "offer \(what)")
+            try #require(try chain.pump(until: condition), "\(what): \(describe(f))")
+        }
+        let name = Array("rogue-cam".utf8), summary = Array("UINT8 [64]".utf8)
+        let good = try crafter.announce(producerId: 5, epoch: 8, metaVersion: 2, name: name, summary: summary)
+        try send(good, until: { consumer.handler.infos.count == 2 }, "valid beacon")
+        let held = try #require(consumer.dataSourceInfo)
+        #expect(held == DataSourceInfo(streamId: FallbackTestChain.stream, producerId: 5, epoch: 8, metaVersion: 2,
+                                       name: "rogue-cam", summary: "UINT8 [64]"))
+
+        try send(try crafter.announce(name: Array(repeating: 0x61, count: DataSourceInfo.maxNameBytes + 1), summary: summary),
+                 until: { f[.invalidAnnounces] == 1 }, "name too long")
+        try send(try crafter.announce(name: name, summary: Array(repeating: 0x61, count: DataSourceInfo.maxSummaryBytes + 1)),
+                 until: { f[.invalidAnnounces] == 2 }, "summary too long")
+        try send(try crafter.announce(name: [0xE2, 0x82, 0xAC], summary: summary), until: { f[.invalidAnnounces] == 3 }, "name not ASCII")
+        try send(Array(good.dropLast(3)), until: { f[.malformedMessages] == 1 }, "truncated")
+        var unknown = good
+        unknown[2] = 9
+        try send(unknown, until: { f[.malformedMessages] == 2 }, "unknown template")
+        try send(try crafter.announce(streamId: 99, name: name, summary: summary), until: { f[.foreignStreamDrops] == 1 }, "another stream")
+        try send(good, until: { true }, "re-send")
+        try chain.pump(timeoutS: 0.1) { false }
+        #expect(consumer.handler.infos.count == 2, "\(consumer.handler.infos)")
+        #expect(consumer.dataSourceInfo == held)
+        #expect(f[.invalidAnnounces] == 3 && f[.malformedMessages] == 2 && f[.foreignStreamDrops] == 1
+                && f[.invalidChunks] == 0 && f[.invalidMetadata] == 0, "\(describe(f))")
+    }
 }

@@ -20,6 +20,8 @@ struct FallbackRecorder: TensorFrameHandler {
     var metaVersions: [UInt32] = []
     /// Every ``onMetadata(_:)`` call.
     var metadata: [DataSourceMetadata] = []
+    /// Every ``onDataSourceInfo(_:)`` call.
+    var infos: [DataSourceInfo] = []
     var torn = 0
     /// Frames delivered, counted without allocating (for the allocation test, which does not record).
     var delivered = 0
@@ -30,6 +32,10 @@ struct FallbackRecorder: TensorFrameHandler {
 
     mutating func onMetadata(_ metadata: DataSourceMetadata) {
         self.metadata.append(metadata)
+    }
+
+    mutating func onDataSourceInfo(_ info: DataSourceInfo) {
+        infos.append(info)
     }
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
