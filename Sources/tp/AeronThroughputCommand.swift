@@ -37,9 +37,9 @@ struct AeronThroughputCommand: ParsableCommand {
         private let words: AtomicBuffer
 
         init() {
-            memory = .allocate(byteCount: 4 * Self.line, alignment: Self.line)
-            memory.initializeMemory(as: UInt8.self, repeating: 0, count: 4 * Self.line)
-            words = AtomicBuffer(base: memory, capacity: 4 * Self.line)
+            memory = .allocate(byteCount: 5 * Self.line, alignment: Self.line)
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: 5 * Self.line)
+            words = AtomicBuffer(base: memory, capacity: 5 * Self.line)
             words.setInt64Release(1, at: 0)
         }
 
@@ -58,6 +58,11 @@ struct AeronThroughputCommand: ParsableCommand {
         var bytes: Int {
             get { Int(words.int64Relaxed(at: 3 * Self.line)) }
             set { words.setInt64Relaxed(Int64(newValue), at: 3 * Self.line) }
+        }
+        /// Offers or claims refused (back pressure, admin action...), written by the publisher when it stops.
+        var refused: Int {
+            get { Int(words.int64Relaxed(at: 4 * Self.line)) }
+            set { words.setInt64Relaxed(Int64(newValue), at: 4 * Self.line) }
         }
     }
 
@@ -105,7 +110,7 @@ struct AeronThroughputCommand: ParsableCommand {
         subscriber?.join()
         let measured = perSecond.count > 1 ? Array(perSecond.dropFirst()) : perSecond
         let median = measured.sorted()[measured.count / 2]
-        print("result kind=throughput role=\(role.rawValue) pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received)")
+        print("result kind=throughput role=\(role.rawValue) pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received) refused=\(shared.refused)")
     }
 
     func waitConnected(timeoutS: Int64 = 10, _ condition: () -> Bool) throws {
@@ -137,14 +142,18 @@ struct AeronThroughputCommand: ParsableCommand {
     nonisolated static func claimLoop(_ publication: ExclusivePublication, length: Int, stamp: Bool, shared: Shared) -> Int {
         var claim = BufferClaim()
         var sent = 0
+        var refused = 0
         while shared.isRunning {
             if publication.tryClaim(length: length, into: &claim).position != nil {
                 if stamp { claim.payload.storeBytes(of: sent, as: Int.self) }
                 claim.commit()
                 sent += 1
                 if sent & 1023 == 0 { shared.sent = sent }
+            } else {
+                refused &+= 1
             }
         }
+        shared.refused = refused
         return sent
     }
 
@@ -152,13 +161,17 @@ struct AeronThroughputCommand: ParsableCommand {
     nonisolated static func offerLoop(_ publication: ExclusivePublication, message: UnsafeMutableRawBufferPointer,
                                       payload: UnsafeRawBufferPointer, stamp: Bool, shared: Shared) -> Int {
         var sent = 0
+        var refused = 0
         while shared.isRunning {
             if stamp { message.storeBytes(of: sent, as: Int.self) }
             if publication.offer(payload).position != nil {
                 sent += 1
                 if sent & 1023 == 0 { shared.sent = sent }
+            } else {
+                refused &+= 1
             }
         }
+        shared.refused = refused
         return sent
     }
 
@@ -170,13 +183,17 @@ struct AeronThroughputCommand: ParsableCommand {
             let payload = UnsafeRawBufferPointer(rebasing: message[0..<length])
             let stamp = length >= 8
             var sent = 0
+            var refused = 0
             while shared.isRunning {
                 if stamp { message.storeBytes(of: sent, as: Int.self) }
                 if publication.offer(payload).position != nil {
                     sent += 1
                     if sent & 1023 == 0 { shared.sent = sent }
+                } else {
+                    refused &+= 1
                 }
             }
+            shared.refused = refused
             shared.sent = sent
         }
     }
