@@ -1,4 +1,13 @@
 extension TensorSlotHeader {
+    /// `rows_filled` of the finished frame: `dims[0]` for a row-major layout, `nil` otherwise (column-major,
+    /// unknown order, `ndims` 0, non-positive `dims[0]`). A producer puts it in the COMPLETE update of a frame whose
+    /// progress reported rows.
+    @inlinable
+    public var completeRows: UInt32? {
+        guard majorOrderRaw == MajorOrder.row.rawValue, ndims >= 1, dims[0] > 0 else { return nil }
+        return UInt32(dims[0])
+    }
+
     /// The row geometry `rows_filled` refers to (spec §10.2.2), or why this header has none: the layout must be
     /// row-major (`.rowsNeedRowMajor`), with an element size (not BIT) and dimensions `1 ..< ndims` densely packed
     /// within a row (`.rowNotDense`). The row pitch is `strides[0]` (0: the row size). Returns a geometry with
