@@ -28,28 +28,18 @@ extension SeqlockReader {
         frameId: UInt64, headerIndex: UInt32, bytesFilled: UInt64,
         _ body: (_ header: TensorSlotHeader, _ prefix: RawSpan) -> R
     ) -> FramePrefixRead<R> {
-        let index = Int(headerIndex)
-        guard index < nslots else { return .refused(.headerIndexOutOfRange(headerIndex)) }
-        let ring = self.ring
-        let slot = RegionLayout.headerSlotOffset(index)
-        let commitOffset = slot + RegionLayout.SlotHeader.commitWord
-        let first = UInt64(bitPattern: ring.int64Acquire(at: commitOffset))
-        guard CommitWord.frameId(first) == frameId else {
-            return .refused(.slotHoldsOtherFrame(found: CommitWord.frameId(first)))
-        }
         let header: TensorSlotHeader
-        do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
-            return .refused(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
+        let p: Int
+        switch lookUpStaged(frameId: frameId, headerIndex: headerIndex) {
+        case .staged(let h, let pool):
+            header = h
+            p = pool
+        case .refused(let reason): return .refused(reason)
+        case .torn: return .torn
         }
-        if header.frameId != frameId {
-            return prefixRefusal(.headerNotStaged(found: header.frameId), ring, commitOffset, frameId)
-        }
-        let p = poolTable.index(of: header.poolId)
-        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolTable.entries[p].strideBytes,
-                                         cache: &shapeCache.pointee) {
-            return prefixRefusal(.invalidHeader(failure), ring, commitOffset, frameId)
-        }
-        guard p >= 0 else { return .refused(.invalidHeader(.unknownPool(header.poolId))) }
+        let index = Int(headerIndex)
+        let ring = self.ring
+        let commitOffset = RegionLayout.headerSlotOffset(index) + RegionLayout.SlotHeader.commitWord
         if header.payloadOffset != 0 {
             return prefixRefusal(.payloadOffsetNotZero(header.payloadOffset), ring, commitOffset, frameId)
         }
@@ -71,6 +61,45 @@ extension SeqlockReader {
         return CommitWord.frameId(second) == frameId ? .intact(result) : .torn
     }
 
+    /// The first half of a prefix or row read: the commit word must name `frameId` (WRITING or COMMITTED), the
+    /// header must carry `frameId` and pass §8.2 validation against its mapped pool. A refusal found while the
+    /// commit word moved is reported as `.torn`.
+    @inlinable
+    func lookUpStaged(frameId: UInt64, headerIndex: UInt32) -> StagedSlotLookup {
+        let index = Int(headerIndex)
+        guard index < nslots else { return .refused(.headerIndexOutOfRange(headerIndex)) }
+        let ring = self.ring
+        let slot = RegionLayout.headerSlotOffset(index)
+        let commitOffset = slot + RegionLayout.SlotHeader.commitWord
+        let first = UInt64(bitPattern: ring.int64Acquire(at: commitOffset))
+        guard CommitWord.frameId(first) == frameId else {
+            return .refused(.slotHoldsOtherFrame(found: CommitWord.frameId(first)))
+        }
+        let header: TensorSlotHeader
+        do { header = try TensorSlotHeader(from: ring, slotOffset: slot) } catch {
+            return .refused(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
+        }
+        if header.frameId != frameId {
+            return lookupRefusal(.headerNotStaged(found: header.frameId), ring, commitOffset, frameId)
+        }
+        let p = poolTable.index(of: header.poolId)
+        if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolTable.entries[p].strideBytes,
+                                         cache: &shapeCache.pointee) {
+            return lookupRefusal(.invalidHeader(failure), ring, commitOffset, frameId)
+        }
+        guard p >= 0 else { return .refused(.invalidHeader(.unknownPool(header.poolId))) }
+        return .staged(header, pool: p)
+    }
+
+    /// ``prefixRefusal(_:_:_:_:)`` for ``lookUpStaged(frameId:headerIndex:)``.
+    @inlinable
+    func lookupRefusal(_ reason: FramePrefixRefusal, _ ring: AtomicBuffer, _ commitOffset: Int,
+                       _ frameId: UInt64) -> StagedSlotLookup {
+        AtomicBuffer.acquireFence()
+        let now = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
+        return CommitWord.frameId(now) == frameId ? .refused(reason) : .torn
+    }
+
     /// `reason`, or `.torn` if the commit word no longer names `frameId` (so a header that looked wrong was just
     /// being overwritten by a later frame).
     @inlinable
@@ -80,4 +109,15 @@ extension SeqlockReader {
         let now = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
         return CommitWord.frameId(now) == frameId ? .refused(reason) : .torn
     }
+}
+
+/// What ``SeqlockReader/lookUpStaged(frameId:headerIndex:)`` found in a slot.
+@usableFromInline
+enum StagedSlotLookup {
+    /// The slot holds the frame and its staged, valid header; `pool` indexes the reader's pool table.
+    case staged(TensorSlotHeader, pool: Int)
+    /// No prefix can be read, for this reason.
+    case refused(FramePrefixRefusal)
+    /// The commit word moved during the check.
+    case torn
 }

@@ -40,7 +40,7 @@ struct ConsumerCommand: ParsableCommand {
 
     @Flag(help: ArgumentHelp(
         "Declare supports_progress and read the filled prefix of each FrameProgress (spec §10.2.2).",
-        discussion: "Counts prefix reads (intact, torn, refused) and, with --verify, checks intact prefixes against the synthetic pattern (exit 1 on a mismatch). Prefixes are readable when the producer stages the layout at claim (tp producer --progress-steps N)."))
+        discussion: "Counts prefix reads (intact, torn, refused) and, with --verify, checks intact prefixes against the synthetic pattern (exit 1 on a mismatch; updates with rows_filled are read and checked row by row). Prefixes are readable when the producer stages the layout at claim (tp producer --progress-steps N)."))
     var progress = false
 
     @Option(help: "FALLBACK: bridge Aeron stream id for payload_fallback_uri values without a stream-id=<n> parameter (overrides consumer.fallback_bridge_stream_id of --config / TP_CONSUMER_FALLBACK_BRIDGE_STREAM_ID).")
@@ -108,7 +108,7 @@ struct ConsumerCommand: ParsableCommand {
         if config.supportsProgress {
             let refused = s[.prefixRefusedEpoch] + s[.prefixRefusedSlot] + s[.prefixRefusedNotStaged]
                 + s[.prefixRefusedInformational] + s[.prefixRefusedInvalid]
-            summary += " progress=\(s[.progressDelivered]) prefix_intact=\(s[.prefixReadsIntact]) prefix_torn=\(s[.prefixReadsTorn])"
+            summary += " progress=\(s[.progressDelivered]) prefix_intact=\(s[.prefixReadsIntact]) prefix_torn=\(s[.prefixReadsTorn]) prefix_rows=\(s[.prefixRowReadsIntact])"
             summary += " prefix_refused=\(refused) prefix_not_staged=\(s[.prefixRefusedNotStaged]) prefix_verified=\(handlerCounters[.prefixVerified]) prefix_corrupt=\(handlerCounters[.prefixCorrupt])"
         }
         if handler.latency.totalCount > 0 {

@@ -58,13 +58,26 @@ struct ConsumerVerifyingHandler: TensorFrameHandler {
 
     /// Prefixes are read only when the consumer is configured with `supports_progress` (`tp consumer --progress`).
     static var readsProgressPrefixes: Bool { true }
+    /// Updates with `rows_filled` are read as rows; each row is checked at its own payload offset (`row * pitch`).
+    static var readsProgressRows: Bool { true }
     private var pendingPrefixOK: Bool?
 
     mutating func onProgressPrefix(_ prefix: borrowing FramePrefix) {
         // Republished streams renumber frames: their prefixes cannot be checked against a (epoch, seq) pattern.
-        pendingPrefixOK = verify && !republished
-            ? prefix.withBytes { SyntheticFramePattern.matches($0, epoch: prefix.progress.epoch, seq: prefix.frameId) }
-            : nil
+        guard verify && !republished else {
+            pendingPrefixOK = nil
+            return
+        }
+        let epoch = prefix.progress.epoch, seq = prefix.frameId
+        if let rows = prefix.rows {
+            var ok = true
+            for r in 0..<rows.count where ok {
+                ok = prefix.withRow(r) { SyntheticFramePattern.matches($0, epoch: epoch, seq: seq, byteOffset: r * rows.pitch) }
+            }
+            pendingPrefixOK = ok
+        } else {
+            pendingPrefixOK = prefix.withBytes { SyntheticFramePattern.matches($0, epoch: epoch, seq: seq) }
+        }
     }
 
     mutating func onProgressPrefixCompleted(frameId: UInt64, intact: Bool) {

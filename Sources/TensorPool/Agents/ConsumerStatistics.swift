@@ -71,11 +71,14 @@ public enum ConsumerStatisticsCounter: Int, RoleStatisticsCounter {
     /// Prefix reads refused because the producer had not staged the frame's header at claim.
     case prefixRefusedNotStaged
     /// Prefix reads refused because the layout makes progress informational only (`payload_offset != 0` or
-    /// non-contiguous strides, spec §10.2.2).
+    /// non-contiguous strides for a byte prefix; not row-major or rows not dense for a row read, spec §10.2.2).
     case prefixRefusedInformational
-    /// Prefix reads refused because the staged header was invalid or `payload_bytes_filled` exceeded
-    /// `values_len_bytes` (hostile or broken producer).
+    /// Prefix reads refused because the staged header was invalid, `payload_bytes_filled` exceeded
+    /// `values_len_bytes` or `rows_filled` exceeded `dims[0]` (hostile or broken producer).
     case prefixRefusedInvalid
+    /// Of ``prefixReadsIntact``, the row reads (`rows_filled` read as rows by a handler that sets
+    /// ``TensorFrameHandler/readsProgressRows``).
+    case prefixRowReadsIntact
 }
 
 extension ConsumerStatisticsCounter {

@@ -67,6 +67,24 @@ public enum SyntheticFramePattern {
         return counts(bytes, from: word(epoch: epoch, seq: seq, index: 0))
     }
 
+    /// True when `bytes` holds the pattern of (`epoch`, `seq`) at offsets `byteOffset ..< byteOffset + bytes.count`
+    /// of the payload: the check for one row of a padded layout (row `r` at `byteOffset = r * pitch`), whose
+    /// bytes ``fill(_:range:epoch:seq:)`` wrote at the same offsets. `false` for a negative offset.
+    @inlinable
+    public static func matches(_ bytes: UnsafeRawBufferPointer, epoch: UInt64, seq: UInt64, byteOffset: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        guard byteOffset >= 0 else { return false }
+        var b = 0
+        var mismatch: UInt8 = 0
+        while b < bytes.count && (byteOffset + b) & 7 != 0 {
+            mismatch |= base.load(fromByteOffset: b, as: UInt8.self) ^ byte(epoch: epoch, seq: seq, offset: byteOffset + b)
+            b += 1
+        }
+        guard mismatch == 0 else { return false }
+        let rest = UnsafeRawBufferPointer(start: base + b, count: bytes.count - b)
+        return counts(rest, from: word(epoch: epoch, seq: seq, index: (byteOffset + b) >> 3))
+    }
+
     /// True when every 64-bit word `i` of `bytes` is `start &+ i` (little-endian) and a trailing partial word holds
     /// the low bytes of the next one: the shape of every frame's pattern, whose word `i` is word 0 plus `i`.
     @inlinable
@@ -108,7 +126,8 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     /// at `rateHz` 0), like a DMA engine, claiming it with its layout staged
     /// (``TensorPoolProducer/claim(byteCount:layout:metaVersion:nowNs:)``) and reporting each step with
     /// ``TensorPoolProducer/reportProgress(_:bytesFilled:rowsFilled:nowNs:)``, so consumers that read progress
-    /// prefixes see the frame grow. 0 (default) or 1: fill in one go.
+    /// prefixes see the frame grow; for a row-major layout of 2 or more dimensions each update also carries the
+    /// complete rows written (`rows_filled`). 0 (default) or 1: fill in one go.
     public var progressSteps = 0
     private var inProgress: ProducerClaim?
     private var filledBytes = 0
@@ -176,7 +195,7 @@ public struct SyntheticFrameSource: ProducerFrameSource {
         SyntheticFramePattern.fill(claim.payload, range: filledBytes..<end, epoch: producer.epoch, seq: claim.seq)
         filledBytes = end
         if end < count {
-            producer.reportProgress(claim, bytesFilled: UInt64(end), nowNs: nowNs)
+            producer.reportProgress(claim, bytesFilled: UInt64(end), rowsFilled: rowsFilled(bytes: end), nowNs: nowNs)
             nextStepNs = nowNs + (rateHz > 0 ? UInt64(1e9 / rateHz / Double(steps)) : 0)
         } else {
             inProgress = nil
@@ -184,6 +203,14 @@ public struct SyntheticFrameSource: ProducerFrameSource {
             _ = producer.commit(claim, timestampNs: now, nowNs: now)
         }
         return 1
+    }
+
+    /// Complete rows in the first `bytes` bytes of a row-major layout with at least 2 dimensions (the source writes
+    /// contiguous frames, so bytes and rows describe the same prefix); `nil` for other layouts.
+    private func rowsFilled(bytes: Int) -> UInt32? {
+        guard layout.majorOrder == .row, layout.ndims >= 2, layout.dims[0] > 0 else { return nil }
+        let rowBytes = layout.contiguousByteCount / Int(layout.dims[0])
+        return rowBytes > 0 ? UInt32(truncatingIfNeeded: bytes / rowBytes) : nil
     }
 
     private func produceOne(_ producer: TensorPoolProducer) {

@@ -304,7 +304,9 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
     /// Hands `FrameProgress` of the mapped epoch to ``TensorFrameHandler/onProgress(_:)``, only if `supports_progress`
     /// is configured (spec §10.2.2) and admission will take the frame (DECIMATED skips the others, counted in
     /// `progressSkipped`); an unknown state value is a counted `unknownEnumValue` rejection. With
-    /// ``TensorFrameHandler/readsProgressPrefixes`` the filled prefix is then read (``SeqlockReader/withPrefix(frameId:headerIndex:bytesFilled:_:)``)
+    /// ``TensorFrameHandler/readsProgressPrefixes`` the filled prefix is then read (``SeqlockReader/withPrefix(frameId:headerIndex:bytesFilled:_:)``,
+    /// or ``SeqlockReader/withRows(frameId:headerIndex:rowsFilled:bytesFilled:_:)`` for an update with `rows_filled`
+    /// when the handler sets ``TensorFrameHandler/readsProgressRows``)
     /// and handed to ``TensorFrameHandler/onProgressPrefix(_:)``, or the refusal to
     /// ``TensorFrameHandler/onProgressPrefixRefused(_:reason:)``, each counted in ``statistics``. Allocates nothing.
     public func onFrameProgress(_ message: FrameProgressDecoder, nowNs: UInt64) throws(SBEError) {
@@ -339,7 +341,8 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         if Handler.readsProgressPrefixes { readPrefix(update, nowNs: nowNs) }
     }
 
-    /// Reads the filled prefix of `update`'s frame through the mapped reader and hands it to the handler.
+    /// Reads the filled prefix of `update`'s frame through the mapped reader and hands it to the handler: as rows
+    /// when the handler reads rows and the update carries `rows_filled`, else as a byte prefix.
     func readPrefix(_ update: FrameProgressUpdate, nowNs: UInt64) {
         guard let reader = state.pointee.reader else {
             refusePrefix(update, .notMapped)
@@ -347,18 +350,33 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         }
         let handler = handlerStorage
         var called = false
-        let result = reader._withUnsafeGuaranteedRef { reader in
-            reader.withPrefix(frameId: update.frameId, headerIndex: update.headerIndex,
-                              bytesFilled: update.payloadBytesFilled) { header, prefix in
-                called = true
-                prefix.withUnsafeBytes { bytes in
-                    handler.pointee.onProgressPrefix(FramePrefix(progress: update, header: header, nowNs: nowNs, payload: bytes))
+        let result: FramePrefixRead<Void>
+        if Handler.readsProgressRows, let rowsFilled = update.rowsFilled {
+            result = reader._withUnsafeGuaranteedRef { reader in
+                reader.withRows(frameId: update.frameId, headerIndex: update.headerIndex, rowsFilled: rowsFilled,
+                                bytesFilled: update.payloadBytesFilled) { header, rows, span in
+                    called = true
+                    span.withUnsafeBytes { bytes in
+                        handler.pointee.onProgressPrefix(FramePrefix(progress: update, header: header, nowNs: nowNs,
+                                                                     payload: bytes, rows: rows))
+                    }
+                }
+            }
+        } else {
+            result = reader._withUnsafeGuaranteedRef { reader in
+                reader.withPrefix(frameId: update.frameId, headerIndex: update.headerIndex,
+                                  bytesFilled: update.payloadBytesFilled) { header, prefix in
+                    called = true
+                    prefix.withUnsafeBytes { bytes in
+                        handler.pointee.onProgressPrefix(FramePrefix(progress: update, header: header, nowNs: nowNs, payload: bytes))
+                    }
                 }
             }
         }
         switch result {
         case .intact:
             statistics.add(.prefixReadsIntact)
+            if Handler.readsProgressRows && update.rowsFilled != nil { statistics.add(.prefixRowReadsIntact) }
             handler.pointee.onProgressPrefixCompleted(frameId: update.frameId, intact: true)
         case .torn:
             if called {
@@ -380,8 +398,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         case .reclaimedDuringCheck: .prefixReadsTorn
         case .slot(.headerIndexOutOfRange), .slot(.slotHoldsOtherFrame): .prefixRefusedSlot
         case .slot(.headerNotStaged): .prefixRefusedNotStaged
-        case .slot(.payloadOffsetNotZero), .slot(.nonContiguousStrides): .prefixRefusedInformational
-        case .slot(.invalidHeader), .slot(.filledBeyondPayload): .prefixRefusedInvalid
+        case .slot(.payloadOffsetNotZero), .slot(.nonContiguousStrides), .slot(.rowsNeedRowMajor), .slot(.rowNotDense):
+            .prefixRefusedInformational
+        case .slot(.invalidHeader), .slot(.filledBeyondPayload), .slot(.rowsFilledBeyondDims), .slot(.rowsBeyondPayload):
+            .prefixRefusedInvalid
         }
         statistics.add(counter)
         handler.onProgressPrefixRefused(update, reason: reason)

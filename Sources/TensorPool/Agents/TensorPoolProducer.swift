@@ -348,7 +348,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
                 return .dropped(.stagedLayoutMismatch)
             }
             return commitClaimed(slotClaim(claim), layout: layout, valuesLength: valuesLength, timestamp: timestamp,
-                                 metaVersion: resolvedMeta, staged: true, nowNs: nowNs)
+                                 metaVersion: resolvedMeta, staged: true, completeRows: staged.completeRows, nowNs: nowNs)
         }
         guard valuesLength >= 0, valuesLength <= claim.strideBytes else {
             writer.abort(slotClaim(claim))
@@ -383,7 +383,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             return .dropped(.outOfOrder(expectedSeq: state.pointee.oldestOpenSeq, claimSeq: claim.seq))
         }
         return commitStaged(slotClaim(claim), valuesLength: Int(staged.valuesLenBytes), timestamp: timestamp,
-                            metaVersion: staged.metaVersion, nowNs: nowNs)
+                            metaVersion: staged.metaVersion, completeRows: staged.completeRows, nowNs: nowNs)
     }
 
     /// Gives up a claim: the slot stays WRITING (readers drop it) and its `seq` becomes a gap for consumers.
@@ -605,7 +605,8 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     @inlinable func slotClaim(_ claim: ProducerClaim) -> SlotClaim { claim.slot }
 
     @inlinable func commitClaimed(_ claim: SlotClaim, layout: TensorLayout, valuesLength: Int, timestamp: FrameTimestamp,
-                                  metaVersion: UInt32, staged: Bool = false, nowNs: UInt64) -> ProducerPublishResult {
+                                  metaVersion: UInt32, staged: Bool = false, completeRows: UInt32? = nil,
+                                  nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
         // The header goes in (still WRITING: readers drop the slot) before the clock is read, and the descriptor
         // path's lines are touched: after a large fill these lines are cold, and their misses are not frame
@@ -620,12 +621,15 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
                 return .dropped(.invalidLayout("\(failure)"))
             }
         }
-        return commitStaged(claim, valuesLength: valuesLength, timestamp: timestamp, metaVersion: metaVersion, nowNs: nowNs)
+        return commitStaged(claim, valuesLength: valuesLength, timestamp: timestamp, metaVersion: metaVersion,
+                            completeRows: completeRows, nowNs: nowNs)
     }
 
     /// Commits a slot whose header is staged: COMMITTED word, descriptor, COMPLETE progress, statistics.
+    /// `completeRows` (`dims[0]` of a row-major staged layout) goes in the COMPLETE update when the frame's
+    /// progress reported rows: every row is written at commit.
     @inlinable func commitStaged(_ claim: SlotClaim, valuesLength: Int, timestamp: FrameTimestamp,
-                                 metaVersion: UInt32, nowNs: UInt64) -> ProducerPublishResult {
+                                 metaVersion: UInt32, completeRows: UInt32? = nil, nowNs: UInt64) -> ProducerPublishResult {
         let seq = claim.frameId
         controlPlane.warm(.descriptor)
         // The producer's own bookkeeping and the descriptor's fields come before the clock read too: after a large
@@ -643,7 +647,9 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
                                                       metaVersion: metaVersion)
         if state.pointee.progressSeq == seq {
             state.pointee.progressSeq = nil
-            if let emission = state.pointee.throttler.complete(payloadBytesFilled: UInt64(valuesLength), nowNs: nowNs) { send(emission) }
+            let rows = state.pointee.throttler.reportsRows ? completeRows : nil
+            if let emission = state.pointee.throttler.complete(payloadBytesFilled: UInt64(valuesLength), rowsFilled: rows,
+                                                               nowNs: nowNs) { send(emission) }
         }
         if result.position != nil {
             statistics.add(.framesPublished)

@@ -53,6 +53,8 @@ public struct ProgressThrottler: Sendable {
 
     /// `true` between `start` and `complete`.
     public var isActive: Bool { active }
+    /// `true` when an update of the current (or last) frame carried `rows_filled`: its COMPLETE carries rows too.
+    public var reportsRows: Bool { hasRows }
 
     /// Starts a frame; returns STARTED when `enabled`.
     public mutating func start(frameId: UInt64, headerIndex: UInt32, nowNs: UInt64, enabled: Bool) -> ProgressEmission? {

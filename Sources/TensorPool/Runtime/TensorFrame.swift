@@ -78,6 +78,8 @@ public struct FrameProgressUpdate: Sendable, Hashable {
     /// ``FramePrefix`` (checked against the staged header and the commit word), never from this number alone.
     public var payloadBytesFilled: UInt64
     /// Rows written so far, for row-major sources; `nil` when the producer did not send it (wire null value).
+    /// Readable only through a ``FramePrefix`` row read (``TensorFrameHandler/readsProgressRows``), checked against
+    /// the staged header's `dims[0]` and row layout.
     public var rowsFilled: UInt32?
     /// STARTED, PROGRESS or COMPLETE (UNKNOWN when the producer set none); never regresses within a frame
     /// (spec §10.2.2).
@@ -102,6 +104,12 @@ public protocol TensorFrameHandler {
     /// `true` to have the filled prefix of each `FrameProgress` read and handed to ``onProgressPrefix(_:)`` (after
     /// ``onProgress(_:)``); needs `supports_progress` in the consumer configuration. Default `false`.
     static var readsProgressPrefixes: Bool { get }
+    /// `true` (with ``readsProgressPrefixes``) when the handler understands row layouts: a `FrameProgress` carrying
+    /// `rows_filled` is then read as rows (``FramePrefix/rows``, ``FramePrefix/withRow(_:_:)``), also for row-major
+    /// layouts with a padded row pitch or a `payload_offset`, which a byte prefix cannot cover (spec §10.2.2).
+    /// Updates without `rows_filled` are still read as byte prefixes. Default `false`: `rows_filled` is ignored and
+    /// the byte-prefix rules apply unchanged.
+    static var readsProgressRows: Bool { get }
     /// The filled prefix of a frame being written (spec §10.2.2), inside the read: keep results provisional until
     /// ``onProgressPrefixCompleted(frameId:intact:)``. Called only when ``readsProgressPrefixes`` is `true`.
     mutating func onProgressPrefix(_ prefix: borrowing FramePrefix)
@@ -130,6 +138,8 @@ extension TensorFrameHandler {
     public mutating func onProgress(_ progress: FrameProgressUpdate) {}
     /// `false`: prefixes are not read (no cost, no refusal counted) unless a handler opts in.
     public static var readsProgressPrefixes: Bool { false }
+    /// `false`: `rows_filled` is ignored (byte prefixes only) unless a handler opts in.
+    public static var readsProgressRows: Bool { false }
     /// Ignores prefixes (never called unless ``readsProgressPrefixes`` is `true`).
     public mutating func onProgressPrefix(_ prefix: borrowing FramePrefix) {}
     /// Ignores the verdict: enough for a handler that keeps nothing from `onProgressPrefix`.
