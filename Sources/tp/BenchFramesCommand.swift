@@ -26,6 +26,8 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Header ring and pool slots (power of two); 4 like the C prototype.") var nslots: UInt32 = 4
     @Option(help: "closed: the producer stays at most --nslots frames ahead of the slowest consumer (like the C prototype's releases; no slot overwritten while read); open: it publishes freely and late consumers drop.")
     var flow: String = "closed"
+    @Option(help: "Closed flow's acknowledgements: board (one shared-memory word per consumer) or aeron (each consumer offers a 16-byte release message per frame on an Aeron IPC stream that the producer polls, as the C prototype does).")
+    var acks: String = "board"
     @Flag(help: "Smoke run (~30 s): 64 KiB and 4 MiB, 1 s per case, short references.") var quick = false
     @Flag(help: "Use the real Aeron C media driver (needs TP_PYAERON_SO or scripts/install-test-deps.sh).") var realDriver = false
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
@@ -47,6 +49,7 @@ struct BenchFrames: ParsableCommand {
 
     func run() throws {
         guard flow == "closed" || flow == "open" else { throw ValidationError("--flow closed|open") }
+        guard acks == "aeron" || acks == "board" else { throw ValidationError("--acks aeron|board") }
         guard stamp == "commit" || stamp == "call" else { throw ValidationError("--stamp commit|call") }
         guard idle == "spin" || idle == "sleep" else { throw ValidationError("--idle spin|sleep") }
         let plan = try casePlan()
@@ -59,7 +62,7 @@ struct BenchFrames: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let aeronDir = "/dev/shm/tp-bench-frames-\(getpid())"
-        print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow), nslots \(nslots)")
+        print("tp bench frames: \(plan.count) cases, \(secondsPerCase) s each, load \(Self.format(loadBefore)), driver \(realDriver ? "Aeron C (real)" : "embedded Swift"), flow \(flow)\(flow == "closed" ? " (acks \(acks))" : ""), nslots \(nslots)")
         fflush(stdout)
 
         let sizes = Array(Set(plan.flatMap { $0.mixBytes ?? [$0.bytes] })).sorted()
@@ -138,7 +141,7 @@ struct BenchFrames: ParsableCommand {
         let report = BenchFramesReport(
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
             nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
-            secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, pinned: pin, cases: cases, references: references,
+            secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, acks: flow == "closed" ? acks : nil, pinned: pin, cases: cases, references: references,
             ratios: BenchFramesTable.ratios(cases: cases, references: references))
         print(BenchFramesTable.render(report))
         if let json {
@@ -221,9 +224,10 @@ struct BenchFrames: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: shmRoot) }
         let stream = UInt32(20_000 + index)
         let ackFile = "/dev/shm/tp-bench-frames-\(getpid())-\(index)-acks"
-        let board = flow == "closed" ? try BenchFramesAckBoard(path: ackFile, consumers: spec.consumers, create: true) : nil
+        let board = flow == "closed" && acks == "board"
+            ? try BenchFramesAckBoard(path: ackFile, consumers: spec.consumers, create: true) : nil
         defer { if board != nil { unlink(ackFile) } }
-        let flowArguments = board != nil ? ["--ack-file", ackFile] : []
+        let flowArguments = flow != "closed" ? [] : board != nil ? ["--ack-file", ackFile] : ["--ack-stream", "\(30_000 + index)"]
         var children: [BenchChild] = []
         defer { for child in children { child.kill() } }
         let cpus = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)

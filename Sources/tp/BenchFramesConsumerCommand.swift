@@ -34,6 +34,7 @@ final class BenchFrameTally {
     let readPayload: Bool
     let warmupNs: UInt64
     let acks: BenchFramesAckBoard?
+    let aeronAcks: BenchFramesAcks.Sender?
     let ackIndex: Int
     /// Behind a pointer: as class `var`s, each per-frame update paid a dynamic exclusivity check.
     let counts: UnsafeMutablePointer<BenchFrameCounts>
@@ -41,7 +42,9 @@ final class BenchFrameTally {
     /// Mixed-size runs: the payload sizes whose latencies are kept apart (empty otherwise).
     let sizes: [UInt32]
 
-    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, ackIndex: Int, sizes: [UInt32] = []) {
+    init(readPayload: Bool, warmupNs: UInt64, acks: BenchFramesAckBoard?, aeronAcks: BenchFramesAcks.Sender? = nil,
+         ackIndex: Int, sizes: [UInt32] = []) {
+        self.aeronAcks = aeronAcks
         self.readPayload = readPayload
         self.sizes = sizes
         self.warmupNs = warmupNs
@@ -113,6 +116,7 @@ struct BenchFrameHandler: TensorFrameHandler {
 
     mutating func onFrameCompleted(seq: UInt64, intact: Bool) {
         tally.acks?.acknowledge(tally.ackIndex, seq: seq)
+        tally.aeronAcks?.acknowledge(tally.ackIndex, seq: seq)
         tally.counts.pointee.lastDoneNs = TensorPoolClock.monotonicNs()
         guard intact else {
             tally.counts.pointee.tornInCallback += 1
@@ -152,6 +156,7 @@ struct BenchFramesConsumer: ParsableCommand {
     @Option var warmup: Double
     @Option var resultFile: String
     @Option(help: "Flow-control board (closed loop) and this consumer's line in it.") var ackFile: String?
+    @Option(help: "Flow control over Aeron instead (closed loop): the release stream this consumer offers on.") var ackStream: Int32?
     @Option var ackIndex: Int = 0
     @Option var consumers: Int = 1
     @Option(help: "Mixed-size runs: keep the latency of each of these payload sizes apart (comma separated bytes).")
@@ -172,7 +177,9 @@ struct BenchFramesConsumer: ParsableCommand {
         options.logSink = .discard
         let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
         let sizes = try mixBytes.map { try BenchFramesProducer.frameSizes(mixBytes: $0, bytes: 0).map { UInt32($0) } } ?? []
-        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks, ackIndex: ackIndex,
+        let aeronAcks = try ackStream.map { try BenchFramesAcks.Sender(aeron: aeron, channel: "aeron:ipc", streamId: $0) }
+        let tally = BenchFrameTally(readPayload: read == "full", warmupNs: UInt64(warmup * 1e9), acks: acks,
+                                    aeronAcks: aeronAcks, ackIndex: ackIndex,
                                     sizes: sizes)
         let consumer = try TensorPoolConsumer(configuration: config, aeron: aeron,
                                               handler: BenchFrameHandler(tally: tally), options: options)

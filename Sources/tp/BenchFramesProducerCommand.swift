@@ -25,6 +25,7 @@ struct BenchFramesProducer: ParsableCommand {
     @Option var warmup: Double
     @Option var resultFile: String
     @Option(help: "Flow-control board: stay at most --window frames ahead of the slowest consumer.") var ackFile: String?
+    @Option(help: "Flow control over Aeron instead: the release stream the consumers acknowledge on.") var ackStream: Int32?
     @Option var window: Int = 4
     @Option(help: "Frames per second (0 = as fast as possible).") var rate: Double = 0
     @Option(help: "commit: the producer stamps timestamp_ns at commit, after the payload copy (FrameTimestamp.atCommit, like the C prototype); call: the time before publish/claim, so latency includes the copy.")
@@ -91,7 +92,12 @@ struct BenchFramesProducer: ParsableCommand {
         let zeroCopy = path == "claim"
         let stampAtCommit = stamp == "commit"
         let sleepsWhenIdle = idle == "sleep" && rate > 0
-        let acks = try ackFile.map { try BenchFramesAckBoard(path: $0, consumers: consumers, create: false) }
+        let acks: BenchFramesAcks.Source?
+        if let ackStream {
+            acks = .aeron(try BenchFramesAcks.Receiver(aeron: aeron, channel: "aeron:ipc", streamId: ackStream, consumers: consumers))
+        } else {
+            acks = try ackFile.map { .board(try BenchFramesAckBoard(path: $0, consumers: consumers, create: false)) }
+        }
         let window = UInt64(max(window, 1))
         var flowTimeouts: UInt64 = 0
         var meter = BenchProducerWorkMeter()

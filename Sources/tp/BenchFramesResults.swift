@@ -239,6 +239,8 @@ struct BenchFramesReport: Codable {
     var rateHz: Double
     /// `closed` (producer at most nslots ahead of the slowest consumer) or `open`.
     var flow: String
+    /// Closed flow: how consumers release frames (`aeron` release messages, as the C prototype, or the shared `board`).
+    var acks: String?
     /// Producer on CPU 0, consumers on the others (`--pin`).
     var pinned: Bool
     var cases: [BenchFramesCase]
