@@ -8,6 +8,16 @@ extension TensorSlotHeader {
         return UInt32(dims[0])
     }
 
+    /// Whether a frame staged with this header starts its progress with `rows_filled = 0` (STARTED): a row-major
+    /// layout of 2 or more dimensions whose rows are readable (``rowGeometry`` is `.rows`), the layouts whose progress
+    /// reports rows. With a padded pitch a STARTED without rows would reach row readers as an informational byte
+    /// prefix (refused) rather than as the empty row prefix it is.
+    @inlinable
+    public var startedRows: Bool {
+        guard ndims >= 2, case .rows = rowGeometry else { return false }
+        return true
+    }
+
     /// The row geometry `rows_filled` refers to (spec §10.2.2), or why this header has none: the layout must be
     /// row-major (`.rowsNeedRowMajor`), with an element size (not BIT) and dimensions `1 ..< ndims` densely packed
     /// within a row (`.rowNotDense`). The row pitch is `strides[0]` (0: the row size). Returns a geometry with

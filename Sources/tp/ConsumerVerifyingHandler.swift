@@ -23,7 +23,7 @@ final class ConsumerHandlerCounters: Sendable {
 
 /// Checks each frame against ``SyntheticFramePattern`` (with `--verify`: the pattern of the frame's own epoch and
 /// seq; with `--verify-republished`: a whole pattern of any epoch/seq, for decimated or bridged streams that
-/// renumber the source's frames), measures descriptor → callback latency
+/// renumber the source's frames; a padded row layout is checked row by row, never its padding), measures descriptor → callback latency
 /// from the header timestamp, and accepts a result only when the seqlock held (`onFrameCompleted(intact:)`).
 struct ConsumerVerifyingHandler: TensorFrameHandler {
     let verify: Bool
@@ -88,7 +88,21 @@ struct ConsumerVerifyingHandler: TensorFrameHandler {
 
     mutating func onFrame(_ frame: borrowing TensorFrame) {
         var ok = true
-        if republished {
+        if verify, case .rows(let g) = frame.header.rowGeometry, g.pitch > g.rowBytes, frame.header.ndims >= 2 {
+            // A padded row layout: only the rows are the pattern, the padding between them is not.
+            let rows = Int(frame.header.dims[0])
+            if republished {
+                ok = frame.withBytes { SyntheticFramePattern.isWholeFrame($0, rows: rows, rowBytes: g.rowBytes, pitch: g.pitch) }
+            } else {
+                ok = frame.withBytes {
+                    SyntheticFramePattern.matchesRows($0, rows: rows, rowBytes: g.rowBytes, pitch: g.pitch,
+                                                      epoch: frame.epoch, seq: frame.seq)
+                }
+                if !ok, frame.withBytes({ SyntheticFramePattern.isWholeFrame($0, rows: rows, rowBytes: g.rowBytes, pitch: g.pitch) }) {
+                    counters.values.add(ConsumerHandlerCounters.Index.wholeOtherFrame.rawValue)
+                }
+            }
+        } else if republished {
             ok = frame.withBytes { SyntheticFramePattern.isWholeFrame($0) }
         } else if verify {
             ok = frame.withBytes { SyntheticFramePattern.matches($0, epoch: frame.epoch, seq: frame.seq) }

@@ -1,4 +1,5 @@
 import Testing
+import TensorPoolCore
 @testable import TensorPool
 
 @Suite struct ProgressThrottlerTests {
@@ -25,6 +26,26 @@ import Testing
         #expect(t.counters.progress == 2)
         #expect(t.counters.completed == 1)
         #expect(t.counters.suppressed == 2)
+    }
+
+    /// A frame with a row layout starts with `rows_filled = 0`; updates without rows stay byte updates, updates with
+    /// rows carry them, and a frame without a row layout starts without rows.
+    @Test func startedCarriesZeroRowsOnlyForRowLayouts() {
+        var t = ProgressThrottler(policy: policy)
+        let started = t.start(frameId: 7, headerIndex: 3, nowNs: 0, enabled: true, startRows: true)
+        #expect(started == ProgressEmission(frameId: 7, headerIndex: 3, payloadBytesFilled: 0, rowsFilled: 0, state: .started))
+        #expect(t.update(payloadBytesFilled: 500, nowNs: 1_000)?.rowsFilled == nil)
+        #expect(t.update(payloadBytesFilled: 1_000, rowsFilled: 4, nowNs: 2_000)?.rowsFilled == 4)
+        #expect(t.start(frameId: 8, headerIndex: 4, nowNs: 3_000, enabled: true)?.rowsFilled == nil)
+        #expect(t.start(frameId: 9, headerIndex: 5, nowNs: 4_000, enabled: false, startRows: true) == nil)
+
+        // Which staged headers start with rows: row-major, 2+ dims, rows readable (padded or not).
+        func header(_ layout: TensorLayout) -> TensorSlotHeader { layout.header(valuesLength: 8192, timestampNs: 0, metaVersion: 0) }
+        #expect(header(TensorLayout(dtype: .uint16, shape: [32, 100], strides: [256, 0])).startedRows)
+        #expect(header(TensorLayout(dtype: .uint8, shape: [64, 64])).startedRows)
+        #expect(!header(TensorLayout(dtype: .uint8, shape: [4096])).startedRows)
+        #expect(!header(TensorLayout(dtype: .uint8, shape: [64, 64], majorOrder: .column)).startedRows)
+        #expect(!header(TensorLayout(dtype: .uint8, shape: [64, 64], strides: [64, 2])).startedRows)
     }
 
     @Test func atMostOnePerIntervalUnderFlood() {

@@ -54,6 +54,11 @@ public enum SyntheticFramePattern {
         }
     }
 
+    /// The byte ``SyntheticFrameSource`` writes in the padding between rows of a padded layout: not checked by
+    /// ``matchesRows(_:rows:rowBytes:pitch:epoch:seq:)``, and a whole-frame ``matches(_:epoch:seq:)`` over a padded
+    /// payload fails on it, so a check that reads padding cannot pass by accident.
+    public static let paddingByte: UInt8 = 0xA5
+
     /// Byte `offset` of the pattern (little-endian byte of its word).
     @inlinable
     static func byte(epoch: UInt64, seq: UInt64, offset: Int) -> UInt8 {
@@ -85,6 +90,42 @@ public enum SyntheticFramePattern {
         return counts(rest, from: word(epoch: epoch, seq: seq, index: (byteOffset + b) >> 3))
     }
 
+    /// True when rows `0 ..< rows` of a padded row-major payload hold the pattern of (`epoch`, `seq`) at their own
+    /// offsets: row `r` is the `rowBytes` bytes at `r * pitch` of `bytes`, compared with the pattern's bytes at the same
+    /// offsets (what ``SyntheticFrameSource`` writes for a padded layout). The padding between rows is never read.
+    /// `false` when the rows do not fit in `bytes` or the geometry is not positive with `pitch >= rowBytes`.
+    @inlinable
+    public static func matchesRows(_ bytes: UnsafeRawBufferPointer, rows: Int, rowBytes: Int, pitch: Int,
+                                   epoch: UInt64, seq: UInt64) -> Bool {
+        rowsCount(bytes, rows: rows, rowBytes: rowBytes, pitch: pitch, from: word(epoch: epoch, seq: seq, index: 0))
+    }
+
+    /// Rows `0 ..< rows` (each `rowBytes` at `r * pitch`) hold the counting pattern whose word 0 is `start`.
+    @inlinable
+    static func rowsCount(_ bytes: UnsafeRawBufferPointer, rows: Int, rowBytes: Int, pitch: Int, from start: UInt64) -> Bool {
+        guard rows >= 0, rowBytes > 0, pitch >= rowBytes else { return false }
+        guard rows > 0 else { return true }
+        let (steps, o1) = (rows - 1).multipliedReportingOverflow(by: pitch)
+        let (end, o2) = steps.addingReportingOverflow(rowBytes)
+        guard !o1, !o2, end <= bytes.count, let base = bytes.baseAddress else { return false }
+        for r in 0..<rows {
+            let offset = r * pitch
+            let row = UnsafeRawBufferPointer(start: base + offset, count: rowBytes)
+            var b = 0
+            var mismatch: UInt8 = 0
+            while b < rowBytes && (offset + b) & 7 != 0 {
+                let o = offset + b
+                mismatch |= row.load(fromByteOffset: b, as: UInt8.self)
+                    ^ UInt8(truncatingIfNeeded: (start &+ UInt64(o >> 3)) >> UInt64((o & 7) * 8))
+                b += 1
+            }
+            guard mismatch == 0 else { return false }
+            let rest = UnsafeRawBufferPointer(start: base + offset + b, count: rowBytes - b)
+            guard counts(rest, from: start &+ UInt64((offset + b) >> 3)) else { return false }
+        }
+        return true
+    }
+
     /// True when every 64-bit word `i` of `bytes` is `start &+ i` (little-endian) and a trailing partial word holds
     /// the low bytes of the next one: the shape of every frame's pattern, whose word `i` is word 0 plus `i`.
     @inlinable
@@ -109,9 +150,20 @@ public enum SyntheticFramePattern {
 }
 
 /// Synthetic frames at a fixed rate, filled with ``SyntheticFramePattern`` (copy path or zero-copy claims).
+///
+/// A row-major layout of 2 or more dimensions with a padded row pitch (`strides[0]` larger than the dense row) is
+/// written row by row: row `r` holds the pattern's bytes at its payload offset `r * pitch`, the padding holds
+/// ``SyntheticFramePattern/paddingByte`` (never part of the pattern check, see
+/// ``SyntheticFramePattern/matchesRows(_:rows:rowBytes:pitch:epoch:seq:)``), and the payload is
+/// ``frameByteCount`` = `dims[0] * pitch` bytes.
 public struct SyntheticFrameSource: ProducerFrameSource {
-    /// Frame layout (dtype, shape); the payload is `layout.contiguousByteCount` bytes.
+    /// Frame layout (dtype, shape, strides); the payload is ``frameByteCount`` bytes.
     public let layout: TensorLayout
+    /// Bytes of each frame's payload (`values_len_bytes`): `layout.contiguousByteCount`, or `dims[0] * pitch` for a
+    /// padded row layout.
+    public let frameByteCount: Int
+    /// `(rows, rowBytes, pitch)` of a padded row layout, nil for a contiguous one.
+    private let paddedRows: (rows: Int, rowBytes: Int, pitch: Int)?
     /// Frames per second; 0 = as fast as possible.
     public let rateHz: Double
     /// Write into claimed slots instead of copying a prepared buffer.
@@ -131,6 +183,7 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     public var progressSteps = 0
     private var inProgress: ProducerClaim?
     private var filledBytes = 0
+    private var filledRows = 0
     private var nextStepNs: UInt64 = 0
     private var startNs: UInt64?
     private let scratch: UnsafeMutableRawBufferPointer
@@ -144,8 +197,43 @@ public struct SyntheticFrameSource: ProducerFrameSource {
         self.rateHz = rateHz
         self.zeroCopy = zeroCopy
         self.maxFrames = maxFrames
-        scratchOwner = ScratchBuffer(count: max(layout.contiguousByteCount, 1))
+        let padded = Self.paddedRows(of: layout)
+        paddedRows = padded
+        frameByteCount = padded.map { $0.rows * $0.pitch } ?? layout.contiguousByteCount
+        scratchOwner = ScratchBuffer(count: max(frameByteCount, 1))
         scratch = scratchOwner.bytes
+    }
+
+    /// The row geometry of a row-major layout (2 or more dimensions, dense within a row) whose pitch exceeds the
+    /// row size; nil otherwise (contiguous layouts, and layouts the header would refuse, which the producer drops).
+    private static func paddedRows(of layout: TensorLayout) -> (rows: Int, rowBytes: Int, pitch: Int)? {
+        guard layout.majorOrder == .row, layout.ndims >= 2, layout.dims[0] > 0 else { return nil }
+        guard case .rows(let g) = layout.header(valuesLength: 0, timestampNs: 0, metaVersion: 0).rowGeometry,
+              g.pitch > g.rowBytes else { return nil }
+        let (bytes, overflow) = Int(layout.dims[0]).multipliedReportingOverflow(by: g.pitch)
+        return overflow || bytes > Int(UInt32.max) ? nil : (Int(layout.dims[0]), g.rowBytes, g.pitch)
+    }
+
+    /// Writes the pattern of rows `range` (each at its offset `r * pitch`) and poisons their padding.
+    private static func fill(_ buffer: UnsafeMutableRawBufferPointer, rows range: Range<Int>,
+                             geometry g: (rows: Int, rowBytes: Int, pitch: Int), epoch: UInt64, seq: UInt64) {
+        for r in range {
+            let start = r * g.pitch
+            SyntheticFramePattern.fill(buffer, range: start..<(start + g.rowBytes), epoch: epoch, seq: seq)
+            if let base = buffer.baseAddress, start + g.pitch <= buffer.count {
+                (base + start + g.rowBytes).initializeMemory(as: UInt8.self, repeating: SyntheticFramePattern.paddingByte,
+                                                             count: g.pitch - g.rowBytes)
+            }
+        }
+    }
+
+    /// Writes a whole frame: the contiguous pattern, or every padded row.
+    private func fillFrame(_ buffer: UnsafeMutableRawBufferPointer, epoch: UInt64, seq: UInt64) {
+        if let g = paddedRows {
+            Self.fill(buffer, rows: 0..<g.rows, geometry: g, epoch: epoch, seq: seq)
+        } else {
+            SyntheticFramePattern.fill(buffer, count: frameByteCount, epoch: epoch, seq: seq)
+        }
     }
 
     /// Whether `maxFrames` frames have been produced.
@@ -180,22 +268,39 @@ public struct SyntheticFrameSource: ProducerFrameSource {
 
     /// Claims a frame with its layout staged; its bytes come in ``progressSteps`` steps (``advance(_:nowNs:)``).
     private mutating func startStepped(_ producer: TensorPoolProducer, nowNs: UInt64) {
-        guard let claim = producer.claim(byteCount: layout.contiguousByteCount, layout: layout, nowNs: nowNs) else { return }
+        guard let claim = producer.claim(byteCount: frameByteCount, layout: layout, nowNs: nowNs) else { return }
         inProgress = claim
         filledBytes = 0
+        filledRows = 0
         nextStepNs = nowNs
     }
 
     /// Writes the next step of the frame in progress and reports it, or commits the frame after the last step.
     private mutating func advance(_ producer: TensorPoolProducer, nowNs: UInt64) -> Int {
         guard let claim = inProgress, nowNs >= nextStepNs else { return 0 }
-        let count = layout.contiguousByteCount
         let steps = max(progressSteps, 1)
-        let end = min(count, filledBytes + max((count + steps - 1) / steps, 1))
-        SyntheticFramePattern.fill(claim.payload, range: filledBytes..<end, epoch: producer.epoch, seq: claim.seq)
-        filledBytes = end
-        if end < count {
-            producer.reportProgress(claim, bytesFilled: UInt64(end), rowsFilled: rowsFilled(bytes: end), nowNs: nowNs)
+        let finished: Bool
+        if let g = paddedRows {
+            // Padded rows: steps of whole rows; the byte count (rows * pitch) is informational for readers.
+            let end = min(g.rows, filledRows + max((g.rows + steps - 1) / steps, 1))
+            Self.fill(claim.payload, rows: filledRows..<end, geometry: g, epoch: producer.epoch, seq: claim.seq)
+            filledRows = end
+            filledBytes = end * g.pitch
+            finished = end >= g.rows
+            if !finished {
+                producer.reportProgress(claim, bytesFilled: UInt64(filledBytes), rowsFilled: UInt32(end), nowNs: nowNs)
+            }
+        } else {
+            let count = frameByteCount
+            let end = min(count, filledBytes + max((count + steps - 1) / steps, 1))
+            SyntheticFramePattern.fill(claim.payload, range: filledBytes..<end, epoch: producer.epoch, seq: claim.seq)
+            filledBytes = end
+            finished = end >= count
+            if !finished {
+                producer.reportProgress(claim, bytesFilled: UInt64(end), rowsFilled: rowsFilled(bytes: end), nowNs: nowNs)
+            }
+        }
+        if !finished {
             nextStepNs = nowNs + (rateHz > 0 ? UInt64(1e9 / rateHz / Double(steps)) : 0)
         } else {
             inProgress = nil
@@ -214,16 +319,16 @@ public struct SyntheticFrameSource: ProducerFrameSource {
     }
 
     private func produceOne(_ producer: TensorPoolProducer) {
-        let count = layout.contiguousByteCount
+        let count = frameByteCount
         let seq = producer.nextSeq
         if zeroCopy {
             let claimNs = TensorPoolClock.monotonicNs()
             guard let claim = producer.claim(byteCount: count, nowNs: claimNs) else { return }
-            SyntheticFramePattern.fill(claim.payload, count: count, epoch: producer.epoch, seq: claim.seq)
+            fillFrame(claim.payload, epoch: producer.epoch, seq: claim.seq)
             let now = TensorPoolClock.monotonicNs()
             _ = producer.commit(claim, layout: layout, valuesLength: count, timestampNs: now, nowNs: now)
         } else {
-            SyntheticFramePattern.fill(scratch, count: count, epoch: producer.epoch, seq: seq)
+            fillFrame(scratch, epoch: producer.epoch, seq: seq)
             let now = TensorPoolClock.monotonicNs()
             _ = producer.publish(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), layout: layout, timestampNs: now, nowNs: now)
         }

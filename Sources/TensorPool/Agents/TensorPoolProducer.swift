@@ -596,7 +596,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         let claim = ProducerClaim(slot: slot, headerIndex: plan.headerIndex, epoch: epoch, stagedHeader: staging)
         state.pointee.progressSeq = claim.seq
         if let emission = state.pointee.throttler.start(frameId: claim.seq, headerIndex: claim.headerIndex, nowNs: nowNs,
-                                          enabled: registry.progressWanted) {
+                                          enabled: registry.progressWanted, startRows: staging?.startedRows ?? false) {
             send(emission)
         }
         return claim

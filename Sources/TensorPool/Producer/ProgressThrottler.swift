@@ -57,7 +57,13 @@ public struct ProgressThrottler: Sendable {
     public var reportsRows: Bool { hasRows }
 
     /// Starts a frame; returns STARTED when `enabled`.
-    public mutating func start(frameId: UInt64, headerIndex: UInt32, nowNs: UInt64, enabled: Bool) -> ProgressEmission? {
+    ///
+    /// `startRows`: the frame has a row layout whose `rows_filled` readers can interpret (a staged row-major layout,
+    /// ``TensorSlotHeader/startedRows``): STARTED then carries `rows_filled = 0`, so a consumer reading rows gets an
+    /// intact empty row read instead of a byte prefix that a padded layout makes informational only (spec §10.2.2).
+    /// Later updates carry rows only when they report rows: a producer reporting bytes alone keeps byte prefixes.
+    public mutating func start(frameId: UInt64, headerIndex: UInt32, nowNs: UInt64, enabled: Bool,
+                               startRows: Bool = false) -> ProgressEmission? {
         if active { counters.abandoned &+= 1 }
         active = true
         self.enabled = enabled
@@ -71,7 +77,10 @@ public struct ProgressThrottler: Sendable {
         hasRows = false
         guard enabled else { return nil }
         counters.started &+= 1
-        return emission(.started)
+        let started = emission(.started)
+        guard startRows else { return started }
+        return ProgressEmission(frameId: frameId, headerIndex: headerIndex, payloadBytesFilled: 0, rowsFilled: 0,
+                                state: .started)
     }
 
     /// Reports acquisition progress; returns PROGRESS when the interval and a delta allow it.

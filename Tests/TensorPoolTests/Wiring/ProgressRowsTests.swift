@@ -68,9 +68,13 @@ struct RowCountingHandler: TensorFrameHandler {
     var intact = 0
     var mismatched = 0
     var refused = 0
+    /// Intact reads of zero rows (each frame's STARTED).
+    var empty = 0
     private var lastOK = false
+    private var lastEmpty = false
     mutating func onFrame(_ frame: borrowing TensorFrame) {}
     mutating func onProgressPrefix(_ prefix: borrowing FramePrefix) {
+        lastEmpty = prefix.rows?.count == 0
         guard let rows = prefix.rows, rows.count > 0 else { lastOK = false; return }
         let epoch = prefix.progress.epoch, seq = prefix.frameId
         let last = rows.count - 1
@@ -78,7 +82,7 @@ struct RowCountingHandler: TensorFrameHandler {
             && prefix.withRow(last) { SyntheticFramePattern.matches($0, epoch: epoch, seq: seq, byteOffset: last * rows.pitch) }
     }
     mutating func onProgressPrefixCompleted(frameId: UInt64, intact: Bool) {
-        if intact && lastOK { self.intact += 1 } else { mismatched += 1 }
+        if lastEmpty && intact { empty += 1 } else if intact && lastOK { self.intact += 1 } else { mismatched += 1 }
     }
     mutating func onProgressPrefixRefused(_ progress: FrameProgressUpdate, reason: ProgressPrefixRefusal) { refused += 1 }
 }
@@ -129,30 +133,32 @@ struct RowCountingHandler: TensorFrameHandler {
 
         let size = Self.rows * Self.pitch
         var t = TensorPoolClock.monotonicNs()
-        let claim = try #require(producer.claim(byteCount: size, layout: Self.layout, nowNs: t))   // STARTED, no rows
+        let claim = try #require(producer.claim(byteCount: size, layout: Self.layout, nowNs: t))   // STARTED, rows 0
         // Padding and rows not yet written are poison: a row read that reached them would not match the pattern.
         claim.payload.baseAddress!.initializeMemory(as: UInt8.self, repeating: 0xAA, count: size)
-        #expect(try drain { rowReader.handler.refusals.count == 1 && byteReader.handler.refusals.count == 1 })
+        #expect(try drain { rowReader.handler.reads.count == 1 && byteReader.handler.refusals.count == 1 })
         for step in 1...3 {
             Self.fill(rows: (step - 1) * 8..<step * 8, claim, epoch: producer.epoch)
             t += 1_000_000
             producer.reportProgress(claim, bytesFilled: UInt64(step * 8 * Self.pitch), rowsFilled: UInt32(step * 8), nowNs: t)
-            #expect(try drain { rowReader.handler.reads.count == step && byteReader.handler.refusals.count == step + 1 })
+            #expect(try drain { rowReader.handler.reads.count == step + 1 && byteReader.handler.refusals.count == step + 1 })
         }
         Self.fill(rows: 24..<32, claim, epoch: producer.epoch)
         t += 1_000_000
         #expect(producer.commit(claim, timestampNs: t, nowNs: t) == .published(seq: claim.seq))   // COMPLETE: all 32 rows
-        #expect(try drain { rowReader.handler.reads.count == 4 && rowReader.handler.accepted == [claim.seq]
+        #expect(try drain { rowReader.handler.reads.count == 5 && rowReader.handler.accepted == [claim.seq]
                             && byteReader.handler.refusals.count == 5 })
 
         let reads = rowReader.handler.reads
-        #expect(reads.map(\.rows) == [8, 16, 24, 32])
-        #expect(reads.allSatisfy { $0.frameId == claim.seq && $0.rowsMatch && $0.tensorMatches && $0.intact == true })
-        // STARTED carries no rows: read as a byte prefix, which this layout does not allow.
-        #expect(rowReader.handler.refusals == [.slot(.nonContiguousStrides)])
-        #expect(rowReader.statistics[.prefixReadsIntact] == 4)
-        #expect(rowReader.statistics[.prefixRowReadsIntact] == 4)
-        #expect(rowReader.statistics[.prefixRefusedInformational] == 1)
+        #expect(reads.map(\.rows) == [0, 8, 16, 24, 32])
+        // STARTED carries rows_filled 0 (a staged row-major layout): an intact, empty row read, not a refused byte
+        // prefix of a padded layout.
+        #expect(reads.first.map { $0.frameId == claim.seq && $0.rowsMatch && $0.intact == true } == true)
+        #expect(reads.dropFirst().allSatisfy { $0.frameId == claim.seq && $0.rowsMatch && $0.tensorMatches && $0.intact == true })
+        #expect(rowReader.handler.refusals.isEmpty)
+        #expect(rowReader.statistics[.prefixReadsIntact] == 5)
+        #expect(rowReader.statistics[.prefixRowReadsIntact] == 5)
+        #expect(rowReader.statistics[.prefixRefusedInformational] == 0)
         // The byte-prefix handler ignores rows_filled: every update is informational for it.
         #expect(byteReader.handler.refusals == Array(repeating: .slot(.nonContiguousStrides), count: 5))
         #expect(byteReader.handler.prefixes.isEmpty)
@@ -174,7 +180,8 @@ struct RowCountingHandler: TensorFrameHandler {
         }
         let t = TensorPoolClock.monotonicNs()
         let claim = try #require(producer.claim(byteCount: Self.rows * Self.pitch, layout: Self.layout, nowNs: t))
-        #expect(try drain { consumer.handler.refusals.count == 1 })                      // STARTED
+        #expect(try drain { consumer.handler.reads.count == 1 })                         // STARTED: 0 rows
+        #expect(consumer.handler.reads.first?.rows == 0 && consumer.handler.reads.first?.intact == true)
         let send: (UInt64, UInt32, UInt64, UInt32) -> Void = { frameId, index, bytes, rows in
             producer.controlPlane.sendFrameProgress(streamId: producer.configuration.streamId, epoch: producer.epoch,
                                                     frameId: frameId, headerIndex: index, payloadBytesFilled: bytes,
@@ -184,8 +191,8 @@ struct RowCountingHandler: TensorFrameHandler {
         send(claim.seq, claim.headerIndex, .max, .max - 1)                               // huge rows and bytes
         send(claim.seq, 1 << 20, 0, 1)                                                    // header_index out of range
         send(claim.seq, claim.headerIndex, .max, 0)                                      // zero rows: bytes informational
-        #expect(try drain { consumer.handler.refusals.count == 4 && consumer.handler.reads.count == 1 })
-        #expect(consumer.handler.refusals.dropFirst() == [.slot(.rowsFilledBeyondDims(rowsFilled: 33, rows: 32)),
+        #expect(try drain { consumer.handler.refusals.count == 3 && consumer.handler.reads.count == 2 })
+        #expect(consumer.handler.refusals == [.slot(.rowsFilledBeyondDims(rowsFilled: 33, rows: 32)),
                                                           .slot(.rowsFilledBeyondDims(rowsFilled: .max - 1, rows: 32)),
                                                           .slot(.headerIndexOutOfRange(1 << 20))])
         #expect(consumer.handler.reads.last?.rows == 0 && consumer.handler.reads.last?.intact == true)
@@ -196,14 +203,14 @@ struct RowCountingHandler: TensorFrameHandler {
         // Column-major (contiguous) frame whose updates carry rows: rows are not readable for it.
         let columns = TensorLayout(dtype: .uint8, shape: [64, 64], majorOrder: .column)
         let c = try #require(producer.claim(byteCount: 4096, layout: columns, nowNs: t))
-        // STARTED carries no rows: read as a (contiguous, empty) byte prefix, `rows == nil`.
-        #expect(try drain { consumer.handler.reads.count == 2 })
+        // STARTED carries no rows (no row layout): read as a (contiguous, empty) byte prefix, `rows == nil`.
+        #expect(try drain { consumer.handler.reads.count == 3 })
         #expect(consumer.handler.reads.last?.rows == -1)
         send(c.seq, c.headerIndex, 64, 1)
-        #expect(try drain { consumer.handler.refusals.count == 5 })
+        #expect(try drain { consumer.handler.refusals.count == 4 })
         #expect(consumer.handler.refusals.last == .slot(.rowsNeedRowMajor))
-        // The STARTED of the padded frame and the column-major rows.
-        #expect(consumer.statistics[.prefixRefusedInformational] == 2)
+        // Only the column-major rows (the padded frame's STARTED carried rows 0 and was read).
+        #expect(consumer.statistics[.prefixRefusedInformational] == 1)
         producer.abort(c)
     }
 
@@ -249,8 +256,9 @@ struct RowCountingHandler: TensorFrameHandler {
         #expect(failures == 0)
         #expect(allocations == 0, "\(allocations) allocations over 200 frames of 4 row reads")
         #expect(consumer.handler.mismatched == 0)
-        // The STARTED of each frame carries no rows: refused as a byte prefix of a padded layout.
-        #expect(consumer.handler.refused >= 220)
+        // The STARTED of each frame carries rows_filled 0: an intact empty row read, none refused.
+        #expect(consumer.handler.refused == 0)
+        #expect(consumer.handler.empty >= 220)
         #expect(consumer.handler.intact >= 220 * 4)
     }
 }
