@@ -9,48 +9,33 @@ import TensorPoolCodecs
 /// `ConsumerControlHandlerTests` checks each).
 @usableFromInline
 struct ConsumerControlHandler<Handler: TensorFrameHandler>: ControlMessageHandler {
-    // Unmanaged, used through `_withUnsafeGuaranteedRef`: an `unowned(unsafe)` reference still cost a retain and a
-    // release around every forwarded call.
+    /// Called through `Unmanaged.withGuaranteedCall(_:)`: no retain or release per message.
     @usableFromInline let consumer: Unmanaged<TensorPoolConsumer<Handler>>
 
     @inlinable init(_ consumer: TensorPoolConsumer<Handler>) { self.consumer = .passUnretained(consumer) }
 
-    /// Runs `call` on the consumer without retaining it (the caller, `doWork`, keeps it alive).
-    @inlinable @inline(__always)
-    func forward(_ call: (TensorPoolConsumer<Handler>) throws(SBEError) -> Void) throws(SBEError) {
-        let failure: SBEError? = consumer._withUnsafeGuaranteedRef { consumer in
-            do throws(SBEError) {
-                try call(consumer)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
-    }
-
     @inlinable mutating func onShmPoolAnnounce(_ message: ShmPoolAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onShmPoolAnnounce(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onShmPoolAnnounce(message, nowNs: nowNs) }
     }
     @inlinable mutating func onFrameDescriptor(_ message: FrameDescriptorDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onFrameDescriptor(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onFrameDescriptor(message, nowNs: nowNs) }
     }
     @inlinable mutating func onFrameProgress(_ message: FrameProgressDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onFrameProgress(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onFrameProgress(message, nowNs: nowNs) }
     }
     @inlinable mutating func onConsumerConfig(_ message: ConsumerConfigDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onConsumerConfig(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onConsumerConfig(message, nowNs: nowNs) }
     }
     @inlinable mutating func onDataSourceAnnounce(_ message: DataSourceAnnounceDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onDataSourceAnnounce(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onDataSourceAnnounce(message, nowNs: nowNs) }
     }
     @inlinable mutating func onDataSourceMeta(_ message: DataSourceMetaDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onDataSourceMeta(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onDataSourceMeta(message, nowNs: nowNs) }
     }
     @inlinable mutating func onQosProducer(_ message: QosProducerDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onQosProducer(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onQosProducer(message, nowNs: nowNs) }
     }
     @inlinable mutating func onControlResponse(_ message: ControlResponseDecoder, nowNs: UInt64) throws(SBEError) {
-        try forward { (c) throws(SBEError) in try c.onControlResponse(message, nowNs: nowNs) }
+        try consumer.withGuaranteedCall { (c) throws(SBEError) in try c.onControlResponse(message, nowNs: nowNs) }
     }
 }
