@@ -28,37 +28,29 @@ extension SeqlockReader {
         frameId: UInt64, headerIndex: UInt32, bytesFilled: UInt64,
         _ body: (_ header: TensorSlotHeader, _ prefix: RawSpan) -> R
     ) -> FramePrefixRead<R> {
-        let header: TensorSlotHeader
-        let p: Int
+        let slot: StagedSlot
         switch lookUpStaged(frameId: frameId, headerIndex: headerIndex) {
-        case .staged(let h, let pool):
-            header = h
-            p = pool
+        case .staged(let staged): slot = staged
         case .refused(let reason): return .refused(reason)
         case .torn: return .torn
         }
-        let index = Int(headerIndex)
-        let ring = self.ring
-        let commitOffset = RegionLayout.headerSlotOffset(index) + RegionLayout.SlotHeader.commitWord
+        let header = slot.header
+        let commitOffset = slot.commitOffset
         if header.payloadOffset != 0 {
-            return prefixRefusal(.payloadOffsetNotZero(header.payloadOffset), ring, commitOffset, frameId)
+            return prefixRefusal(.payloadOffsetNotZero(header.payloadOffset), commitOffset, frameId)
         }
-        if !header.hasDenseStrides { return prefixRefusal(.nonContiguousStrides, ring, commitOffset, frameId) }
+        if !header.hasDenseStrides { return prefixRefusal(.nonContiguousStrides, commitOffset, frameId) }
         if bytesFilled > UInt64(header.valuesLenBytes) {
             return prefixRefusal(.filledBeyondPayload(filled: bytesFilled, valuesLenBytes: header.valuesLenBytes),
-                                 ring, commitOffset, frameId)
+                                 commitOffset, frameId)
         }
         // validate() passed: values_len_bytes (>= bytesFilled) fits the pool stride at payload_offset 0.
-        let pool = poolTable.entries[p]
-        let bytes = pool.buffer.bytes(at: RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes),
+        let pool = poolTable.entries[slot.poolIndex]
+        let bytes = pool.buffer.bytes(at: RegionLayout.payloadSlotOffset(slot.index, strideBytes: pool.strideBytes),
                                       count: Int(bytesFilled))
         let result = body(header, unsafe RawSpan(_unsafeBytes: bytes))
-
-        // Orders every load made by `body` before the re-check of the commit word.
-        AtomicBuffer.acquireFence()
-        let second = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
         // Same frame id: WRITING → COMMITTED of this frame changes no staged header field or filled byte.
-        return CommitWord.frameId(second) == frameId ? .intact(result) : .torn
+        return stillNames(frameId, commitOffset: commitOffset) ? .intact(result) : .torn
     }
 
     /// The first half of a prefix or row read: the commit word must name `frameId` (WRITING or COMMITTED), the
@@ -80,44 +72,66 @@ extension SeqlockReader {
             return .refused(.invalidHeader(.slotOutsideRegion(headerIndex: headerIndex)))
         }
         if header.frameId != frameId {
-            return lookupRefusal(.headerNotStaged(found: header.frameId), ring, commitOffset, frameId)
+            return lookupRefusal(.headerNotStaged(found: header.frameId), commitOffset, frameId)
         }
         let p = poolTable.index(of: header.poolId)
         if let failure = header.validate(headerIndex: headerIndex, poolStrideBytes: p < 0 ? nil : poolTable.entries[p].strideBytes,
                                          cache: &shapeCache.pointee) {
-            return lookupRefusal(.invalidHeader(failure), ring, commitOffset, frameId)
+            return lookupRefusal(.invalidHeader(failure), commitOffset, frameId)
         }
         guard p >= 0 else { return .refused(.invalidHeader(.unknownPool(header.poolId))) }
-        return .staged(header, pool: p)
+        return .staged(StagedSlot(header: header, poolIndex: p, index: index, commitOffset: commitOffset))
     }
 
-    /// ``prefixRefusal(_:_:_:_:)`` for ``lookUpStaged(frameId:headerIndex:)``.
+    /// ``prefixRefusal(_:_:_:)`` for ``lookUpStaged(frameId:headerIndex:)``.
     @inlinable
-    func lookupRefusal(_ reason: FramePrefixRefusal, _ ring: AtomicBuffer, _ commitOffset: Int,
-                       _ frameId: UInt64) -> StagedSlotLookup {
-        AtomicBuffer.acquireFence()
-        let now = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
-        return CommitWord.frameId(now) == frameId ? .refused(reason) : .torn
+    func lookupRefusal(_ reason: FramePrefixRefusal, _ commitOffset: Int, _ frameId: UInt64) -> StagedSlotLookup {
+        stillNames(frameId, commitOffset: commitOffset) ? .refused(reason) : .torn
     }
 
     /// `reason`, or `.torn` if the commit word no longer names `frameId` (so a header that looked wrong was just
     /// being overwritten by a later frame).
     @inlinable
-    func prefixRefusal<R>(_ reason: FramePrefixRefusal, _ ring: AtomicBuffer, _ commitOffset: Int,
-                          _ frameId: UInt64) -> FramePrefixRead<R> {
+    func prefixRefusal<R>(_ reason: FramePrefixRefusal, _ commitOffset: Int, _ frameId: UInt64) -> FramePrefixRead<R> {
+        stillNames(frameId, commitOffset: commitOffset) ? .refused(reason) : .torn
+    }
+
+    /// The closing half of a prefix or row read: after an acquire fence (every load made so far, the caller's
+    /// included, is ordered before it) the commit word still names `frameId`, WRITING or COMMITTED.
+    @inlinable
+    func stillNames(_ frameId: UInt64, commitOffset: Int) -> Bool {
         AtomicBuffer.acquireFence()
-        let now = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
-        return CommitWord.frameId(now) == frameId ? .refused(reason) : .torn
+        return CommitWord.frameId(UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))) == frameId
     }
 }
 
 /// What ``SeqlockReader/lookUpStaged(frameId:headerIndex:)`` found in a slot.
 @usableFromInline
 enum StagedSlotLookup {
-    /// The slot holds the frame and its staged, valid header; `pool` indexes the reader's pool table.
-    case staged(TensorSlotHeader, pool: Int)
+    /// The slot holds the frame and its staged, valid header.
+    case staged(StagedSlot)
     /// No prefix can be read, for this reason.
     case refused(FramePrefixRefusal)
     /// The commit word moved during the check.
     case torn
+}
+
+/// A slot that holds the frame being read and its staged, valid header (``StagedSlotLookup/staged(_:)``).
+@usableFromInline
+struct StagedSlot {
+    @usableFromInline let header: TensorSlotHeader
+    /// Index of the header's pool in the reader's pool table.
+    @usableFromInline let poolIndex: Int
+    /// Header and payload slot index.
+    @usableFromInline let index: Int
+    /// Offset of the slot's commit word in the header ring.
+    @usableFromInline let commitOffset: Int
+
+    @inlinable
+    init(header: TensorSlotHeader, poolIndex: Int, index: Int, commitOffset: Int) {
+        self.header = header
+        self.poolIndex = poolIndex
+        self.index = index
+        self.commitOffset = commitOffset
+    }
 }

@@ -33,32 +33,28 @@ extension SeqlockReader {
         frameId: UInt64, headerIndex: UInt32, rowsFilled: UInt32, bytesFilled: UInt64,
         _ body: (_ header: TensorSlotHeader, _ rows: FilledRows, _ span: RawSpan) -> R
     ) -> FramePrefixRead<R> {
-        let header: TensorSlotHeader
-        let p: Int
+        let slot: StagedSlot
         switch lookUpStaged(frameId: frameId, headerIndex: headerIndex) {
-        case .staged(let h, let pool):
-            header = h
-            p = pool
+        case .staged(let staged): slot = staged
         case .refused(let reason): return .refused(reason)
         case .torn: return .torn
         }
-        let index = Int(headerIndex)
-        let ring = self.ring
-        let commitOffset = RegionLayout.headerSlotOffset(index) + RegionLayout.SlotHeader.commitWord
+        let header = slot.header
+        let commitOffset = slot.commitOffset
         let geometry: FilledRows
         switch header.rowGeometry {
         case .rows(let g): geometry = g
-        case .refused(let reason): return prefixRefusal(reason, ring, commitOffset, frameId)
+        case .refused(let reason): return prefixRefusal(reason, commitOffset, frameId)
         }
         let rows = Int(header.dims[0])
         guard Int(rowsFilled) <= rows else {
-            return prefixRefusal(.rowsFilledBeyondDims(rowsFilled: rowsFilled, rows: header.dims[0]), ring, commitOffset, frameId)
+            return prefixRefusal(.rowsFilledBeyondDims(rowsFilled: rowsFilled, rows: header.dims[0]), commitOffset, frameId)
         }
         var count = Int(rowsFilled)
         if geometry.isPacked && header.payloadOffset == 0 {
             guard bytesFilled <= UInt64(header.valuesLenBytes) else {
                 return prefixRefusal(.filledBeyondPayload(filled: bytesFilled, valuesLenBytes: header.valuesLenBytes),
-                                     ring, commitOffset, frameId)
+                                     commitOffset, frameId)
             }
             count = min(count, Int(bytesFilled) / geometry.rowBytes)
         }
@@ -70,19 +66,15 @@ extension SeqlockReader {
             let (end, o2) = steps.addingReportingOverflow(filled.rowBytes)
             guard !o1, !o2, end <= Int(header.valuesLenBytes) else {
                 return prefixRefusal(.rowsBeyondPayload(rowsFilled: rowsFilled, valuesLenBytes: header.valuesLenBytes),
-                                     ring, commitOffset, frameId)
+                                     commitOffset, frameId)
             }
             span = end
         }
         // validate() passed: payload_offset + values_len_bytes (>= span) fits the pool stride.
-        let pool = poolTable.entries[p]
-        let start = RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes) + Int(header.payloadOffset)
+        let pool = poolTable.entries[slot.poolIndex]
+        let start = RegionLayout.payloadSlotOffset(slot.index, strideBytes: pool.strideBytes) + Int(header.payloadOffset)
         let bytes = pool.buffer.bytes(at: start, count: span)
         let result = body(header, filled, unsafe RawSpan(_unsafeBytes: bytes))
-
-        // Orders every load made by `body` before the re-check of the commit word.
-        AtomicBuffer.acquireFence()
-        let second = UInt64(bitPattern: ring.int64Relaxed(at: commitOffset))
-        return CommitWord.frameId(second) == frameId ? .intact(result) : .torn
+        return stillNames(frameId, commitOffset: commitOffset) ? .intact(result) : .torn
     }
 }
