@@ -3,13 +3,16 @@
 # scripts/mixed-pairs/aeron_one_side.c on the real C client), on one standalone C 1.53 driver, the four pairings
 # alternated per round. Tells on which side a gap between the clients is. Needs the C anchors built
 # (shared/anchors/aeron_c/run.sh: the wheel's library and its aeron_api.h) and libpython3.11 (the library's Py*
-# symbols). Knobs: REPS=4 SECS=4 PUB=claim|offer LENGTH=32 ANCHORS=<dir>
+# symbols). Knobs: REPS=4 SECS=4 PUB=claim|offer LENGTH=32 ANCHORS=<dir> BUILD_DIR=<run.sh's build folder>
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-4}; SECS=${SECS:-4}; PUB=${PUB:-claim}; LENGTH=${LENGTH:-32}
 TP=${TP:-$ROOT/.build/release/tp}
 ANCHORS=${ANCHORS:-$ROOT/../shared/anchors/aeron_c}
-LIB=$ANCHORS/.build; BIN=$LIB/aeron_ipc_bench
+# Where run.sh put its build: BUILD_DIR, else the anchors' own .build, else its fallback for a read-only anchors folder.
+LIB=${BUILD_DIR:-$ANCHORS/.build}
+[ -n "${BUILD_DIR:-}" ] || [ -f "$LIB/libaeron_pyaeron.so" ] || LIB=${TMPDIR:-/tmp}/aeron-anchor-build-$(id -u)
+BIN=$LIB/aeron_ipc_bench
 [ "$SECS" -ge 2 ] || { echo "SECS must be at least 2 (the first second is dropped)" >&2; exit 1; }
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
 [ -f "$LIB/libaeron_pyaeron.so" ] && [ -x "$BIN" ] || { echo "no C anchors in $LIB: run $ANCHORS/run.sh once (SECTIONS=tp REPS=1 SECS=1)" >&2; exit 1; }

@@ -31,6 +31,11 @@ int32_t shims_pin_current_thread(int32_t cpu) {
     return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
+int32_t shims_current_cpu(void) {
+    int cpu = sched_getcpu();
+    return cpu >= 0 ? cpu : -errno;
+}
+
 int32_t shims_set_current_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
 int64_t shims_current_thread_timer_slack(void) {

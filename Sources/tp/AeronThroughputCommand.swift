@@ -24,6 +24,10 @@ struct AeronThroughputCommand: ParsableCommand {
     var emptyPolls: Int = 0
     @Option(help: "both: publisher and subscriber threads in this process; pub or sub: only that side, for a peer in another process (e.g. the C client), which prints its own rate.")
     var role: Role = .both
+    @Option(help: "Pin the publisher thread to this CPU (the C harness's pin=1 puts it on 0). Unpinned, a 2-CPU machine shares the CPUs among publisher, subscriber and the driver's conductor as the scheduler likes, and the rate swings up to 2x between runs.")
+    var pinPublisher: Int32?
+    @Option(help: "Pin the subscriber thread to this CPU (the C harness's pin=1 puts it on 1).")
+    var pinSubscriber: Int32?
 
     /// Which side(s) of the stream this process runs.
     enum Role: String, ExpressibleByArgument, Sendable { case both, pub, sub }
@@ -66,6 +70,13 @@ struct AeronThroughputCommand: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        let cpus = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        for (name, cpu) in [("--pin-publisher", pinPublisher), ("--pin-subscriber", pinSubscriber)] {
+            if let cpu, cpu < 0 || cpu >= cpus { throw ValidationError("\(name) \(cpu): this machine has CPUs 0...\(cpus - 1)") }
+        }
+    }
+
     func run() throws {
         let client = try Aeron.connect(aeron.context())
         defer { client.close() }
@@ -87,13 +98,13 @@ struct AeronThroughputCommand: ParsableCommand {
         case (_, .exclusive), (_, .claim):
             let publication = try client.addExclusivePublication(channel: stream.channel, streamId: stream.stream)
             try waitConnected(timeoutS: connectTimeoutS) { publication.isConnected && subscribed() }
-            publisher = Self.startExclusive(publication, claim: pub == .claim, length: length, shared: shared)
+            publisher = Self.startExclusive(publication, claim: pub == .claim, length: length, cpu: pinPublisher, shared: shared)
         case (_, .concurrent):
             let publication = try client.addPublication(channel: stream.channel, streamId: stream.stream)
             try waitConnected(timeoutS: connectTimeoutS) { publication.isConnected && subscribed() }
-            publisher = Self.startConcurrent(publication, length: length, shared: shared)
+            publisher = Self.startConcurrent(publication, length: length, cpu: pinPublisher, shared: shared)
         }
-        let subscriber = subscription.map { Self.startSubscriber($0, shared: shared) }
+        let subscriber = subscription.map { Self.startSubscriber($0, cpu: pinSubscriber, shared: shared) }
         var perSecond: [Int] = []
         var last = 0
         for second in 1...max(secs, 1) {
@@ -106,11 +117,11 @@ struct AeronThroughputCommand: ParsableCommand {
             last = now
         }
         shared.stop()
-        publisher?.join()
-        subscriber?.join()
+        let publisherCPU = publisher?.join() ?? -1
+        let subscriberCPU = subscriber?.join() ?? -1
         let measured = perSecond.count > 1 ? Array(perSecond.dropFirst()) : perSecond
         let median = measured.sorted()[measured.count / 2]
-        print("result kind=throughput role=\(role.rawValue) pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received) refused=\(shared.refused)")
+        print("result kind=throughput role=\(role.rawValue) pub=\(pub.rawValue) length=\(length) secs=\(secs) msgs_per_s_median=\(median) sent=\(shared.sent) received=\(shared.received) refused=\(shared.refused) publisher_cpu=\(publisherCPU) subscriber_cpu=\(subscriberCPU)")
     }
 
     func waitConnected(timeoutS: Int64 = 10, _ condition: () -> Bool) throws {
@@ -124,8 +135,9 @@ struct AeronThroughputCommand: ParsableCommand {
     /// The publisher loops mirror the C harness's `tp_publisher` (`aeron_ipc_bench.c`): one offer (or claim) per
     /// iteration, the running flag read every iteration, the count stamped into the message's first 8 bytes (into
     /// the claimed payload, without copying the rest, for `claim`), progress published every 1024 messages.
-    nonisolated static func startExclusive(_ publication: ExclusivePublication, claim useClaim: Bool, length: Int, shared: Shared) -> AeronBenchThread {
-        AeronBenchThread.start {
+    nonisolated static func startExclusive(_ publication: ExclusivePublication, claim useClaim: Bool, length: Int, cpu: Int32?,
+                                           shared: Shared) -> AeronBenchThread {
+        AeronBenchThread.start(pinnedTo: cpu) {
             let message = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 8), alignment: 8)
             defer { message.deallocate() }
             message.initializeMemory(as: UInt8.self, repeating: 0xAB)
@@ -175,8 +187,8 @@ struct AeronThroughputCommand: ParsableCommand {
         return sent
     }
 
-    nonisolated static func startConcurrent(_ publication: Publication, length: Int, shared: Shared) -> AeronBenchThread {
-        AeronBenchThread.start {
+    nonisolated static func startConcurrent(_ publication: Publication, length: Int, cpu: Int32?, shared: Shared) -> AeronBenchThread {
+        AeronBenchThread.start(pinnedTo: cpu) {
             let message = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 8), alignment: 8)
             defer { message.deallocate() }
             message.initializeMemory(as: UInt8.self, repeating: 0xAB)
@@ -200,8 +212,8 @@ struct AeronThroughputCommand: ParsableCommand {
 
     /// The subscriber loop: poll with a fragment limit of 256, the handler counting messages and bytes (the C
     /// harness's `tp_handler`).
-    nonisolated static func startSubscriber(_ subscription: Subscription, shared: Shared) -> AeronBenchThread {
-        AeronBenchThread.start {
+    nonisolated static func startSubscriber(_ subscription: Subscription, cpu: Int32?, shared: Shared) -> AeronBenchThread {
+        AeronBenchThread.start(pinnedTo: cpu) {
             var received = 0
             var bytes = 0
             while shared.isRunning {

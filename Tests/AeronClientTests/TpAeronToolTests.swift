@@ -122,4 +122,19 @@ import AeronInteropSupport
         #expect((field("sent", pubText) ?? 0) > 0, "\(pubText)")
         #expect((field("received", subText) ?? 0) > 0, "\(subText)")
     }
+
+    /// `--pin-publisher` / `--pin-subscriber` put the two loops where asked (the result line reports the CPU each
+    /// loop ended on), and a CPU the machine does not have is refused before anything starts.
+    @Test func throughputPinsItsThreads() throws {
+        let driver = try RealAeronMediaDriver()
+        let last = Int32(ProcessInfo.processInfo.activeProcessorCount - 1)
+        let (status, text) = try tp(["throughput", "--dir", driver.path, "--pub", "claim", "--secs", "2", "--stream", "4243",
+                                     "--pin-publisher", "\(last)", "--pin-subscriber", "0"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("publisher_cpu=\(last) subscriber_cpu=0"), "\(text)")
+        #expect(!text.contains("could not pin"), "\(text)")
+        let (refused, refusal) = try tp(["throughput", "--dir", driver.path, "--pin-subscriber", "\(last + 1)"])
+        #expect(refused != 0)
+        #expect(refusal.contains("--pin-subscriber \(last + 1): this machine has CPUs 0...\(last)"), "\(refusal)")
+    }
 }

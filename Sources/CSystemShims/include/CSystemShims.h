@@ -10,6 +10,8 @@ int64_t shims_statfs_block_size(const char *path);
 int32_t shims_gettid(void);
 /// Pin the calling thread to one CPU; 0 or an errno.
 int32_t shims_pin_current_thread(int32_t cpu);
+/// The CPU the calling thread runs on right now (sched_getcpu), or -errno.
+int32_t shims_current_cpu(void);
 /// Name the calling thread (15 chars max); 0 or an errno.
 int32_t shims_set_current_thread_name(const char *name);
 /// Linux timer slack of the calling thread (how far the kernel may delay its timed sleeps to batch wake-ups;
