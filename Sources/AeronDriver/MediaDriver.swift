@@ -80,7 +80,8 @@ public final class MediaDriver: @unchecked Sendable {
             idleStrategy: BackoffIdleStrategy(maxSpins: 10, maxYields: 20, minParkPeriodNs: 1_000, maxParkPeriodNs: 1_000_000),
             errorHandler: { [errorLog = driver.conductor.errorLog] error in
                 errorLog.record("driver agent error: \(error)", timestampMs: DriverClock.epochMs())
-            })
+            },
+            cpu: context.threadCpu)
         do { try runner.start() } catch {
             driver.close()
             throw .io("cannot start the driver thread: \(error)")

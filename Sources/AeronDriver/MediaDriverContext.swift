@@ -48,6 +48,9 @@ public struct MediaDriverContext: Sendable {
     public var deleteDirectoryOnShutdown: Bool = false
     /// Name of the driver thread in launched mode.
     public var threadName: String = "aeron-driver"
+    /// CPU the driver thread is pinned to in launched mode; nil leaves it to the scheduler. A CPU that cannot be
+    /// taken is recorded in the driver's error log and the thread runs unpinned.
+    public var threadCpu: Int32? = nil
     /// Initial value of the session id sequence; nil = random (tests set it for determinism).
     public var initialSessionId: Int32? = nil
 

@@ -32,6 +32,14 @@ struct DriverCommand: ParsableCommand {
     @Flag(help: "Delete the Aeron directory on shutdown.")
     var deleteOnShutdown = false
 
+    @Option(help: "Pin the driver thread to this CPU (on a small machine, keeps the conductor off the CPU of a latency-critical thread).")
+    var cpu: Int32?
+
+    func validate() throws {
+        let cpus = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        if let cpu, cpu < 0 || cpu >= cpus { throw ValidationError("--cpu \(cpu): this machine has CPUs 0...\(cpus - 1)") }
+    }
+
     func run() throws {
         var context = MediaDriverContext()
         if let dir { context.aeronDirectory = dir }
@@ -44,6 +52,7 @@ struct DriverCommand: ParsableCommand {
         if let ms = timerIntervalMs { context.timerIntervalNs = ms * 1_000_000 }
         if let countersBufferLength { context.setCountersValuesBufferLength(countersBufferLength) }
         context.deleteDirectoryOnShutdown = deleteOnShutdown
+        context.threadCpu = cpu
 
         let driver: MediaDriver
         do { driver = try MediaDriver.launch(context) } catch {

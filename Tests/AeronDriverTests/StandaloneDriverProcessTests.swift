@@ -64,4 +64,29 @@ struct StandaloneDriverProcessTests {
         #expect(driver.waitForExit() == 0)
         #expect(ring.consumerHeartbeatTime == -1, "clients see a clean shutdown")
     }
+
+    /// `--cpu N` pins the driver thread (its /proc mask is that one CPU); a CPU the machine lacks is refused.
+    @Test func cpuOptionPinsTheDriverThread() throws {
+        let dir = uniqueAeronDirectory()
+        defer { AeronDirectory.delete(dir) }
+        let last = ProcessInfo.processInfo.activeProcessorCount - 1
+        let driver = try DriverProcess(["--dir", dir, "--cpu", "\(last)"])
+        try #require(driver.waitFor("ready").contains("tp driver: ready"))
+        let pid = driver.process.processIdentifier
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let masks: [(String, String)] = tasks.compactMap { tid in
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8),
+                  let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
+            return (comm.trimmingCharacters(in: .whitespacesAndNewlines),
+                    line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+        }
+        #expect(masks.contains { $0 == ("aeron-driver", "\(last)") }, "\(masks)")
+        kill(pid, SIGTERM)
+        #expect(driver.waitForExit() == 0)
+
+        let refused = try DriverProcess(["--dir", dir, "--cpu", "\(last + 1)"])
+        #expect(refused.waitForExit() != 0)
+        #expect(refused.waitFor("this machine has CPUs", timeout: 5).contains("--cpu \(last + 1)"))
+    }
 }
