@@ -35,6 +35,29 @@ public struct TensorDims: Equatable, Sendable, CustomStringConvertible {
         #endif
     }
 
+    /// Stores the wire image unless `destination` already holds it. A producer that writes the same shape into a
+    /// slot frame after frame then leaves the header's second cache line (dims[4...], strides) alone, so the copy a
+    /// consumer on another core holds stays valid instead of crossing between the cores on every frame. The
+    /// compare reads the writer's own earlier stores (one writer per ring), so it needs no ordering.
+    @inlinable
+    func storeWireImageIfChanged(to destination: UnsafeMutableRawPointer) {
+        #if _endian(little)
+        let differs = withUnsafeBytes(of: storage) { own in
+            var difference: UInt64 = 0
+            var i = 0
+            while i < 32 {
+                difference |= own.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    ^ UnsafeRawPointer(destination).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+            return difference != 0
+        }
+        if differs { storeWireImage(to: destination) }
+        #else
+        storeWireImage(to: destination)
+        #endif
+    }
+
     // A switch over the tuple's elements, not a pointer closure: debug builds run it several times faster.
     /// The value at `index` (0 ..< 8); an index outside that range is a programming error and traps.
     @inlinable public subscript(index: Int) -> Int32 {

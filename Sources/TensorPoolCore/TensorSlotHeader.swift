@@ -106,7 +106,8 @@ public struct TensorSlotHeader: Equatable, Sendable {
         let block = e.sbeBuffer + e.sbeOffset
         block.storeBytes(of: dtypeRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.dtypeOffset, as: Int16.self)
         block.storeBytes(of: majorOrderRaw.littleEndian, toByteOffset: TensorSlotHeader256Encoder.majorOrderOffset, as: Int16.self)
-        dims.storeWireImage(to: block + TensorSlotHeader256Encoder.dimsOffset)
-        strides.storeWireImage(to: block + TensorSlotHeader256Encoder.stridesOffset)
+        // Unchanged shapes are not rewritten: see storeWireImageIfChanged.
+        dims.storeWireImageIfChanged(to: block + TensorSlotHeader256Encoder.dimsOffset)
+        strides.storeWireImageIfChanged(to: block + TensorSlotHeader256Encoder.stridesOffset)
     }
 }
