@@ -33,6 +33,8 @@ struct BenchFrames: ParsableCommand {
     @Option(help: "Folder of the C anchors' run.sh (default: shared/anchors/aeron_c next to or above the repo).") var anchors: String?
     @Flag(help: "Skip the C prototype reference.") var noCPrototype = false
     @Flag(help: "Pin the producer to CPU 0 and the consumers round-robin to the other CPUs (taskset).") var pin = false
+    @Flag(help: "Consumers read the clock every duty cycle (by default their spinning loop reuses one reading across up to 16 idle cycles: DutyCycleClock).")
+    var clockEveryCycle = false
     @Option(help: "Run every case this many times, in rounds, each followed by a run of the C prototype: frames/s is the best round of each (on a shared machine the best run approximates the uncontended figure); latency and producer CPU/work are the medians over rounds (a best-of-N latency would flatter).")
     var repeats: Int = 1
     @Option(help: "Producer rate in frames/s (0 = as fast as possible): a paced run measures latency without queueing.")
@@ -141,7 +143,8 @@ struct BenchFrames: ParsableCommand {
         let report = BenchFramesReport(
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
             nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
-            secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, acks: flow == "closed" ? acks : nil, pinned: pin, cases: cases, references: references,
+            secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, acks: flow == "closed" ? acks : nil, pinned: pin,
+            consumerClock: clockEveryCycle ? "every-cycle" : "reused-16", cases: cases, references: references,
             ratios: BenchFramesTable.ratios(cases: cases, references: references))
         print(BenchFramesTable.render(report))
         if let json {
@@ -238,7 +241,8 @@ struct BenchFrames: ParsableCommand {
             let (program, arguments) = pinned(cpus > 1 ? 1 + c % (cpus - 1) : 0, ["bench", "frames-consumer", "--aeron-dir", aeronDir, "--shm-root", shmRoot, "--stream", "\(stream)",
                             "--consumer-id", "\(1000 + c)", "--read", spec.read, "--warmup", "\(warmup)",
                             "--result-file", caseDir + "/consumer-\(c).json", "--ack-index", "\(c)",
-                            "--consumers", "\(spec.consumers)"] + flowArguments + mixArguments)
+                            "--consumers", "\(spec.consumers)"] + flowArguments + mixArguments
+                            + (clockEveryCycle ? ["--clock-every-cycle"] : []))
             children.append(try BenchChild.spawn(executable: program, arguments: arguments, log: caseDir + "/consumer-\(c).log"))
         }
         let parentBefore = BenchProcessUsage.now()

@@ -243,6 +243,9 @@ struct BenchFramesReport: Codable {
     var acks: String?
     /// Producer on CPU 0, consumers on the others (`--pin`).
     var pinned: Bool
+    /// How the consumers' spinning loop reads the clock: `reused-16` (DutyCycleClock: one reading across up to 16
+    /// idle cycles) or `every-cycle` (`--clock-every-cycle`).
+    var consumerClock: String
     var cases: [BenchFramesCase]
     var references: BenchFramesReferences
     var ratios: [BenchFramesRatio]

@@ -144,7 +144,7 @@ enum BenchFramesTable {
         "producerWorkP50Ns": "median of the per-frame producer work samples (robust to preemption, which the mean counts)",
         "pollns (producer.idleDutyP50Ns)": "median wall time of one producer duty cycle that found nothing to do (JSON: also the mean, idleDutyNsPerCall): the cost of polling its control and QoS subscriptions, which have one image per publisher (the producer + every consumer)",
         "commitP50 (producer.commitNs)": "claim path: median wall time of commit alone (stamp, header write, commit word release, descriptor offer), the producer's share of the commit → callback latency",
-        "cIdleNs (consumerResults.idleLoopNs)": "mean period of a consumer's idle loop (clock read + a duty cycle that read nothing; preempted periods over 10 µs left out), the slowest consumer: a descriptor waits on average half of it before it is polled",
+        "cIdleNs (consumerResults.idleLoopNs)": "mean period of a consumer's idle loop (a duty cycle that read nothing, plus the clock read: every 16th idle cycle with the default consumer-clock=reused-16, every cycle with --clock-every-cycle; spans over 10 µs, preempted, left out), the slowest consumer: a descriptor waits on average half of it before it is polled",
         "producerPublishNsPerFrame": "wall time inside publish (or claim+fill+commit) ÷ published frames",
         "driverCpuNsPerFrame": "CPU of the parent process (the embedded driver's thread) ÷ published frames",
         "medians": "with --repeats N: per-case medians over rounds; latency and CPU/work ratios use them, frames/s is the best round",
@@ -155,7 +155,7 @@ enum BenchFramesTable {
         func x(_ v: Double?) -> String { v.map { String(format: $0 >= 100 ? "%.0fx" : "%.2fx", $0) } ?? "-" }
         func us(_ ns: UInt64) -> String { String(format: "%.1f", Double(ns) / 1000) }
         var lines: [String] = []
-        lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.acks.map { " acks=\($0)" } ?? "")\(report.pinned ? " pinned" : "")  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
+        lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.acks.map { " acks=\($0)" } ?? "")\(report.pinned ? " pinned" : "")  consumer-clock=\(report.consumerClock)  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
             + pad("frames/s", 10) + pad("vsC", 7) + pad("vsCrnd", 7) + pad("rtns", 6) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("descP50", 8) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)
