@@ -20,9 +20,11 @@ LIB=${BUILD_DIR:-$ANCHORS/.build}
   || { echo "no C anchors in $LIB: run $ANCHORS/run.sh once (SECTIONS=tp REPS=1 SECS=1)" >&2; exit 1; }
 LIBPY=$(ls /usr/lib/x86_64-linux-gnu/libpython3.*.so /usr/lib64/libpython3.*.so 2>/dev/null | head -1 || true)
 [ -n "$LIBPY" ] || { echo "need a libpython3.X shared library (e.g. apt-get install libpython3.11)" >&2; exit 1; }
-T=$(mktemp -d); D=/dev/shm/frames-layout-$$; POOL=/frames-layout-pool-$$; DPID=; CPID=
+T=$(mktemp -d); D=/dev/shm/frames-layout-$$; POOL=/frames-layout-pool-$$
+# c_run runs in a command substitution (a subshell): its processes are listed in a file so that this trap, in the
+# parent, can stop them whatever failed.
 cleanup() {
-  for p in $CPID $DPID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for p in $(cat "$T/pids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
   rm -rf "$T" "$D" "/dev/shm$POOL"
 }
 trap cleanup EXIT
@@ -30,17 +32,23 @@ gcc -O2 -Wall -o "$T/spec" "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c"
   "$LIBPY" -lpthread -lrt -Wl,-rpath,"$LIB"
 
 c_run() { # $1: extra options (empty: the prototype's layout) -> frames/s
+  local DPID CPID fps
   "$LIB/aeron_ipc_bench" driver dir="$D" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
+  echo "$DPID" >> "$T/pids"
   for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.05; done
+  grep -q 'driver ready' "$T/driver.log" || { echo "the C driver did not start: $(cat "$T/driver.log")" >&2; return 1; }
   # shellcheck disable=SC2086
   "$T/spec" consumer dir="$D" pool="$POOL" bytes="$BYTES" slots=4 read=full stream=3010 $1 > "$T/consumer.log" 2>&1 & CPID=$!
+  echo "$CPID" >> "$T/pids"
   for _ in $(seq 100); do grep -q 'consumer ready' "$T/consumer.log" && break; sleep 0.05; done
   # shellcheck disable=SC2086
-  "$T/spec" producer dir="$D" pool="$POOL" bytes="$BYTES" slots=4 write=copy read=full secs="$SECS" stream=3010 $1 \
-    | grep -o 'fps=[0-9]*' | cut -d= -f2
-  wait "$CPID" || true; CPID=
+  fps=$("$T/spec" producer dir="$D" pool="$POOL" bytes="$BYTES" slots=4 write=copy read=full secs="$SECS" stream=3010 $1 \
+    2> "$T/producer.err" | grep -o 'fps=[0-9]*' | cut -d= -f2 || true)
+  wait "$CPID" || true
+  kill "$DPID"; wait "$DPID" 2>/dev/null || true; rm -rf "$D" "/dev/shm$POOL"
+  [ -n "$fps" ] || { echo "the C run failed: $(cat "$T/producer.err" "$T/consumer.log")" >&2; return 1; }
   grep -q 'torn=0' "$T/consumer.log" || echo "torn reads in the C run: $(grep CONSUMER "$T/consumer.log")" >&2
-  kill "$DPID"; wait "$DPID" 2>/dev/null || true; DPID=; rm -rf "$D" "/dev/shm$POOL"
+  echo "$fps"
 }
 swift_run() {
   "$TP" bench frames --sizes "$BYTES" --modes copy --reads full --seconds "$SECS" --repeats 1 --no-c-prototype \
