@@ -71,10 +71,8 @@ struct AeronThroughputCommand: ParsableCommand {
     }
 
     func validate() throws {
-        let cpus = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        for (name, cpu) in [("--pin-publisher", pinPublisher), ("--pin-subscriber", pinSubscriber)] {
-            if let cpu, cpu < 0 || cpu >= cpus { throw ValidationError("\(name) \(cpu): this machine has CPUs 0...\(cpus - 1)") }
-        }
+        try CPUOption.validate(pinPublisher, flag: "--pin-publisher")
+        try CPUOption.validate(pinSubscriber, flag: "--pin-subscriber")
     }
 
     func run() throws {

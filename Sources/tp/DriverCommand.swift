@@ -36,8 +36,7 @@ struct DriverCommand: ParsableCommand {
     var cpu: Int32?
 
     func validate() throws {
-        let cpus = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        if let cpu, cpu < 0 || cpu >= cpus { throw ValidationError("--cpu \(cpu): this machine has CPUs 0...\(cpus - 1)") }
+        try CPUOption.validate(cpu, flag: "--cpu")
     }
 
     func run() throws {
