@@ -109,7 +109,10 @@ struct ConsumerCommand: ParsableCommand {
             let refused = s[.prefixRefusedEpoch] + s[.prefixRefusedSlot] + s[.prefixRefusedNotStaged]
                 + s[.prefixRefusedInformational] + s[.prefixRefusedInvalid]
             summary += " progress=\(s[.progressDelivered]) prefix_intact=\(s[.prefixReadsIntact]) prefix_torn=\(s[.prefixReadsTorn]) prefix_rows=\(s[.prefixRowReadsIntact])"
-            summary += " prefix_refused=\(refused) prefix_not_staged=\(s[.prefixRefusedNotStaged]) prefix_verified=\(handlerCounters[.prefixVerified]) prefix_corrupt=\(handlerCounters[.prefixCorrupt])"
+            summary += " prefix_refused=\(refused) prefix_not_staged=\(s[.prefixRefusedNotStaged]) prefix_refused_epoch=\(s[.prefixRefusedEpoch])"
+                + " prefix_refused_slot=\(s[.prefixRefusedSlot]) prefix_refused_informational=\(s[.prefixRefusedInformational])"
+                + " prefix_refused_invalid=\(s[.prefixRefusedInvalid])"
+            summary += " prefix_verified=\(handlerCounters[.prefixVerified]) prefix_corrupt=\(handlerCounters[.prefixCorrupt])"
         }
         if handler.latency.totalCount > 0 {
             summary += " lat_p50_us=\(demoMicros(handler.latency.valueAtPercentile(50))) lat_p99_us=\(demoMicros(handler.latency.valueAtPercentile(99))) lat_max_us=\(demoMicros(handler.latency.max))"

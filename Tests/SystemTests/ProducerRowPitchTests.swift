@@ -102,7 +102,14 @@ extension MultiProcessTests {
         #expect(intact > 0, "\(rows.output)")
         #expect(r["prefix_rows"] == r["prefix_intact"], "\(rows.output)")
         #expect(r["prefix_verified"] == r["prefix_intact"] && r["prefix_corrupt"] == "0", "\(rows.output)")
-        #expect(r["prefix_refused"] == "0", "\(rows.output)")
+        // None refused for the layout: padded rows are readable as rows from STARTED (rows_filled 0) on. An update
+        // that arrives before the regions are mapped, or after its slot was reused (a consumer stalled for a few
+        // frames on a loaded machine), is a normal refusal: a few may happen, never most.
+        #expect(r["prefix_not_staged"] == "0" && r["prefix_refused_informational"] == "0" && r["prefix_refused_invalid"] == "0",
+                "\(rows.output)")
+        let late = (Int(r["prefix_refused_epoch"] ?? "") ?? 0) + (Int(r["prefix_refused_slot"] ?? "") ?? 0)
+        #expect(late * 4 <= intact, "\(rows.output)")
+        #expect(Int(r["prefix_refused"] ?? "") == late, "\(rows.output)")
         #expect(producer.output.contains("(524288 bytes, row pitch 1024)"), "\(producer.output)")
     }
 }
