@@ -33,7 +33,7 @@ import Testing
         context.threadCpu = last
         let driver = try MediaDriver.launch(context)
         defer { driver.close() }
-        // Pinned before the agent starts, so once the thread exists its mask is already the one CPU.
+        // The runner pins its thread before naming it, so once the name shows, the mask is final.
         let allowed = Self.waitFor { Self.allowedCPUs(ofThreadNamed: "tp-drv-pin-ok") }
         #expect(allowed == "\(last)")
         #expect(driver.errorLogEntries.isEmpty, "\(driver.errorLogEntries)")

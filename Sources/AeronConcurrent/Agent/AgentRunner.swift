@@ -134,11 +134,12 @@ public final class AgentRunner<A: Agent, I: IdleStrategy>: @unchecked Sendable {
     // MARK: - On the agent thread
 
     private func run() {
-        nameCurrentThread()
+        // Pinned before it is named: a thread that shows its role's name is already where it will run.
         if let cpu {
             let rc = shims_pin_current_thread(cpu)
             if rc != 0 { report(AgentRunnerError.pinningFailed(role: roleName, cpu: cpu, errno: rc)) }
         }
+        nameCurrentThread()
         var started = true
         do {
             try agent.onStart()
