@@ -17,14 +17,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-5}; SECS=${SECS:-3}; PP_N=${PP_N:-1000000}; PP_WARM=${PP_WARM:-200000}; PIN=${PIN:-1}; DRIVER_CPU=${DRIVER_CPU:-1}
 LENGTHS=${LENGTHS:-32 64}; KINDS=${KINDS:-exclusive concurrent claim}; PP_REPS=${PP_REPS:-$REPS}
 TP=${TP:-$ROOT/.build/release/tp}
-ANCHORS=${ANCHORS:-$ROOT/../shared/anchors/aeron_c}
-# Where run.sh put its build: BUILD_DIR, else the anchors' own .build, else its fallback for a read-only anchors folder.
-LIB=${BUILD_DIR:-$ANCHORS/.build}
-[ -n "${BUILD_DIR:-}" ] || [ -x "$LIB/aeron_ipc_bench" ] || LIB=${TMPDIR:-/tmp}/aeron-anchor-build-$(id -u)
-BIN=$LIB/aeron_ipc_bench
+. "$ROOT/scripts/lib/c-anchors.sh"
+BIN=$ANCHOR_BUILD/aeron_ipc_bench
 [ "$SECS" -ge 2 ] || { echo "SECS must be at least 2 (both harnesses drop their first second)" >&2; exit 1; }
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
-[ -x "$BIN" ] || { echo "no C harness at $BIN: run $ANCHORS/run.sh once (SECTIONS=tp REPS=1 SECS=1)" >&2; exit 1; }
+require_c_anchors aeron_ipc_bench
 [ "$PIN" = 0 ] || [ "$(nproc)" -ge 2 ] || { echo "PIN=1 needs 2 CPUs (PIN=0 to run unpinned)" >&2; exit 1; }
 T=$(mktemp -d); D=/dev/shm/compare-aeron-$$; DPID=
 cleanup() { [ -n "$DPID" ] && { kill "$DPID" 2>/dev/null || true; wait "$DPID" 2>/dev/null || true; }; rm -rf "$T" /dev/shm/compare-aeron-$$*; }

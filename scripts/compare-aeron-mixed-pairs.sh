@@ -8,16 +8,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-4}; SECS=${SECS:-4}; PUB=${PUB:-claim}; LENGTH=${LENGTH:-32}
 TP=${TP:-$ROOT/.build/release/tp}
-ANCHORS=${ANCHORS:-$ROOT/../shared/anchors/aeron_c}
-# Where run.sh put its build: BUILD_DIR, else the anchors' own .build, else its fallback for a read-only anchors folder.
-LIB=${BUILD_DIR:-$ANCHORS/.build}
-[ -n "${BUILD_DIR:-}" ] || [ -f "$LIB/libaeron_pyaeron.so" ] || LIB=${TMPDIR:-/tmp}/aeron-anchor-build-$(id -u)
-BIN=$LIB/aeron_ipc_bench
+. "$ROOT/scripts/lib/c-anchors.sh"
+LIB=$ANCHOR_BUILD; BIN=$LIB/aeron_ipc_bench
 [ "$SECS" -ge 2 ] || { echo "SECS must be at least 2 (the first second is dropped)" >&2; exit 1; }
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
-[ -f "$LIB/libaeron_pyaeron.so" ] && [ -x "$BIN" ] || { echo "no C anchors in $LIB: run $ANCHORS/run.sh once (SECTIONS=tp REPS=1 SECS=1)" >&2; exit 1; }
-LIBPY=$(ls /usr/lib/x86_64-linux-gnu/libpython3.*.so /usr/lib64/libpython3.*.so 2>/dev/null | head -1 || true)
-[ -n "$LIBPY" ] || { echo "need a libpython3.X shared library (e.g. apt-get install libpython3.11)" >&2; exit 1; }
+require_c_anchors aeron_ipc_bench
+find_libpython
 T=$(mktemp -d); D=/dev/shm/mixed-pairs-$$; DPID=; SPID=
 cleanup() {
   for p in $SPID $DPID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done

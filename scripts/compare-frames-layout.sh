@@ -12,14 +12,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-5}; SECS=${SECS:-2}; BYTES=${BYTES:-65536}; VARIANT=${VARIANT:-off=64 desc=44 hdr=1}
 TP=${TP:-$ROOT/.build/release/tp}
-ANCHORS=${ANCHORS:-$ROOT/../shared/anchors/aeron_c}
-LIB=${BUILD_DIR:-$ANCHORS/.build}
-[ -n "${BUILD_DIR:-}" ] || [ -f "$LIB/libaeron_pyaeron.so" ] || LIB=${TMPDIR:-/tmp}/aeron-anchor-build-$(id -u)
+. "$ROOT/scripts/lib/c-anchors.sh"
+LIB=$ANCHOR_BUILD
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
-[ -f "$LIB/libaeron_pyaeron.so" ] && [ -x "$LIB/aeron_ipc_bench" ] && [ -x "$LIB/aeron_shm_frames" ] \
-  || { echo "no C anchors in $LIB: run $ANCHORS/run.sh once (SECTIONS=tp REPS=1 SECS=1)" >&2; exit 1; }
-LIBPY=$(ls /usr/lib/x86_64-linux-gnu/libpython3.*.so /usr/lib64/libpython3.*.so 2>/dev/null | head -1 || true)
-[ -n "$LIBPY" ] || { echo "need a libpython3.X shared library (e.g. apt-get install libpython3.11)" >&2; exit 1; }
+require_c_anchors aeron_ipc_bench aeron_shm_frames
+find_libpython
 T=$(mktemp -d); D=/dev/shm/frames-layout-$$; POOL=/frames-layout-pool-$$
 # c_run runs in a command substitution (a subshell): its processes are listed in a file so that this trap, in the
 # parent, can stop them whatever failed.
