@@ -123,3 +123,15 @@ final class ProtocolClient {
 extension Array where Element == Response {
     func ofType(_ typeId: Int32) -> [Response] { filter { $0.typeId == typeId } }
 }
+
+/// Each thread of process `pid` as (name, `Cpus_allowed_list`) from /proc: where the scheduler may run it.
+func threadCPUMasks(pid: Int32) -> [(name: String, cpus: String)] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    return tasks.compactMap { tid in
+        guard let comm = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
+        return (comm.trimmingCharacters(in: .whitespacesAndNewlines),
+                line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+    }
+}

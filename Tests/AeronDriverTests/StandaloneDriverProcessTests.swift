@@ -73,23 +73,9 @@ struct StandaloneDriverProcessTests {
         let driver = try DriverProcess(["--dir", dir, "--cpu", "\(last)"])
         try #require(driver.waitFor("ready").contains("tp driver: ready"))
         let pid = driver.process.processIdentifier
-        func masks() -> [(String, String)] {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-            return tasks.compactMap { tid in
-                guard let comm = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8),
-                      let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8),
-                      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
-                return (comm.trimmingCharacters(in: .whitespacesAndNewlines),
-                        line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
-            }
-        }
         // The driver thread names itself (after pinning itself) once running, which may be just after the banner.
-        let deadline = Date().addingTimeInterval(10)
-        var seen = masks()
-        while !seen.contains(where: { $0.0 == "aeron-driver" }) && Date() < deadline {
-            usleep(10_000)
-            seen = masks()
-        }
+        #expect(awaitCondition(timeoutS: 10) { threadCPUMasks(pid: pid).contains { $0.name == "aeron-driver" } })
+        let seen = threadCPUMasks(pid: pid)
         #expect(seen.contains { $0 == ("aeron-driver", "\(last)") }, "\(seen)")
         kill(pid, SIGTERM)
         #expect(driver.waitForExit() == 0)
