@@ -18,6 +18,9 @@ public struct HugepageBacking: Equatable, Sendable {
 
     /// True when the file lives on hugetlbfs.
     public var isHugetlbfs: Bool { filesystemType == Self.hugetlbfsMagic }
+    /// The unit files here are sized and mapped in: the hugepage size on hugetlbfs (which refuses any other file
+    /// size, and any shorter `munmap`), 1 (the page, implicitly) elsewhere.
+    public var mappingGranularity: Int { isHugetlbfs ? blockSize : 1 }
 
     /// Queries the filesystem holding `path`.
     public static func of(path: String) throws(RegionError) -> HugepageBacking {
@@ -37,14 +40,18 @@ public struct HugepageBacking: Equatable, Sendable {
     /// mapped is the one checked, even if `path` now names another. `statfs` follows the `/proc/self/fd` link
     /// to the open file.
     public static func requireHugepages(fileDescriptor fd: Int32, path: String) throws(RegionError) -> Int {
-        let backing: HugepageBacking
-        do { backing = try of(path: "/proc/self/fd/\(fd)") } catch .system(let error) {
-            throw .system(SystemError(error.operation, path: path, errno: error.errno))
-        } catch { throw error }
-        return try requireHugepages(of: backing, path: path)
+        try requireHugepages(of: try of(fileDescriptor: fd, path: path), path: path)
     }
 
-    private static func requireHugepages(of backing: HugepageBacking, path: String) throws(RegionError) -> Int {
+    /// Queries the filesystem holding the file open as `fd` (named `path` in errors). `statfs` follows the
+    /// `/proc/self/fd` link to the open file.
+    public static func of(fileDescriptor fd: Int32, path: String) throws(RegionError) -> HugepageBacking {
+        do { return try of(path: "/proc/self/fd/\(fd)") } catch .system(let error) {
+            throw .system(SystemError(error.operation, path: path, errno: error.errno))
+        } catch { throw error }
+    }
+
+    static func requireHugepages(of backing: HugepageBacking, path: String) throws(RegionError) -> Int {
         guard backing.isHugetlbfs else { throw .notHugepageBacked(path: path, filesystemType: backing.filesystemType) }
         return backing.blockSize
     }

@@ -21,8 +21,12 @@ public enum InspectedRegion {
             throw .path(error)
         }
         defer { close(opened.fd) }
+        let granularity = try HugepageBacking.of(fileDescriptor: opened.fd, path: uri.path).mappingGranularity
         let header: MappedFile
-        do { header = try MappedFile(fileDescriptor: opened.fd, length: RegionLayout.superblockSize, writable: false, path: uri.path) } catch {
+        do {
+            header = try MappedFile(fileDescriptor: opened.fd, length: RegionLayout.superblockSize, writable: false,
+                                    granularity: granularity, path: uri.path)
+        } catch {
             throw .system(error as? SystemError ?? SystemError("mmap", path: uri.path, errno: EIO))
         }
         let superblock = header.readSuperblock()

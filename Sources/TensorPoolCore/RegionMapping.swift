@@ -19,15 +19,17 @@ enum RegionMapping {
         let opened: (fd: Int32, size: Int)
         do { opened = try root.openRegionFile(uri.path, writable: writable, minimumLength: length) } catch { throw .path(error) }
         defer { close(opened.fd) }
+        let backing = try HugepageBacking.of(fileDescriptor: opened.fd, path: uri.path)
         if uri.requireHugepages {
-            let hugepageSize = try HugepageBacking.requireHugepages(fileDescriptor: opened.fd, path: uri.path)
+            let hugepageSize = try HugepageBacking.requireHugepages(of: backing, path: uri.path)
             if isPool {
                 try StrideRule.validate(strideBytes: Int(expected.strideBytes), pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
             }
         }
         let file: MappedFile
         do {
-            file = try MappedFile(fileDescriptor: opened.fd, length: length, writable: writable, path: uri.path)
+            file = try MappedFile(fileDescriptor: opened.fd, length: length, writable: writable,
+                                  granularity: backing.mappingGranularity, path: uri.path)
         } catch let error as SystemError {
             throw .system(error)
         } catch {
@@ -47,14 +49,22 @@ enum RegionMapping {
         path: String, superblock: Superblock, permissions: mode_t, initialise: (AtomicBuffer) -> Void = { _ in }
     ) throws(RegionError) -> MappedFile {
         let length = RegionLayout.superblockSize + Int(superblock.nslots) * Int(superblock.strideBytes)
+        // On hugetlbfs the file is a whole number of hugepages (the logical region is the first `length` bytes).
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let backing = try HugepageBacking.of(path: directory.isEmpty ? "/" : directory)
         let file: MappedFile
         do {
-            file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true)
+            file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true,
+                                         granularity: backing.mappingGranularity)
         } catch let error as SystemError {
             // EEXIST: someone else's file, never touch it. Otherwise the file may have been created before the
             // failure (ftruncate/fallocate/mmap, e.g. a full disk): remove the partial file.
             if error.errno == EEXIST { throw .alreadyExists(path) }
             if error.operation != "open" { unlink(path) }
+            // hugetlbfs reserves its pages at fallocate: ENOSPC there means too few free hugepages, not a full disk.
+            if backing.isHugetlbfs && error.errno == ENOSPC {
+                throw .hugepagesExhausted(path: path, bytes: length, hugepageSize: backing.blockSize)
+            }
             throw .system(error)
         } catch {
             unlink(path)

@@ -20,6 +20,26 @@ import Testing
         #expect(reader.buffer.uint64(at: 100) == 0xDEAD_BEEF)
     }
 
+    /// A granularity sizes the file and the mapping in whole units (what hugetlbfs demands), while the buffer keeps
+    /// the length asked for; a granularity that is not a power of two is refused before anything is created.
+    @Test func granularityRoundsTheFileAndTheMappingNotTheBuffer() throws {
+        let path = temporaryPath()
+        defer { unlink(path) }
+        let file = try MappedFile.create(path: path, length: 64 + 3 * 4096, granularity: 1 << 16)
+        #expect(file.length == 64 + 3 * 4096 && file.buffer.capacity == 64 + 3 * 4096)
+        #expect(file.mappedLength == 1 << 16)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_size == 1 << 16)
+        let plain = try MappedFile.open(path: path, writable: false)
+        #expect(plain.length == 1 << 16 && plain.mappedLength == 1 << 16)
+
+        let refused = temporaryPath()
+        #expect(throws: SystemError("ftruncate", path: refused, errno: EINVAL)) {
+            try MappedFile.create(path: refused, length: 4096, granularity: 3)
+        }
+        #expect(!FileManager.default.fileExists(atPath: refused))
+    }
+
     @Test func exclusiveCreateRefusesExistingFile() throws {
         let path = temporaryPath()
         defer { unlink(path) }

@@ -163,8 +163,8 @@ import Testing
         #expect(throws: RegionError.invalidStride(strideBytes: 0, reason: "not a power of two")) { try StrideRule.validate(strideBytes: 0, pageSize: 4096) }
     }
 
-    /// This machine has no hugetlbfs mount: requiring hugepages must fail closed, on create and on map, naming
-    /// the filesystem type found. (Where /dev/hugepages is hugetlbfs, the accept path is checked as well.)
+    /// Requiring hugepages of a tmpfs directory must fail closed, on create and on map, naming the filesystem type
+    /// found. (The accept path, on a real hugetlbfs mount: `HugetlbfsRegionTests`.)
     @Test func requireHugepagesRejectsNonHugetlbfs() throws {
         let dir = TemporaryDirectory()
         let backing = try HugepageBacking.of(path: dir.path)
