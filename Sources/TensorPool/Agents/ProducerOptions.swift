@@ -2,7 +2,8 @@
 public struct ProducerOptions: Sendable {
     /// Unlink the region files on ``TensorPoolProducer/close()`` (clean shutdown). Default `true`.
     public var unlinkOnClose = true
-    /// Directory of the epoch files (`EpochAllocator`); default `<shm_root_dir>/epochs`.
+    /// Directory of the epoch files (`EpochAllocator`); default `<shm_root_dir>/epochs`, or a directory under
+    /// `/dev/shm/tp-epochs` when the root is on hugetlbfs (``EpochAllocator/defaultDirectory(shmRootDir:)``).
     public var epochDirectory: String?
     /// Diagnostics sink.
     public var logSink: TensorPoolLogSink = .standardError

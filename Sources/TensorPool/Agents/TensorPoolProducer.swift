@@ -111,7 +111,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
             throw .configuration("header_nslots \(configuration.headerNslots) is not a power of two")
         }
         Self.makeDirectories(configuration.shmRootDir)
-        let allocator = EpochAllocator(directory: options.epochDirectory ?? configuration.shmRootDir + "/epochs")
+        let allocator = EpochAllocator(directory: options.epochDirectory ?? EpochAllocator.defaultDirectory(shmRootDir: configuration.shmRootDir))
         do {
             epoch = try allocator.allocate(streamId: configuration.streamId, producerId: configuration.producerId,
                                            wallClockNs: TensorPoolClock.realtimeNs())

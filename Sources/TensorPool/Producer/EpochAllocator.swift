@@ -1,3 +1,4 @@
+import TensorPoolCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -38,8 +39,17 @@ public struct EpochAllocator: Sendable {
     }
 
     /// Directory holding the epoch files; a ``TensorPoolProducer`` uses ``ProducerOptions/epochDirectory``, by
-    /// default `<shm_root_dir>/epochs`.
+    /// default ``defaultDirectory(shmRootDir:)``.
     public let directory: String
+
+    /// The epoch directory of producers whose SHM root is `shmRootDir`: `<shm_root_dir>/epochs`, except on hugetlbfs,
+    /// which cannot hold a file written with `write(2)` (only whole mapped hugepages): then
+    /// `/dev/shm/tp-epochs/<shm_root_dir with '/' as '_'>`, one directory per root all the same.
+    public static func defaultDirectory(shmRootDir: String) -> String {
+        guard let backing = try? HugepageBacking.of(path: shmRootDir), backing.isHugetlbfs else { return shmRootDir + "/epochs" }
+        let flattened = shmRootDir.split(separator: "/").joined(separator: "_")
+        return "/dev/shm/tp-epochs/" + (flattened.isEmpty ? "_" : flattened)
+    }
 
     /// An allocator persisting to `directory` (missing directories are created on first use, mode 0770); nothing is
     /// read or written until an epoch is allocated.

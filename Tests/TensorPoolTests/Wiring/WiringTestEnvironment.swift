@@ -17,10 +17,11 @@ final class WiringTestEnvironment {
     let aeron: Aeron
     let logLines = LogCollector()
 
-    init(_ name: String, externalAeronDir: String? = nil) throws {
+    /// - Parameter shmBase: the directory the SHM root is made in (a hugetlbfs mount for hugepage tests).
+    init(_ name: String, externalAeronDir: String? = nil, shmBase: String = "/dev/shm") throws {
         let unique = "\(name)-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
         self.name = unique
-        shmRoot = "/dev/shm/tp-wiring-shm-\(unique)"
+        shmRoot = "\(shmBase)/tp-wiring-shm-\(unique)"
         mkdir(shmRoot, 0o770)
         if let externalAeronDir {
             aeronDir = externalAeronDir
