@@ -2,6 +2,7 @@
 import AeronDriver
 import ArgumentParser
 import Foundation
+import TensorPoolCore
 
 /// `tp bench frames`: producer and consumers in separate processes over a media driver, against the references
 /// measured in the same run (memcpy, cache-line round trip, the C prototype of this design).
@@ -47,6 +48,8 @@ struct BenchFrames: ParsableCommand {
     var dutyEveryUs: Double = 0
     @Flag(help: "One run per path/read/consumer count in which the producer publishes frames of every --sizes in turn; latency is reported per size. Both sizes then share the machine's state, so the ratio to the smallest size (vsMin) compares like with like.")
     var mixedSizes = false
+    @Option(help: "Put the regions on this hugetlbfs mount and require hugepages (pool strides become at least 2 MiB; scripts/hugetlbfs.sh provides a mount). The C prototype stays on /dev/shm (4 KiB pages).")
+    var hugetlbfs: String?
     @Option(help: "Write the report as JSON here.") var json: String?
 
     func run() throws {
@@ -54,6 +57,9 @@ struct BenchFrames: ParsableCommand {
         guard acks == "aeron" || acks == "board" else { throw ValidationError("--acks aeron|board") }
         guard stamp == "commit" || stamp == "call" else { throw ValidationError("--stamp commit|call") }
         guard idle == "spin" || idle == "sleep" else { throw ValidationError("--idle spin|sleep") }
+        if let hugetlbfs, (try? HugepageBacking.of(path: hugetlbfs))?.isHugetlbfs != true {
+            throw ValidationError("--hugetlbfs \(hugetlbfs) is not a hugetlbfs directory (scripts/hugetlbfs.sh mounts one)")
+        }
         let plan = try casePlan()
         let secondsPerCase = seconds ?? (quick ? 1 : 2)
         let loadBefore = BenchProcessUsage.loadAverage()
@@ -144,7 +150,7 @@ struct BenchFrames: ParsableCommand {
             startedAt: started, loadAverageBefore: loadBefore, loadAverageAfter: BenchProcessUsage.loadAverage(),
             nproc: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), driver: realDriver ? "aeron-c-1.53" : "swift-embedded",
             secondsPerCase: secondsPerCase, repeats: max(repeats, 1), rateHz: rate, flow: flow, acks: flow == "closed" ? acks : nil, pinned: pin,
-            consumerClock: clockEveryCycle ? "every-cycle" : "reused-16", cases: cases, references: references,
+            hugetlbfs: hugetlbfs, consumerClock: clockEveryCycle ? "every-cycle" : "reused-16", cases: cases, references: references,
             ratios: BenchFramesTable.ratios(cases: cases, references: references))
         print(BenchFramesTable.render(report))
         if let json {
@@ -221,7 +227,7 @@ struct BenchFrames: ParsableCommand {
             : "\(BenchFramesTable.sizeLabel(spec.bytes)) \(spec.path) \(spec.read) x\(spec.consumers)"
         let mixArguments = spec.mixBytes.map { ["--mix-bytes", $0.map(String.init).joined(separator: ",")] } ?? []
         let caseDir = work + "/case-\(index)"
-        let shmRoot = "/dev/shm/tp-bench-frames-\(getpid())-\(index)"
+        let shmRoot = "\(hugetlbfs ?? "/dev/shm")/tp-bench-frames-\(getpid())-\(index)"
         try FileManager.default.createDirectory(atPath: caseDir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: shmRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: shmRoot) }
@@ -250,7 +256,8 @@ struct BenchFrames: ParsableCommand {
                         "--bytes", "\(spec.bytes)", "--path", spec.path, "--consumers", "\(spec.consumers)",
                         "--nslots", "\(nslots)", "--seconds", "\(seconds)", "--warmup", "\(warmup)",
                         "--result-file", caseDir + "/producer.json", "--window", "\(nslots)", "--rate", "\(rate)",
-                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments + mixArguments)
+                        "--stamp", stamp, "--idle", idle, "--duty-every-us", "\(dutyEveryUs)"] + flowArguments + mixArguments
+                        + (hugetlbfs != nil ? ["--require-hugepages"] : []))
         let producer = try BenchChild.spawn(executable: producerProgram, arguments: producerArguments,
                                             log: caseDir + "/producer.log")
         children.append(producer)

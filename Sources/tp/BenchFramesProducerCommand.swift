@@ -21,6 +21,7 @@ struct BenchFramesProducer: ParsableCommand {
     @Option(help: "copy or claim") var path: String
     @Option var consumers: Int
     @Option var nslots: UInt32 = 64
+    @Flag(help: "Require hugepages (--shm-root on hugetlbfs); strides of at least 2 MiB.") var requireHugepages = false
     @Option var seconds: Double
     @Option var warmup: Double
     @Option var resultFile: String
@@ -50,7 +51,8 @@ struct BenchFramesProducer: ParsableCommand {
         config.shmRootDir = shmRoot
         config.aeron = AeronEndpointConfiguration(aeronDir: aeronDir)
         let frameSizes = try BenchFramesProducer.frameSizes(mixBytes: mixBytes, bytes: bytes)
-        config.payloadPools = BenchFramesProducer.pools(for: frameSizes)
+        config.requireHugepages = requireHugepages
+        config.payloadPools = BenchFramesProducer.pools(for: frameSizes, minimumStride: requireHugepages ? Int(config.hugepageSizeBytes) : 4096)
         var options = ProducerOptions()
         options.logSink = .discard
         let producer = try TensorPoolProducer(configuration: config, aeron: aeron, options: options)
@@ -214,11 +216,11 @@ struct BenchFramesProducer: ParsableCommand {
         return sizes
     }
 
-    /// One pool per distinct power-of-two stride (at least 4 KiB) holding the sizes: the producer picks the
-    /// smallest pool a frame fits, so every size lands in its own pool.
-    static func pools(for sizes: [Int]) -> [PayloadPoolConfiguration] {
+    /// One pool per distinct power-of-two stride (at least `minimumStride`: the page, or the hugepage) holding the
+    /// sizes: the producer picks the smallest pool a frame fits, so every size lands in its own pool.
+    static func pools(for sizes: [Int], minimumStride: Int = 4096) -> [PayloadPoolConfiguration] {
         let strides = Set(sizes.map { size -> UInt32 in
-            var stride = 4096
+            var stride = minimumStride
             while stride < size { stride <<= 1 }
             return UInt32(min(stride, 1 << 30))
         }).sorted()

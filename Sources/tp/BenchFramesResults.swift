@@ -243,6 +243,8 @@ struct BenchFramesReport: Codable {
     var acks: String?
     /// Producer on CPU 0, consumers on the others (`--pin`).
     var pinned: Bool
+    /// The hugetlbfs mount the regions were on (`--hugetlbfs`); nil: /dev/shm, 4 KiB pages.
+    var hugetlbfs: String?
     /// How the consumers' spinning loop reads the clock: `reused-16` (DutyCycleClock: one reading across up to 16
     /// idle cycles) or `every-cycle` (`--clock-every-cycle`).
     var consumerClock: String

@@ -155,7 +155,7 @@ enum BenchFramesTable {
         func x(_ v: Double?) -> String { v.map { String(format: $0 >= 100 ? "%.0fx" : "%.2fx", $0) } ?? "-" }
         func us(_ ns: UInt64) -> String { String(format: "%.1f", Double(ns) / 1000) }
         var lines: [String] = []
-        lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.acks.map { " acks=\($0)" } ?? "")\(report.pinned ? " pinned" : "")  consumer-clock=\(report.consumerClock)  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
+        lines.append("# tp bench frames  driver=\(report.driver)  flow=\(report.flow)\(report.acks.map { " acks=\($0)" } ?? "")\(report.pinned ? " pinned" : "")\(report.hugetlbfs.map { " regions=hugetlbfs:\($0)" } ?? "")  consumer-clock=\(report.consumerClock)  load before \(BenchFrames.format(report.loadAverageBefore)) after \(BenchFrames.format(report.loadAverageAfter))  nproc=\(report.nproc)  \(report.secondsPerCase) s/case, best of \(report.repeats)\(report.rateHz > 0 ? ", paced at \(Int(report.rateHz)) frames/s" : "")")
         lines.append("case".padding(toLength: 26, withPad: " ", startingAt: 0)
             + pad("frames/s", 10) + pad("vsC", 7) + pad("vsCrnd", 7) + pad("rtns", 6) + pad("GiB/s", 7) + pad("vsMemcpy", 9) + pad("deliv/s", 10)
             + pad("p50us", 9) + pad("vsC", 7) + pad("vsMin", 7) + pad("descP50", 8) + pad("vsC", 7) + pad("vsMin", 7) + pad("p99us", 9) + pad("p99.9us", 9) + pad("maxus", 9)

@@ -67,4 +67,28 @@ import AeronInteropSupport
         #expect(consumers.count == 2)
         for consumer in consumers { #expect(((consumer["delivered"] as? NSNumber)?.uint64Value ?? 0) > 1000) }
     }
+
+    /// `--hugetlbfs`: regions on a real hugetlbfs mount (producer and consumer processes), and a directory that is
+    /// not hugetlbfs refused up front.
+    @Test(.enabled(if: HugetlbfsDirectory.isEnabled, "TP_HUGETLBFS_DIR=off"))
+    func benchRunsOnHugetlbfs() throws {
+        let mount = try HugetlbfsDirectory("tp-bench")
+        let json = NSTemporaryDirectory() + "tp-bench-frames-huge-\(getpid())-\(UInt32.random(in: 0..<UInt32.max)).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let bench = try WiringProcess("bench-huge", arguments: [
+            "bench", "frames", "--sizes", "64k", "--consumers", "1", "--modes", "copy", "--reads", "full",
+            "--seconds", "1", "--warmup", "0.3", "--nslots", "4", "--no-c-prototype", "--hugetlbfs", mount.path, "--json", json,
+        ])
+        let status = bench.waitForExit(timeout: 120)
+        try #require(status == 0, "tp bench frames failed (\(String(describing: status))): \(bench.output.suffix(1500))")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect((root["hugetlbfs"] as? String) == mount.path)
+        let only = try #require((root["cases"] as? [[String: Any]])?.first)
+        let consumers = try #require(only["consumerResults"] as? [[String: Any]])
+        #expect(((consumers.first?["delivered"] as? NSNumber)?.uint64Value ?? 0) > 1000, "\(consumers)")
+
+        let refused = try WiringProcess("bench-not-huge", arguments: ["bench", "frames", "--quick", "--hugetlbfs", "/dev/shm"])
+        #expect(refused.waitForExit(timeout: 30) != 0)
+        #expect(refused.output.contains("is not a hugetlbfs directory"), "\(refused.output.suffix(500))")
+    }
 }
