@@ -2,6 +2,7 @@
 import AeronDriver
 import ArgumentParser
 import Foundation
+import TensorPool
 import TensorPoolCore
 
 /// `tp bench frames`: producer and consumers in separate processes over a media driver, against the references
@@ -230,7 +231,11 @@ struct BenchFrames: ParsableCommand {
         let shmRoot = "\(hugetlbfs ?? "/dev/shm")/tp-bench-frames-\(getpid())-\(index)"
         try FileManager.default.createDirectory(atPath: caseDir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: shmRoot, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: shmRoot) }
+        // The epoch files go with the root (outside it on hugetlbfs, EpochAllocator.defaultDirectory).
+        defer {
+            try? FileManager.default.removeItem(atPath: EpochAllocator.defaultDirectory(shmRootDir: shmRoot))
+            try? FileManager.default.removeItem(atPath: shmRoot)
+        }
         let stream = UInt32(20_000 + index)
         let ackFile = "/dev/shm/tp-bench-frames-\(getpid())-\(index)-acks"
         let board = flow == "closed" && acks == "board"

@@ -86,6 +86,11 @@ import AeronInteropSupport
         let only = try #require((root["cases"] as? [[String: Any]])?.first)
         let consumers = try #require(only["consumerResults"] as? [[String: Any]])
         #expect(((consumers.first?["delivered"] as? NSNumber)?.uint64Value ?? 0) > 1000, "\(consumers)")
+        // Nothing of the run is left: neither the regions nor the epoch files kept outside hugetlbfs.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: mount.path)) == [])
+        let epochs = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm/tp-epochs")) ?? []
+        let flattened = mount.path.split(separator: "/").joined(separator: "_")
+        #expect(!epochs.contains { $0.hasPrefix(flattened) }, "\(epochs)")
 
         let refused = try WiringProcess("bench-not-huge", arguments: ["bench", "frames", "--quick", "--hugetlbfs", "/dev/shm"])
         #expect(refused.waitForExit(timeout: 30) != 0)
