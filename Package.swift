@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "AeronInteropSupport", path: "Tests/AeronInteropSupport", swiftSettings: swiftSettings),
         .testTarget(name: "AeronInteropTests", dependencies: ["AeronInteropSupport"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter"], swiftSettings: swiftSettings),
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "MallocCounter", "AeronInteropSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SBETests", dependencies: ["SBE", "MallocCounter"], swiftSettings: swiftSettings),
         .testTarget(name: "SBEGeneratorTests", dependencies: ["SBEGenerator", "SBE", "MallocCounter", "sbe-swift", "AeronInteropSupport"], exclude: ["Resources"], swiftSettings: swiftSettings),
         .testTarget(name: "TensorPoolCodecsTests", dependencies: ["TensorPoolCodecs", "SBEGenerator", "MallocCounter", "tp", "AeronInteropSupport"], swiftSettings: swiftSettings),

@@ -78,12 +78,22 @@ public final class MappedFile: @unchecked Sendable {
         let fd = Glibc.open(path, flags, permissions)
         guard fd >= 0 else { throw SystemError.current("open", path: path) }
         defer { close(fd) }
-        guard ftruncate(fd, off_t(fileLength)) == 0 else { throw SystemError.current("ftruncate", path: path) }
+        // A file this call created and could not finish (a full disk, too few hugepages) is removed: left behind it
+        // would look like a region or a cnc.dat being initialised. A reused file is the caller's.
+        func fail(_ error: SystemError) -> SystemError {
+            if exclusive { unlink(path) }
+            return error
+        }
+        guard ftruncate(fd, off_t(fileLength)) == 0 else { throw fail(.current("ftruncate", path: path)) }
         let rc = posix_fallocate(fd, 0, off_t(fileLength))
         // tmpfs and ext4 support it; filesystems that do not (EOPNOTSUPP) still work, only without the early check.
-        if rc != 0 && rc != EOPNOTSUPP && rc != EINVAL { throw SystemError("posix_fallocate", path: path, errno: rc) }
-        return try MappedFile(fileDescriptor: fd, length: length, writable: true, prefault: prefault,
-                              granularity: granularity, path: path)
+        if rc != 0 && rc != EOPNOTSUPP && rc != EINVAL { throw fail(SystemError("posix_fallocate", path: path, errno: rc)) }
+        do {
+            return try MappedFile(fileDescriptor: fd, length: length, writable: true, prefault: prefault,
+                                  granularity: granularity, path: path)
+        } catch let error as SystemError {
+            throw fail(error)
+        }
     }
 
     /// `length` rounded up to a multiple of `granularity` (a power of two), nil when that is not one or overflows.

@@ -1,3 +1,4 @@
+import AeronInteropSupport
 import Foundation
 import SharedMemory
 import Testing
@@ -38,6 +39,28 @@ import Testing
             try MappedFile.create(path: refused, length: 4096, granularity: 3)
         }
         #expect(!FileManager.default.fileExists(atPath: refused))
+    }
+
+    /// A file that cannot get its blocks (here: more hugepages than are free, hugetlbfs's full disk) fails at
+    /// `posix_fallocate` with ENOSPC and is removed, not left half-made; a pre-existing file reused with
+    /// `exclusive: false` is left alone.
+    @Test(.enabled(if: HugetlbfsDirectory.isEnabled, "TP_HUGETLBFS_DIR=off"))
+    func aFileThatCannotGetItsBlocksIsRemoved() throws {
+        let dir = try HugetlbfsDirectory("tp-mapped-file")
+        let hugepage = 2 << 20
+        let pages = 2 * (try HugetlbfsDirectory.freeHugepages() + 1)
+        let path = dir.path + "/too-big"
+        #expect(throws: SystemError("posix_fallocate", path: path, errno: ENOSPC)) {
+            try MappedFile.create(path: path, length: pages * hugepage, granularity: hugepage)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+
+        let kept = dir.path + "/kept"
+        _ = try MappedFile.create(path: kept, length: hugepage, granularity: hugepage)
+        #expect(throws: SystemError("posix_fallocate", path: kept, errno: ENOSPC)) {
+            try MappedFile.create(path: kept, length: pages * hugepage, exclusive: false, granularity: hugepage)
+        }
+        #expect(FileManager.default.fileExists(atPath: kept))
     }
 
     @Test func exclusiveCreateRefusesExistingFile() throws {
