@@ -7,7 +7,7 @@ import TensorPoolCore
 
 /// `tp bench`: printed benchmark figures (run a release build: `swift build -c release --product tp`).
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [SeqlockBench.self, BenchFrames.self, BenchFramesProducer.self, BenchFramesConsumer.self, FramePathCost.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [SeqlockBench.self, BenchFrames.self, BenchFramesProducer.self, BenchFramesConsumer.self, FramePathCost.self, PlacementProbe.self])
 }
 
 /// `tp bench seqlock`: seqlock reads of one committed frame (copy-out and in-place checksum) next to a plain

@@ -96,4 +96,15 @@ import AeronInteropSupport
         #expect(refused.waitForExit(timeout: 30) != 0)
         #expect(refused.output.contains("is not a hugetlbfs directory"), "\(refused.output.suffix(500))")
     }
+
+    /// `tp bench placement --quiet` prints one positive number of nanoseconds; bad counts are refused.
+    @Test func placementProbePrintsNanoseconds() throws {
+        let probe = try WiringProcess("placement", arguments: ["bench", "placement", "--quiet", "--runs", "1", "--round-trips", "2000"])
+        try #require(probe.waitForExit(timeout: 30) == 0, "\(probe.output.suffix(500))")
+        let lines = probe.output.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count == 1 && (Int(lines.first ?? "") ?? 0) > 0, "\(probe.output)")
+        let refused = try WiringProcess("placement-bad", arguments: ["bench", "placement", "--runs", "0"])
+        #expect(refused.waitForExit(timeout: 30) != 0)
+        #expect(refused.output.contains("must be positive"), "\(refused.output.suffix(300))")
+    }
 }
