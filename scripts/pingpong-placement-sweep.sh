@@ -36,8 +36,8 @@ run() { # variant: <ping><pong>, c or s each
   esac
   for _ in $(seq 100); do grep -q ready "$T/pong.log" && break; sleep 0.1; done
   case ${1:0:1} in
-    c) out=$(timeout 120 "$BIN" pingpong role=ping len=32 n="$N" warm="$WARM" dir="$dir" | grep RESULT || true) ;;
-    s) out=$(timeout 120 "$TP" aeron ping --dir "$dir" --count "$N" --warmup "$WARM" --length 32 | grep '^result' || true) ;;
+    c) out=$(timeout -k 5 120 "$BIN" pingpong role=ping len=32 n="$N" warm="$WARM" dir="$dir" | grep RESULT || true) ;;
+    s) out=$(timeout -k 5 120 "$TP" aeron ping --dir "$dir" --count "$N" --warmup "$WARM" --length 32 | grep '^result' || true) ;;
   esac
   sleep 0.2; kill -9 "$PONG" 2>/dev/null || true; wait "$PONG" 2>/dev/null || true; PONG=
   kill "$DPID"; wait "$DPID" 2>/dev/null || true; DPID=; rm -rf "$dir"
