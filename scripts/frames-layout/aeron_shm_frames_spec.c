@@ -178,8 +178,13 @@ static int producer(const char *dir)
     int64_t released = 0, seq = 0, seq0 = 0;
     int64_t t0 = now_ns(), tw = 0, tend = 0;
     const int64_t warm = 500000000LL;
+    /* rate=N: one frame every 1e9/N ns, the producer spinning on the clock (and its releases) in between, so the
+       descriptor latency is the hand-off's and not queueing behind the previous frame's read; 0: flat out. */
+    const int64_t period = opt_i("rate", 0) > 0 ? 1000000000LL / opt_i("rate", 0) : 0;
+    int64_t next_due = t0;
     for (;;)
     {
+        if (period) { while (now_ns() < next_due) aeron_subscription_poll(rel, on_release, &released, 10); next_due += period; }
         while (seq - released >= (int64_t)slots) aeron_subscription_poll(rel, on_release, &released, 10);
         size_t slot = (size_t)seq % slots;
         uint8_t *dst = p + g_off + stride * slot;
@@ -204,8 +209,8 @@ static int producer(const char *dir)
     int64_t t_stop = now_ns();
     while (released < seq + 1 && now_ns() - t_stop < 2000000000LL) aeron_subscription_poll(rel, on_release, &released, 10);
     double fps = (double)(seq - seq0) / ((double)(tend - tw) / 1e9);
-    printf("RESULT aeron_shm_frames bytes=%zu slots=%zu write=%s read=%s fps=%.1f GiBps=%.3f per_frame_us=%.2f\n",
-        bytes, slots, wmode, opt_s("read", "?"), fps, fps * (double)bytes / (1024.0 * 1024 * 1024), 1e6 / fps);
+    printf("RESULT aeron_shm_frames bytes=%zu slots=%zu write=%s read=%s rate=%lld fps=%.1f GiBps=%.3f per_frame_us=%.2f\n",
+        bytes, slots, wmode, opt_s("read", "?"), opt_i("rate", 0), fps, fps * (double)bytes / (1024.0 * 1024 * 1024), 1e6 / fps);
     fflush(stdout);
     aeron_close(cl);
     return 0;
