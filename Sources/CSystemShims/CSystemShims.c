@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "CSystemShims.h"
 #include <errno.h>
+#include <signal.h>
+#include <string.h>
 #include <pthread.h>
 #if defined(__linux__)
 #include <sys/prctl.h>
@@ -63,3 +65,27 @@ void shims_cpu_pause(void) {
     __asm__ __volatile__("yield");
 #endif
 }
+
+volatile sig_atomic_t shims_termination_flag = 0;
+
+static void shims_on_termination(int signal_number) {
+    (void)signal_number;
+    shims_termination_flag = 1;
+}
+
+int shims_install_termination_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = shims_on_termination;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -errno;
+    /* A process started from a thread that blocks them (a dispatch worker, a test runner) inherits that mask:
+       unblock them here, so one already pending is delivered now and later ones reach this thread. */
+    sigset_t termination;
+    sigemptyset(&termination);
+    sigaddset(&termination, SIGINT);
+    sigaddset(&termination, SIGTERM);
+    int rc = pthread_sigmask(SIG_UNBLOCK, &termination, NULL);
+    return rc == 0 ? 0 : -rc;
+}
+

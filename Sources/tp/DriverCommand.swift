@@ -53,6 +53,7 @@ struct DriverCommand: ParsableCommand {
         context.deleteDirectoryOnShutdown = deleteOnShutdown
         context.threadCpu = cpu
 
+        let stop = DriverSignals.install()
         let driver: MediaDriver
         do { driver = try MediaDriver.launch(context) } catch {
             fputs("tp driver: \(error)\n", stderr)
@@ -60,7 +61,7 @@ struct DriverCommand: ParsableCommand {
         }
         print("tp driver: ready dir=\(driver.aeronDirectory) pid=\(getpid()) ipc-term-length=\(context.ipcTermLength)")
         fflush(stdout)
-        DriverSignals.waitForTermination()
+        DriverSignals.waitForTermination(stop)
         driver.close()
         print("tp driver: closed")
     }
@@ -79,20 +80,13 @@ struct DriverCommand: ParsableCommand {
     }
 }
 
-/// Blocks until SIGINT or SIGTERM. The handlers are created in a nonisolated function and are `@Sendable`, so
-/// they never assert the main actor from a dispatch thread.
+/// SIGINT/SIGTERM for `tp driver`, through the same recording handler as the roles (``DemoStopSignal``):
+/// installed before the driver starts, so a signal sent as soon as "ready" is printed is never lost.
 enum DriverSignals {
-    static func waitForTermination() {
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { @Sendable in stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        stop.wait()
-        for source in sources { source.cancel() }
+    static func install() -> DemoStopSignal { DemoStopSignal() }
+
+    /// Blocks until SIGINT or SIGTERM was recorded.
+    static func waitForTermination(_ stop: DemoStopSignal) {
+        while !stop.isStopped { usleep(10_000) }
     }
 }

@@ -65,6 +65,21 @@ struct StandaloneDriverProcessTests {
         #expect(ring.consumerHeartbeatTime == -1, "clients see a clean shutdown")
     }
 
+    /// SIGTERM sent the moment "ready" is printed stops the driver every time. This test process spawns it from a
+    /// worker thread that blocks signals, and the child inherits that mask: the driver must unblock them, and its
+    /// handler must be in place before "ready" (an earlier version lost the signal about one time in five).
+    @Test func sigtermRightAfterReadyAlwaysStopsTheDriver() throws {
+        for attempt in 0..<10 {
+            let dir = uniqueAeronDirectory()
+            defer { AeronDirectory.delete(dir) }
+            let driver = try DriverProcess(["--dir", dir])
+            try #require(driver.waitFor("ready").contains("tp driver: ready"))
+            kill(driver.process.processIdentifier, SIGTERM)
+            let status = driver.waitForExit(timeout: 10)
+            try #require(status == 0, "attempt \(attempt): exit \(String(describing: status))")
+        }
+    }
+
     /// `--cpu N` pins the driver thread (its /proc mask is that one CPU); a CPU the machine lacks is refused.
     @Test func cpuOptionPinsTheDriverThread() throws {
         let dir = uniqueAeronDirectory()

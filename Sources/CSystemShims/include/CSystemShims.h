@@ -1,5 +1,6 @@
 #ifndef C_SYSTEM_SHIMS_H
 #define C_SYSTEM_SHIMS_H
+#include <signal.h>
 #include <stdint.h>
 
 /// statfs(2) f_type of the filesystem holding `path`, or -errno on failure.
@@ -38,5 +39,14 @@ static inline void shims_prefetch_for_write(const void *address) {
 static inline void shims_prefetch_for_read(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
+
+/// Installs a SIGINT/SIGTERM handler that only records the request (async-signal-safe), with sigaction, so no
+/// signal is lost between the default disposition and the handler, and unblocks both in the calling thread (a
+/// blocked mask inherited from the parent would otherwise hold them pending forever). Returns 0, or -errno.
+int shims_install_termination_handler(void);
+/// Set by the handler of shims_install_termination_handler.
+extern volatile sig_atomic_t shims_termination_flag;
+/// 1 once SIGINT or SIGTERM arrived after shims_install_termination_handler, else 0 (inline: role loops poll it).
+static inline int shims_termination_requested(void) { return shims_termination_flag != 0; }
 
 #endif
