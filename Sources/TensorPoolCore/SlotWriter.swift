@@ -1,3 +1,4 @@
+import CSystemShims
 import SharedMemory
 import TensorPoolCodecs
 
@@ -55,6 +56,16 @@ public final class SlotWriter: @unchecked Sendable {
     /// A writer over a ``RegionSet``'s regions.
     public convenience init(regions: RegionSet) throws(RegionError) {
         try self.init(headerRing: regions.headerRing, pools: regions.pools)
+    }
+
+    /// Asks for the header line of frame `frameId`'s slot in a writable state, ahead of its claim. The last reader
+    /// of that line (a consumer, `nslots` frames ago) holds it; without this, the claim's WRITING store waits for
+    /// it in the store buffer and every later store of the frame, its descriptor's included, waits behind (x86
+    /// keeps stores in order). A hint only: no data changes, a reader still on the slot is not disturbed.
+    @inlinable
+    public func prefetchHeader(frameId: UInt64) {
+        let index = Int(truncatingIfNeeded: frameId) & ringMask
+        shims_prefetch_for_write(UnsafeRawPointer(ring.base) + RegionLayout.headerSlotOffset(index))
     }
 
     /// Marks slot `frameId & mask` WRITING and hands out its payload slot in pool `poolId`.

@@ -645,6 +645,9 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
         let result = controlPlane.sendFrameDescriptor(streamId: streamId, epoch: epoch, seq: seq,
                                                       headerIndex: headerIndex, timestampNs: timestampNs,
                                                       metaVersion: metaVersion)
+        // The next frame's slot header line, still with the consumer that read it nslots frames ago: fetched now,
+        // not on that frame's commit path.
+        writer.prefetchHeader(frameId: seq &+ 1)
         if state.pointee.progressSeq == seq {
             state.pointee.progressSeq = nil
             let rows = state.pointee.throttler.reportsRows ? completeRows : nil

@@ -34,7 +34,9 @@ extension ControlPlane {
     @inlinable @discardableResult
     public func sendFrameDescriptor(streamId: UInt32, epoch: UInt64, seq: UInt64, headerIndex: UInt32,
                                     timestampNs: UInt64?, metaVersion: UInt32?) -> PublicationResult {
-        send(on: .descriptor) { buffer, capacity throws(SBEError) in
+        // Fixed length: encoded in place in the claimed frame, no copy through the send buffer.
+        sendInPlace(on: .descriptor, length: MessageHeaderEncoder.encodedLength + Int(FrameDescriptorEncoder.blockLength)) {
+            buffer, capacity throws(SBEError) in
             let e = try FrameDescriptorEncoder(wrapAndApplyHeader: buffer, offset: 0, capacity: capacity)
             e.streamId = streamId
             e.epoch = epoch
@@ -42,7 +44,6 @@ extension ControlPlane {
             e.headerIndex = headerIndex
             e.timestampNs = timestampNs
             e.metaVersion = metaVersion
-            return e.encodedLength
         }
     }
 

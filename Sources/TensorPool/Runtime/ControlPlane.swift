@@ -322,16 +322,13 @@ public final class ControlPlane {
 
     // MARK: send
 
-    /// Brings the lines the next descriptor offer on `stream` reads and writes (the send buffer, the
-    /// publication's state, its position-limit counter and the log lines the frame goes to) into this core's
-    /// cache without sending
-    /// anything. A producer calls it before reading the clock for an at-commit stamp: after a payload fill
-    /// larger than the cache these lines are cold, and the misses would otherwise count as frame latency.
+    /// Brings the lines the next descriptor send on `stream` reads and writes (the publication's state, its
+    /// position-limit counter and the log lines the frame goes to; descriptors are encoded in place, not in the
+    /// send buffer) into this core's cache without sending anything. A producer calls it before reading the clock
+    /// for an at-commit stamp: after a payload fill larger than the cache these lines are cold, and the misses
+    /// would otherwise count as frame latency.
     @inlinable
     public func warm(_ stream: ControlPlaneStream) {
-        // Both lines a descriptor encodes into (scratch memory: the next send overwrites them).
-        sendBuffer.storeBytes(of: 0, as: UInt64.self)
-        (sendBuffer + 64).storeBytes(of: 0, as: UInt64.self)
         guard let publication = unretainedPublications[stream.rawValue] else { return }
         let touched = publication._withUnsafeGuaranteedRef { publication in
             publication.prefetchNextOffer()
@@ -350,13 +347,46 @@ public final class ControlPlane {
         }
         let buffer = UnsafeRawBufferPointer(start: sendBuffer, count: length)
         let result = publication._withUnsafeGuaranteedRef { $0.offer(buffer) }
+        count(result)
+        return result
+    }
+
+    /// Claims `length` bytes on `stream`, lets `encode(frame, length)` write the message there and commits it: the
+    /// fixed-length hot-path message (the frame descriptor) goes into the log without a copy through the send
+    /// buffer. An encode failure aborts the claim (the subscriber skips it as padding) and counts as
+    /// `.messageTooLong`; refusals are counted like ``offerEncoded(_:length:)``'s.
+    @inlinable
+    public func sendInPlace(on stream: ControlPlaneStream, length: Int,
+                            _ encode: (UnsafeMutableRawPointer, Int) throws(SBEError) -> Void) -> PublicationResult {
+        guard let publication = unretainedPublications[stream.rawValue] else {
+            counters.countOtherOfferFailure()
+            return .closed
+        }
+        var claim = BufferClaim()
+        let result = publication._withUnsafeGuaranteedRef { $0.tryClaim(length: length, into: &claim) }
+        guard result.position != nil, let frame = claim.payload.baseAddress else {
+            count(result)
+            return result
+        }
+        do { try encode(frame, length) } catch {
+            claim.abort()
+            counters.countEncodeFailure()
+            return .messageTooLong
+        }
+        claim.commit()
+        counters.countOffered()
+        return result
+    }
+
+    /// Counts an offer's or claim's outcome.
+    @inlinable
+    func count(_ result: PublicationResult) {
         switch result {
         case .position: counters.countOffered()
         case .backPressured, .adminAction: counters.countBackPressured()
         case .notConnected: counters.countNotConnected()
         default: counters.countOtherOfferFailure()
         }
-        return result
     }
 
     /// Encodes a message with `encode(buffer, capacity) -> length` into the send buffer and offers it on
