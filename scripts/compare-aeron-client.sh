@@ -32,9 +32,7 @@ echo "# $(date -Is) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) pin=$PI
 start_driver() { # a fresh standalone C driver in $1, pinned with PIN=1
   local pin=()
   [ "$PIN" = 0 ] || pin=(taskset -c "$DRIVER_CPU")
-  "${pin[@]}" "$BIN" driver dir="$1" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
-  for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.05; done
-  grep -q 'driver ready' "$T/driver.log" || { echo "the C driver did not start: $(cat "$T/driver.log")" >&2; exit 1; }
+  start_c_driver "$1" "$T/driver.log" "${pin[@]}" || exit 1
 }
 stop_driver() { kill "$DPID"; wait "$DPID" 2>/dev/null || true; DPID=; rm -rf "$1"; }
 
@@ -53,8 +51,7 @@ done; done; done | tee "$T/tp.txt"
 
 pingpong() { # swift|c -> p50 and p99 of one run on a fresh driver
   local dir=$D-pp$RANDOM pong
-  "$BIN" driver dir="$dir" threading=shared idle=backoff > "$T/ppdriver.log" 2>&1 & DPID=$!
-  for _ in $(seq 100); do grep -q 'driver ready' "$T/ppdriver.log" && break; sleep 0.1; done
+  start_c_driver "$dir" "$T/ppdriver.log" || exit 1
   if [ "$1" = swift ]; then "$TP" aeron pong --dir "$dir" --count $((PP_N + PP_WARM)) > "$T/pong.log" 2>&1 & pong=$!
   else "$BIN" pingpong role=pong dir="$dir" > "$T/pong.log" 2>&1 & pong=$!; fi
   for _ in $(seq 100); do grep -q ready "$T/pong.log" && break; sleep 0.1; done

@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-4}; SECS=${SECS:-4}; PUB=${PUB:-claim}; LENGTH=${LENGTH:-32}
 TP=${TP:-$ROOT/.build/release/tp}
 . "$ROOT/scripts/lib/c-anchors.sh"
-LIB=$ANCHOR_BUILD; BIN=$LIB/aeron_ipc_bench
+LIB=$ANCHOR_BUILD
 [ "$SECS" -ge 2 ] || { echo "SECS must be at least 2 (the first second is dropped)" >&2; exit 1; }
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
 require_c_anchors aeron_ipc_bench
@@ -23,8 +23,7 @@ trap cleanup EXIT
 gcc -O2 -Wall -o "$T/aeron_one_side" "$ROOT/scripts/mixed-pairs/aeron_one_side.c" -I"$ANCHORS" -L"$LIB" -laeron_pyaeron \
   "$LIBPY" -lpthread -Wl,-rpath,"$LIB"
 [ "$PUB" = claim ] && CLAIM=1 || CLAIM=0
-"$BIN" driver dir="$D" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
-for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.1; done
+start_c_driver "$D" "$T/driver.log" || exit 1
 field() { grep -o "msgs_per_s_median=[0-9]*" "$1" | cut -d= -f2; }
 echo "# $(date -Is) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) pub=$PUB length=$LENGTH secs=$SECS"
 k=0

@@ -15,7 +15,6 @@ REPS=${REPS:-3}; SECS=${SECS:-2}; RATE=${RATE:-1000}; SIZES=${SIZES:-64 4194304}
 SPEC="off=64 desc=44 hdr=1"
 TP=${TP:-$ROOT/.build/release/tp}
 . "$ROOT/scripts/lib/c-anchors.sh"
-LIB=$ANCHOR_BUILD
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
 require_c_anchors aeron_ipc_bench
 find_libpython
@@ -26,16 +25,13 @@ cleanup() {
   rm -rf "$T" "$D" "/dev/shm$POOL"
 }
 trap cleanup EXIT
-gcc -O2 -Wall -o "$T/spec" "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c" -I"$ANCHORS" -L"$LIB" -laeron_pyaeron \
-  "$LIBPY" -lpthread -lrt -Wl,-rpath,"$LIB"
+build_frames_spec "$T/spec"
 on() { if [ "$PIN" = 0 ]; then "${@:2}"; else taskset -c "$1" "${@:2}"; fi; }
 
 c_run() { # $1 bytes, $2 layout options -> descriptor p50 ns
   local DPID CPID p50
-  "$LIB/aeron_ipc_bench" driver dir="$D" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
+  start_c_driver "$D" "$T/driver.log" || return 1
   echo "$DPID" >> "$T/pids"
-  for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.05; done
-  grep -q 'driver ready' "$T/driver.log" || { echo "the C driver did not start: $(cat "$T/driver.log")" >&2; return 1; }
   # shellcheck disable=SC2086
   on 1 "$T/spec" consumer dir="$D" pool="$POOL" bytes="$1" slots=4 read=full stream=3020 $2 > "$T/consumer.log" 2>&1 & CPID=$!
   echo "$CPID" >> "$T/pids"

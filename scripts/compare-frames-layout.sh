@@ -13,7 +13,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-5}; SECS=${SECS:-2}; BYTES=${BYTES:-65536}; VARIANT=${VARIANT:-off=64 desc=44 hdr=1}
 TP=${TP:-$ROOT/.build/release/tp}
 . "$ROOT/scripts/lib/c-anchors.sh"
-LIB=$ANCHOR_BUILD
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
 require_c_anchors aeron_ipc_bench aeron_shm_frames
 find_libpython
@@ -25,15 +24,12 @@ cleanup() {
   rm -rf "$T" "$D" "/dev/shm$POOL"
 }
 trap cleanup EXIT
-gcc -O2 -Wall -o "$T/spec" "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c" -I"$ANCHORS" -L"$LIB" -laeron_pyaeron \
-  "$LIBPY" -lpthread -lrt -Wl,-rpath,"$LIB"
+build_frames_spec "$T/spec"
 
 c_run() { # $1: extra options (empty: the prototype's layout) -> frames/s
   local DPID CPID fps
-  "$LIB/aeron_ipc_bench" driver dir="$D" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
+  start_c_driver "$D" "$T/driver.log" || return 1
   echo "$DPID" >> "$T/pids"
-  for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.05; done
-  grep -q 'driver ready' "$T/driver.log" || { echo "the C driver did not start: $(cat "$T/driver.log")" >&2; return 1; }
   # shellcheck disable=SC2086
   "$T/spec" consumer dir="$D" pool="$POOL" bytes="$BYTES" slots=4 read=full stream=3010 $1 > "$T/consumer.log" 2>&1 & CPID=$!
   echo "$CPID" >> "$T/pids"

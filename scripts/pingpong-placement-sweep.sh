@@ -27,9 +27,7 @@ field() { grep -o "$1=[0-9]*" | head -1 | cut -d= -f2; }
 
 run() { # variant: <ping><pong>, c or s each
   local dir=/dev/shm/pp-sweep-$$-$RANDOM out
-  "$BIN" driver dir="$dir" threading=shared idle=backoff > "$T/driver.log" 2>&1 & DPID=$!
-  for _ in $(seq 100); do grep -q 'driver ready' "$T/driver.log" && break; sleep 0.05; done
-  grep -q 'driver ready' "$T/driver.log" || { echo "the C driver did not start: $(cat "$T/driver.log")" >&2; exit 1; }
+  start_c_driver "$dir" "$T/driver.log" || exit 1
   case ${1:1:1} in
     c) "$BIN" pingpong role=pong dir="$dir" > "$T/pong.log" 2>&1 & PONG=$! ;;
     s) "$TP" aeron pong --dir "$dir" --count $((N + WARM)) --idle-timeout-s 10 > "$T/pong.log" 2>&1 & PONG=$! ;;

@@ -20,3 +20,23 @@ find_libpython() {
   LIBPY=$(ls /usr/lib/x86_64-linux-gnu/libpython3.*.so /usr/lib64/libpython3.*.so 2>/dev/null | head -1 || true)
   [ -n "$LIBPY" ] || { echo "need a libpython3.X shared library (e.g. apt-get install libpython3.11)" >&2; exit 1; }
 }
+
+# start_c_driver DIR LOG [PREFIX...]: a fresh standalone C media driver (the harness's aeron_ipc_bench, shared
+# threading, backoff idle) in DIR, logging to LOG, launched through PREFIX (e.g. taskset -c 1). Sets DPID and returns
+# once the driver is ready; if it is not within 5 s, stops it, says why and returns 1.
+start_c_driver() {
+  local dir=$1 log=$2
+  shift 2
+  "$@" "$ANCHOR_BUILD/aeron_ipc_bench" driver dir="$dir" threading=shared idle=backoff > "$log" 2>&1 & DPID=$!
+  for _ in $(seq 100); do grep -q 'driver ready' "$log" && return 0; sleep 0.05; done
+  kill "$DPID" 2>/dev/null || true
+  echo "the C driver did not start: $(cat "$log")" >&2
+  return 1
+}
+
+# build_frames_spec OUT: compiles scripts/frames-layout/aeron_shm_frames_spec.c (the C prototype of the frame path
+# with a choice of layouts) against the anchors' library, to OUT. Needs find_libpython first.
+build_frames_spec() {
+  gcc -O2 -Wall -o "$1" "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c" -I"$ANCHORS" -L"$ANCHOR_BUILD" \
+    -laeron_pyaeron "$LIBPY" -lpthread -lrt -Wl,-rpath,"$ANCHOR_BUILD"
+}
