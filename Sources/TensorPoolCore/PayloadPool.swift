@@ -41,8 +41,7 @@ public final class PayloadPool: @unchecked Sendable {
         try RegionMapping.validateSlotCount(nslots)
         var hugepageSize: Int?
         if requireHugepages {
-            let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            hugepageSize = try HugepageBacking.requireHugepages(path: directory.isEmpty ? "/" : directory)
+            hugepageSize = try HugepageBacking.requireHugepages(path: RegionMapping.parentDirectory(of: path))
         }
         try StrideRule.validate(strideBytes: strideBytes, pageSize: HugepageBacking.pageSize, hugepageSize: hugepageSize)
         guard strideBytes <= Int(UInt32.max) else { throw .invalidStride(strideBytes: strideBytes, reason: "exceeds u32") }

@@ -50,8 +50,7 @@ enum RegionMapping {
     ) throws(RegionError) -> MappedFile {
         let length = RegionLayout.superblockSize + Int(superblock.nslots) * Int(superblock.strideBytes)
         // On hugetlbfs the file is a whole number of hugepages (the logical region is the first `length` bytes).
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let backing = try HugepageBacking.of(path: directory.isEmpty ? "/" : directory)
+        let backing = try HugepageBacking.of(path: parentDirectory(of: path))
         let file: MappedFile
         do {
             file = try MappedFile.create(path: path, length: length, permissions: permissions, exclusive: true,
@@ -80,6 +79,12 @@ enum RegionMapping {
             throw .system(error as? SystemError ?? SystemError("msync", path: path, errno: EIO))
         }
         return file
+    }
+
+    /// The directory holding `path` ("/" for a file at the root), whose filesystem a new region file will be on.
+    static func parentDirectory(of path: String) -> String {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return directory.isEmpty ? "/" : directory
     }
 
     static func validateSlotCount(_ nslots: Int) throws(RegionError) {

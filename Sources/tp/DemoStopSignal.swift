@@ -21,6 +21,11 @@ final class DemoStopSignal: @unchecked Sendable {
     var isStopped: Bool { stopped.load(ordering: .acquiring) || shims_termination_requested() != 0 }
     func stop() { stopped.store(true, ordering: .releasing) }
 
+    /// Blocks until SIGINT/SIGTERM (or ``stop()``).
+    func waitUntilStopped() {
+        while !isStopped { usleep(10_000) }
+    }
+
     /// Sleeps up to `seconds`, returning early when stopped.
     func sleep(seconds: Double) {
         // Clamped to a year so NaN, negative or huge values cannot trap the conversion.

@@ -53,7 +53,8 @@ struct DriverCommand: ParsableCommand {
         context.deleteDirectoryOnShutdown = deleteOnShutdown
         context.threadCpu = cpu
 
-        let stop = DriverSignals.install()
+        // Before the driver starts: a SIGINT/SIGTERM sent as soon as "ready" is printed is never lost.
+        let stop = DemoStopSignal()
         let driver: MediaDriver
         do { driver = try MediaDriver.launch(context) } catch {
             fputs("tp driver: \(error)\n", stderr)
@@ -61,7 +62,7 @@ struct DriverCommand: ParsableCommand {
         }
         print("tp driver: ready dir=\(driver.aeronDirectory) pid=\(getpid()) ipc-term-length=\(context.ipcTermLength)")
         fflush(stdout)
-        DriverSignals.waitForTermination(stop)
+        stop.waitUntilStopped()
         driver.close()
         print("tp driver: closed")
     }
@@ -77,16 +78,5 @@ struct DriverCommand: ParsableCommand {
         }
         guard let value = Int(digits), value > 0 else { return nil }
         return value * multiplier
-    }
-}
-
-/// SIGINT/SIGTERM for `tp driver`, through the same recording handler as the roles (``DemoStopSignal``):
-/// installed before the driver starts, so a signal sent as soon as "ready" is printed is never lost.
-enum DriverSignals {
-    static func install() -> DemoStopSignal { DemoStopSignal() }
-
-    /// Blocks until SIGINT or SIGTERM was recorded.
-    static func waitForTermination(_ stop: DemoStopSignal) {
-        while !stop.isStopped { usleep(10_000) }
     }
 }

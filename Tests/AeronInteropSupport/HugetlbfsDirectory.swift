@@ -40,6 +40,13 @@ public final class HugetlbfsDirectory {
         throw Unavailable(description: "no HugePages_Free line in /proc/meminfo")
     }
 
+    /// A power-of-two slot count of 2 MiB slots needing more hugepages than are free: twice as many as are free now
+    /// (tests running alongside may free some meanwhile), rounded up.
+    public static func slotCountBeyondFreeHugepages() throws -> Int {
+        let wanted = 2 * (try freeHugepages() + 1)
+        return 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)
+    }
+
     /// Lines of /proc/self/maps that map a file under this directory.
     public func mappings() throws -> [Substring] {
         try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n").filter { $0.contains(path + "/") }

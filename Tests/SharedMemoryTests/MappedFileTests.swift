@@ -48,7 +48,7 @@ import Testing
     func aFileThatCannotGetItsBlocksIsRemoved() throws {
         let dir = try HugetlbfsDirectory("tp-mapped-file")
         let hugepage = 2 << 20
-        let pages = 2 * (try HugetlbfsDirectory.freeHugepages() + 1)
+        let pages = try HugetlbfsDirectory.slotCountBeyondFreeHugepages()
         let path = dir.path + "/too-big"
         #expect(throws: SystemError("posix_fallocate", path: path, errno: ENOSPC)) {
             try MappedFile.create(path: path, length: pages * hugepage, granularity: hugepage)

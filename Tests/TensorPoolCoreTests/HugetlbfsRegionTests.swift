@@ -65,9 +65,7 @@ struct HugetlbfsRegionTests {
 
     @Test func tooFewFreeHugepagesIsAClearErrorAndLeavesNoFile() throws {
         let dir = try HugetlbfsDirectory("tp-exhausted")
-        // Twice as many hugepages as are free now (other tests may free some meanwhile), as a power-of-two slot count.
-        let wanted = 2 * (try HugetlbfsDirectory.freeHugepages() + 1)
-        let nslots = 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)
+        let nslots = try HugetlbfsDirectory.slotCountBeyondFreeHugepages()
         var configuration = RegionSet.Configuration(
             root: dir.path, streamId: 9, epoch: 1, nslots: nslots, pools: [.init(poolId: 1, strideBytes: Self.hugepage)])
         configuration.requireHugepages = true

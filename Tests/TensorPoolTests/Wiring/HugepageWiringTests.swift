@@ -57,9 +57,7 @@ struct HugepageWiringTests {
         let base = try HugetlbfsDirectory("tp-wiring-none")
         let env = try WiringTestEnvironment("hugepages-none", shmBase: base.path)
         defer { env.close() }
-        // More slots than there are free hugepages (twice, in case other tests free some meanwhile).
-        let wanted = 2 * (try HugetlbfsDirectory.freeHugepages() + 1)
-        let nslots = 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)
+        let nslots = try HugetlbfsDirectory.slotCountBeyondFreeHugepages()
         var configuration = env.producerConfiguration(nslots: UInt32(nslots), pools: [.init(poolId: 1, strideBytes: UInt32(Self.hugepage))])
         configuration.requireHugepages = true
         defer { try? FileManager.default.removeItem(atPath: EpochAllocator.defaultDirectory(shmRootDir: env.shmRoot)) }
