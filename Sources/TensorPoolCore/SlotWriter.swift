@@ -58,14 +58,22 @@ public final class SlotWriter: @unchecked Sendable {
         try self.init(headerRing: regions.headerRing, pools: regions.pools)
     }
 
-    /// Asks for the header line of frame `frameId`'s slot in a writable state, ahead of its claim. The last reader
-    /// of that line (a consumer, `nslots` frames ago) holds it; without this, the claim's WRITING store waits for
-    /// it in the store buffer and every later store of the frame, its descriptor's included, waits behind (x86
-    /// keeps stores in order). A hint only: no data changes, a reader still on the slot is not disturbed.
+    /// Asks for the lines frame `frameId`'s claim and commit will store to, in a writable state, ahead of the
+    /// claim: the slot header's first two lines (the commit word and fixed fields; `dims`/`strides`) and the first
+    /// line of its payload slot in pool `poolId`. The last reader of those lines (a consumer, `nslots` frames ago)
+    /// holds them; without this, the first store to each waits for it in the store buffer and every later store of
+    /// the frame, its descriptor's included, waits behind (x86 keeps stores in order). A hint only: no data
+    /// changes; a reader still on the slot keeps reading (its seqlock decides).
     @inlinable
-    public func prefetchHeader(frameId: UInt64) {
+    public func prefetchSlot(frameId: UInt64, poolId: UInt16) {
         let index = Int(truncatingIfNeeded: frameId) & ringMask
-        shims_prefetch_for_write(UnsafeRawPointer(ring.base) + RegionLayout.headerSlotOffset(index))
+        let header = UnsafeRawPointer(ring.base) + RegionLayout.headerSlotOffset(index)
+        shims_prefetch_for_write(header)
+        shims_prefetch_for_write(header + 64)
+        let p = poolTable.index(of: poolId)
+        guard p >= 0 else { return }
+        let pool = poolTable.entries[p]
+        shims_prefetch_for_write(UnsafeRawPointer(pool.buffer.base) + RegionLayout.payloadSlotOffset(index, strideBytes: pool.strideBytes))
     }
 
     /// Marks slot `frameId & mask` WRITING and hands out its payload slot in pool `poolId`.

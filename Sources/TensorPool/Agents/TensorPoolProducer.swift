@@ -647,7 +647,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
                                                       metaVersion: metaVersion)
         // The next frame's slot header line, still with the consumer that read it nslots frames ago: fetched now,
         // not on that frame's commit path.
-        writer.prefetchHeader(frameId: seq &+ 1)
+        writer.prefetchSlot(frameId: seq &+ 1, poolId: claim.poolId)
         if state.pointee.progressSeq == seq {
             state.pointee.progressSeq = nil
             let rows = state.pointee.throttler.reportsRows ? completeRows : nil
