@@ -208,11 +208,14 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
         var handler = ConsumerControlHandler(self)
         work += controlPlane.poll(&handler, nowNs: nowNs, fragmentLimit: options.fragmentLimit)
         if let fallback = state.pointee.fallbackSource { work += pollFallback(fallback.takeUnretainedValue(), nowNs: nowNs) }
-        if let latest = state.pointee.coordinator.takeLatest(nowNs: nowNs) {
+        if state.pointee.coordinator.admission.hasPending, let latest = state.pointee.coordinator.takeLatest(nowNs: nowNs) {
             read(latest, nowNs: nowNs)
             work += 1
         }
-        work += periodicWork(nowNs: nowNs)
+        if nowNs != state.pointee.periodicCheckedNs {
+            state.pointee.periodicCheckedNs = nowNs
+            work += periodicWork(nowNs: nowNs)
+        }
         if work > 0 { mirrorStatistics() }
         return work
     }

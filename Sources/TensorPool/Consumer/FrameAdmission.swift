@@ -54,7 +54,9 @@ public struct FrameAdmission: Sendable {
 
     private var lastDeliveredSeq: UInt64?
     private var lastDeliveredNs: UInt64?
-    private var pending: FrameDescriptorValue?
+    /// The held LATEST (or rate-limited) descriptor; internal so that the duty cycle's "anything held?" check
+    /// inlines into the spinning caller instead of costing a call per idle cycle.
+    @usableFromInline private(set) var pending: FrameDescriptorValue?
     private var inResync = false
     private var resyncReportPending = false
 
@@ -176,7 +178,7 @@ public struct FrameAdmission: Sendable {
     }
 
     /// `true` while a LATEST descriptor is held.
-    public var hasPending: Bool { pending != nil }
+    @inlinable public var hasPending: Bool { pending != nil }
 
     /// Reports the result of the seqlock read of a descriptor returned as `.read` or by ``takeLatest(nowNs:)``.
     @inlinable
