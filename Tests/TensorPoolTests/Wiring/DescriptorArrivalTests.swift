@@ -98,4 +98,50 @@ import TensorPoolCore
         #expect(receiver.poll(&collector, nowNs: TensorPoolClock.monotonicNs()) == 1)
         #expect(collector.received == [command])
     }
+
+    /// A descriptor in the exact version-1 shape takes `ControlPlane`'s one-comparison path; every other shape (a
+    /// longer block, a later version, a short fragment) the field-by-field dispatch. Both must decode the same
+    /// fields, and a fragment one byte short of a descriptor must be rejected, not read past its end.
+    @Test func descriptorsOfEveryShapeAreDecodedOrRejectedAlike() throws {
+        let env = try WiringTestEnvironment("descriptor-shapes")
+        defer { env.close() }
+        let consumer = try TensorPoolConsumer(configuration: env.consumerConfiguration(consumerId: 33), aeron: env.aeron,
+                                              handler: ArrivalRecorder(), options: env.consumerOptions)
+        defer { consumer.close() }
+        let raw = try env.aeron.addPublication(channel: "aeron:ipc", streamId: AeronEndpointConfiguration(aeronDir: env.aeronDir).descriptorStreamId)
+        defer { try? raw.close() }
+        #expect(try env.pump(until: { raw.isConnected }) { now in _ = try consumer.doWork(nowNs: now) })
+
+        func descriptor(seq: UInt64, timestampNs: UInt64, blockLength: UInt16 = 36, version: UInt16 = 1) -> [UInt8] {
+            var bytes = ProgressAndHostileTests.header(blockLength: blockLength, template: 4, schema: 900, version: version)
+            func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+            put(UInt32(1)); put(UInt64(0)); put(seq); put(UInt32(3)); put(timestampNs); put(UInt32.max)
+            bytes += [UInt8](repeating: 0xAB, count: Int(blockLength) - 36)
+            return bytes
+        }
+        var short = descriptor(seq: 9, timestampNs: 9)
+        short.removeLast()
+        let messages = [
+            descriptor(seq: 1, timestampNs: 100),                       // exact shape
+            short,                                                      // one byte short: rejected
+            descriptor(seq: 2, timestampNs: 200, blockLength: 40),      // a later schema's longer block
+            descriptor(seq: 3, timestampNs: 300, version: 2),           // a later version
+            descriptor(seq: 4, timestampNs: .max),                      // exact shape, null timestamp
+        ]
+        for message in messages {
+            #expect(env.pump(until: { message.withUnsafeBytes { raw.offer($0) }.position != nil }) { _ in })
+        }
+        let counters = consumer.controlPlane.counters
+        let done = try env.pump(until: { counters.received(templateId: 4) + counters.rejectedTotal >= 5 }) { now in
+            _ = try consumer.doWork(nowNs: now)
+        }
+        #expect(done)
+        #expect(counters.received(templateId: 4) == 4)
+        #expect(counters.rejected(.truncated) == 1)
+        #expect(counters.rejectedTotal == 1)
+        #expect(consumer.handler.events == [
+            .descriptor(seq: 1, timestampNs: 100), .descriptor(seq: 2, timestampNs: 200),
+            .descriptor(seq: 3, timestampNs: 300), .descriptor(seq: 4, timestampNs: nil),
+        ])
+    }
 }
