@@ -399,6 +399,42 @@ import AeronConcurrent
         #expect(received == 1_000 + 4 * termLength / 224)
     }
 
+    @Test func prefetchNextFrameChangesNothingAndAllocatesNothing() throws {
+        let rig = try Rig()
+        let termLength = rig.log.termLength
+        func snapshot() -> [UInt8] {
+            (0..<LogBufferDescriptor.partitionCount).flatMap { Array(rig.log.termBuffers[$0].bytes(at: 0, count: termLength)) }
+                + Array(rig.log.metadata.bytes(at: 0, count: rig.log.metadata.capacity))
+        }
+        let message = [UInt8](repeating: 0x3C, count: 44)
+        var received = 0
+        var cleanPosition: Int64 = 0
+        // 96-byte frames through several term rotations: the position visits every alignment, the last line included.
+        func cycle(_ n: Int) {
+            for _ in 0..<n {
+                rig.image.prefetchNextFrame()
+                var result = message.withUnsafeBytes { rig.publication.offer($0) }
+                while result == .adminAction { result = message.withUnsafeBytes { rig.publication.offer($0) } }
+                rig.subscription.prefetchNextFrames()
+                while rig.image.poll(fragmentLimit: 16, { payload, _ in
+                    if payload.count == 44 && payload[0] == 0x3C && payload[43] == 0x3C { received += 1 }
+                }) > 0 {}
+                cleanPosition = TermCleaner.clean(rig.log, from: cleanPosition, to: rig.image.position)
+            }
+        }
+        cycle(1_000)
+        let before = snapshot()
+        let position = rig.image.position
+        rig.image.prefetchNextFrame()
+        rig.subscription.prefetchNextFrames()
+        #expect(snapshot() == before)
+        #expect(rig.image.position == position)
+        let allocationsBefore = malloc_counter_thread_allocations()
+        cycle(4 * termLength / 96)
+        #expect(malloc_counter_thread_allocations() - allocationsBefore == 0)
+        #expect(received == 1_000 + 4 * termLength / 96)
+    }
+
     // MARK: Channel URIs
 
     @Test func channelUriStringBuilderBuildsResponseChannels() throws {
