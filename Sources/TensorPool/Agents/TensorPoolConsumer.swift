@@ -199,7 +199,10 @@ public final class TensorPoolConsumer<Handler: TensorFrameHandler>: TensorPoolAg
 
     /// Inlinable so that it is specialized for the application's `Handler` in the calling module: the control-plane
     /// poll, message dispatch, admission, seqlock read and handler calls of a frame then run without generic
-    /// metadata or witness-table calls. The periodic part stays out of line (``periodicWork(nowNs:)``).
+    /// metadata or witness-table calls. The periodic part stays out of line (``periodicWork(nowNs:)``) and runs only
+    /// when `nowNs` differs from the previous cycle's: hellos, QoS, liveness and superblock checks are due at most
+    /// once per clock reading, so a caller that reuses one reading across idle cycles (`DutyCycleClock`) spins on
+    /// the descriptor poll alone between readings.
     @inlinable
     public func doWork(nowNs: UInt64) throws -> Int {
         let state = self.state
