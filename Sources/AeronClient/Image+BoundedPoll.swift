@@ -27,8 +27,8 @@ extension Image {
         if isClosed { return 0 }
         var initialPosition = positionBuffer.int64Relaxed(at: positionOffset)
         if initialPosition >= limitPosition { return 0 }
-        var initialOffset = Int(truncatingIfNeeded: initialPosition) & termLengthMask
-        let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(initialPosition, positionBitsToShift: positionBitsToShift))
+        let (termBuffer, termOffset) = term(at: initialPosition)
+        var initialOffset = termOffset
         let capacity = termBuffer.capacity
         let limitOffset = Int(min(Int64(capacity), limitPosition - initialPosition + Int64(initialOffset)))
         var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)

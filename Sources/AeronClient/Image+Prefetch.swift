@@ -15,11 +15,9 @@ extension Image {
     @inlinable
     public func prefetchNextFrame() {
         if isClosed { return }
-        let position = positionBuffer.int64Relaxed(at: positionOffset)
-        let termOffset = Int(truncatingIfNeeded: position) & termLengthMask
-        let term = termBuffer(LogBufferDescriptor.indexByPosition(position, positionBitsToShift: positionBitsToShift))
-        guard termOffset &+ 64 < term.capacity else { return }
-        shims_prefetch_for_read(UnsafeRawPointer(term.base) + termOffset + 64)
+        let (buffer, termOffset) = term(at: positionBuffer.int64Relaxed(at: positionOffset))
+        guard termOffset &+ 64 < buffer.capacity else { return }
+        shims_prefetch_for_read(UnsafeRawPointer(buffer.base) + termOffset + 64)
     }
 }
 

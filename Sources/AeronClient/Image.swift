@@ -64,6 +64,13 @@ public final class Image: @unchecked Sendable {
     @inlinable @inline(__always)
     func termBuffer(_ index: Int) -> AtomicBuffer { index == 0 ? term0 : (index == 1 ? term1 : term2) }
 
+    /// The term holding stream position `position`, and the offset of that position in it.
+    @inlinable @inline(__always)
+    func term(at position: Int64) -> (buffer: AtomicBuffer, offset: Int) {
+        (termBuffer(LogBufferDescriptor.indexByPosition(position, positionBitsToShift: positionBitsToShift)),
+         Int(truncatingIfNeeded: position) & termLengthMask)
+    }
+
     /// True once the image went away (publisher gone and drained, subscription closed, or client closed).
     @inlinable public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
 
@@ -89,8 +96,7 @@ public final class Image: @unchecked Sendable {
     public func poll(fragmentLimit: Int, _ handler: (UnsafeRawBufferPointer, Header) -> Void) -> Int {
         if isClosed { return 0 }
         let position = positionBuffer.int64Relaxed(at: positionOffset)
-        let termOffset = Int(truncatingIfNeeded: position) & termLengthMask
-        let termBuffer = termBuffer(LogBufferDescriptor.indexByPosition(position, positionBitsToShift: positionBitsToShift))
+        let (termBuffer, termOffset) = term(at: position)
         // A local header (not a stored var): stored class properties pay a dynamic exclusivity check per access.
         var header = Header(buffer: termBuffer, initialTermId: initialTermId, positionBitsToShift: positionBitsToShift)
         let result = TermReader.read(termBuffer, termOffset: termOffset, fragmentsLimit: fragmentLimit, header: &header, handler)
