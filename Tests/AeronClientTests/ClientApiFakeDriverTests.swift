@@ -368,56 +368,40 @@ import AeronConcurrent
     }
 
     @Test func prefetchNextOfferChangesNothingAndAllocatesNothing() throws {
-        let rig = try Rig()
-        let termLength = rig.log.termLength
-        func snapshot() -> [UInt8] {
-            (0..<LogBufferDescriptor.partitionCount).flatMap { Array(rig.log.termBuffers[$0].bytes(at: 0, count: termLength)) }
-                + Array(rig.log.metadata.bytes(at: 0, count: rig.log.metadata.capacity))
-        }
-        let message = [UInt8](repeating: 0xA5, count: 200)
-        var received = 0
-        var cleanPosition: Int64 = 0
-        // Through several term rotations: the tail offset covers the whole term, including its last line.
-        func cycle(_ n: Int) {
-            for _ in 0..<n {
-                rig.publication.prefetchNextOffer()
-                var result = message.withUnsafeBytes { rig.publication.offer($0) }
-                while result == .adminAction { result = message.withUnsafeBytes { rig.publication.offer($0) } }
-                while rig.image.poll(fragmentLimit: 16, { payload, _ in
-                    if payload.count == 200 && payload[0] == 0xA5 && payload[199] == 0xA5 { received += 1 }
-                }) > 0 {}
-                cleanPosition = TermCleaner.clean(rig.log, from: cleanPosition, to: rig.image.position)
-            }
-        }
-        cycle(1_000)
-        let before = snapshot()
-        rig.publication.prefetchNextOffer()
-        #expect(snapshot() == before)
-        let allocationsBefore = malloc_counter_thread_allocations()
-        cycle(4 * termLength / 224)
-        #expect(malloc_counter_thread_allocations() - allocationsBefore == 0)
-        #expect(received == 1_000 + 4 * termLength / 224)
+        try checkHintChangesNothing(messageLength: 200,
+                                    beforeOffer: { $0.publication.prefetchNextOffer() }, afterOffer: { _ in })
     }
 
+    /// 96-byte frames, so the position visits every alignment of a frame against a line.
     @Test func prefetchNextFrameChangesNothingAndAllocatesNothing() throws {
+        try checkHintChangesNothing(messageLength: 44,
+                                    beforeOffer: { $0.image.prefetchNextFrame() },
+                                    afterOffer: { $0.subscription.prefetchNextFrames() })
+    }
+
+    /// Offers and polls `messageLength`-byte messages through several term rotations (the tail and the position
+    /// cover the whole term, its last line included) with the cache hints `beforeOffer` and `afterOffer` called
+    /// around each offer: no log byte and no position may change, nothing may be allocated, every message arrives.
+    func checkHintChangesNothing(messageLength: Int, beforeOffer: (Rig) -> Void, afterOffer: (Rig) -> Void) throws {
         let rig = try Rig()
         let termLength = rig.log.termLength
+        let frameLength = DataFrameHeader.alignedLength(DataFrameHeader.length + messageLength)
         func snapshot() -> [UInt8] {
             (0..<LogBufferDescriptor.partitionCount).flatMap { Array(rig.log.termBuffers[$0].bytes(at: 0, count: termLength)) }
                 + Array(rig.log.metadata.bytes(at: 0, count: rig.log.metadata.capacity))
         }
-        let message = [UInt8](repeating: 0x3C, count: 44)
+        let fill: UInt8 = 0xA5
+        let message = [UInt8](repeating: fill, count: messageLength)
         var received = 0
         var cleanPosition: Int64 = 0
-        // 96-byte frames through several term rotations: the position visits every alignment, the last line included.
         func cycle(_ n: Int) {
             for _ in 0..<n {
-                rig.image.prefetchNextFrame()
+                beforeOffer(rig)
                 var result = message.withUnsafeBytes { rig.publication.offer($0) }
                 while result == .adminAction { result = message.withUnsafeBytes { rig.publication.offer($0) } }
-                rig.subscription.prefetchNextFrames()
+                afterOffer(rig)
                 while rig.image.poll(fragmentLimit: 16, { payload, _ in
-                    if payload.count == 44 && payload[0] == 0x3C && payload[43] == 0x3C { received += 1 }
+                    if payload.count == messageLength && payload[0] == fill && payload[messageLength - 1] == fill { received += 1 }
                 }) > 0 {}
                 cleanPosition = TermCleaner.clean(rig.log, from: cleanPosition, to: rig.image.position)
             }
@@ -425,14 +409,14 @@ import AeronConcurrent
         cycle(1_000)
         let before = snapshot()
         let position = rig.image.position
-        rig.image.prefetchNextFrame()
-        rig.subscription.prefetchNextFrames()
+        beforeOffer(rig)
+        afterOffer(rig)
         #expect(snapshot() == before)
         #expect(rig.image.position == position)
         let allocationsBefore = malloc_counter_thread_allocations()
-        cycle(4 * termLength / 96)
+        cycle(4 * termLength / frameLength)
         #expect(malloc_counter_thread_allocations() - allocationsBefore == 0)
-        #expect(received == 1_000 + 4 * termLength / 96)
+        #expect(received == 1_000 + 4 * termLength / frameLength)
     }
 
     // MARK: Channel URIs
