@@ -21,6 +21,8 @@ struct AeronPongCommand: ParsableCommand {
     @OptionGroup var streams: AeronPingPongOptions
     @Option(help: "Messages to echo before exiting (0 = until killed).") var count: Int = 0
     @Option(help: "Exit after this many seconds without a ping (0 = never).") var idleTimeoutS: Double = 0
+    @Flag(help: "Time each echo (forward latency from the ping's stamp, echo cycles) and print percentiles at the end.")
+    var timing = false
 
     func run() throws {
         let client = try Aeron.connect(aeron.context())
@@ -29,9 +31,17 @@ struct AeronPongCommand: ParsableCommand {
         let publication = try client.addExclusivePublication(channel: streams.pongChannel, streamId: streams.pongStream)
         print("ready")
         fflush(stdout)
-        let echoed = Self.echo(subscription, publication, client: client, count: count,
-                               idleTimeoutNs: idleTimeoutS > 0 ? Int64(idleTimeoutS * 1e9) : 0)
-        print("done echoed=\(echoed)")
+        let idleTimeoutNs = idleTimeoutS > 0 ? Int64(idleTimeoutS * 1e9) : 0
+        if timing {
+            var probe = PongTiming(capacity: count > 0 ? count : 1 << 20)
+            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, probe: &probe)
+            print("done echoed=\(echoed)")
+            if let line = probe.reportAndRelease() { print(line) }
+        } else {
+            var probe = UntimedPong()
+            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, probe: &probe)
+            print("done echoed=\(echoed)")
+        }
     }
 
     /// Fragments one poll may deliver, on both sides: the C harness's ping/pong (`aeron_ipc_bench.c`, `frag=10`).
@@ -49,7 +59,8 @@ struct AeronPongCommand: ParsableCommand {
     /// Swift ping + Swift pong, 8 alternated runs of 1 M round trips: p50 117 ns with a bare spin against C + C's
     /// 110; with the pause 110 against 111. The ping's own wait loop stays bare, like the C ping's: a pause there
     /// only delays noticing the reply (114 ns).
-    static func echo(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, count: Int, idleTimeoutNs: Int64) -> Int {
+    static func echo<Probe: PongProbe>(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, count: Int,
+                                       idleTimeoutNs: Int64, probe: inout Probe) -> Int {
         var echoed = 0
         var stop = false
         var idlePolls = 0
@@ -57,10 +68,12 @@ struct AeronPongCommand: ParsableCommand {
         var idle = BusySpinIdleStrategy()
         while !stop && (count == 0 || echoed < count) {
             let n = subscription.poll(fragmentLimit: fragmentLimit) { payload, _ in
+                probe.messageArrived(payload)
                 if payload.count >= 8 && payload.loadUnaligned(as: Int64.self) == stopStamp { stop = true }
                 while publication.offer(payload).position == nil {
                     if publication.isClosed { stop = true; return }
                 }
+                probe.echoed()
                 echoed += 1
             }
             if n > 0 {

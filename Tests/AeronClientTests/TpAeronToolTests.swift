@@ -93,6 +93,42 @@ import AeronInteropSupport
         #expect(run.last("result")?.string("kind") == "pingpong")
     }
 
+    @Test func timedPongReportsWhereItsShareOfTheRoundTripGoes() throws {
+        let driver = try RealAeronMediaDriver()
+        let pong = Process()
+        pong.executableURL = try BuiltProducts.executable(named: "tp")
+        pong.arguments = ["aeron", "pong", "--dir", driver.path, "--count", "2000", "--timing"]
+        let output = Pipe()
+        pong.standardOutput = output
+        try pong.run()
+        defer { if pong.isRunning { pong.terminate() } }
+        let ping = try AeronPeerProcess("ping", directory: driver.path, arguments: ["--count", "1000", "--warmup", "1000", "--length", "32"])
+        let run = try ping.waitForExit(timeout: 60)
+        #expect(run.exit.succeeded, "\(run.stderr)")
+        let deadline = Date().addingTimeInterval(30)
+        while pong.isRunning && Date() < deadline { usleep(20_000) }
+        if pong.isRunning { pong.terminate() }
+        pong.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(pong.terminationStatus == 0, "\(text)")
+        let timing = try #require(text.split(separator: "\n").first { $0.hasPrefix("timing ") }, "\(text)")
+        func value(_ key: String) -> Int64? {
+            guard let range = timing.range(of: key + "=") else { return nil }
+            return Int64(timing[range.upperBound...].prefix { $0.isNumber || $0 == "-" })
+        }
+        // 2000 echoes, the first 10 % left out as warm-up.
+        #expect(value("messages") == 1800, "\(timing)")
+        // The ping stamps CLOCK_MONOTONIC before its offer, so the forward hop is positive and, on an idle-free
+        // echo loop, far below a second.
+        let forward = try #require(value("forward_ns p50"), "\(timing)")
+        #expect(forward > 0 && forward < 1_000_000_000, "\(timing)")
+        #if arch(x86_64) || arch(arm64)
+        let echoCycles = try #require(value("echo_cycles p50"), "\(timing)")
+        #expect(echoCycles > 0, "\(timing)")
+        #expect(!timing.contains("cycles_per_ns=-"), "\(timing)")
+        #endif
+    }
+
     @Test func throughputRolesRunInTwoProcesses() throws {
         let driver = try RealAeronMediaDriver()
         let sub = Process()

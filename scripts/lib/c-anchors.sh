@@ -34,9 +34,14 @@ start_c_driver() {
   return 1
 }
 
-# build_frames_spec OUT: compiles scripts/frames-layout/aeron_shm_frames_spec.c (the C prototype of the frame path
-# with a choice of layouts) against the anchors' library, to OUT. Needs find_libpython first.
+# build_c_program SOURCE OUT: compiles one of our C programs that drive the anchors' Aeron library (the frame-path
+# layouts, the timed pong) to OUT. Needs find_libpython first.
+build_c_program() {
+  gcc -O2 -Wall -o "$2" "$1" -I"$ANCHORS" -L"$ANCHOR_BUILD" -laeron_pyaeron "$LIBPY" -lpthread -lrt -Wl,-rpath,"$ANCHOR_BUILD"
+}
+
+# build_frames_spec OUT: scripts/frames-layout/aeron_shm_frames_spec.c (the C prototype of the frame path with a
+# choice of layouts) to OUT.
 build_frames_spec() {
-  gcc -O2 -Wall -o "$1" "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c" -I"$ANCHORS" -L"$ANCHOR_BUILD" \
-    -laeron_pyaeron "$LIBPY" -lpthread -lrt -Wl,-rpath,"$ANCHOR_BUILD"
+  build_c_program "$ROOT/scripts/frames-layout/aeron_shm_frames_spec.c" "$1"
 }

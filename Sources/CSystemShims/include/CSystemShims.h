@@ -40,6 +40,23 @@ static inline void shims_prefetch_for_read(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// A cycle count for timing spans of a few hundred cycles inside a spin loop (x86-64 `rdtsc`, AArch64
+/// `cntvct_el0`, else 0): a clock_gettime pair costs ~40 ns and would itself move the span it measures. Not
+/// serializing, so loads and stores around it may still be in flight: approximate by a few dozen cycles.
+static inline uint64_t shims_cycle_counter(void) {
+#if defined(__x86_64__)
+    uint32_t low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    return ((uint64_t)high << 32) | low;
+#elif defined(__aarch64__)
+    uint64_t value;
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(value));
+    return value;
+#else
+    return 0;
+#endif
+}
+
 /// Installs a SIGINT/SIGTERM handler that only records the request (async-signal-safe), with sigaction, so no
 /// signal is lost between the default disposition and the handler, and unblocks both in the calling thread (a
 /// blocked mask inherited from the parent would otherwise hold them pending forever). Returns 0, or -errno.
