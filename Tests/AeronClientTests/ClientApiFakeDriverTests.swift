@@ -367,9 +367,10 @@ import AeronConcurrent
         #expect(aborted == 11_000)
     }
 
-    @Test func prefetchNextOfferChangesNothingAndAllocatesNothing() throws {
+    @Test(arguments: [true, false])
+    func prefetchNextOfferChangesNothingAndAllocatesNothing(frameLines: Bool) throws {
         try checkHintChangesNothing(messageLength: 200,
-                                    beforeOffer: { $0.publication.prefetchNextOffer() }, afterOffer: { _ in })
+                                    beforeOffer: { $0.publication.prefetchNextOffer(frameLines: frameLines) }, afterOffer: { _ in })
     }
 
     /// 96-byte frames, so the position visits every alignment of a frame against a line.

@@ -361,15 +361,16 @@ public final class ControlPlane {
     // MARK: send
 
     /// Brings the lines the next descriptor send on `stream` reads and writes (the publication's state, its
-    /// position-limit counter and the log lines the frame goes to; descriptors are encoded in place, not in the
-    /// send buffer) into this core's cache without sending anything. A producer calls it before reading the clock
-    /// for an at-commit stamp: after a payload fill larger than the cache these lines are cold, and the misses
-    /// would otherwise count as frame latency.
+    /// position-limit counter, its tail counter and, with `frameLines`, the log lines the frame goes to; descriptors
+    /// are encoded in place, not in the send buffer) into this core's cache without sending anything. A producer
+    /// calls it before reading the clock for an at-commit stamp: after a payload fill larger than the cache these
+    /// lines are cold, and the misses would otherwise count as frame latency. `frameLines` only after such a fill:
+    /// see ``AeronClient/ExclusivePublication/prefetchNextOffer(frameLines:)``.
     @inlinable
-    public func warm(_ stream: ControlPlaneStream) {
+    public func warm(_ stream: ControlPlaneStream, frameLines: Bool) {
         guard let publication = unretainedPublications[stream.rawValue] else { return }
         let touched = publication._withUnsafeGuaranteedRef { publication in
-            publication.prefetchNextOffer()
+            publication.prefetchNextOffer(frameLines: frameLines)
             return publication.positionLimit &+ publication.position
         }
         // Keeps the loads (their result is otherwise unused).
