@@ -8,11 +8,12 @@
 # Prints the descriptor p50 (producer stamp after the copy -> descriptor at the consumer) of every run, then
 # same-round ratios: swift / prototype, swift / spec-C per size, and each side's largest size / smallest size.
 # Needs the C anchors built (shared/anchors/aeron_c/run.sh once: SECTIONS=tp REPS=1 SECS=1), libpython3.X and a
-# release tp. Knobs: REPS=3 SECS=2 RATE=1000 SIZES="64 4194304" PIN=1 ANCHORS=<dir> BUILD_DIR=<run.sh's build>
+# release tp. Knobs: REPS=3 SECS=2 RATE=1000 SIZES="64 4194304" PIN=1 SPEC="off=64 desc=44 hdr=1" (the spec-C column's
+# layout switches: one of them alone isolates its cost) ANCHORS=<dir> BUILD_DIR=<run.sh's build>
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-3}; SECS=${SECS:-2}; RATE=${RATE:-1000}; SIZES=${SIZES:-64 4194304}; PIN=${PIN:-1}
-SPEC="off=64 desc=44 hdr=1"
+SPEC=${SPEC:-off=64 desc=44 hdr=1}
 TP=${TP:-$ROOT/.build/release/tp}
 . "$ROOT/scripts/lib/c-anchors.sh"
 [ -x "$TP" ] || { echo "build it first: swift build -c release --product tp" >&2; exit 1; }
