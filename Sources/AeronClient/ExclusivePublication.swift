@@ -81,7 +81,7 @@ public final class ExclusivePublication: @unchecked Sendable {
     /// taking that line writable early would only have them take it back before the offer writes it. Even so,
     /// pass `frameLines: false` unless a large fill came first: when the lines are still close, the read is still
     /// in flight at the offer, whose stores then wait for it and for the upgrade after it (on this VM, paced 64 B
-    /// frames with a ~400 ns cross-core round trip: 300–391 ns descriptor p50 without, 421–545 with).
+    /// frames with a ~400 ns cross-core round trip: 300–391 ns descriptor p50 without, 331–545 with).
     @inlinable
     public func prefetchNextOffer(frameLines: Bool = true) {
         let current = state.pointee

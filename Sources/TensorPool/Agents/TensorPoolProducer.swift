@@ -103,7 +103,7 @@ public final class TensorPoolProducer: TensorPoolAgent, ControlMessageHandler {
     /// (``ControlPlane/warm(_:frameLines:)``): half this VM's 1 MiB L2. A fill that large has pushed them out, and
     /// fetching them before the clock is read keeps the misses out of the frame's latency (paced 4 MiB: 91–100 ns
     /// descriptor p50 with, 115–139 without). After a small fill the prefetch is still in flight when the
-    /// descriptor is written, which then waits for it (paced 64 B, ~400 ns cross-core round trip: 421–545 ns with,
+    /// descriptor is written, which then waits for it (paced 64 B, ~400 ns cross-core round trip: 331–545 ns with,
     /// 300–391 without); there the duty cycle's prefetch (``doWork(nowNs:)``) has already brought them.
     public static let descriptorLinesWarmBytes = 512 << 10
 
