@@ -24,6 +24,15 @@ import AeronInteropSupport
         return (child.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Waits (bounded) for `child` to exit, stops it at the deadline, and returns what it wrote to `output`.
+    func finish(_ child: Process, output: Pipe, timeout: TimeInterval) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while child.isRunning && Date() < deadline { usleep(20_000) }
+        if child.isRunning { child.terminate() }
+        child.waitUntilExit()
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     @Test func statAndErrorsReadTheRealDriver() throws {
         let driver = try RealAeronMediaDriver()
         let (status, stat) = try tp(["stat", "--dir", driver.path, "--once"])
@@ -59,11 +68,7 @@ import AeronInteropSupport
         let pub = try AeronPeerProcess("pub", directory: driver.path, arguments: ["--count", "10000", "--sizes", "0,32,4000"])
         let run = try pub.waitForExit(timeout: 60)
         #expect(run.exit.succeeded, "\(run.stderr)")
-        let deadline = Date().addingTimeInterval(60)
-        while child.isRunning && Date() < deadline { usleep(20_000) }
-        if child.isRunning { child.terminate() }
-        child.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = finish(child, output: output, timeout: 60)
         #expect(child.terminationStatus == 0, "\(text)")
         #expect(text.contains("done received=10000 errors=0"))
     }
@@ -105,11 +110,7 @@ import AeronInteropSupport
         let ping = try AeronPeerProcess("ping", directory: driver.path, arguments: ["--count", "1000", "--warmup", "1000", "--length", "32"])
         let run = try ping.waitForExit(timeout: 60)
         #expect(run.exit.succeeded, "\(run.stderr)")
-        let deadline = Date().addingTimeInterval(30)
-        while pong.isRunning && Date() < deadline { usleep(20_000) }
-        if pong.isRunning { pong.terminate() }
-        pong.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = finish(pong, output: output, timeout: 30)
         #expect(pong.terminationStatus == 0, "\(text)")
         let timing = try #require(text.split(separator: "\n").first { $0.hasPrefix("timing ") }, "\(text)")
         func value(_ key: String) -> Int64? {
