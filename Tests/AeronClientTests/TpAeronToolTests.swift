@@ -14,14 +14,8 @@ import AeronInteropSupport
         child.standardOutput = output
         child.standardError = output
         try child.run()
-        var data = Data()
-        let reader = output.fileHandleForReading
-        let deadline = Date().addingTimeInterval(timeout)
-        while child.isRunning && Date() < deadline { usleep(20_000) }
-        if child.isRunning { child.terminate() }
-        child.waitUntilExit()
-        data.append(reader.readDataToEndOfFile())
-        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+        let text = finish(child, output: output, timeout: timeout)
+        return (child.terminationStatus, text)
     }
 
     /// Waits (bounded) for `child` to exit, stops it at the deadline, and returns what it wrote to `output`.
@@ -144,11 +138,7 @@ import AeronInteropSupport
         let (status, pubText) = try tp(["throughput", "--dir", driver.path, "--role", "pub", "--pub", "claim", "--secs", "2",
                                         "--stream", "4242"])
         #expect(status == 0, "\(pubText)")
-        let deadline = Date().addingTimeInterval(30)
-        while sub.isRunning && Date() < deadline { usleep(20_000) }
-        if sub.isRunning { sub.terminate() }
-        sub.waitUntilExit()
-        let subText = String(decoding: subOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let subText = finish(sub, output: subOutput, timeout: 30)
         #expect(sub.terminationStatus == 0, "\(subText)")
         func field(_ name: String, _ text: String) -> Int? {
             guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("result kind=throughput") }),
