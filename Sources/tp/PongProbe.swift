@@ -31,6 +31,7 @@ struct PongTiming: PongProbe {
     private let echo: UnsafeMutableBufferPointer<UInt64>
     private var recorded = 0
     private var handlerStart: UInt64 = 0
+    private var forwardNs: Int64 = 0
     private var firstClock: Int64 = 0
     private var firstCycles: UInt64 = 0
 
@@ -42,17 +43,22 @@ struct PongTiming: PongProbe {
         echo.initialize(repeating: 0)
     }
 
+    /// Only the clock and the counter are read inside the span; the samples are stored after it, in ``echoed()``,
+    /// as the C pong does.
     @inline(__always)
     mutating func messageArrived(_ message: UnsafeRawBufferPointer) {
         let now = AeronClock.nanoTime()
         handlerStart = shims_cycle_counter()
         if recorded == 0 { firstClock = now; firstCycles = handlerStart }
-        forward[recorded % forward.count] = message.count >= 8 ? now &- message.loadUnaligned(as: Int64.self) : 0
+        forwardNs = message.count >= 8 ? now &- message.loadUnaligned(as: Int64.self) : 0
     }
 
     @inline(__always)
     mutating func echoed() {
-        echo[recorded % echo.count] = shims_cycle_counter() &- handlerStart
+        let cycles = shims_cycle_counter() &- handlerStart
+        let slot = recorded % forward.count
+        forward[slot] = forwardNs
+        echo[slot] = cycles
         recorded &+= 1
     }
 
