@@ -60,6 +60,10 @@ int32_t shims_set_current_thread_timer_slack(uint64_t nanoseconds) {
 #endif
 }
 
+void shims_spin_iterations(int32_t iterations) {
+    for (int32_t i = 0; i < iterations; i++) __asm__ __volatile__("nop");
+}
+
 void shims_cpu_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();

@@ -13,6 +13,13 @@ struct AeronPingPongOptions: ParsableArguments {
     @Option(help: "Stream pongs come back on.") var pongStream: Int32 = 1003
 }
 
+/// What `tp aeron pong` does after an empty poll (see ``ShortSpinIdleStrategy`` for why it matters).
+enum PongIdle: String, ExpressibleByArgument, CaseIterable {
+    case shortSpin = "short-spin"
+    case spin
+    case noop
+}
+
 /// `tp aeron pong`: echoes every ping back on the pong stream (busy-spinning).
 struct AeronPongCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pong", abstract: "Echo pings back (pair with `tp aeron ping` or a C ping).")
@@ -24,6 +31,14 @@ struct AeronPongCommand: ParsableCommand {
     @Flag(help: "Time each echo (forward latency from the ping's stamp, echo cycles) and print percentiles at the end.")
     var timing = false
 
+    @Option(help: "What the echo loop does after an empty poll: short-spin (a call to a loop of --spin-iterations nop turns, ~3 ns), spin (one pause, Aeron's busy-spin), noop.")
+    var idle: PongIdle = .shortSpin
+    @Option(help: "Turns of the short-spin loop (two a cycle on this project's CPU).") var spinIterations: Int32 = 16
+
+    func validate() throws {
+        guard spinIterations >= 0 else { throw ValidationError("--spin-iterations must be 0 or more") }
+    }
+
     func run() throws {
         let client = try Aeron.connect(aeron.context())
         defer { client.close() }
@@ -31,15 +46,24 @@ struct AeronPongCommand: ParsableCommand {
         let publication = try client.addExclusivePublication(channel: streams.pongChannel, streamId: streams.pongStream)
         print("ready")
         fflush(stdout)
+        switch idle {
+        case .shortSpin: echoAndReport(subscription, publication, client: client, idle: ShortSpinIdleStrategy(iterations: spinIterations))
+        case .spin: echoAndReport(subscription, publication, client: client, idle: BusySpinIdleStrategy())
+        case .noop: echoAndReport(subscription, publication, client: client, idle: NoOpIdleStrategy())
+        }
+    }
+
+    /// Echoes with the chosen idle strategy, timed or not, and prints the tool's closing lines.
+    func echoAndReport<Idle: IdleStrategy>(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, idle: Idle) {
         let idleTimeoutNs = idleTimeoutS > 0 ? Int64(idleTimeoutS * 1e9) : 0
         if timing {
             var probe = PongTiming(capacity: count > 0 ? count : 1 << 20)
-            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, probe: &probe)
+            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, idle: idle, probe: &probe)
             print("done echoed=\(echoed)")
             if let line = probe.reportAndRelease() { print(line) }
         } else {
             var probe = UntimedPong()
-            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, probe: &probe)
+            let echoed = Self.echo(subscription, publication, client: client, count: count, idleTimeoutNs: idleTimeoutNs, idle: idle, probe: &probe)
             print("done echoed=\(echoed)")
         }
     }
@@ -49,23 +73,23 @@ struct AeronPongCommand: ParsableCommand {
     /// A ping stamp that asks the pong to stop (the C harness's ping sends it at the end).
     static let stopStamp: Int64 = -1
 
-    /// The echo loop, busy-polling with a `pause` after every empty poll (``BusySpinIdleStrategy``, as Aeron's
-    /// sample pong), with options copied to locals: option property wrappers and the client's close check are far
-    /// too slow for a spin loop, so the close check runs only every 4096 idle polls.
+    /// The echo loop, busy-polling with `idle` after every empty poll, with options copied to locals: option
+    /// property wrappers and the client's close check are far too slow for a spin loop, so the close check runs only
+    /// every 4096 idle polls.
     ///
-    /// Why the pause: our empty poll is shorter than the C client's, and a reader re-loading the frame-length line
-    /// that fast keeps taking it back from the ping while the ping is still writing its message. Mixed pairs on
-    /// the C driver put the whole gap on the pong side (Swift ping + C pong = C + C; C ping + Swift pong slower).
-    /// Swift ping + Swift pong, 8 alternated runs of 1 M round trips: p50 117 ns with a bare spin against C + C's
-    /// 110; with the pause 110 against 111. The ping's own wait loop stays bare, like the C ping's: a pause there
-    /// only delays noticing the reply (114 ns).
-    static func echo<Probe: PongProbe>(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron, count: Int,
-                                       idleTimeoutNs: Int64, probe: inout Probe) -> Int {
+    /// Why the loop waits at all: a reader that re-loads the frame-length line too soon takes it back from the ping
+    /// while the ping's stores are still landing (session 3: Swift + Swift p50 117 ns with a bare spin against C + C's
+    /// 110, 110 with a `pause`). Why not the `pause` any more: in the slow placement where C + C runs at ~420 ns, a
+    /// pong that pauses (~24 ns) after each empty poll lands at ~570 ns in every run, and so does the C pong given
+    /// the same pause; a wait of ~3 ns (``ShortSpinIdleStrategy``, the default) puts ours in the C pong's band in
+    /// most runs (session 9 in the client's README). The ping's own wait loop stays bare, like the C ping's.
+    static func echo<Probe: PongProbe, Idle: IdleStrategy>(_ subscription: Subscription, _ publication: ExclusivePublication, client: Aeron,
+                                                           count: Int, idleTimeoutNs: Int64, idle: Idle, probe: inout Probe) -> Int {
         var echoed = 0
         var stop = false
         var idlePolls = 0
         var lastActivity = AeronClock.nanoTime()
-        var idle = BusySpinIdleStrategy()
+        var idle = idle
         while !stop && (count == 0 || echoed < count) {
             let n = subscription.poll(fragmentLimit: fragmentLimit) { payload, _ in
                 probe.messageArrived(payload)

@@ -78,18 +78,30 @@ import AeronInteropSupport
         #expect(run.last("done")?.int("errors") == 0)
     }
 
-    @Test func tpPongAnswersACPing() throws {
+    /// Every idle strategy the pong offers echoes every ping (each changes only what happens between polls).
+    @Test(arguments: ["short-spin", "spin", "noop"])
+    func tpPongAnswersACPing(idle: String) throws {
         let driver = try RealAeronMediaDriver()
         let pong = Process()
         pong.executableURL = try BuiltProducts.executable(named: "tp")
-        pong.arguments = ["aeron", "pong", "--dir", driver.path, "--count", "2000"]
-        pong.standardOutput = Pipe()
+        pong.arguments = ["aeron", "pong", "--dir", driver.path, "--count", "2000", "--idle", idle]
+        let output = Pipe()
+        pong.standardOutput = output
         try pong.run()
         defer { if pong.isRunning { pong.terminate() } }
         let ping = try AeronPeerProcess("ping", directory: driver.path, arguments: ["--count", "1000", "--warmup", "1000", "--length", "32"])
         let run = try ping.waitForExit(timeout: 60)
         #expect(run.exit.succeeded, "\(run.stderr)")
         #expect(run.last("result")?.string("kind") == "pingpong")
+        let text = finish(pong, output: output, timeout: 30)
+        #expect(pong.terminationStatus == 0, "\(text)")
+        #expect(text.contains("done echoed=2000"), "\(text)")
+    }
+
+    @Test func pongRefusesANegativeSpinCount() throws {
+        let (status, output) = try tp(["pong", "--spin-iterations=-1"])
+        #expect(status != 0)
+        #expect(output.contains("--spin-iterations must be 0 or more"), "\(output)")
     }
 
     @Test func timedPongReportsWhereItsShareOfTheRoundTripGoes() throws {

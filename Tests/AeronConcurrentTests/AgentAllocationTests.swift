@@ -47,6 +47,10 @@ final class AllocationProbeAgent: Agent, @unchecked Sendable {
         #expect(try measure(BusySpinIdleStrategy(), measuredCycles: 100_000, idlePeriod: 2) == 0)
     }
 
+    @Test func shortSpinDutyCycleAllocatesNothing() throws {
+        #expect(try measure(ShortSpinIdleStrategy(), measuredCycles: 100_000, idlePeriod: 2) == 0)
+    }
+
     @Test func backoffDutyCycleThroughEveryStageAllocatesNothing() throws {
         // 7 idle cycles in 8 walk through 2 spins, 2 yields and 3 short parks before the work resets the backoff.
         let idle = BackoffIdleStrategy(maxSpins: 2, maxYields: 2, minParkPeriodNs: 1, maxParkPeriodNs: 1_000)

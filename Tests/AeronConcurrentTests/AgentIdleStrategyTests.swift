@@ -54,13 +54,22 @@ import Testing
         #expect(YieldingIdleStrategy().alias == "yield")
         #expect(SleepingIdleStrategy().alias == "sleep-ns")
         #expect(BackoffIdleStrategy().alias == "backoff")
+        #expect(ShortSpinIdleStrategy().alias == "short-spin")
+    }
+
+    @Test func shortSpinKeepsACountOfZeroOrMore() {
+        #expect(ShortSpinIdleStrategy().iterations == 16)
+        #expect(ShortSpinIdleStrategy(iterations: 3).iterations == 3)
+        #expect(ShortSpinIdleStrategy(iterations: -5).iterations == 0)
     }
 
     @Test func spinningStrategiesReturn() {
         var spin = BusySpinIdleStrategy()
         var yielding = YieldingIdleStrategy()
         var noop = NoOpIdleStrategy()
+        var shortSpin = ShortSpinIdleStrategy()
         for _ in 0..<1_000 {
+            shortSpin.idle()
             spin.idle()
             yielding.idle()
             noop.idle()
