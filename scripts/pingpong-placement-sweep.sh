@@ -11,11 +11,14 @@
 # `tp aeron pong --timing`, the C one is then scripts/pingpong-timing/aeron_pong_timed.c (the harness's pong with the
 # same timing, built here); each run's line gains the pong's forward and echo p50 and the return hop (p50 round trip
 # minus both).
+# A second pong of each client can join the alternation: pong letter S is our pong run with SWIFT_ALT_ARGS (e.g.
+# "--idle spin"), C is scripts/pingpong-timing/aeron_pong_timed.c run with C_ALT_ARGS (e.g. "variant=pause-when-idle"),
+# timed only with TIMING=1: VARIANTS="cc cs cS cC" compares both against the harness's pong in the same rounds.
 # Build first: swift build -c release --product tp; run shared/anchors/aeron_c/run.sh once (SECTIONS=tp REPS=1 SECS=1).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3}; MAX_WAIT_S=${MAX_WAIT_S:-1800}; MIN_RT=${MIN_RT:-300}; N=${N:-200000}; WARM=${WARM:-100000}
-VARIANTS=${VARIANTS:-cc ss sc cs}; TIMING=${TIMING:-0}
+VARIANTS=${VARIANTS:-cc ss sc cs}; TIMING=${TIMING:-0}; SWIFT_ALT_ARGS=${SWIFT_ALT_ARGS:-}; C_ALT_ARGS=${C_ALT_ARGS:-}
 TP=${TP:-$ROOT/.build/release/tp}
 . "$ROOT/scripts/lib/c-anchors.sh"
 BIN=$ANCHOR_BUILD/aeron_ipc_bench
@@ -23,11 +26,12 @@ BIN=$ANCHOR_BUILD/aeron_ipc_bench
 require_c_anchors aeron_ipc_bench
 T=$(mktemp -d); DPID=; PONG=
 C_PONG=("$BIN" pingpong role=pong); S_PONG_TIMING=()
-if [ "$TIMING" = 1 ]; then
+case " $VARIANTS " in *[cs]C\ *) C_ALT=1 ;; *) C_ALT=0 ;; esac
+if [ "$TIMING" = 1 ] || [ "$C_ALT" = 1 ]; then
   find_libpython
   build_c_program "$ROOT/scripts/pingpong-timing/aeron_pong_timed.c" "$T/pong_timed"
-  C_PONG=("$T/pong_timed" count=$((N + WARM))); S_PONG_TIMING=(--timing)
 fi
+if [ "$TIMING" = 1 ]; then C_PONG=("$T/pong_timed" count=$((N + WARM))); S_PONG_TIMING=(--timing); fi
 cleanup() {
   for p in $PONG $DPID; do kill -9 "$p" 2>/dev/null || true; done
   rm -rf "$T" /dev/shm/pp-sweep-$$-*
@@ -41,6 +45,9 @@ run() { # variant: <ping><pong>, c or s each
   case ${1:1:1} in
     c) "${C_PONG[@]}" dir="$dir" > "$T/pong.log" 2>&1 & PONG=$! ;;
     s) "$TP" aeron pong --dir "$dir" --count $((N + WARM)) --idle-timeout-s 10 ${S_PONG_TIMING[@]+"${S_PONG_TIMING[@]}"} > "$T/pong.log" 2>&1 & PONG=$! ;;
+    C) "$T/pong_timed" count=$((N + WARM)) timing="$TIMING" $C_ALT_ARGS dir="$dir" > "$T/pong.log" 2>&1 & PONG=$! ;;
+    S) "$TP" aeron pong --dir "$dir" --count $((N + WARM)) --idle-timeout-s 10 ${S_PONG_TIMING[@]+"${S_PONG_TIMING[@]}"} $SWIFT_ALT_ARGS > "$T/pong.log" 2>&1 & PONG=$! ;;
+    *) echo "unknown variant $1 (ping c|s, pong c|s|C|S)" >&2; exit 1 ;;
   esac
   for _ in $(seq 100); do grep -q ready "$T/pong.log" && break; sleep 0.1; done
   case ${1:0:1} in
@@ -62,7 +69,7 @@ run() { # variant: <ping><pong>, c or s each
   echo "$1 p50=$(echo "$out" | field p50) p99=$(echo "$out" | field p99)$timing placement_after=$("$TP" bench placement --quiet)ns"
 }
 
-echo "# $(date -Is) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) min_rt=$MIN_RT variants=\"$VARIANTS\" (ping then pong: c = C client, s = Swift)"
+echo "# $(date -Is) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) min_rt=$MIN_RT variants=\"$VARIANTS\" (ping then pong: c = C client, s = Swift; S = Swift with '$SWIFT_ALT_ARGS', C = timed C pong with '$C_ALT_ARGS')"
 deadline=$(( $(date +%s) + MAX_WAIT_S )); round=0
 while [ "$round" -lt "$ROUNDS" ]; do
   rt=$("$TP" bench placement --quiet)

@@ -7,7 +7,12 @@
  * The round trip minus both is the return hop. Prints one `timing ...` line in tp's format when it exits: after
  * count=N messages, or on the C ping's stop stamp (-1).
  *   aeron_pong_timed dir=/dev/shm/aeron-x count=300000
- * Built and run by scripts/pingpong-placement-sweep.sh with TIMING=1.
+ * timing=0 leaves the clock, rdtsc and sample stores out (the harness's pong again). One change to the pong's path,
+ * for the placement experiments in the Aeron client README (session 9):
+ *   variant=lfence-before-offer | lfence-after-offer | pause-before-offer   in the handler
+ *   variant=pause-when-idle | lfence-when-idle                                after every empty poll
+ *   idle-nops=N                                                               N turns of a nop loop after every empty poll
+ * Built and run by scripts/pingpong-placement-sweep.sh with TIMING=1, or for its C variant (C_ALT_ARGS).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -22,6 +27,8 @@
 #define CHECK(x) do { if ((x) < 0) { fprintf(stderr, "%s:%d %s failed: %s\n", __FILE__, __LINE__, #x, aeron_errmsg()); exit(2); } } while (0)
 
 static int g_argc; static char **g_argv;
+enum variant { NONE, LFENCE_BEFORE_OFFER, LFENCE_AFTER_OFFER, PAUSE_BEFORE_OFFER, PAUSE_WHEN_IDLE, LFENCE_WHEN_IDLE };
+static int g_timing = 1, g_idle_nops = 0; static enum variant g_variant = NONE;
 static const char *opt_s(const char *key, const char *def)
 {
     size_t kl = strlen(key);
@@ -56,17 +63,20 @@ static void handler(void *clientd, const uint8_t *buffer, size_t length, aeron_h
 {
     (void)header;
     pong_t *p = clientd;
-    int64_t now = now_ns();
-    uint64_t start = cycles();
+    if (g_variant == LFENCE_BEFORE_OFFER) __asm__ volatile("lfence");
+    if (g_variant == PAUSE_BEFORE_OFFER) __asm__ volatile("pause");
+    int64_t now = g_timing ? now_ns() : 0;
+    uint64_t start = g_timing ? cycles() : 0;
     int64_t stamp = 0;
     if (length >= 8) memcpy(&stamp, buffer, 8);
     if (stamp == -1) p->stop = 1;
     int64_t r;
     while ((r = aeron_exclusive_publication_offer(p->pub, buffer, length, NULL, NULL)) < 0)
         if (r == AERON_PUBLICATION_CLOSED || r == AERON_PUBLICATION_ERROR) { p->stop = 1; return; }
-    uint64_t end = cycles();
+    if (g_variant == LFENCE_AFTER_OFFER) __asm__ volatile("lfence");
+    uint64_t end = g_timing ? cycles() : 0;
     if (p->n == 0) { p->first_ns = now; p->first_cycles = start; }
-    if (p->n < p->cap) { p->forward[p->n] = length >= 8 ? now - stamp : 0; p->echo[p->n] = end - start; }
+    if (g_timing && p->n < p->cap) { p->forward[p->n] = length >= 8 ? now - stamp : 0; p->echo[p->n] = end - start; }
     p->n++;
 }
 
@@ -78,6 +88,15 @@ int main(int argc, char **argv)
     g_argc = argc; g_argv = argv;
     const char *dir = opt_s("dir", "/dev/shm/aeron-anchors");
     long count = atol(opt_s("count", "0"));
+    g_timing = atoi(opt_s("timing", "1")) != 0;
+    g_idle_nops = atoi(opt_s("idle-nops", "0"));
+    static const char *const names[] = { "none", "lfence-before-offer", "lfence-after-offer", "pause-before-offer",
+                                         "pause-when-idle", "lfence-when-idle" };
+    const char *variant = opt_s("variant", "none");
+    int known = 0;
+    for (int v = 0; v < (int)(sizeof names / sizeof names[0]); v++)
+        if (0 == strcmp(variant, names[v])) { g_variant = (enum variant)v; known = 1; }
+    if (!known || g_idle_nops < 0) { fprintf(stderr, "variant=%s idle-nops=%d: unknown variant or negative count\n", variant, g_idle_nops); return 2; }
     aeron_context_t *ctx = NULL; aeron_t *client = NULL;
     CHECK(aeron_context_init(&ctx)); CHECK(aeron_context_set_dir(ctx, dir));
     CHECK(aeron_init(&client, ctx)); CHECK(aeron_start(client));
@@ -93,11 +112,17 @@ int main(int argc, char **argv)
     p.forward = calloc((size_t)p.cap, sizeof(int64_t));
     p.echo = calloc((size_t)p.cap, sizeof(uint64_t));
     printf("pong ready\n"); fflush(stdout);
-    while (!p.stop && (count == 0 || p.n < count)) aeron_subscription_poll(sub, handler, &p, 10);
+    while (!p.stop && (count == 0 || p.n < count))
+    {
+        if (aeron_subscription_poll(sub, handler, &p, 10) > 0) continue;
+        if (g_variant == PAUSE_WHEN_IDLE) __asm__ volatile("pause");
+        if (g_variant == LFENCE_WHEN_IDLE) __asm__ volatile("lfence");
+        for (int k = 0; k < g_idle_nops; k++) __asm__ volatile("nop");
+    }
     double cycles_per_ns = (double)(cycles() - p.first_cycles) / (double)(now_ns() - p.first_ns);
     int64_t kept = p.n < p.cap ? p.n : p.cap, skip = kept / 10, m = kept - skip;
     printf("pong done echoed=%" PRId64 "\n", p.n);
-    if (m > 0)
+    if (g_timing && m > 0)
     {
         qsort(p.forward + skip, (size_t)m, sizeof(int64_t), cmp_i64);
         qsort(p.echo + skip, (size_t)m, sizeof(uint64_t), cmp_u64);
