@@ -19,7 +19,7 @@ import CSystemShims
 /// on how the calling loop's code is laid out as much as on the count, so measure a new machine with
 /// `tp aeron pong --idle short-spin --spin-iterations N` against `--idle spin`.
 public struct ShortSpinIdleStrategy: IdleStrategy {
-    /// Turns of the empty loop per idle (never negative).
+    /// Turns of the `nop` loop per idle (never negative).
     public let iterations: Int32
 
     /// A short-spin strategy running `iterations` turns per idle (negative counts as zero).
